@@ -1,0 +1,6 @@
+//! The one copy of every rule the kiosk and the registry share: domain types, validation, API types.
+//! No GUI and no I/O here, so all of it is tested without a window or a network.
+
+pub mod api;
+pub mod domain;
+pub mod validation;

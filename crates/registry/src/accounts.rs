@@ -1,0 +1,348 @@
+//! Accounts, password sign-in with slow-down, and bearer sessions. Synchronous functions on a connection, so the
+//! same code serves the HTTP handlers (on the blocking pool) and the command-line tools.
+
+use crate::throttle::{self, FailureRecord};
+use argon2::Argon2;
+use argon2::password_hash::{
+    PasswordHash, PasswordHasher, PasswordVerifier, SaltString, rand_core::OsRng,
+};
+use chrono::{DateTime, Duration, Utc};
+use pdo_core::api::{Account, SessionResponse};
+use pdo_core::domain::AccountKind;
+use rand::RngCore;
+use rusqlite::{Connection, OptionalExtension, params};
+use sha2::{Digest, Sha256};
+use std::sync::LazyLock;
+
+pub const SESSION_IDLE: Duration = Duration::minutes(30);
+
+/// Verified against when the login is unknown, so that answer takes as long as a wrong password.
+static DUMMY_HASH: LazyLock<String> = LazyLock::new(|| hash_password("no such account anywhere"));
+
+#[derive(Debug, thiserror::Error, PartialEq)]
+pub enum SignInError {
+    #[error("invalid credentials")]
+    InvalidCredentials,
+    #[error("too many attempts, retry after {0} s")]
+    TooManyAttempts(i64),
+}
+
+pub fn hash_password(password: &str) -> String {
+    let salt = SaltString::generate(&mut OsRng);
+    Argon2::default()
+        .hash_password(password.as_bytes(), &salt)
+        .expect("argon2id with default parameters cannot fail on a fresh salt")
+        .to_string()
+}
+
+fn password_matches(password: &str, phc: &str) -> bool {
+    PasswordHash::new(phc)
+        .map(|parsed| {
+            Argon2::default()
+                .verify_password(password.as_bytes(), &parsed)
+                .is_ok()
+        })
+        .unwrap_or(false)
+}
+
+/// A password of 12 characters from an alphabet without look-alikes (no 0/O, 1/l/I), easy to copy from paper.
+pub fn generate_password() -> String {
+    const ALPHABET: &[u8] = b"abcdefghijkmnpqrstuvwxyz23456789";
+    let mut bytes = [0u8; 12];
+    rand::rngs::OsRng.fill_bytes(&mut bytes);
+    bytes
+        .iter()
+        .map(|b| ALPHABET[*b as usize % ALPHABET.len()] as char)
+        .collect()
+}
+
+pub fn create_account(
+    conn: &Connection,
+    login: &str,
+    password: &str,
+    kind: AccountKind,
+    full_name: &str,
+    now: DateTime<Utc>,
+) -> anyhow::Result<Account> {
+    let id = random_id();
+    conn.execute(
+        "INSERT INTO accounts (id, login, password_hash, kind, full_name, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+        params![id, login.trim(), hash_password(password), kind_str(kind), full_name.trim(), now.to_rfc3339()],
+    )?;
+    Ok(Account {
+        id,
+        kind,
+        full_name: full_name.trim().to_string(),
+    })
+}
+
+pub fn account_exists(conn: &Connection, login: &str) -> anyhow::Result<bool> {
+    Ok(conn
+        .query_row(
+            "SELECT 1 FROM accounts WHERE login = ?1",
+            [login.trim()],
+            |_| Ok(()),
+        )
+        .optional()?
+        .is_some())
+}
+
+/// Checks a login and password and opens a session. The caller runs it on a blocking thread: argon2 is slow on purpose.
+pub fn sign_in(
+    conn: &mut Connection,
+    login: &str,
+    password: &str,
+    now: DateTime<Utc>,
+) -> anyhow::Result<Result<SessionResponse, SignInError>> {
+    let login_key = login.trim().to_lowercase();
+    let record = load_failures(conn, &login_key)?;
+    if let Err(retry_after) = throttle::check(record.as_ref(), now) {
+        return Ok(Err(SignInError::TooManyAttempts(retry_after)));
+    }
+    let row: Option<(String, String, String, String)> = conn
+        .query_row(
+            "SELECT id, password_hash, kind, full_name FROM accounts WHERE login = ?1",
+            [login.trim()],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
+        )
+        .optional()?;
+    let matched = match &row {
+        Some((_, phc, _, _)) => password_matches(password, phc),
+        None => {
+            password_matches(password, &DUMMY_HASH);
+            false
+        }
+    };
+    let Some((id, _, kind, full_name)) = row.filter(|_| matched) else {
+        save_failures(
+            conn,
+            &login_key,
+            &throttle::after_failure(record.as_ref(), now),
+        )?;
+        return Ok(Err(SignInError::InvalidCredentials));
+    };
+    conn.execute(
+        "DELETE FROM login_failures WHERE login_key = ?1",
+        [&login_key],
+    )?;
+    let token = random_token();
+    conn.execute(
+        "INSERT INTO sessions (token_hash, account_id, created_at, last_used_at) VALUES (?1, ?2, ?3, ?3)",
+        params![token_hash(&token), id, now.to_rfc3339()],
+    )?;
+    let account = Account {
+        id,
+        kind: parse_kind(&kind),
+        full_name,
+    };
+    Ok(Ok(SessionResponse {
+        token,
+        expires_at: now + SESSION_IDLE,
+        account,
+    }))
+}
+
+/// The account behind a bearer token, refreshing its idle timer; `None` when unknown or expired.
+pub fn authenticate(
+    conn: &Connection,
+    token: &str,
+    now: DateTime<Utc>,
+) -> anyhow::Result<Option<Account>> {
+    let hash = token_hash(token);
+    let row: Option<(String, String, String, String)> = conn
+        .query_row(
+            "SELECT a.id, a.kind, a.full_name, s.last_used_at FROM sessions s JOIN accounts a ON a.id = s.account_id
+             WHERE s.token_hash = ?1",
+            [&hash],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
+        )
+        .optional()?;
+    let Some((id, kind, full_name, last_used)) = row else {
+        return Ok(None);
+    };
+    let last_used = DateTime::parse_from_rfc3339(&last_used)?.with_timezone(&Utc);
+    if now - last_used > SESSION_IDLE {
+        conn.execute("DELETE FROM sessions WHERE token_hash = ?1", [&hash])?;
+        return Ok(None);
+    }
+    conn.execute(
+        "UPDATE sessions SET last_used_at = ?1 WHERE token_hash = ?2",
+        params![now.to_rfc3339(), hash],
+    )?;
+    Ok(Some(Account {
+        id,
+        kind: parse_kind(&kind),
+        full_name,
+    }))
+}
+
+pub fn end_session(conn: &Connection, token: &str) -> anyhow::Result<bool> {
+    Ok(conn.execute(
+        "DELETE FROM sessions WHERE token_hash = ?1",
+        [token_hash(token)],
+    )? > 0)
+}
+
+fn load_failures(conn: &Connection, login_key: &str) -> anyhow::Result<Option<FailureRecord>> {
+    let row: Option<(String, u32, Option<String>)> = conn
+        .query_row(
+            "SELECT window_start, failures, blocked_until FROM login_failures WHERE login_key = ?1",
+            [login_key],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+        )
+        .optional()?;
+    let parse = |s: &str| DateTime::parse_from_rfc3339(s).map(|d| d.with_timezone(&Utc));
+    Ok(match row {
+        Some((start, failures, blocked)) => Some(FailureRecord {
+            window_start: parse(&start)?,
+            failures,
+            blocked_until: blocked.as_deref().map(parse).transpose()?,
+        }),
+        None => None,
+    })
+}
+
+fn save_failures(conn: &Connection, login_key: &str, record: &FailureRecord) -> anyhow::Result<()> {
+    conn.execute(
+        "INSERT INTO login_failures (login_key, window_start, failures, blocked_until) VALUES (?1, ?2, ?3, ?4)
+         ON CONFLICT(login_key) DO UPDATE SET window_start = ?2, failures = ?3, blocked_until = ?4",
+        params![
+            login_key,
+            record.window_start.to_rfc3339(),
+            record.failures,
+            record.blocked_until.map(|t| t.to_rfc3339())
+        ],
+    )?;
+    Ok(())
+}
+
+pub fn kind_str(kind: AccountKind) -> &'static str {
+    match kind {
+        AccountKind::Parent => "parent",
+        AccountKind::Child => "child",
+    }
+}
+
+fn parse_kind(s: &str) -> AccountKind {
+    if s == "child" {
+        AccountKind::Child
+    } else {
+        AccountKind::Parent
+    }
+}
+
+fn random_bytes<const N: usize>() -> [u8; N] {
+    let mut bytes = [0u8; N];
+    rand::rngs::OsRng.fill_bytes(&mut bytes);
+    bytes
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+fn random_token() -> String {
+    hex(&random_bytes::<32>())
+}
+
+fn random_id() -> String {
+    hex(&random_bytes::<16>())
+}
+
+fn token_hash(token: &str) -> Vec<u8> {
+    Sha256::digest(token.as_bytes()).to_vec()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn db() -> Connection {
+        let mut conn = Connection::open_in_memory().unwrap();
+        conn.pragma_update(None, "foreign_keys", "ON").unwrap();
+        crate::db::migrations().to_latest(&mut conn).unwrap();
+        conn
+    }
+
+    fn now() -> DateTime<Utc> {
+        DateTime::from_timestamp(1_790_000_000, 0).unwrap()
+    }
+
+    #[test]
+    fn right_password_opens_a_session_that_authenticates() {
+        let mut conn = db();
+        create_account(
+            &conn,
+            "test.parent",
+            "correct horse",
+            AccountKind::Parent,
+            "Тестова Мария",
+            now(),
+        )
+        .unwrap();
+        let session = sign_in(&mut conn, "Test.Parent", "correct horse", now())
+            .unwrap()
+            .unwrap();
+        assert_eq!(session.account.full_name, "Тестова Мария");
+        let account = authenticate(&conn, &session.token, now() + Duration::minutes(29)).unwrap();
+        assert_eq!(account.map(|a| a.id), Some(session.account.id));
+    }
+
+    #[test]
+    fn wrong_password_and_unknown_login_get_the_same_answer() {
+        let mut conn = db();
+        create_account(
+            &conn,
+            "test.parent",
+            "correct horse",
+            AccountKind::Parent,
+            "Тестова Мария",
+            now(),
+        )
+        .unwrap();
+        assert_eq!(
+            sign_in(&mut conn, "test.parent", "wrong", now()).unwrap(),
+            Err(SignInError::InvalidCredentials)
+        );
+        assert_eq!(
+            sign_in(&mut conn, "nobody", "wrong", now()).unwrap(),
+            Err(SignInError::InvalidCredentials)
+        );
+    }
+
+    #[test]
+    fn unknown_logins_are_slowed_down_too() {
+        let mut conn = db();
+        for _ in 0..5 {
+            assert_eq!(
+                sign_in(&mut conn, "nobody", "x", now()).unwrap(),
+                Err(SignInError::InvalidCredentials)
+            );
+        }
+        assert!(matches!(
+            sign_in(&mut conn, "nobody", "x", now()).unwrap(),
+            Err(SignInError::TooManyAttempts(_))
+        ));
+    }
+
+    #[test]
+    fn session_dies_after_idle_time_and_on_sign_out() {
+        let mut conn = db();
+        create_account(&conn, "a", "pw", AccountKind::Child, "Тестов Пётр", now()).unwrap();
+        let idle = sign_in(&mut conn, "a", "pw", now()).unwrap().unwrap();
+        assert_eq!(
+            authenticate(&conn, &idle.token, now() + Duration::minutes(31)).unwrap(),
+            None
+        );
+        let ended = sign_in(&mut conn, "a", "pw", now()).unwrap().unwrap();
+        assert!(end_session(&conn, &ended.token).unwrap());
+        assert_eq!(authenticate(&conn, &ended.token, now()).unwrap(), None);
+    }
+
+    #[test]
+    fn generated_passwords_avoid_look_alike_characters() {
+        let pw = generate_password();
+        assert_eq!(pw.len(), 12);
+        assert!(!pw.contains(['0', 'o', '1', 'l', 'I', 'O']), "{pw}");
+    }
+}

@@ -1,0 +1,139 @@
+//! `pdo-registry`: serve the registry, or manage its accounts from the command line.
+
+use anyhow::Context;
+use clap::{Parser, Subcommand, ValueEnum};
+use pdo_core::domain::AccountKind;
+use pdo_registry::{Registry, accounts, demo};
+use std::path::PathBuf;
+
+#[derive(Parser)]
+#[command(
+    name = "pdo-registry",
+    version,
+    about = "Registry service for certificates of supplementary education"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Serve the HTTP API.
+    Serve {
+        #[arg(long, default_value = "127.0.0.1:8080")]
+        listen: String,
+        #[arg(long)]
+        db: PathBuf,
+        /// The address applicants' phones and e-mail links reach this service at.
+        #[arg(long)]
+        public_url: String,
+        /// SMTP relay HOST:PORT for outgoing mail.
+        #[arg(long)]
+        smtp: Option<String>,
+        /// Seed invented demo accounts and reference data.
+        #[arg(long)]
+        demo: bool,
+    },
+    /// Manage applicant accounts.
+    Account {
+        #[command(subcommand)]
+        command: AccountCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum AccountCommand {
+    /// Create an account; prints the generated password alone on the last line.
+    Add {
+        #[arg(long)]
+        db: PathBuf,
+        #[arg(long)]
+        login: String,
+        #[arg(long)]
+        full_name: String,
+        #[arg(long, value_enum, default_value = "parent")]
+        kind: KindArg,
+    },
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum KindArg {
+    Parent,
+    Child,
+}
+
+fn main() -> anyhow::Result<()> {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into()),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+    match Cli::parse().command {
+        Command::Serve {
+            listen,
+            db,
+            public_url,
+            smtp: _,
+            demo,
+        } => serve(&listen, &db, &public_url, demo),
+        Command::Account {
+            command:
+                AccountCommand::Add {
+                    db,
+                    login,
+                    full_name,
+                    kind,
+                },
+        } => {
+            let registry = Registry::open(&db)?;
+            let kind = match kind {
+                KindArg::Parent => AccountKind::Parent,
+                KindArg::Child => AccountKind::Child,
+            };
+            let password = accounts::generate_password();
+            let account = registry.db.blocking(|conn| {
+                anyhow::ensure!(
+                    !accounts::account_exists(conn, &login)?,
+                    "login {login:?} is taken"
+                );
+                accounts::create_account(
+                    conn,
+                    &login,
+                    &password,
+                    kind,
+                    &full_name,
+                    chrono::Utc::now(),
+                )
+            })?;
+            println!("account {} created", account.id);
+            println!("{password}");
+            Ok(())
+        }
+    }
+}
+
+fn serve(
+    listen: &str,
+    db: &std::path::Path,
+    public_url: &str,
+    seed_demo: bool,
+) -> anyhow::Result<()> {
+    let registry = Registry::open(db).with_context(|| format!("opening {}", db.display()))?;
+    if seed_demo {
+        registry.db.blocking(|conn| demo::seed(conn))?;
+    }
+    let runtime = tokio::runtime::Runtime::new()?;
+    runtime.block_on(async {
+        let listener = tokio::net::TcpListener::bind(listen)
+            .await
+            .with_context(|| format!("binding {listen}"))?;
+        tracing::info!(addr = %listener.local_addr()?, public_url, "registry listening");
+        let shutdown = async {
+            let _ = tokio::signal::ctrl_c().await;
+        };
+        pdo_registry::serve(listener, registry, shutdown).await?;
+        Ok(())
+    })
+}

@@ -1,0 +1,30 @@
+# The kiosk's own words, in Russian. Labels in «» of the parents' instruction are kept verbatim.
+
+app-title = Сертификат дополнительного образования
+demo-badge = ДЕМО
+demo-hint = Демонстрационный вход: логин { $login }, пароль { $password }
+language-ru = Русский
+language-en = English
+
+sign-in-title = Вход в личный кабинет
+sign-in-intro = Введите логин и пароль, которые выдали в школе или детском саду.
+sign-in-login = Логин
+sign-in-login-placeholder = например, ivanova.a
+sign-in-password = Пароль
+sign-in-password-placeholder = пароль
+sign-in-submit = Войти
+sign-in-busy = Проверяем логин и пароль…
+sign-in-error-login-required = Введите логин.
+sign-in-error-password-required = Введите пароль.
+sign-in-error-invalid = Логин или пароль не подошли. Проверьте язык клавиатуры и попробуйте ещё раз.
+sign-in-error-throttled = Слишком много неудачных попыток. Попробуйте снова через { $minutes } мин. или попросите помощи у сотрудника.
+sign-in-error-unreachable = Нет связи с сервером. Попробуйте ещё раз через минуту или обратитесь к сотруднику.
+sign-in-error-server = Сервер не смог обработать вход. Попробуйте ещё раз или обратитесь к сотруднику.
+
+cabinet-greeting = Здравствуйте, { $name }!
+cabinet-signed-in = Вы вошли в личный кабинет.
+sign-out = Выйти
+
+idle-title = Вы ещё здесь?
+idle-body = Если ничего не нажать, через { $seconds } с все введённые данные будут стёрты для вашей безопасности.
+idle-continue = Продолжить

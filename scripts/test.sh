@@ -1,0 +1,7 @@
+#!/usr/bin/env bash
+# Runs every test of the workspace, after installing what the tests drive the kiosk with.
+# The GUI tests start their own Xvfb displays; nothing else needs to be running.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+scripts/install-deps.sh test
+cargo test --workspace --locked "$@"

@@ -1,0 +1,344 @@
+//! The root of the GUI: the current screen and the session. It is the only place that sequences the steps and
+//! turns a screen's `Action` into navigation or a `Task`.
+
+use crate::config::Config;
+use crate::i18n::I18n;
+use crate::registry::{ClientError, RegistryClient};
+use crate::screen::{ViewContext, cabinet, sign_in};
+use crate::session::Session;
+use crate::store::Store;
+use crate::theme::{self, FONT_BOLD_FACE, Metrics};
+use crate::widget::{chrome, controls::big_button};
+use iced::keyboard::{self, key};
+use iced::time::{Duration, Instant};
+use iced::widget::{center, column, container, opaque, operation, stack, text};
+use iced::{Element, Event, Point, Size, Subscription, Task, event, window};
+use pdo_core::api::SessionResponse;
+use pdo_core::domain::Lang;
+
+/// What the kiosk is started with; cloned into the app at boot.
+#[derive(Debug, Clone)]
+pub struct Env {
+    pub config: Config,
+    pub client: RegistryClient,
+    pub store: Store,
+    /// Login and password of the invented demo account; `Some` only when the embedded demo registry runs.
+    pub demo_hint: Option<(String, String)>,
+}
+
+#[derive(Debug)]
+pub enum Screen {
+    SignIn(sign_in::SignIn),
+    Cabinet(cabinet::Cabinet),
+}
+
+#[derive(Debug, Clone)]
+pub enum Message {
+    Language(Lang),
+    SignIn(sign_in::Message),
+    Cabinet(cabinet::Message),
+    SignInFinished(Result<SessionResponse, ClientError>),
+    FocusNext,
+    FocusPrevious,
+    Activity,
+    Tick(Instant),
+    StayHere,
+    MonitorSize(window::Id, Option<Size>),
+    Resized(Size),
+    Ignored,
+}
+
+pub struct App {
+    env: Env,
+    i18n: I18n,
+    metrics: Metrics,
+    screen: Screen,
+    session: Option<Session>,
+    last_activity: Instant,
+    idle_warning: bool,
+}
+
+impl App {
+    pub fn new(env: Env) -> Self {
+        let i18n = I18n::new(default_lang(&env.config));
+        let screen = Screen::SignIn(sign_in::SignIn::new(env.demo_hint.clone()));
+        Self {
+            env,
+            i18n,
+            metrics: Metrics::default(),
+            screen,
+            session: None,
+            last_activity: Instant::now(),
+            idle_warning: false,
+        }
+    }
+
+    /// Fills the screen without a window manager: ask for the monitor's size, then move and resize to cover it.
+    /// The login field gets the focus so a person can type at once.
+    pub fn boot(env: Env) -> (Self, Task<Message>) {
+        let fill_screen = window::latest().and_then(|id| {
+            window::monitor_size(id).map(move |size| Message::MonitorSize(id, size))
+        });
+        (
+            Self::new(env),
+            Task::batch([fill_screen, operation::focus(sign_in::LOGIN_ID)]),
+        )
+    }
+
+    pub fn title(&self) -> String {
+        self.i18n.tr("app-title")
+    }
+
+    pub fn screen(&self) -> &Screen {
+        &self.screen
+    }
+
+    pub fn is_signed_in(&self) -> bool {
+        self.session.is_some()
+    }
+
+    pub fn update(&mut self, message: Message) -> Task<Message> {
+        match message {
+            Message::Language(lang) => {
+                self.i18n.set_lang(lang);
+                self.touch();
+                Task::none()
+            }
+            Message::SignIn(msg) => {
+                self.touch();
+                let Screen::SignIn(screen) = &mut self.screen else {
+                    return Task::none();
+                };
+                let action = screen.update(msg);
+                self.sign_in_action(action)
+            }
+            Message::SignInFinished(result) => self.sign_in_finished(result),
+            Message::Cabinet(msg) => {
+                self.touch();
+                let Screen::Cabinet(screen) = &mut self.screen else {
+                    return Task::none();
+                };
+                match screen.update(msg) {
+                    cabinet::Action::SignOut => self.end_session(),
+                }
+            }
+            Message::FocusNext => {
+                self.touch();
+                operation::focus_next()
+            }
+            Message::FocusPrevious => {
+                self.touch();
+                operation::focus_previous()
+            }
+            Message::Activity | Message::StayHere => {
+                self.touch();
+                Task::none()
+            }
+            Message::Tick(now) => self.check_idle(now),
+            Message::MonitorSize(id, Some(size)) => {
+                self.metrics = Metrics::new(size, self.screen_mm());
+                Task::batch([window::move_to(id, Point::ORIGIN), window::resize(id, size)])
+            }
+            Message::MonitorSize(_, None) | Message::Ignored => Task::none(),
+            Message::Resized(size) => {
+                self.metrics = Metrics::new(size, self.screen_mm());
+                Task::none()
+            }
+        }
+    }
+
+    fn sign_in_action(&mut self, action: sign_in::Action) -> Task<Message> {
+        match action {
+            sign_in::Action::None => Task::none(),
+            sign_in::Action::Focus(id) => operation::focus(id),
+            sign_in::Action::SignIn { login, password } => {
+                let client = self.env.client.clone();
+                let lang = self.i18n.lang();
+                Task::perform(
+                    async move { client.sign_in(login, password, lang).await },
+                    Message::SignInFinished,
+                )
+            }
+        }
+    }
+
+    fn sign_in_finished(&mut self, result: Result<SessionResponse, ClientError>) -> Task<Message> {
+        let Screen::SignIn(screen) = &mut self.screen else {
+            return Task::none();
+        };
+        match result {
+            Ok(session) => {
+                tracing::info!(account = %session.account.id, "signed in");
+                self.screen =
+                    Screen::Cabinet(cabinet::Cabinet::new(session.account.full_name.clone()));
+                self.session = Some(Session {
+                    token: session.token,
+                    account: session.account,
+                });
+                self.touch();
+                let store = self.env.store.clone();
+                Task::future(async move {
+                    if let Err(err) = store.count("sessions_started").await {
+                        tracing::warn!(error = %err, "counter not recorded");
+                    }
+                    Message::Ignored
+                })
+            }
+            Err(err) => {
+                tracing::info!(error = %err, "sign-in refused");
+                let problem = match err {
+                    ClientError::InvalidCredentials => sign_in::Problem::InvalidCredentials,
+                    ClientError::TooManyAttempts { retry_after_secs } => {
+                        sign_in::Problem::Throttled { retry_after_secs }
+                    }
+                    ClientError::Unreachable => sign_in::Problem::Unreachable,
+                    ClientError::Unauthorized | ClientError::Server { .. } => {
+                        sign_in::Problem::Server
+                    }
+                };
+                let action = screen.failed(problem);
+                self.sign_in_action(action)
+            }
+        }
+    }
+
+    /// Drops everything the applicant entered and returns to a fresh sign-in screen in the default language.
+    fn end_session(&mut self) -> Task<Message> {
+        let token = self.session.take().map(|s| s.token);
+        self.screen = Screen::SignIn(sign_in::SignIn::new(self.env.demo_hint.clone()));
+        self.i18n.set_lang(default_lang(&self.env.config));
+        self.idle_warning = false;
+        tracing::info!("session wiped");
+        let focus = operation::focus(sign_in::LOGIN_ID);
+        match token {
+            Some(token) => {
+                let client = self.env.client.clone();
+                let revoke = Task::future(async move {
+                    if let Err(err) = client.sign_out(token).await {
+                        tracing::warn!(error = %err, "registry session not revoked; it expires by itself");
+                    }
+                    Message::Ignored
+                });
+                Task::batch([focus, revoke])
+            }
+            None => focus,
+        }
+    }
+
+    fn touch(&mut self) {
+        self.last_activity = Instant::now();
+        self.idle_warning = false;
+    }
+
+    fn has_applicant_data(&self) -> bool {
+        self.session.is_some() || matches!(&self.screen, Screen::SignIn(s) if s.has_input())
+    }
+
+    fn check_idle(&mut self, now: Instant) -> Task<Message> {
+        if !self.has_applicant_data() {
+            return Task::none();
+        }
+        let idle = now.saturating_duration_since(self.last_activity);
+        let warn_after = Duration::from_secs(self.env.config.idle_timeout_secs);
+        let wipe_after = warn_after + Duration::from_secs(self.env.config.idle_grace_secs);
+        if idle >= wipe_after {
+            tracing::info!(idle_secs = idle.as_secs(), "inactivity timeout");
+            self.end_session()
+        } else {
+            self.idle_warning = idle >= warn_after;
+            Task::none()
+        }
+    }
+
+    fn screen_mm(&self) -> (f32, f32) {
+        (
+            self.env.config.screen_width_mm,
+            self.env.config.screen_height_mm,
+        )
+    }
+
+    pub fn view(&self) -> Element<'_, Message> {
+        let ctx = ViewContext {
+            i18n: &self.i18n,
+            metrics: self.metrics,
+        };
+        let content = match &self.screen {
+            Screen::SignIn(screen) => screen.view(ctx).map(Message::SignIn),
+            Screen::Cabinet(screen) => screen.view(ctx).map(Message::Cabinet),
+        };
+        let framed = chrome::frame(
+            ctx,
+            self.env.demo_hint.is_some(),
+            Message::Language,
+            content,
+        );
+        if self.idle_warning {
+            stack![framed, opaque(self.idle_dialog(ctx))].into()
+        } else {
+            framed
+        }
+    }
+
+    fn idle_dialog(&self, ctx: ViewContext<'_>) -> Element<'_, Message> {
+        let left = self.env.config.idle_grace_secs.saturating_sub(
+            Instant::now()
+                .saturating_duration_since(self.last_activity)
+                .as_secs()
+                .saturating_sub(self.env.config.idle_timeout_secs),
+        );
+        let dialog = container(
+            column![
+                text(ctx.i18n.tr("idle-title"))
+                    .size(ctx.metrics.title)
+                    .font(FONT_BOLD_FACE),
+                text(ctx.i18n.tr_with("idle-body", [("seconds", left.into())]))
+                    .size(ctx.metrics.text),
+                big_button(ctx, ctx.i18n.tr("idle-continue"), Some(Message::StayHere)),
+            ]
+            .spacing(ctx.metrics.spacing)
+            .max_width(ctx.metrics.text * 28.0),
+        )
+        .padding(ctx.metrics.text * 1.5)
+        .style(container::rounded_box);
+        center(dialog)
+            .style(|_| container::Style {
+                background: Some(theme::SCRIM.into()),
+                ..Default::default()
+            })
+            .into()
+    }
+
+    pub fn subscription(&self) -> Subscription<Message> {
+        let input = event::listen_with(|event, _status, _window| match event {
+            Event::Keyboard(keyboard::Event::KeyPressed {
+                key: keyboard::Key::Named(key::Named::Tab),
+                modifiers,
+                ..
+            }) => Some(if modifiers.shift() {
+                Message::FocusPrevious
+            } else {
+                Message::FocusNext
+            }),
+            Event::Keyboard(keyboard::Event::KeyPressed { .. })
+            | Event::Mouse(iced::mouse::Event::ButtonPressed(_))
+            | Event::Touch(iced::touch::Event::FingerPressed { .. }) => Some(Message::Activity),
+            _ => None,
+        });
+        let resized = window::resize_events().map(|(_, size)| Message::Resized(size));
+        // The clock only ticks while there is something to wipe, so an idle kiosk uses no CPU.
+        let idle = if self.has_applicant_data() {
+            iced::time::every(Duration::from_secs(1)).map(Message::Tick)
+        } else {
+            Subscription::none()
+        };
+        Subscription::batch([input, resized, idle])
+    }
+}
+
+fn default_lang(config: &Config) -> Lang {
+    if config.language == "en" {
+        Lang::En
+    } else {
+        Lang::Ru
+    }
+}

@@ -1,0 +1,208 @@
+//! The kiosk's settings: a TOML file in the platform config dir where every key has a default, overridden by flags.
+
+use serde::{Deserialize, Serialize};
+use std::net::IpAddr;
+use std::path::{Path, PathBuf};
+use url::Url;
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Config {
+    /// The registry's base URL; none starts the embedded demo registry on loopback.
+    pub registry_url: Option<String>,
+    /// This kiosk's id and secret, as printed by `pdo-registry kiosk add`.
+    pub kiosk_id: Option<String>,
+    pub kiosk_secret: Option<String>,
+    /// OKTMO-style code of the municipality the kiosk stands in.
+    pub municipality: Option<String>,
+    /// "ru" or "en": the language each session starts in.
+    pub language: String,
+    /// The visible area of the screen in millimetres, so touch targets can be sized to at least 12 mm.
+    pub screen_width_mm: f32,
+    pub screen_height_mm: f32,
+    /// With no touch or key for this long, a warning is shown; after the grace period the session is wiped.
+    pub idle_timeout_secs: u64,
+    pub idle_grace_secs: u64,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Self {
+            registry_url: None,
+            kiosk_id: None,
+            kiosk_secret: None,
+            municipality: None,
+            language: "ru".into(),
+            // A common 21.5-inch 16:9 kiosk panel.
+            screen_width_mm: 476.0,
+            screen_height_mm: 268.0,
+            idle_timeout_secs: 120,
+            idle_grace_secs: 30,
+        }
+    }
+}
+
+#[derive(Debug, thiserror::Error, PartialEq)]
+pub enum ConfigError {
+    #[error("cannot read {path}: {reason}")]
+    Unreadable { path: PathBuf, reason: String },
+    #[error("{path} is not valid kiosk configuration: {reason}")]
+    Invalid { path: PathBuf, reason: String },
+    #[error("registry URL {0:?} is not a valid URL")]
+    BadUrl(String),
+    #[error("registry URL {0:?} uses plain http:// to a host that is not loopback; use https://")]
+    InsecureRegistry(String),
+    #[error("registry URL {0:?} must use https:// (or http:// to loopback)")]
+    UnsupportedScheme(String),
+    #[error("{0}")]
+    OutOfRange(String),
+}
+
+impl Config {
+    /// Reads `path`; a missing file means all defaults, a malformed one is an error naming the file and key.
+    pub fn load(path: &Path) -> Result<Self, ConfigError> {
+        let text = match std::fs::read_to_string(path) {
+            Ok(text) => text,
+            Err(err) if err.kind() == std::io::ErrorKind::NotFound => return Ok(Self::default()),
+            Err(err) => {
+                return Err(ConfigError::Unreadable {
+                    path: path.into(),
+                    reason: err.to_string(),
+                });
+            }
+        };
+        let config: Config = toml::from_str(&text).map_err(|e| ConfigError::Invalid {
+            path: path.into(),
+            reason: e.to_string(),
+        })?;
+        Ok(config)
+    }
+
+    pub fn validate(&self) -> Result<(), ConfigError> {
+        if let Some(url) = &self.registry_url {
+            registry_url(url)?;
+        }
+        if !["ru", "en"].contains(&self.language.as_str()) {
+            return Err(ConfigError::OutOfRange(format!(
+                "language must be \"ru\" or \"en\", not {:?}",
+                self.language
+            )));
+        }
+        let plausible = 50.0..=3000.0;
+        if !plausible.contains(&self.screen_width_mm) || !plausible.contains(&self.screen_height_mm)
+        {
+            return Err(ConfigError::OutOfRange(
+                "screen size must be between 50 and 3000 mm each way".into(),
+            ));
+        }
+        if self.idle_timeout_secs < 15 {
+            return Err(ConfigError::OutOfRange(
+                "idle_timeout_secs must be at least 15".into(),
+            ));
+        }
+        Ok(())
+    }
+}
+
+/// Parses a registry URL, refusing plain http:// unless the host is loopback (the embedded demo, tests).
+pub fn registry_url(raw: &str) -> Result<Url, ConfigError> {
+    let url = Url::parse(raw).map_err(|_| ConfigError::BadUrl(raw.into()))?;
+    match url.scheme() {
+        "https" => Ok(url),
+        "http" if is_loopback(&url) => Ok(url),
+        "http" => Err(ConfigError::InsecureRegistry(raw.into())),
+        _ => Err(ConfigError::UnsupportedScheme(raw.into())),
+    }
+}
+
+fn is_loopback(url: &Url) -> bool {
+    match url.host() {
+        Some(url::Host::Domain(name)) => name.eq_ignore_ascii_case("localhost"),
+        Some(url::Host::Ipv4(ip)) => IpAddr::V4(ip).is_loopback(),
+        Some(url::Host::Ipv6(ip)) => IpAddr::V6(ip).is_loopback(),
+        None => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn plain_http_is_refused_unless_loopback() {
+        assert!(registry_url("https://registry.example.org/").is_ok());
+        assert!(registry_url("http://127.0.0.1:8080").is_ok());
+        assert!(registry_url("http://127.3.2.1:8080").is_ok());
+        assert!(registry_url("http://[::1]:8080").is_ok());
+        assert!(registry_url("http://localhost:8080").is_ok());
+        assert_eq!(
+            registry_url("http://registry.example.org"),
+            Err(ConfigError::InsecureRegistry(
+                "http://registry.example.org".into()
+            ))
+        );
+        assert!(matches!(
+            registry_url("http://10.0.0.5"),
+            Err(ConfigError::InsecureRegistry(_))
+        ));
+        assert!(matches!(
+            registry_url("http://localhost.evil.example"),
+            Err(ConfigError::InsecureRegistry(_))
+        ));
+        assert!(matches!(
+            registry_url("ftp://127.0.0.1"),
+            Err(ConfigError::UnsupportedScheme(_))
+        ));
+        assert!(matches!(
+            registry_url("not a url"),
+            Err(ConfigError::BadUrl(_))
+        ));
+    }
+
+    #[test]
+    fn missing_file_means_defaults() {
+        let dir = tempfile::tempdir().unwrap();
+        assert_eq!(
+            Config::load(&dir.path().join("none.toml")).unwrap(),
+            Config::default()
+        );
+    }
+
+    #[test]
+    fn partial_file_keeps_defaults_for_the_rest() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("kiosk.toml");
+        std::fs::write(&path, "kiosk_id = \"k-42\"\nidle_timeout_secs = 300\n").unwrap();
+        let config = Config::load(&path).unwrap();
+        assert_eq!(config.kiosk_id.as_deref(), Some("k-42"));
+        assert_eq!(config.idle_timeout_secs, 300);
+        assert_eq!(config.language, "ru");
+    }
+
+    #[test]
+    fn typo_in_a_key_is_reported_with_the_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("kiosk.toml");
+        std::fs::write(&path, "kiosk_idd = \"k-42\"\n").unwrap();
+        let err = Config::load(&path).unwrap_err();
+        assert!(
+            matches!(&err, ConfigError::Invalid { reason, .. } if reason.contains("kiosk_idd")),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn validation_catches_out_of_range_values() {
+        let bad_language = Config {
+            language: "de".into(),
+            ..Config::default()
+        };
+        assert!(bad_language.validate().is_err());
+        let tiny_screen = Config {
+            screen_width_mm: 10.0,
+            ..Config::default()
+        };
+        assert!(tiny_screen.validate().is_err());
+        assert!(Config::default().validate().is_ok());
+    }
+}

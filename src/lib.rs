@@ -1,0 +1,15 @@
+//! pdo-kiosk: the self-service kiosk for the Kuzbass certificate of supplementary education.
+//! The GUI lives in `app`, `screen` and `widget`; everything else is tested without a window.
+
+pub mod app;
+pub mod cli;
+pub mod config;
+pub mod i18n;
+pub mod logging;
+pub mod paths;
+pub mod registry;
+pub mod screen;
+pub mod session;
+pub mod store;
+pub mod theme;
+pub mod widget;

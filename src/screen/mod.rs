@@ -1,0 +1,15 @@
+//! One module per step of the flow. Each screen owns its state and messages and asks the root for what it cannot
+//! do itself through an `Action`; no screen touches another screen, the store or the network.
+
+pub mod cabinet;
+pub mod sign_in;
+
+use crate::i18n::I18n;
+use crate::theme::Metrics;
+
+/// What every view needs to know about the kiosk as a whole.
+#[derive(Debug, Clone, Copy)]
+pub struct ViewContext<'a> {
+    pub i18n: &'a I18n,
+    pub metrics: Metrics,
+}

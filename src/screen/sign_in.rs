@@ -1,0 +1,251 @@
+//! «Вход в личный кабинет»: login and password issued by the school or kindergarten.
+
+use super::ViewContext;
+use crate::theme::{self, FONT_BOLD_FACE};
+use crate::widget::controls::{big_button, field, input};
+use iced::widget::{column, container, text};
+use iced::{Element, Fill, Length};
+
+pub const LOGIN_ID: &str = "sign-in-login";
+pub const PASSWORD_ID: &str = "sign-in-password";
+pub const SUBMIT_ID: &str = "sign-in-submit";
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Message {
+    LoginChanged(String),
+    PasswordChanged(String),
+    Submit,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Action {
+    None,
+    /// Move the keyboard focus to the widget with this id.
+    Focus(&'static str),
+    SignIn {
+        login: String,
+        password: String,
+    },
+}
+
+/// Why the last attempt did not get in, shown in the person's language.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Problem {
+    InvalidCredentials,
+    Throttled { retry_after_secs: u64 },
+    Unreachable,
+    Server,
+}
+
+#[derive(Debug, Default)]
+pub struct SignIn {
+    login: String,
+    password: String,
+    login_missing: bool,
+    password_missing: bool,
+    problem: Option<Problem>,
+    busy: bool,
+    demo_hint: Option<(String, String)>,
+}
+
+impl SignIn {
+    /// `demo_hint` is the invented demo account's login and password, shown only on the demo kiosk.
+    pub fn new(demo_hint: Option<(String, String)>) -> Self {
+        Self {
+            demo_hint,
+            ..Self::default()
+        }
+    }
+
+    /// Whether anything was typed that an inactivity wipe must clear.
+    pub fn has_input(&self) -> bool {
+        !self.login.is_empty() || !self.password.is_empty()
+    }
+
+    pub fn is_busy(&self) -> bool {
+        self.busy
+    }
+
+    pub fn update(&mut self, message: Message) -> Action {
+        match message {
+            Message::LoginChanged(login) => {
+                self.login_missing = false;
+                self.login = login;
+                Action::None
+            }
+            Message::PasswordChanged(password) => {
+                self.password_missing = false;
+                self.password = password;
+                Action::None
+            }
+            Message::Submit if self.busy => Action::None,
+            Message::Submit => {
+                self.problem = None;
+                self.login_missing = self.login.trim().is_empty();
+                self.password_missing = self.password.is_empty();
+                if self.login_missing {
+                    Action::Focus(LOGIN_ID)
+                } else if self.password_missing {
+                    Action::Focus(PASSWORD_ID)
+                } else {
+                    self.busy = true;
+                    Action::SignIn {
+                        login: self.login.trim().to_string(),
+                        password: self.password.clone(),
+                    }
+                }
+            }
+        }
+    }
+
+    /// The registry turned the attempt down. A wrong password is cleared; otherwise everything typed stays, so a
+    /// retry after a network hiccup is one press.
+    pub fn failed(&mut self, problem: Problem) -> Action {
+        self.busy = false;
+        let focus = if problem == Problem::InvalidCredentials {
+            self.password.clear();
+            Action::Focus(PASSWORD_ID)
+        } else {
+            Action::None
+        };
+        self.problem = Some(problem);
+        focus
+    }
+
+    pub fn view(&self, ctx: ViewContext<'_>) -> Element<'_, Message> {
+        let i18n = ctx.i18n;
+        let mut login = input(ctx, &i18n.tr("sign-in-login-placeholder"), &self.login).id(LOGIN_ID);
+        let mut password = input(
+            ctx,
+            &i18n.tr("sign-in-password-placeholder"),
+            &self.password,
+        )
+        .id(PASSWORD_ID)
+        .secure(true);
+        if !self.busy {
+            login = login
+                .on_input(Message::LoginChanged)
+                .on_submit(Message::Submit);
+            password = password
+                .on_input(Message::PasswordChanged)
+                .on_submit(Message::Submit);
+        }
+        let mut form = column![
+            text(i18n.tr("sign-in-title"))
+                .size(ctx.metrics.title)
+                .font(FONT_BOLD_FACE),
+            text(i18n.tr("sign-in-intro")).size(ctx.metrics.text),
+            field(
+                ctx,
+                i18n.tr("sign-in-login"),
+                login,
+                self.login_missing
+                    .then(|| i18n.tr("sign-in-error-login-required"))
+            ),
+            field(
+                ctx,
+                i18n.tr("sign-in-password"),
+                password,
+                self.password_missing
+                    .then(|| i18n.tr("sign-in-error-password-required"))
+            ),
+        ]
+        .spacing(ctx.metrics.spacing)
+        .max_width(ctx.metrics.text * 32.0);
+        if let Some(problem) = &self.problem {
+            form = form.push(
+                text(self.problem_text(ctx, problem))
+                    .size(ctx.metrics.text)
+                    .color(theme::DANGER),
+            );
+        }
+        if self.busy {
+            form = form.push(
+                text(i18n.tr("sign-in-busy"))
+                    .size(ctx.metrics.text)
+                    .color(theme::MUTED),
+            );
+        }
+        let submit = big_button(
+            ctx,
+            i18n.tr("sign-in-submit"),
+            (!self.busy).then_some(Message::Submit),
+        );
+        form = form.push(container(submit).id(SUBMIT_ID));
+        if let Some((login, password)) = &self.demo_hint {
+            let hint = i18n.tr_with(
+                "demo-hint",
+                [
+                    ("login", login.as_str().into()),
+                    ("password", password.as_str().into()),
+                ],
+            );
+            form = form.push(text(hint).size(ctx.metrics.small).color(theme::MUTED));
+        }
+        container(form).center_x(Fill).height(Length::Fill).into()
+    }
+
+    fn problem_text(&self, ctx: ViewContext<'_>, problem: &Problem) -> String {
+        match problem {
+            Problem::InvalidCredentials => ctx.i18n.tr("sign-in-error-invalid"),
+            Problem::Throttled { retry_after_secs } => {
+                let minutes = retry_after_secs.div_ceil(60).max(1);
+                ctx.i18n
+                    .tr_with("sign-in-error-throttled", [("minutes", minutes.into())])
+            }
+            Problem::Unreachable => ctx.i18n.tr("sign-in-error-unreachable"),
+            Problem::Server => ctx.i18n.tr("sign-in-error-server"),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn empty_fields_are_flagged_and_focus_goes_to_the_first_one() {
+        let mut screen = SignIn::new(None);
+        assert_eq!(screen.update(Message::Submit), Action::Focus(LOGIN_ID));
+        assert!(screen.login_missing && screen.password_missing);
+        screen.update(Message::LoginChanged("test.login".into()));
+        assert_eq!(screen.update(Message::Submit), Action::Focus(PASSWORD_ID));
+    }
+
+    #[test]
+    fn submit_trims_the_login_and_blocks_a_second_press() {
+        let mut screen = SignIn::new(None);
+        screen.update(Message::LoginChanged("  test.login ".into()));
+        screen.update(Message::PasswordChanged("secret".into()));
+        assert_eq!(
+            screen.update(Message::Submit),
+            Action::SignIn {
+                login: "test.login".into(),
+                password: "secret".into()
+            }
+        );
+        assert_eq!(screen.update(Message::Submit), Action::None);
+    }
+
+    #[test]
+    fn wrong_password_is_cleared_but_network_failure_keeps_everything() {
+        let mut screen = SignIn::new(None);
+        screen.update(Message::LoginChanged("test.login".into()));
+        screen.update(Message::PasswordChanged("secret".into()));
+        screen.update(Message::Submit);
+        screen.failed(Problem::Unreachable);
+        assert_eq!(
+            (screen.login.as_str(), screen.password.as_str()),
+            ("test.login", "secret")
+        );
+        screen.update(Message::Submit);
+        assert_eq!(
+            screen.failed(Problem::InvalidCredentials),
+            Action::Focus(PASSWORD_ID)
+        );
+        assert_eq!(
+            (screen.login.as_str(), screen.password.as_str()),
+            ("test.login", "")
+        );
+    }
+}

@@ -1,0 +1,144 @@
+//! The kiosk's local SQLite store. One connection lives on its own thread; the UI sends it jobs and awaits the
+//! answer, so no frame ever waits on the disk.
+
+use rusqlite::Connection;
+use rusqlite_migration::{M, Migrations};
+use std::path::Path;
+use std::sync::LazyLock;
+use std::sync::mpsc;
+use tokio::sync::oneshot;
+
+static MIGRATIONS: LazyLock<Migrations<'static>> =
+    LazyLock::new(|| Migrations::new(vec![M::up(include_str!("../../migrations/0001_init.sql"))]));
+
+pub fn migrations() -> &'static Migrations<'static> {
+    &MIGRATIONS
+}
+
+#[derive(Debug, Clone, thiserror::Error)]
+pub enum StoreError {
+    #[error("database: {0}")]
+    Database(String),
+    #[error("the store thread has stopped")]
+    Stopped,
+}
+
+impl From<rusqlite::Error> for StoreError {
+    fn from(err: rusqlite::Error) -> Self {
+        StoreError::Database(err.to_string())
+    }
+}
+
+type Job = Box<dyn FnOnce(&mut Connection) + Send>;
+
+#[derive(Clone, Debug)]
+pub struct Store {
+    jobs: mpsc::Sender<Job>,
+}
+
+impl Store {
+    /// Opens and migrates the file on the calling thread, so a broken store stops the kiosk at start, not mid-flow.
+    pub fn open(path: &Path) -> anyhow::Result<Self> {
+        let mut conn = Connection::open(path)?;
+        configure(&conn)?;
+        MIGRATIONS.to_latest(&mut conn)?;
+        let (jobs, queue) = mpsc::channel::<Job>();
+        std::thread::Builder::new()
+            .name("store".into())
+            .spawn(move || {
+                for job in queue {
+                    job(&mut conn);
+                }
+            })?;
+        Ok(Self { jobs })
+    }
+
+    /// Runs `f` on the store's thread and returns its result.
+    pub async fn call<R, F>(&self, f: F) -> Result<R, StoreError>
+    where
+        F: FnOnce(&mut Connection) -> rusqlite::Result<R> + Send + 'static,
+        R: Send + 'static,
+    {
+        let (reply, answer) = oneshot::channel();
+        let job: Job = Box::new(move |conn| {
+            let _ = reply.send(f(conn).map_err(StoreError::from));
+        });
+        self.jobs.send(job).map_err(|_| StoreError::Stopped)?;
+        answer.await.map_err(|_| StoreError::Stopped)?
+    }
+
+    /// Adds one to an anonymous daily counter (no personal data: a name and a number).
+    pub async fn count(&self, name: &'static str) -> Result<(), StoreError> {
+        self.call(move |conn| {
+            conn.execute(
+                "INSERT INTO counters (day, name, value) VALUES (date('now'), ?1, 1)
+                 ON CONFLICT(day, name) DO UPDATE SET value = value + 1",
+                [name],
+            )
+            .map(|_| ())
+        })
+        .await
+    }
+
+    pub async fn counter_today(&self, name: &'static str) -> Result<i64, StoreError> {
+        self.call(move |conn| {
+            conn.query_row(
+                "SELECT COALESCE(SUM(value), 0) FROM counters WHERE day = date('now') AND name = ?1",
+                [name],
+                |row| row.get(0),
+            )
+        })
+        .await
+    }
+}
+
+fn configure(conn: &Connection) -> rusqlite::Result<()> {
+    conn.pragma_update(None, "journal_mode", "WAL")?;
+    // A power cut must not lose a committed row: the kiosk queues applications here.
+    conn.pragma_update(None, "synchronous", "FULL")?;
+    conn.pragma_update(None, "foreign_keys", "ON")?;
+    conn.pragma_update(None, "secure_delete", "ON")?;
+    conn.busy_timeout(std::time::Duration::from_secs(5))?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn all_migrations_apply_to_an_empty_database() {
+        migrations()
+            .validate()
+            .expect("kiosk migrations must apply cleanly");
+    }
+
+    #[tokio::test]
+    async fn store_runs_on_its_own_thread_in_wal_mode() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(&dir.path().join("kiosk.sqlite3")).unwrap();
+        let (mode, thread) = store
+            .call(|conn| {
+                let mode: String = conn.query_row("PRAGMA journal_mode", [], |r| r.get(0))?;
+                Ok((mode, std::thread::current().name().map(String::from)))
+            })
+            .await
+            .unwrap();
+        assert_eq!(mode, "wal");
+        assert_eq!(thread.as_deref(), Some("store"));
+    }
+
+    #[tokio::test]
+    async fn counters_add_up_and_survive_reopening() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("kiosk.sqlite3");
+        {
+            let store = Store::open(&path).unwrap();
+            store.count("sessions_started").await.unwrap();
+            store.count("sessions_started").await.unwrap();
+        }
+        let reopened = Store::open(&path).unwrap();
+        assert_eq!(reopened.counter_today("sessions_started").await.unwrap(), 2);
+        assert_eq!(reopened.counter_today("prints").await.unwrap(), 0);
+    }
+}

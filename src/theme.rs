@@ -1,0 +1,94 @@
+//! Sizes and colours. Touch targets are sized from the screen's physical size so that every button is at least
+//! 12 mm tall on the panel the kiosk really has.
+
+use iced::{Color, Font, Size, font};
+
+pub const FONT_REGULAR: &[u8] = include_bytes!("../assets/fonts/NotoSans-Regular.ttf");
+pub const FONT_BOLD: &[u8] = include_bytes!("../assets/fonts/NotoSans-Bold.ttf");
+pub const FONT: Font = Font::with_name("Noto Sans");
+pub const FONT_BOLD_FACE: Font = Font {
+    weight: font::Weight::Bold,
+    ..FONT
+};
+
+pub const MIN_TARGET_MM: f32 = 12.0;
+
+pub const ACCENT: Color = Color::from_rgb(0.05, 0.36, 0.62);
+pub const DANGER: Color = Color::from_rgb(0.70, 0.11, 0.11);
+pub const MUTED: Color = Color::from_rgb(0.30, 0.33, 0.37);
+pub const DEMO: Color = Color::from_rgb(0.80, 0.35, 0.0);
+/// Dims the screen behind a dialog.
+pub const SCRIM: Color = Color {
+    r: 0.0,
+    g: 0.0,
+    b: 0.0,
+    a: 0.55,
+};
+
+/// Logical pixel sizes for one screen.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Metrics {
+    pub px_per_mm: f32,
+    /// Height of every button and input: never under 12 mm.
+    pub target: f32,
+    pub text: f32,
+    pub title: f32,
+    pub small: f32,
+    pub spacing: f32,
+}
+
+impl Metrics {
+    /// `window` in logical pixels, `screen_mm` the panel's visible area in millimetres.
+    pub fn new(window: Size, screen_mm: (f32, f32)) -> Self {
+        let px_per_mm = (window.width / screen_mm.0).min(window.height / screen_mm.1);
+        // Text is sized to the window so a 1080p panel reads like a large-print form from half a metre.
+        let text = (window.height / 36.0).clamp(20.0, 40.0);
+        let target = (MIN_TARGET_MM * px_per_mm).max(text * 2.2).ceil();
+        Self {
+            px_per_mm,
+            target,
+            text,
+            title: text * 1.6,
+            small: text * 0.8,
+            spacing: (text * 0.8).round(),
+        }
+    }
+
+    pub fn mm(&self, px: f32) -> f32 {
+        px / self.px_per_mm
+    }
+}
+
+impl Default for Metrics {
+    fn default() -> Self {
+        Self::new(Size::new(1920.0, 1080.0), (476.0, 268.0))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn targets_are_at_least_12_mm_on_any_panel() {
+        for (window, mm) in [
+            (Size::new(1920.0, 1080.0), (476.0, 268.0)),
+            (Size::new(1280.0, 1024.0), (338.0, 270.0)),
+            (Size::new(1920.0, 1080.0), (1210.0, 680.0)),
+            (Size::new(1024.0, 768.0), (304.0, 228.0)),
+        ] {
+            let metrics = Metrics::new(window, mm);
+            assert!(
+                metrics.mm(metrics.target) >= MIN_TARGET_MM - 0.01,
+                "{window:?} {mm:?}: {metrics:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn text_grows_with_the_screen_within_readable_bounds() {
+        let small = Metrics::new(Size::new(1024.0, 600.0), (222.0, 130.0));
+        let large = Metrics::new(Size::new(1920.0, 1080.0), (476.0, 268.0));
+        assert!(small.text >= 20.0 && large.text > small.text && large.text <= 40.0);
+    }
+}

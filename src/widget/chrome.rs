@@ -1,0 +1,62 @@
+//! The frame around every screen: the service's name, the demo mark, and the language switch, always visible.
+
+use crate::screen::ViewContext;
+use crate::theme::{self, FONT_BOLD_FACE};
+use crate::widget::controls::plain_button;
+use iced::widget::{column, container, row, space, text};
+use iced::{Alignment, Border, Color, Element, Fill};
+use pdo_core::domain::Lang;
+
+pub fn frame<'a, M: Clone + 'a>(
+    ctx: ViewContext<'_>,
+    demo: bool,
+    on_language: impl Fn(Lang) -> M,
+    content: Element<'a, M>,
+) -> Element<'a, M> {
+    let current = ctx.i18n.lang();
+    let switch = |lang: Lang, id: &str| {
+        let label = ctx.i18n.tr(id);
+        // The active language is shown disabled so it reads as selected and cannot be pressed twice.
+        plain_button(ctx, label, (current != lang).then(|| on_language(lang)))
+    };
+    let mut header = row![
+        text(ctx.i18n.tr("app-title"))
+            .size(ctx.metrics.text)
+            .font(FONT_BOLD_FACE)
+    ]
+    .spacing(ctx.metrics.spacing)
+    .align_y(Alignment::Center);
+    if demo {
+        header = header.push(
+            container(
+                text(ctx.i18n.tr("demo-badge"))
+                    .size(ctx.metrics.text)
+                    .font(FONT_BOLD_FACE)
+                    .color(Color::WHITE),
+            )
+            .padding([ctx.metrics.text * 0.2, ctx.metrics.text * 0.6])
+            .style(|_| container::Style {
+                background: Some(theme::DEMO.into()),
+                border: Border {
+                    radius: 6.0.into(),
+                    ..Border::default()
+                },
+                ..container::Style::default()
+            }),
+        );
+    }
+    header = header
+        .push(space::horizontal())
+        .push(switch(Lang::Ru, "language-ru"))
+        .push(switch(Lang::En, "language-en"));
+    column![
+        container(header)
+            .padding([ctx.metrics.text * 0.4, ctx.metrics.text])
+            .width(Fill),
+        container(content)
+            .padding(ctx.metrics.text)
+            .width(Fill)
+            .height(Fill),
+    ]
+    .into()
+}

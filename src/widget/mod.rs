@@ -1,0 +1,4 @@
+//! Reusable pieces of the kiosk's screens.
+
+pub mod chrome;
+pub mod controls;

@@ -1,0 +1,97 @@
+//! Shared helpers for the GUI tests: an app wired to a temporary store, and a headless UI to run operations on.
+#![allow(dead_code)]
+
+use iced::{Settings, Size};
+use iced_test::Simulator;
+use iced_test::core::widget::{Operation, operation};
+use iced_test::runtime::UserInterface;
+use iced_test::runtime::user_interface::Cache;
+use pdo_kiosk::app::{App, Env, Message};
+use pdo_kiosk::config::{self, Config};
+use pdo_kiosk::registry::RegistryClient;
+use pdo_kiosk::store::Store;
+use pdo_kiosk::theme;
+
+pub const SCREEN: Size = Size::new(1920.0, 1080.0);
+
+pub struct TestApp {
+    pub app: App,
+    _dir: tempfile::TempDir,
+}
+
+/// An app whose registry is `registry_url` (nothing needs to listen there unless a test signs in).
+pub fn app_with(registry_url: &str, demo_hint: Option<(String, String)>) -> TestApp {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(&dir.path().join("kiosk.sqlite3")).unwrap();
+    let client = RegistryClient::new(config::registry_url(registry_url).unwrap());
+    let env = Env {
+        config: Config::default(),
+        client,
+        store,
+        demo_hint,
+    };
+    let mut app = App::new(env);
+    let _ = app.update(Message::Resized(SCREEN));
+    TestApp { app, _dir: dir }
+}
+
+pub fn app() -> TestApp {
+    app_with("http://127.0.0.1:9", None)
+}
+
+pub fn settings() -> Settings {
+    Settings {
+        fonts: vec![theme::FONT_REGULAR.into(), theme::FONT_BOLD.into()],
+        default_font: theme::FONT,
+        ..Settings::default()
+    }
+}
+
+pub fn simulator(app: &App) -> Simulator<'_, Message> {
+    Simulator::with_size(settings(), SCREEN, app.view())
+}
+
+/// A real `UserInterface` of the app's view that keeps widget state (focus) between operations.
+pub struct Headless<'a> {
+    ui: UserInterface<'a, Message, iced::Theme, iced::Renderer>,
+    renderer: iced::Renderer,
+}
+
+impl<'a> Headless<'a> {
+    pub fn new(app: &'a App) -> Self {
+        for font in settings().fonts {
+            iced_test::renderer::graphics::text::font_system()
+                .write()
+                .unwrap()
+                .load_font(font);
+        }
+        let mut renderer = iced_test::futures::futures::executor::block_on(
+            <iced::Renderer as iced_test::core::renderer::Headless>::new(
+                theme::FONT,
+                16.into(),
+                None,
+            ),
+        )
+        .expect("a headless tiny-skia renderer");
+        let ui = UserInterface::build(app.view(), SCREEN, Cache::default(), &mut renderer);
+        Self { ui, renderer }
+    }
+
+    /// Runs a widget operation to its end (operations such as `focus_next` chain several passes).
+    pub fn run<T: 'static>(&mut self, op: impl Operation<T> + 'static) -> Option<T> {
+        let mut op: Box<dyn Operation<T>> = Box::new(op);
+        loop {
+            self.ui
+                .operate(&self.renderer, &mut operation::black_box(op.as_mut()));
+            match op.finish() {
+                operation::Outcome::None => return None,
+                operation::Outcome::Some(value) => return Some(value),
+                operation::Outcome::Chain(next) => op = next,
+            }
+        }
+    }
+
+    pub fn focused(&mut self) -> Option<iced::widget::Id> {
+        self.run(operation::focusable::find_focused())
+    }
+}
