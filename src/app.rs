@@ -24,6 +24,8 @@ pub struct Env {
     pub store: Store,
     /// Login and password of the invented demo account; `Some` only when the embedded demo registry runs.
     pub demo_hint: Option<(String, String)>,
+    /// Where to write the wall-clock time of the first frame (startup measurements); usually `None`.
+    pub startup_report: Option<std::path::PathBuf>,
 }
 
 #[derive(Debug)]
@@ -45,6 +47,7 @@ pub enum Message {
     StayHere,
     MonitorSize(window::Id, Option<Size>),
     Resized(Size),
+    FirstFrame,
     Ignored,
 }
 
@@ -56,6 +59,7 @@ pub struct App {
     session: Option<Session>,
     last_activity: Instant,
     idle_warning: bool,
+    first_frame_seen: bool,
 }
 
 impl App {
@@ -70,19 +74,16 @@ impl App {
             session: None,
             last_activity: Instant::now(),
             idle_warning: false,
+            first_frame_seen: false,
         }
     }
 
     /// Fills the screen without a window manager: ask for the monitor's size, then move and resize to cover it.
     /// The login field gets the focus so a person can type at once.
     pub fn boot(env: Env) -> (Self, Task<Message>) {
-        let fill_screen = window::latest().and_then(|id| {
-            window::monitor_size(id).map(move |size| Message::MonitorSize(id, size))
-        });
-        (
-            Self::new(env),
-            Task::batch([fill_screen, operation::focus(sign_in::LOGIN_ID)]),
-        )
+        let fill_screen =
+            window::latest().and_then(|id| window::monitor_size(id).map(move |size| Message::MonitorSize(id, size)));
+        (Self::new(env), Task::batch([fill_screen, operation::focus(sign_in::LOGIN_ID)]))
     }
 
     pub fn title(&self) -> String {
@@ -140,6 +141,13 @@ impl App {
                 Task::batch([window::move_to(id, Point::ORIGIN), window::resize(id, size)])
             }
             Message::MonitorSize(_, None) | Message::Ignored => Task::none(),
+            Message::FirstFrame => {
+                self.first_frame_seen = true;
+                if let Some(path) = &self.env.startup_report {
+                    crate::startup::report_first_frame(path);
+                }
+                Task::none()
+            }
             Message::Resized(size) => {
                 self.metrics = Metrics::new(size, self.screen_mm());
                 Task::none()
@@ -154,10 +162,7 @@ impl App {
             sign_in::Action::SignIn { login, password } => {
                 let client = self.env.client.clone();
                 let lang = self.i18n.lang();
-                Task::perform(
-                    async move { client.sign_in(login, password, lang).await },
-                    Message::SignInFinished,
-                )
+                Task::perform(async move { client.sign_in(login, password, lang).await }, Message::SignInFinished)
             }
         }
     }
@@ -169,12 +174,8 @@ impl App {
         match result {
             Ok(session) => {
                 tracing::info!(account = %session.account.id, "signed in");
-                self.screen =
-                    Screen::Cabinet(cabinet::Cabinet::new(session.account.full_name.clone()));
-                self.session = Some(Session {
-                    token: session.token,
-                    account: session.account,
-                });
+                self.screen = Screen::Cabinet(cabinet::Cabinet::new(session.account.full_name.clone()));
+                self.session = Some(Session { token: session.token, account: session.account });
                 self.touch();
                 let store = self.env.store.clone();
                 Task::future(async move {
@@ -192,9 +193,7 @@ impl App {
                         sign_in::Problem::Throttled { retry_after_secs }
                     }
                     ClientError::Unreachable => sign_in::Problem::Unreachable,
-                    ClientError::Unauthorized | ClientError::Server { .. } => {
-                        sign_in::Problem::Server
-                    }
+                    ClientError::Unauthorized | ClientError::Server { .. } => sign_in::Problem::Server,
                 };
                 let action = screen.failed(problem);
                 self.sign_in_action(action)
@@ -251,32 +250,17 @@ impl App {
     }
 
     fn screen_mm(&self) -> (f32, f32) {
-        (
-            self.env.config.screen_width_mm,
-            self.env.config.screen_height_mm,
-        )
+        (self.env.config.screen_width_mm, self.env.config.screen_height_mm)
     }
 
     pub fn view(&self) -> Element<'_, Message> {
-        let ctx = ViewContext {
-            i18n: &self.i18n,
-            metrics: self.metrics,
-        };
+        let ctx = ViewContext { i18n: &self.i18n, metrics: self.metrics };
         let content = match &self.screen {
             Screen::SignIn(screen) => screen.view(ctx).map(Message::SignIn),
             Screen::Cabinet(screen) => screen.view(ctx).map(Message::Cabinet),
         };
-        let framed = chrome::frame(
-            ctx,
-            self.env.demo_hint.is_some(),
-            Message::Language,
-            content,
-        );
-        if self.idle_warning {
-            stack![framed, opaque(self.idle_dialog(ctx))].into()
-        } else {
-            framed
-        }
+        let framed = chrome::frame(ctx, self.env.demo_hint.is_some(), Message::Language, content);
+        if self.idle_warning { stack![framed, opaque(self.idle_dialog(ctx))].into() } else { framed }
     }
 
     fn idle_dialog(&self, ctx: ViewContext<'_>) -> Element<'_, Message> {
@@ -288,11 +272,8 @@ impl App {
         );
         let dialog = container(
             column![
-                text(ctx.i18n.tr("idle-title"))
-                    .size(ctx.metrics.title)
-                    .font(FONT_BOLD_FACE),
-                text(ctx.i18n.tr_with("idle-body", [("seconds", left.into())]))
-                    .size(ctx.metrics.text),
+                text(ctx.i18n.tr("idle-title")).size(ctx.metrics.title).font(FONT_BOLD_FACE),
+                text(ctx.i18n.tr_with("idle-body", [("seconds", left.into())])).size(ctx.metrics.text),
                 big_button(ctx, ctx.i18n.tr("idle-continue"), Some(Message::StayHere)),
             ]
             .spacing(ctx.metrics.spacing)
@@ -301,10 +282,7 @@ impl App {
         .padding(ctx.metrics.text * 1.5)
         .style(container::rounded_box);
         center(dialog)
-            .style(|_| container::Style {
-                background: Some(theme::SCRIM.into()),
-                ..Default::default()
-            })
+            .style(|_| container::Style { background: Some(theme::SCRIM.into()), ..Default::default() })
             .into()
     }
 
@@ -314,11 +292,7 @@ impl App {
                 key: keyboard::Key::Named(key::Named::Tab),
                 modifiers,
                 ..
-            }) => Some(if modifiers.shift() {
-                Message::FocusPrevious
-            } else {
-                Message::FocusNext
-            }),
+            }) => Some(if modifiers.shift() { Message::FocusPrevious } else { Message::FocusNext }),
             Event::Keyboard(keyboard::Event::KeyPressed { .. })
             | Event::Mouse(iced::mouse::Event::ButtonPressed(_))
             | Event::Touch(iced::touch::Event::FingerPressed { .. }) => Some(Message::Activity),
@@ -331,14 +305,15 @@ impl App {
         } else {
             Subscription::none()
         };
-        Subscription::batch([input, resized, idle])
+        let first_frame = if self.env.startup_report.is_some() && !self.first_frame_seen {
+            window::frames().map(|_| Message::FirstFrame)
+        } else {
+            Subscription::none()
+        };
+        Subscription::batch([input, resized, idle, first_frame])
     }
 }
 
 fn default_lang(config: &Config) -> Lang {
-    if config.language == "en" {
-        Lang::En
-    } else {
-        Lang::Ru
-    }
+    if config.language == "en" { Lang::En } else { Lang::Ru }
 }

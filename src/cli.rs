@@ -12,11 +12,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 #[derive(Debug, Parser)]
-#[command(
-    name = "pdo-kiosk",
-    version,
-    about = "Self-service kiosk for the certificate of supplementary education"
-)]
+#[command(name = "pdo-kiosk", version, about = "Self-service kiosk for the certificate of supplementary education")]
 pub struct Cli {
     /// Configuration file (default: kiosk.toml in the platform config dir).
     #[arg(long, global = true)]
@@ -44,6 +40,9 @@ pub struct Cli {
     pub idle_timeout_secs: Option<u64>,
     #[arg(long)]
     pub idle_grace_secs: Option<u64>,
+    /// Write the wall-clock time of the first frame to this file (used by scripts/measure-startup.sh).
+    #[arg(long, hide = true)]
+    pub startup_report: Option<PathBuf>,
     #[command(subcommand)]
     pub command: Option<Command>,
 }
@@ -93,40 +92,26 @@ fn run(cli: Cli) -> anyhow::Result<()> {
     let config = cli.apply(Config::load(&paths.config_file)?);
     config.validate()?;
     if let Some(Command::Config) = cli.command {
-        let shown = Config {
-            kiosk_secret: config.kiosk_secret.as_ref().map(|_| "********".into()),
-            ..config
-        };
+        let shown = Config { kiosk_secret: config.kiosk_secret.as_ref().map(|_| "********".into()), ..config };
         println!("# {}", paths.config_file.display());
         print!("{}", toml::to_string(&shown)?);
         return Ok(());
     }
     let _log_guard = crate::logging::init(&paths.logs())?;
     tracing::info!(version = env!("CARGO_PKG_VERSION"), "starting");
-    let store = Store::open(&paths.store())
-        .with_context(|| format!("opening {}", paths.store().display()))?;
+    let store = Store::open(&paths.store()).with_context(|| format!("opening {}", paths.store().display()))?;
 
     // The embedded registry must outlive the window, so it is held here until `run` returns.
     let (client, demo_hint, _embedded) = match &config.registry_url {
         Some(url) => (RegistryClient::new(config::registry_url(url)?), None, None),
         None => {
-            let embedded =
-                pdo_registry::embedded::EmbeddedRegistry::start(&paths.demo_registry(), true)?;
+            let embedded = pdo_registry::embedded::EmbeddedRegistry::start(&paths.demo_registry(), true)?;
             let url = config::registry_url(&embedded.base_url())?;
             let demo = &pdo_registry::demo::ACCOUNTS[0];
-            (
-                RegistryClient::new(url),
-                Some((demo.login.to_string(), demo.password.to_string())),
-                Some(embedded),
-            )
+            (RegistryClient::new(url), Some((demo.login.to_string(), demo.password.to_string())), Some(embedded))
         }
     };
-    let env = Env {
-        config,
-        client,
-        store,
-        demo_hint,
-    };
+    let env = Env { config, client, store, demo_hint, startup_report: cli.startup_report.clone() };
     iced::application(move || App::boot(env.clone()), App::update, App::view)
         .title(App::title)
         .subscription(App::subscription)
@@ -152,5 +137,36 @@ fn window_settings() -> iced::window::Settings {
             ..Default::default()
         },
         ..Default::default()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn flags_override_the_file_and_leave_the_rest() {
+        let file = Config { kiosk_id: Some("from-file".into()), idle_timeout_secs: 300, ..Config::default() };
+        let cli = Cli::try_parse_from([
+            "pdo-kiosk",
+            "--kiosk-id",
+            "from-flag",
+            "--registry",
+            "https://registry.example.org",
+            "--screen-width-mm",
+            "600",
+        ])
+        .unwrap();
+        let config = cli.apply(file);
+        assert_eq!(config.kiosk_id.as_deref(), Some("from-flag"));
+        assert_eq!(config.registry_url.as_deref(), Some("https://registry.example.org"));
+        assert_eq!(config.screen_width_mm, 600.0);
+        assert_eq!(config.idle_timeout_secs, 300, "a key with no flag keeps the file's value");
+    }
+
+    #[test]
+    fn insecure_registry_from_flags_is_refused() {
+        let cli = Cli::try_parse_from(["pdo-kiosk", "--registry", "http://registry.example.org"]).unwrap();
+        assert!(cli.apply(Config::default()).validate().is_err());
     }
 }

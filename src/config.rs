@@ -65,16 +65,11 @@ impl Config {
             Ok(text) => text,
             Err(err) if err.kind() == std::io::ErrorKind::NotFound => return Ok(Self::default()),
             Err(err) => {
-                return Err(ConfigError::Unreadable {
-                    path: path.into(),
-                    reason: err.to_string(),
-                });
+                return Err(ConfigError::Unreadable { path: path.into(), reason: err.to_string() });
             }
         };
-        let config: Config = toml::from_str(&text).map_err(|e| ConfigError::Invalid {
-            path: path.into(),
-            reason: e.to_string(),
-        })?;
+        let config: Config =
+            toml::from_str(&text).map_err(|e| ConfigError::Invalid { path: path.into(), reason: e.to_string() })?;
         Ok(config)
     }
 
@@ -83,22 +78,14 @@ impl Config {
             registry_url(url)?;
         }
         if !["ru", "en"].contains(&self.language.as_str()) {
-            return Err(ConfigError::OutOfRange(format!(
-                "language must be \"ru\" or \"en\", not {:?}",
-                self.language
-            )));
+            return Err(ConfigError::OutOfRange(format!("language must be \"ru\" or \"en\", not {:?}", self.language)));
         }
         let plausible = 50.0..=3000.0;
-        if !plausible.contains(&self.screen_width_mm) || !plausible.contains(&self.screen_height_mm)
-        {
-            return Err(ConfigError::OutOfRange(
-                "screen size must be between 50 and 3000 mm each way".into(),
-            ));
+        if !plausible.contains(&self.screen_width_mm) || !plausible.contains(&self.screen_height_mm) {
+            return Err(ConfigError::OutOfRange("screen size must be between 50 and 3000 mm each way".into()));
         }
         if self.idle_timeout_secs < 15 {
-            return Err(ConfigError::OutOfRange(
-                "idle_timeout_secs must be at least 15".into(),
-            ));
+            return Err(ConfigError::OutOfRange("idle_timeout_secs must be at least 15".into()));
         }
         Ok(())
     }
@@ -137,35 +124,18 @@ mod tests {
         assert!(registry_url("http://localhost:8080").is_ok());
         assert_eq!(
             registry_url("http://registry.example.org"),
-            Err(ConfigError::InsecureRegistry(
-                "http://registry.example.org".into()
-            ))
+            Err(ConfigError::InsecureRegistry("http://registry.example.org".into()))
         );
-        assert!(matches!(
-            registry_url("http://10.0.0.5"),
-            Err(ConfigError::InsecureRegistry(_))
-        ));
-        assert!(matches!(
-            registry_url("http://localhost.evil.example"),
-            Err(ConfigError::InsecureRegistry(_))
-        ));
-        assert!(matches!(
-            registry_url("ftp://127.0.0.1"),
-            Err(ConfigError::UnsupportedScheme(_))
-        ));
-        assert!(matches!(
-            registry_url("not a url"),
-            Err(ConfigError::BadUrl(_))
-        ));
+        assert!(matches!(registry_url("http://10.0.0.5"), Err(ConfigError::InsecureRegistry(_))));
+        assert!(matches!(registry_url("http://localhost.evil.example"), Err(ConfigError::InsecureRegistry(_))));
+        assert!(matches!(registry_url("ftp://127.0.0.1"), Err(ConfigError::UnsupportedScheme(_))));
+        assert!(matches!(registry_url("not a url"), Err(ConfigError::BadUrl(_))));
     }
 
     #[test]
     fn missing_file_means_defaults() {
         let dir = tempfile::tempdir().unwrap();
-        assert_eq!(
-            Config::load(&dir.path().join("none.toml")).unwrap(),
-            Config::default()
-        );
+        assert_eq!(Config::load(&dir.path().join("none.toml")).unwrap(), Config::default());
     }
 
     #[test]
@@ -185,23 +155,14 @@ mod tests {
         let path = dir.path().join("kiosk.toml");
         std::fs::write(&path, "kiosk_idd = \"k-42\"\n").unwrap();
         let err = Config::load(&path).unwrap_err();
-        assert!(
-            matches!(&err, ConfigError::Invalid { reason, .. } if reason.contains("kiosk_idd")),
-            "{err}"
-        );
+        assert!(matches!(&err, ConfigError::Invalid { reason, .. } if reason.contains("kiosk_idd")), "{err}");
     }
 
     #[test]
     fn validation_catches_out_of_range_values() {
-        let bad_language = Config {
-            language: "de".into(),
-            ..Config::default()
-        };
+        let bad_language = Config { language: "de".into(), ..Config::default() };
         assert!(bad_language.validate().is_err());
-        let tiny_screen = Config {
-            screen_width_mm: 10.0,
-            ..Config::default()
-        };
+        let tiny_screen = Config { screen_width_mm: 10.0, ..Config::default() };
         assert!(tiny_screen.validate().is_err());
         assert!(Config::default().validate().is_ok());
     }

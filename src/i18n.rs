@@ -7,16 +7,8 @@ use pdo_core::domain::Lang;
 
 /// Every locale's files, in the same order; a test checks each id exists in every locale.
 pub const SOURCES: &[(Lang, &str, &str)] = &[
-    (
-        Lang::Ru,
-        "ru/kiosk.ftl",
-        include_str!("../locales/ru/kiosk.ftl"),
-    ),
-    (
-        Lang::En,
-        "en/kiosk.ftl",
-        include_str!("../locales/en/kiosk.ftl"),
-    ),
+    (Lang::Ru, "ru/kiosk.ftl", include_str!("../locales/ru/kiosk.ftl")),
+    (Lang::En, "en/kiosk.ftl", include_str!("../locales/en/kiosk.ftl")),
 ];
 
 pub struct I18n {
@@ -33,11 +25,7 @@ impl std::fmt::Debug for I18n {
 
 impl I18n {
     pub fn new(lang: Lang) -> Self {
-        Self {
-            lang,
-            ru: bundle(Lang::Ru),
-            en: bundle(Lang::En),
-        }
+        Self { lang, ru: bundle(Lang::Ru), en: bundle(Lang::En) }
     }
 
     pub fn lang(&self) -> Lang {
@@ -52,11 +40,7 @@ impl I18n {
         self.format(id, None)
     }
 
-    pub fn tr_with<'a>(
-        &self,
-        id: &str,
-        args: impl IntoIterator<Item = (&'a str, FluentValue<'a>)>,
-    ) -> String {
+    pub fn tr_with<'a>(&self, id: &str, args: impl IntoIterator<Item = (&'a str, FluentValue<'a>)>) -> String {
         let mut fluent_args = FluentArgs::new();
         for (name, value) in args {
             fluent_args.set(name, value);
@@ -92,13 +76,9 @@ fn bundle(lang: Lang) -> FluentBundle<FluentResource> {
     bundle.set_use_isolating(false);
     for (source_lang, name, text) in SOURCES {
         if *source_lang == lang {
-            let resource =
-                FluentResource::try_new(text.to_string()).unwrap_or_else(|(_, errors)| {
-                    panic!("locale file {name} does not parse: {errors:?}")
-                });
-            bundle
-                .add_resource(resource)
-                .unwrap_or_else(|errors| panic!("duplicate ids in {name}: {errors:?}"));
+            let resource = FluentResource::try_new(text.to_string())
+                .unwrap_or_else(|(_, errors)| panic!("locale file {name} does not parse: {errors:?}"));
+            bundle.add_resource(resource).unwrap_or_else(|errors| panic!("duplicate ids in {name}: {errors:?}"));
         }
     }
     bundle

@@ -10,6 +10,7 @@ pub mod paths;
 pub mod registry;
 pub mod screen;
 pub mod session;
+pub mod startup;
 pub mod store;
 pub mod theme;
 pub mod widget;

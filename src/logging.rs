@@ -16,18 +16,10 @@ pub fn init(dir: &Path) -> anyhow::Result<WorkerGuard> {
         .max_log_files(14)
         .build(dir)?;
     let (file, guard) = tracing_appender::non_blocking(appender);
-    let filter = || {
-        EnvFilter::try_from_default_env()
-            .unwrap_or_else(|_| EnvFilter::new("info,wgpu=warn,winit=warn"))
-    };
+    let filter = || EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info,wgpu=warn,winit=warn"));
     tracing_subscriber::registry()
         .with(fmt::layer().json().with_writer(file).with_filter(filter()))
-        .with(
-            fmt::layer()
-                .compact()
-                .with_writer(std::io::stderr)
-                .with_filter(filter()),
-        )
+        .with(fmt::layer().compact().with_writer(std::io::stderr).with_filter(filter()))
         .init();
     Ok(guard)
 }

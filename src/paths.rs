@@ -11,33 +11,20 @@ pub struct Paths {
 }
 
 impl Paths {
-    pub fn resolve(
-        config_file: Option<PathBuf>,
-        data_dir: Option<PathBuf>,
-    ) -> anyhow::Result<Self> {
+    pub fn resolve(config_file: Option<PathBuf>, data_dir: Option<PathBuf>) -> anyhow::Result<Self> {
         let dirs = ProjectDirs::from("ru", "Kuzbass", "pdo-kiosk");
         let config_file = match config_file {
             Some(path) => path,
-            None => dirs
-                .as_ref()
-                .context("no home directory to keep the configuration in")?
-                .config_dir()
-                .join("kiosk.toml"),
+            None => {
+                dirs.as_ref().context("no home directory to keep the configuration in")?.config_dir().join("kiosk.toml")
+            }
         };
         let data_dir = match data_dir {
             Some(path) => path,
-            None => dirs
-                .as_ref()
-                .context("no home directory to keep data in")?
-                .data_dir()
-                .to_path_buf(),
+            None => dirs.as_ref().context("no home directory to keep data in")?.data_dir().to_path_buf(),
         };
-        std::fs::create_dir_all(&data_dir)
-            .with_context(|| format!("creating {}", data_dir.display()))?;
-        Ok(Self {
-            config_file,
-            data_dir,
-        })
+        std::fs::create_dir_all(&data_dir).with_context(|| format!("creating {}", data_dir.display()))?;
+        Ok(Self { config_file, data_dir })
     }
 
     pub fn store(&self) -> PathBuf {

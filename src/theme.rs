@@ -6,10 +6,7 @@ use iced::{Color, Font, Size, font};
 pub const FONT_REGULAR: &[u8] = include_bytes!("../assets/fonts/NotoSans-Regular.ttf");
 pub const FONT_BOLD: &[u8] = include_bytes!("../assets/fonts/NotoSans-Bold.ttf");
 pub const FONT: Font = Font::with_name("Noto Sans");
-pub const FONT_BOLD_FACE: Font = Font {
-    weight: font::Weight::Bold,
-    ..FONT
-};
+pub const FONT_BOLD_FACE: Font = Font { weight: font::Weight::Bold, ..FONT };
 
 pub const MIN_TARGET_MM: f32 = 12.0;
 
@@ -18,12 +15,7 @@ pub const DANGER: Color = Color::from_rgb(0.70, 0.11, 0.11);
 pub const MUTED: Color = Color::from_rgb(0.30, 0.33, 0.37);
 pub const DEMO: Color = Color::from_rgb(0.80, 0.35, 0.0);
 /// Dims the screen behind a dialog.
-pub const SCRIM: Color = Color {
-    r: 0.0,
-    g: 0.0,
-    b: 0.0,
-    a: 0.55,
-};
+pub const SCRIM: Color = Color { r: 0.0, g: 0.0, b: 0.0, a: 0.55 };
 
 /// Logical pixel sizes for one screen.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -44,14 +36,7 @@ impl Metrics {
         // Text is sized to the window so a 1080p panel reads like a large-print form from half a metre.
         let text = (window.height / 36.0).clamp(20.0, 40.0);
         let target = (MIN_TARGET_MM * px_per_mm).max(text * 2.2).ceil();
-        Self {
-            px_per_mm,
-            target,
-            text,
-            title: text * 1.6,
-            small: text * 0.8,
-            spacing: (text * 0.8).round(),
-        }
+        Self { px_per_mm, target, text, title: text * 1.6, small: text * 0.8, spacing: (text * 0.8).round() }
     }
 
     pub fn mm(&self, px: f32) -> f32 {
@@ -78,10 +63,7 @@ mod tests {
             (Size::new(1024.0, 768.0), (304.0, 228.0)),
         ] {
             let metrics = Metrics::new(window, mm);
-            assert!(
-                metrics.mm(metrics.target) >= MIN_TARGET_MM - 0.01,
-                "{window:?} {mm:?}: {metrics:?}"
-            );
+            assert!(metrics.mm(metrics.target) >= MIN_TARGET_MM - 0.01, "{window:?} {mm:?}: {metrics:?}");
         }
     }
 

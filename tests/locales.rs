@@ -8,8 +8,7 @@ fn root() -> PathBuf {
 }
 
 fn ids_in(text: &str, name: &str) -> BTreeSet<String> {
-    let resource = fluent_syntax::parser::parse(text)
-        .unwrap_or_else(|(_, errors)| panic!("{name}: {errors:?}"));
+    let resource = fluent_syntax::parser::parse(text).unwrap_or_else(|(_, errors)| panic!("{name}: {errors:?}"));
     resource
         .body
         .iter()
@@ -27,10 +26,7 @@ fn locale_ids(lang: &str) -> BTreeSet<String> {
     for entry in std::fs::read_dir(&dir).unwrap() {
         let path = entry.unwrap().path();
         if path.extension().is_some_and(|e| e == "ftl") {
-            ids.extend(ids_in(
-                &std::fs::read_to_string(&path).unwrap(),
-                &path.display().to_string(),
-            ));
+            ids.extend(ids_in(&std::fs::read_to_string(&path).unwrap(), &path.display().to_string()));
         }
     }
     ids
@@ -43,10 +39,7 @@ fn every_message_id_exists_in_every_locale() {
     assert!(ru.len() > 10, "Russian locale looks empty: {ru:?}");
     let only_ru: Vec<_> = ru.difference(&en).collect();
     let only_en: Vec<_> = en.difference(&ru).collect();
-    assert!(
-        only_ru.is_empty() && only_en.is_empty(),
-        "missing in en: {only_ru:?}; missing in ru: {only_en:?}"
-    );
+    assert!(only_ru.is_empty() && only_en.is_empty(), "missing in en: {only_ru:?}; missing in ru: {only_en:?}");
 }
 
 #[test]
@@ -55,9 +48,7 @@ fn every_locale_file_is_compiled_in() {
         for entry in std::fs::read_dir(root().join("locales").join(lang)).unwrap() {
             let name = format!("{lang}/{}", entry.unwrap().file_name().to_string_lossy());
             assert!(
-                pdo_kiosk::i18n::SOURCES
-                    .iter()
-                    .any(|(_, source, _)| *source == name),
+                pdo_kiosk::i18n::SOURCES.iter().any(|(_, source, _)| *source == name),
                 "{name} exists but is not listed in i18n::SOURCES"
             );
         }
@@ -82,12 +73,7 @@ fn ids_used_in_code() -> BTreeSet<String> {
     let mut ids = BTreeSet::new();
     for file in files {
         let text = std::fs::read_to_string(&file).unwrap();
-        for call in [
-            "tr(\"",
-            "tr_with(\"",
-            "switch(Lang::Ru, \"",
-            "switch(Lang::En, \"",
-        ] {
+        for call in ["tr(\"", "tr_with(\"", "switch(Lang::Ru, \"", "switch(Lang::En, \""] {
             for (at, _) in text.match_indices(call) {
                 let rest = &text[at + call.len()..];
                 let id = &rest[..rest.find('"').unwrap()];
@@ -103,17 +89,8 @@ fn ids_used_in_code() -> BTreeSet<String> {
 #[test]
 fn every_id_used_in_code_exists() {
     let used = ids_used_in_code();
-    assert!(
-        used.contains("sign-in-title"),
-        "the scan found no ids: {used:?}"
-    );
+    assert!(used.contains("sign-in-title"), "the scan found no ids: {used:?}");
     let known = locale_ids("ru");
-    let unknown: Vec<_> = used
-        .iter()
-        .filter(|id| !known.contains(*id) && *id != "no-such-id")
-        .collect();
-    assert!(
-        unknown.is_empty(),
-        "ids used in code but missing from the locales: {unknown:?}"
-    );
+    let unknown: Vec<_> = used.iter().filter(|id| !known.contains(*id) && *id != "no-such-id").collect();
+    assert!(unknown.is_empty(), "ids used in code but missing from the locales: {unknown:?}");
 }

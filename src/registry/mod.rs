@@ -42,17 +42,10 @@ impl RegistryClient {
     }
 
     fn url(&self, path: &str) -> Url {
-        self.base
-            .join(path)
-            .expect("API paths are constant and valid")
+        self.base.join(path).expect("API paths are constant and valid")
     }
 
-    pub async fn sign_in(
-        &self,
-        login: String,
-        password: String,
-        lang: Lang,
-    ) -> Result<SessionResponse, ClientError> {
+    pub async fn sign_in(&self, login: String, password: String, lang: Lang) -> Result<SessionResponse, ClientError> {
         let response = self
             .http
             .post(self.url("/api/v1/sessions"))
@@ -90,18 +83,11 @@ async fn error_from(response: reqwest::Response) -> ClientError {
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.parse().ok())
         .unwrap_or(60);
-    let code = response
-        .json::<ErrorBody>()
-        .await
-        .map(|b| b.error.code)
-        .unwrap_or_default();
+    let code = response.json::<ErrorBody>().await.map(|b| b.error.code).unwrap_or_default();
     match (status, code.as_str()) {
         (StatusCode::UNAUTHORIZED, codes::INVALID_CREDENTIALS) => ClientError::InvalidCredentials,
         (StatusCode::UNAUTHORIZED, _) => ClientError::Unauthorized,
         (StatusCode::TOO_MANY_REQUESTS, _) => ClientError::TooManyAttempts { retry_after_secs },
-        _ => ClientError::Server {
-            status: status.as_u16(),
-            code,
-        },
+        _ => ClientError::Server { status: status.as_u16(), code },
     }
 }

@@ -34,10 +34,7 @@ impl Cabinet {
     }
 
     pub fn view(&self, ctx: ViewContext<'_>) -> Element<'_, Message> {
-        let greeting = ctx.i18n.tr_with(
-            "cabinet-greeting",
-            [("name", self.full_name.as_str().into())],
-        );
+        let greeting = ctx.i18n.tr_with("cabinet-greeting", [("name", self.full_name.as_str().into())]);
         container(
             column![
                 text(greeting).size(ctx.metrics.title).font(FONT_BOLD_FACE),

@@ -51,10 +51,7 @@ pub struct SignIn {
 impl SignIn {
     /// `demo_hint` is the invented demo account's login and password, shown only on the demo kiosk.
     pub fn new(demo_hint: Option<(String, String)>) -> Self {
-        Self {
-            demo_hint,
-            ..Self::default()
-        }
+        Self { demo_hint, ..Self::default() }
     }
 
     /// Whether anything was typed that an inactivity wipe must clear.
@@ -89,10 +86,7 @@ impl SignIn {
                     Action::Focus(PASSWORD_ID)
                 } else {
                     self.busy = true;
-                    Action::SignIn {
-                        login: self.login.trim().to_string(),
-                        password: self.password.clone(),
-                    }
+                    Action::SignIn { login: self.login.trim().to_string(), password: self.password.clone() }
                 }
             }
         }
@@ -115,71 +109,41 @@ impl SignIn {
     pub fn view(&self, ctx: ViewContext<'_>) -> Element<'_, Message> {
         let i18n = ctx.i18n;
         let mut login = input(ctx, &i18n.tr("sign-in-login-placeholder"), &self.login).id(LOGIN_ID);
-        let mut password = input(
-            ctx,
-            &i18n.tr("sign-in-password-placeholder"),
-            &self.password,
-        )
-        .id(PASSWORD_ID)
-        .secure(true);
+        let mut password =
+            input(ctx, &i18n.tr("sign-in-password-placeholder"), &self.password).id(PASSWORD_ID).secure(true);
         if !self.busy {
-            login = login
-                .on_input(Message::LoginChanged)
-                .on_submit(Message::Submit);
-            password = password
-                .on_input(Message::PasswordChanged)
-                .on_submit(Message::Submit);
+            login = login.on_input(Message::LoginChanged).on_submit(Message::Submit);
+            password = password.on_input(Message::PasswordChanged).on_submit(Message::Submit);
         }
         let mut form = column![
-            text(i18n.tr("sign-in-title"))
-                .size(ctx.metrics.title)
-                .font(FONT_BOLD_FACE),
+            text(i18n.tr("sign-in-title")).size(ctx.metrics.title).font(FONT_BOLD_FACE),
             text(i18n.tr("sign-in-intro")).size(ctx.metrics.text),
             field(
                 ctx,
                 i18n.tr("sign-in-login"),
                 login,
-                self.login_missing
-                    .then(|| i18n.tr("sign-in-error-login-required"))
+                self.login_missing.then(|| i18n.tr("sign-in-error-login-required"))
             ),
             field(
                 ctx,
                 i18n.tr("sign-in-password"),
                 password,
-                self.password_missing
-                    .then(|| i18n.tr("sign-in-error-password-required"))
+                self.password_missing.then(|| i18n.tr("sign-in-error-password-required"))
             ),
         ]
         .spacing(ctx.metrics.spacing)
         .max_width(ctx.metrics.text * 32.0);
         if let Some(problem) = &self.problem {
-            form = form.push(
-                text(self.problem_text(ctx, problem))
-                    .size(ctx.metrics.text)
-                    .color(theme::DANGER),
-            );
+            form = form.push(text(self.problem_text(ctx, problem)).size(ctx.metrics.text).color(theme::DANGER));
         }
         if self.busy {
-            form = form.push(
-                text(i18n.tr("sign-in-busy"))
-                    .size(ctx.metrics.text)
-                    .color(theme::MUTED),
-            );
+            form = form.push(text(i18n.tr("sign-in-busy")).size(ctx.metrics.text).color(theme::MUTED));
         }
-        let submit = big_button(
-            ctx,
-            i18n.tr("sign-in-submit"),
-            (!self.busy).then_some(Message::Submit),
-        );
+        let submit = big_button(ctx, i18n.tr("sign-in-submit"), (!self.busy).then_some(Message::Submit));
         form = form.push(container(submit).id(SUBMIT_ID));
         if let Some((login, password)) = &self.demo_hint {
-            let hint = i18n.tr_with(
-                "demo-hint",
-                [
-                    ("login", login.as_str().into()),
-                    ("password", password.as_str().into()),
-                ],
-            );
+            let hint =
+                i18n.tr_with("demo-hint", [("login", login.as_str().into()), ("password", password.as_str().into())]);
             form = form.push(text(hint).size(ctx.metrics.small).color(theme::MUTED));
         }
         container(form).center_x(Fill).height(Length::Fill).into()
@@ -190,8 +154,7 @@ impl SignIn {
             Problem::InvalidCredentials => ctx.i18n.tr("sign-in-error-invalid"),
             Problem::Throttled { retry_after_secs } => {
                 let minutes = retry_after_secs.div_ceil(60).max(1);
-                ctx.i18n
-                    .tr_with("sign-in-error-throttled", [("minutes", minutes.into())])
+                ctx.i18n.tr_with("sign-in-error-throttled", [("minutes", minutes.into())])
             }
             Problem::Unreachable => ctx.i18n.tr("sign-in-error-unreachable"),
             Problem::Server => ctx.i18n.tr("sign-in-error-server"),
@@ -219,10 +182,7 @@ mod tests {
         screen.update(Message::PasswordChanged("secret".into()));
         assert_eq!(
             screen.update(Message::Submit),
-            Action::SignIn {
-                login: "test.login".into(),
-                password: "secret".into()
-            }
+            Action::SignIn { login: "test.login".into(), password: "secret".into() }
         );
         assert_eq!(screen.update(Message::Submit), Action::None);
     }
@@ -234,18 +194,9 @@ mod tests {
         screen.update(Message::PasswordChanged("secret".into()));
         screen.update(Message::Submit);
         screen.failed(Problem::Unreachable);
-        assert_eq!(
-            (screen.login.as_str(), screen.password.as_str()),
-            ("test.login", "secret")
-        );
+        assert_eq!((screen.login.as_str(), screen.password.as_str()), ("test.login", "secret"));
         screen.update(Message::Submit);
-        assert_eq!(
-            screen.failed(Problem::InvalidCredentials),
-            Action::Focus(PASSWORD_ID)
-        );
-        assert_eq!(
-            (screen.login.as_str(), screen.password.as_str()),
-            ("test.login", "")
-        );
+        assert_eq!(screen.failed(Problem::InvalidCredentials), Action::Focus(PASSWORD_ID));
+        assert_eq!((screen.login.as_str(), screen.password.as_str()), ("test.login", ""));
     }
 }

@@ -43,13 +43,11 @@ impl Store {
         configure(&conn)?;
         MIGRATIONS.to_latest(&mut conn)?;
         let (jobs, queue) = mpsc::channel::<Job>();
-        std::thread::Builder::new()
-            .name("store".into())
-            .spawn(move || {
-                for job in queue {
-                    job(&mut conn);
-                }
-            })?;
+        std::thread::Builder::new().name("store".into()).spawn(move || {
+            for job in queue {
+                job(&mut conn);
+            }
+        })?;
         Ok(Self { jobs })
     }
 
@@ -108,9 +106,7 @@ mod tests {
 
     #[test]
     fn all_migrations_apply_to_an_empty_database() {
-        migrations()
-            .validate()
-            .expect("kiosk migrations must apply cleanly");
+        migrations().validate().expect("kiosk migrations must apply cleanly");
     }
 
     #[tokio::test]

@@ -19,44 +19,25 @@ pub fn frame<'a, M: Clone + 'a>(
         // The active language is shown disabled so it reads as selected and cannot be pressed twice.
         plain_button(ctx, label, (current != lang).then(|| on_language(lang)))
     };
-    let mut header = row![
-        text(ctx.i18n.tr("app-title"))
-            .size(ctx.metrics.text)
-            .font(FONT_BOLD_FACE)
-    ]
-    .spacing(ctx.metrics.spacing)
-    .align_y(Alignment::Center);
+    let mut header = row![text(ctx.i18n.tr("app-title")).size(ctx.metrics.text).font(FONT_BOLD_FACE)]
+        .spacing(ctx.metrics.spacing)
+        .align_y(Alignment::Center);
     if demo {
         header = header.push(
-            container(
-                text(ctx.i18n.tr("demo-badge"))
-                    .size(ctx.metrics.text)
-                    .font(FONT_BOLD_FACE)
-                    .color(Color::WHITE),
-            )
-            .padding([ctx.metrics.text * 0.2, ctx.metrics.text * 0.6])
-            .style(|_| container::Style {
-                background: Some(theme::DEMO.into()),
-                border: Border {
-                    radius: 6.0.into(),
-                    ..Border::default()
-                },
-                ..container::Style::default()
-            }),
+            container(text(ctx.i18n.tr("demo-badge")).size(ctx.metrics.text).font(FONT_BOLD_FACE).color(Color::WHITE))
+                .padding([ctx.metrics.text * 0.2, ctx.metrics.text * 0.6])
+                .style(|_| container::Style {
+                    background: Some(theme::DEMO.into()),
+                    border: Border { radius: 6.0.into(), ..Border::default() },
+                    ..container::Style::default()
+                }),
         );
     }
-    header = header
-        .push(space::horizontal())
-        .push(switch(Lang::Ru, "language-ru"))
-        .push(switch(Lang::En, "language-en"));
+    header =
+        header.push(space::horizontal()).push(switch(Lang::Ru, "language-ru")).push(switch(Lang::En, "language-en"));
     column![
-        container(header)
-            .padding([ctx.metrics.text * 0.4, ctx.metrics.text])
-            .width(Fill),
-        container(content)
-            .padding(ctx.metrics.text)
-            .width(Fill)
-            .height(Fill),
+        container(header).padding([ctx.metrics.text * 0.4, ctx.metrics.text]).width(Fill),
+        container(content).padding(ctx.metrics.text).width(Fill).height(Fill),
     ]
     .into()
 }

@@ -6,54 +6,28 @@ use iced::widget::{TextInput, button, column, container, text, text_input};
 use iced::{Element, Fill, Length, alignment};
 
 /// A large button; `None` as `on_press` shows it disabled.
-pub fn big_button<'a, M: Clone + 'a>(
-    ctx: ViewContext<'_>,
-    label: String,
-    on_press: Option<M>,
-) -> Element<'a, M> {
-    button(
-        text(label)
-            .size(ctx.metrics.text)
-            .font(FONT_BOLD_FACE)
-            .height(Fill)
-            .align_y(alignment::Vertical::Center),
-    )
-    .height(Length::Fixed(ctx.metrics.target))
-    .padding([0.0, ctx.metrics.text * 1.5])
-    .on_press_maybe(on_press)
-    .into()
+pub fn big_button<'a, M: Clone + 'a>(ctx: ViewContext<'_>, label: String, on_press: Option<M>) -> Element<'a, M> {
+    button(text(label).size(ctx.metrics.text).font(FONT_BOLD_FACE).height(Fill).align_y(alignment::Vertical::Center))
+        .height(Length::Fixed(ctx.metrics.target))
+        .padding([0.0, ctx.metrics.text * 1.5])
+        .on_press_maybe(on_press)
+        .into()
 }
 
 /// A smaller secondary button (language switch, "back") that is still a full touch target tall.
-pub fn plain_button<'a, M: Clone + 'a>(
-    ctx: ViewContext<'_>,
-    label: String,
-    on_press: Option<M>,
-) -> Element<'a, M> {
-    button(
-        text(label)
-            .size(ctx.metrics.small)
-            .height(Fill)
-            .align_y(alignment::Vertical::Center),
-    )
-    .height(Length::Fixed(ctx.metrics.target))
-    .padding([0.0, ctx.metrics.text])
-    .style(button::secondary)
-    .on_press_maybe(on_press)
-    .into()
+pub fn plain_button<'a, M: Clone + 'a>(ctx: ViewContext<'_>, label: String, on_press: Option<M>) -> Element<'a, M> {
+    button(text(label).size(ctx.metrics.small).height(Fill).align_y(alignment::Vertical::Center))
+        .height(Length::Fixed(ctx.metrics.target))
+        .padding([0.0, ctx.metrics.text])
+        .style(button::secondary)
+        .on_press_maybe(on_press)
+        .into()
 }
 
 /// A text input sized for touch.
-pub fn input<'a, M: Clone + 'a>(
-    ctx: ViewContext<'_>,
-    placeholder: &str,
-    value: &str,
-) -> TextInput<'a, M> {
+pub fn input<'a, M: Clone + 'a>(ctx: ViewContext<'_>, placeholder: &str, value: &str) -> TextInput<'a, M> {
     let pad = ((ctx.metrics.target - ctx.metrics.text * 1.3) / 2.0).max(8.0);
-    text_input(placeholder, value)
-        .size(ctx.metrics.text)
-        .padding([pad, ctx.metrics.text * 0.6])
-        .width(Fill)
+    text_input(placeholder, value).size(ctx.metrics.text).padding([pad, ctx.metrics.text * 0.6]).width(Fill)
 }
 
 /// A label, its input and, when there is one, the error message right under the input.
@@ -63,17 +37,10 @@ pub fn field<'a, M: Clone + 'a>(
     input: TextInput<'a, M>,
     error: Option<String>,
 ) -> Element<'a, M> {
-    let mut col = column![
-        text(label).size(ctx.metrics.text).font(FONT_BOLD_FACE),
-        input
-    ]
-    .spacing(ctx.metrics.text * 0.3);
+    let mut col =
+        column![text(label).size(ctx.metrics.text).font(FONT_BOLD_FACE), input].spacing(ctx.metrics.text * 0.3);
     if let Some(message) = error {
-        col = col.push(
-            text(message)
-                .size(ctx.metrics.text * 0.9)
-                .color(theme::DANGER),
-        );
+        col = col.push(text(message).size(ctx.metrics.text * 0.9).color(theme::DANGER));
     }
     container(col).width(Fill).into()
 }

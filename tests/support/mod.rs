@@ -24,12 +24,7 @@ pub fn app_with(registry_url: &str, demo_hint: Option<(String, String)>) -> Test
     let dir = tempfile::tempdir().unwrap();
     let store = Store::open(&dir.path().join("kiosk.sqlite3")).unwrap();
     let client = RegistryClient::new(config::registry_url(registry_url).unwrap());
-    let env = Env {
-        config: Config::default(),
-        client,
-        store,
-        demo_hint,
-    };
+    let env = Env { config: Config::default(), client, store, demo_hint, startup_report: None };
     let mut app = App::new(env);
     let _ = app.update(Message::Resized(SCREEN));
     TestApp { app, _dir: dir }
@@ -60,17 +55,10 @@ pub struct Headless<'a> {
 impl<'a> Headless<'a> {
     pub fn new(app: &'a App) -> Self {
         for font in settings().fonts {
-            iced_test::renderer::graphics::text::font_system()
-                .write()
-                .unwrap()
-                .load_font(font);
+            iced_test::renderer::graphics::text::font_system().write().unwrap().load_font(font);
         }
         let mut renderer = iced_test::futures::futures::executor::block_on(
-            <iced::Renderer as iced_test::core::renderer::Headless>::new(
-                theme::FONT,
-                16.into(),
-                None,
-            ),
+            <iced::Renderer as iced_test::core::renderer::Headless>::new(theme::FONT, 16.into(), None),
         )
         .expect("a headless tiny-skia renderer");
         let ui = UserInterface::build(app.view(), SCREEN, Cache::default(), &mut renderer);
@@ -81,8 +69,7 @@ impl<'a> Headless<'a> {
     pub fn run<T: 'static>(&mut self, op: impl Operation<T> + 'static) -> Option<T> {
         let mut op: Box<dyn Operation<T>> = Box::new(op);
         loop {
-            self.ui
-                .operate(&self.renderer, &mut operation::black_box(op.as_mut()));
+            self.ui.operate(&self.renderer, &mut operation::black_box(op.as_mut()));
             match op.finish() {
                 operation::Outcome::None => return None,
                 operation::Outcome::Some(value) => return Some(value),

@@ -10,11 +10,10 @@ use crate::validation::FieldError;
 pub const REGION_UTC_OFFSET_HOURS: i32 = 7;
 
 /// The region's offset as chrono wants it.
-pub const REGION_UTC_OFFSET: FixedOffset =
-    match FixedOffset::east_opt(REGION_UTC_OFFSET_HOURS * 3600) {
-        Some(offset) => offset,
-        None => panic!("the region's offset is less than a day"),
-    };
+pub const REGION_UTC_OFFSET: FixedOffset = match FixedOffset::east_opt(REGION_UTC_OFFSET_HOURS * 3600) {
+    Some(offset) => offset,
+    None => panic!("the region's offset is less than a day"),
+};
 
 /// The certificate is for children from their 5th birthday…
 pub const MIN_AGE: u32 = 5;
@@ -103,11 +102,7 @@ fn quality<'a>(params: impl Iterator<Item = &'a str>) -> Option<f32> {
             continue;
         };
         if name.trim().eq_ignore_ascii_case("q") {
-            weight = value
-                .trim()
-                .parse::<f32>()
-                .ok()
-                .filter(|q| (0.0..=1.0).contains(q))?;
+            weight = value.trim().parse::<f32>().ok().filter(|q| (0.0..=1.0).contains(q))?;
         }
     }
     Some(weight)
@@ -117,9 +112,7 @@ fn quality<'a>(params: impl Iterator<Item = &'a str>) -> Option<f32> {
 /// the day before) sees the same answer as the registry.
 pub fn region_today(now: DateTime<Utc>) -> NaiveDate {
     // Only the last hours of chrono's range overflow; no real clock gets there, but a validator must not panic.
-    now.naive_utc()
-        .checked_add_offset(REGION_UTC_OFFSET)
-        .map_or(NaiveDate::MAX, |local| local.date())
+    now.naive_utc().checked_add_offset(REGION_UTC_OFFSET).map_or(NaiveDate::MAX, |local| local.date())
 }
 
 /// Full years between `birth` and `on`; 0 when `on` is before `birth`.
@@ -139,9 +132,7 @@ pub fn age_on(birth: NaiveDate, on: NaiveDate) -> u32 {
 /// end of chrono's calendar.
 pub fn birthday(birth: NaiveDate, years: u32) -> Option<NaiveDate> {
     let year = birth.year().checked_add(i32::try_from(years).ok()?)?;
-    birth
-        .with_year(year)
-        .or_else(|| NaiveDate::from_ymd_opt(year, 3, 1))
+    birth.with_year(year).or_else(|| NaiveDate::from_ymd_opt(year, 3, 1))
 }
 
 /// Documents accepted as the child's identity document on the date `on`, the usual one first.
@@ -153,11 +144,7 @@ pub fn allowed_documents(birth: NaiveDate, on: NaiveDate) -> Vec<DocumentKind> {
     }
     let in_grace = birthday(birth, PASSPORT_AGE)
         .is_some_and(|fourteenth| (on - fourteenth).num_days() <= BIRTH_CERTIFICATE_GRACE_DAYS);
-    if in_grace {
-        vec![DocumentKind::Passport, DocumentKind::BirthCertificate]
-    } else {
-        vec![DocumentKind::Passport]
-    }
+    if in_grace { vec![DocumentKind::Passport, DocumentKind::BirthCertificate] } else { vec![DocumentKind::Passport] }
 }
 
 /// Whether a child born on `birth` may get a certificate on the date `on`: from the 5th birthday up to the day
@@ -184,22 +171,10 @@ mod tests {
 
     #[test]
     fn document_kind_and_account_kind_serialise_in_snake_case() {
-        assert_eq!(
-            serde_json::to_string(&DocumentKind::BirthCertificate).unwrap(),
-            "\"birth_certificate\""
-        );
-        assert_eq!(
-            serde_json::to_string(&DocumentKind::Passport).unwrap(),
-            "\"passport\""
-        );
-        assert_eq!(
-            serde_json::to_string(&AccountKind::Parent).unwrap(),
-            "\"parent\""
-        );
-        assert_eq!(
-            serde_json::from_str::<AccountKind>("\"child\"").unwrap(),
-            AccountKind::Child
-        );
+        assert_eq!(serde_json::to_string(&DocumentKind::BirthCertificate).unwrap(), "\"birth_certificate\"");
+        assert_eq!(serde_json::to_string(&DocumentKind::Passport).unwrap(), "\"passport\"");
+        assert_eq!(serde_json::to_string(&AccountKind::Parent).unwrap(), "\"parent\"");
+        assert_eq!(serde_json::from_str::<AccountKind>("\"child\"").unwrap(), AccountKind::Child);
         assert_eq!(
             serde_json::from_str::<DocumentKind>("\"birth_certificate\"").unwrap(),
             DocumentKind::BirthCertificate
@@ -233,11 +208,7 @@ mod tests {
         assert_eq!(age_on(birth, date(2013, 2, 28)), 0);
         assert_eq!(age_on(birth, date(2013, 3, 1)), 1);
         assert_eq!(age_on(birth, date(2016, 2, 28)), 3);
-        assert_eq!(
-            age_on(birth, date(2016, 2, 29)),
-            4,
-            "in a leap year the birthday is on the day"
-        );
+        assert_eq!(age_on(birth, date(2016, 2, 29)), 4, "in a leap year the birthday is on the day");
         assert_eq!(age_on(birth, date(2026, 2, 28)), 13);
         assert_eq!(age_on(birth, date(2026, 3, 1)), 14);
         assert_eq!(birthday(birth, 14), Some(date(2026, 3, 1)));
@@ -248,10 +219,7 @@ mod tests {
     #[test]
     fn eligibility_starts_on_the_fifth_birthday() {
         let birth = date(2019, 9, 1);
-        assert_eq!(
-            eligibility(birth, date(2024, 8, 31)),
-            Err(FieldError::TooYoung)
-        );
+        assert_eq!(eligibility(birth, date(2024, 8, 31)), Err(FieldError::TooYoung));
         assert_eq!(eligibility(birth, date(2024, 9, 1)), Ok(()));
         assert_eq!(eligibility(birth, date(2024, 9, 2)), Ok(()));
     }
@@ -260,46 +228,28 @@ mod tests {
     fn eligibility_ends_on_the_eighteenth_birthday() {
         let birth = date(2007, 9, 1);
         assert_eq!(eligibility(birth, date(2025, 8, 31)), Ok(()));
-        assert_eq!(
-            eligibility(birth, date(2025, 9, 1)),
-            Err(FieldError::TooOld)
-        );
-        assert_eq!(
-            eligibility(birth, date(2025, 9, 2)),
-            Err(FieldError::TooOld)
-        );
+        assert_eq!(eligibility(birth, date(2025, 9, 1)), Err(FieldError::TooOld));
+        assert_eq!(eligibility(birth, date(2025, 9, 2)), Err(FieldError::TooOld));
     }
 
     #[test]
     fn eligibility_rejects_a_birth_date_in_the_future() {
-        assert_eq!(
-            eligibility(date(2030, 1, 1), date(2025, 1, 1)),
-            Err(FieldError::DateInFuture)
-        );
+        assert_eq!(eligibility(date(2030, 1, 1), date(2025, 1, 1)), Err(FieldError::DateInFuture));
     }
 
     #[test]
     fn eligibility_for_a_leap_day_child() {
         let birth = date(2008, 2, 29);
-        assert_eq!(
-            eligibility(birth, date(2013, 2, 28)),
-            Err(FieldError::TooYoung)
-        );
+        assert_eq!(eligibility(birth, date(2013, 2, 28)), Err(FieldError::TooYoung));
         assert_eq!(eligibility(birth, date(2013, 3, 1)), Ok(()));
         assert_eq!(eligibility(birth, date(2026, 2, 28)), Ok(()));
-        assert_eq!(
-            eligibility(birth, date(2026, 3, 1)),
-            Err(FieldError::TooOld)
-        );
+        assert_eq!(eligibility(birth, date(2026, 3, 1)), Err(FieldError::TooOld));
     }
 
     #[test]
     fn birth_certificate_only_before_the_fourteenth_birthday() {
         let birth = date(2011, 4, 20);
-        assert_eq!(
-            allowed_documents(birth, date(2025, 4, 19)),
-            vec![DocumentKind::BirthCertificate]
-        );
+        assert_eq!(allowed_documents(birth, date(2025, 4, 19)), vec![DocumentKind::BirthCertificate]);
         assert_eq!(
             allowed_documents(birth, date(2025, 4, 20)),
             vec![DocumentKind::Passport, DocumentKind::BirthCertificate]
@@ -318,31 +268,17 @@ mod tests {
         let day_91 = fourteenth.checked_add_days(Days::new(91)).unwrap();
         assert_eq!(day_90, date(2025, 7, 19));
         assert!(allowed_documents(birth, day_90).contains(&DocumentKind::BirthCertificate));
-        assert_eq!(
-            allowed_documents(birth, day_91),
-            vec![DocumentKind::Passport]
-        );
-        assert_eq!(
-            allowed_documents(birth, date(2028, 1, 1)),
-            vec![DocumentKind::Passport]
-        );
+        assert_eq!(allowed_documents(birth, day_91), vec![DocumentKind::Passport]);
+        assert_eq!(allowed_documents(birth, date(2028, 1, 1)), vec![DocumentKind::Passport]);
     }
 
     #[test]
     fn grace_period_of_a_leap_day_child_counts_from_first_of_march() {
         let birth = date(2012, 2, 29);
-        assert_eq!(
-            allowed_documents(birth, date(2026, 2, 28)),
-            vec![DocumentKind::BirthCertificate]
-        );
+        assert_eq!(allowed_documents(birth, date(2026, 2, 28)), vec![DocumentKind::BirthCertificate]);
         // 1 March 2026 + 90 days = 30 May 2026.
-        assert!(
-            allowed_documents(birth, date(2026, 5, 30)).contains(&DocumentKind::BirthCertificate)
-        );
-        assert_eq!(
-            allowed_documents(birth, date(2026, 5, 31)),
-            vec![DocumentKind::Passport]
-        );
+        assert!(allowed_documents(birth, date(2026, 5, 30)).contains(&DocumentKind::BirthCertificate));
+        assert_eq!(allowed_documents(birth, date(2026, 5, 31)), vec![DocumentKind::Passport]);
     }
 
     #[test]
@@ -350,44 +286,19 @@ mod tests {
         assert_eq!(Lang::from_accept_language(""), Lang::Ru);
         assert_eq!(Lang::from_accept_language("de-DE, fr;q=0.8"), Lang::Ru);
         assert_eq!(Lang::from_accept_language("*"), Lang::Ru);
-        assert_eq!(
-            Lang::from_accept_language("ru-RU,ru;q=0.9,en;q=0.8"),
-            Lang::Ru
-        );
-        assert_eq!(
-            Lang::from_accept_language("en;q=0"),
-            Lang::Ru,
-            "q=0 means not acceptable"
-        );
-        assert_eq!(
-            Lang::from_accept_language("en;q=banana"),
-            Lang::Ru,
-            "a malformed weight is ignored"
-        );
+        assert_eq!(Lang::from_accept_language("ru-RU,ru;q=0.9,en;q=0.8"), Lang::Ru);
+        assert_eq!(Lang::from_accept_language("en;q=0"), Lang::Ru, "q=0 means not acceptable");
+        assert_eq!(Lang::from_accept_language("en;q=banana"), Lang::Ru, "a malformed weight is ignored");
         assert_eq!(Lang::default(), Lang::Ru);
     }
 
     #[test]
     fn accept_language_picks_english_when_preferred() {
         assert_eq!(Lang::from_accept_language("en"), Lang::En);
-        assert_eq!(
-            Lang::from_accept_language("en-GB,en;q=0.9,ru;q=0.5"),
-            Lang::En
-        );
-        assert_eq!(
-            Lang::from_accept_language("ru;q=0.3, EN-us;q=0.7"),
-            Lang::En
-        );
-        assert_eq!(
-            Lang::from_accept_language("de, en;q=0.5"),
-            Lang::En,
-            "English is the best we have"
-        );
-        assert_eq!(
-            Lang::from_accept_language("en, ru"),
-            Lang::En,
-            "equal weights: first listed wins"
-        );
+        assert_eq!(Lang::from_accept_language("en-GB,en;q=0.9,ru;q=0.5"), Lang::En);
+        assert_eq!(Lang::from_accept_language("ru;q=0.3, EN-us;q=0.7"), Lang::En);
+        assert_eq!(Lang::from_accept_language("de, en;q=0.5"), Lang::En, "English is the best we have");
+        assert_eq!(Lang::from_accept_language("en, ru"), Lang::En, "equal weights: first listed wins");
         assert_eq!(Lang::En.as_str(), "en");
     }
 }

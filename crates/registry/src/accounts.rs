@@ -3,9 +3,7 @@
 
 use crate::throttle::{self, FailureRecord};
 use argon2::Argon2;
-use argon2::password_hash::{
-    PasswordHash, PasswordHasher, PasswordVerifier, SaltString, rand_core::OsRng,
-};
+use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString, rand_core::OsRng};
 use chrono::{DateTime, Duration, Utc};
 use pdo_core::api::{Account, SessionResponse};
 use pdo_core::domain::AccountKind;
@@ -37,11 +35,7 @@ pub fn hash_password(password: &str) -> String {
 
 fn password_matches(password: &str, phc: &str) -> bool {
     PasswordHash::new(phc)
-        .map(|parsed| {
-            Argon2::default()
-                .verify_password(password.as_bytes(), &parsed)
-                .is_ok()
-        })
+        .map(|parsed| Argon2::default().verify_password(password.as_bytes(), &parsed).is_ok())
         .unwrap_or(false)
 }
 
@@ -50,10 +44,7 @@ pub fn generate_password() -> String {
     const ALPHABET: &[u8] = b"abcdefghijkmnpqrstuvwxyz23456789";
     let mut bytes = [0u8; 12];
     rand::rngs::OsRng.fill_bytes(&mut bytes);
-    bytes
-        .iter()
-        .map(|b| ALPHABET[*b as usize % ALPHABET.len()] as char)
-        .collect()
+    bytes.iter().map(|b| ALPHABET[*b as usize % ALPHABET.len()] as char).collect()
 }
 
 pub fn create_account(
@@ -69,22 +60,11 @@ pub fn create_account(
         "INSERT INTO accounts (id, login, password_hash, kind, full_name, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
         params![id, login.trim(), hash_password(password), kind_str(kind), full_name.trim(), now.to_rfc3339()],
     )?;
-    Ok(Account {
-        id,
-        kind,
-        full_name: full_name.trim().to_string(),
-    })
+    Ok(Account { id, kind, full_name: full_name.trim().to_string() })
 }
 
 pub fn account_exists(conn: &Connection, login: &str) -> anyhow::Result<bool> {
-    Ok(conn
-        .query_row(
-            "SELECT 1 FROM accounts WHERE login = ?1",
-            [login.trim()],
-            |_| Ok(()),
-        )
-        .optional()?
-        .is_some())
+    Ok(conn.query_row("SELECT 1 FROM accounts WHERE login = ?1", [login.trim()], |_| Ok(())).optional()?.is_some())
 }
 
 /// Checks a login and password and opens a session. The caller runs it on a blocking thread: argon2 is slow on purpose.
@@ -100,11 +80,9 @@ pub fn sign_in(
         return Ok(Err(SignInError::TooManyAttempts(retry_after)));
     }
     let row: Option<(String, String, String, String)> = conn
-        .query_row(
-            "SELECT id, password_hash, kind, full_name FROM accounts WHERE login = ?1",
-            [login.trim()],
-            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
-        )
+        .query_row("SELECT id, password_hash, kind, full_name FROM accounts WHERE login = ?1", [login.trim()], |r| {
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
+        })
         .optional()?;
     let matched = match &row {
         Some((_, phc, _, _)) => password_matches(password, phc),
@@ -114,40 +92,21 @@ pub fn sign_in(
         }
     };
     let Some((id, _, kind, full_name)) = row.filter(|_| matched) else {
-        save_failures(
-            conn,
-            &login_key,
-            &throttle::after_failure(record.as_ref(), now),
-        )?;
+        save_failures(conn, &login_key, &throttle::after_failure(record.as_ref(), now))?;
         return Ok(Err(SignInError::InvalidCredentials));
     };
-    conn.execute(
-        "DELETE FROM login_failures WHERE login_key = ?1",
-        [&login_key],
-    )?;
+    conn.execute("DELETE FROM login_failures WHERE login_key = ?1", [&login_key])?;
     let token = random_token();
     conn.execute(
         "INSERT INTO sessions (token_hash, account_id, created_at, last_used_at) VALUES (?1, ?2, ?3, ?3)",
         params![token_hash(&token), id, now.to_rfc3339()],
     )?;
-    let account = Account {
-        id,
-        kind: parse_kind(&kind),
-        full_name,
-    };
-    Ok(Ok(SessionResponse {
-        token,
-        expires_at: now + SESSION_IDLE,
-        account,
-    }))
+    let account = Account { id, kind: parse_kind(&kind), full_name };
+    Ok(Ok(SessionResponse { token, expires_at: now + SESSION_IDLE, account }))
 }
 
 /// The account behind a bearer token, refreshing its idle timer; `None` when unknown or expired.
-pub fn authenticate(
-    conn: &Connection,
-    token: &str,
-    now: DateTime<Utc>,
-) -> anyhow::Result<Option<Account>> {
+pub fn authenticate(conn: &Connection, token: &str, now: DateTime<Utc>) -> anyhow::Result<Option<Account>> {
     let hash = token_hash(token);
     let row: Option<(String, String, String, String)> = conn
         .query_row(
@@ -165,22 +124,12 @@ pub fn authenticate(
         conn.execute("DELETE FROM sessions WHERE token_hash = ?1", [&hash])?;
         return Ok(None);
     }
-    conn.execute(
-        "UPDATE sessions SET last_used_at = ?1 WHERE token_hash = ?2",
-        params![now.to_rfc3339(), hash],
-    )?;
-    Ok(Some(Account {
-        id,
-        kind: parse_kind(&kind),
-        full_name,
-    }))
+    conn.execute("UPDATE sessions SET last_used_at = ?1 WHERE token_hash = ?2", params![now.to_rfc3339(), hash])?;
+    Ok(Some(Account { id, kind: parse_kind(&kind), full_name }))
 }
 
 pub fn end_session(conn: &Connection, token: &str) -> anyhow::Result<bool> {
-    Ok(conn.execute(
-        "DELETE FROM sessions WHERE token_hash = ?1",
-        [token_hash(token)],
-    )? > 0)
+    Ok(conn.execute("DELETE FROM sessions WHERE token_hash = ?1", [token_hash(token)])? > 0)
 }
 
 fn load_failures(conn: &Connection, login_key: &str) -> anyhow::Result<Option<FailureRecord>> {
@@ -224,11 +173,7 @@ pub fn kind_str(kind: AccountKind) -> &'static str {
 }
 
 fn parse_kind(s: &str) -> AccountKind {
-    if s == "child" {
-        AccountKind::Child
-    } else {
-        AccountKind::Parent
-    }
+    if s == "child" { AccountKind::Child } else { AccountKind::Parent }
 }
 
 fn random_bytes<const N: usize>() -> [u8; N] {
@@ -271,18 +216,8 @@ mod tests {
     #[test]
     fn right_password_opens_a_session_that_authenticates() {
         let mut conn = db();
-        create_account(
-            &conn,
-            "test.parent",
-            "correct horse",
-            AccountKind::Parent,
-            "Тестова Мария",
-            now(),
-        )
-        .unwrap();
-        let session = sign_in(&mut conn, "Test.Parent", "correct horse", now())
-            .unwrap()
-            .unwrap();
+        create_account(&conn, "test.parent", "correct horse", AccountKind::Parent, "Тестова Мария", now()).unwrap();
+        let session = sign_in(&mut conn, "Test.Parent", "correct horse", now()).unwrap().unwrap();
         assert_eq!(session.account.full_name, "Тестова Мария");
         let account = authenticate(&conn, &session.token, now() + Duration::minutes(29)).unwrap();
         assert_eq!(account.map(|a| a.id), Some(session.account.id));
@@ -291,38 +226,18 @@ mod tests {
     #[test]
     fn wrong_password_and_unknown_login_get_the_same_answer() {
         let mut conn = db();
-        create_account(
-            &conn,
-            "test.parent",
-            "correct horse",
-            AccountKind::Parent,
-            "Тестова Мария",
-            now(),
-        )
-        .unwrap();
-        assert_eq!(
-            sign_in(&mut conn, "test.parent", "wrong", now()).unwrap(),
-            Err(SignInError::InvalidCredentials)
-        );
-        assert_eq!(
-            sign_in(&mut conn, "nobody", "wrong", now()).unwrap(),
-            Err(SignInError::InvalidCredentials)
-        );
+        create_account(&conn, "test.parent", "correct horse", AccountKind::Parent, "Тестова Мария", now()).unwrap();
+        assert_eq!(sign_in(&mut conn, "test.parent", "wrong", now()).unwrap(), Err(SignInError::InvalidCredentials));
+        assert_eq!(sign_in(&mut conn, "nobody", "wrong", now()).unwrap(), Err(SignInError::InvalidCredentials));
     }
 
     #[test]
     fn unknown_logins_are_slowed_down_too() {
         let mut conn = db();
         for _ in 0..5 {
-            assert_eq!(
-                sign_in(&mut conn, "nobody", "x", now()).unwrap(),
-                Err(SignInError::InvalidCredentials)
-            );
+            assert_eq!(sign_in(&mut conn, "nobody", "x", now()).unwrap(), Err(SignInError::InvalidCredentials));
         }
-        assert!(matches!(
-            sign_in(&mut conn, "nobody", "x", now()).unwrap(),
-            Err(SignInError::TooManyAttempts(_))
-        ));
+        assert!(matches!(sign_in(&mut conn, "nobody", "x", now()).unwrap(), Err(SignInError::TooManyAttempts(_))));
     }
 
     #[test]
@@ -330,10 +245,7 @@ mod tests {
         let mut conn = db();
         create_account(&conn, "a", "pw", AccountKind::Child, "Тестов Пётр", now()).unwrap();
         let idle = sign_in(&mut conn, "a", "pw", now()).unwrap().unwrap();
-        assert_eq!(
-            authenticate(&conn, &idle.token, now() + Duration::minutes(31)).unwrap(),
-            None
-        );
+        assert_eq!(authenticate(&conn, &idle.token, now() + Duration::minutes(31)).unwrap(), None);
         let ended = sign_in(&mut conn, "a", "pw", now()).unwrap().unwrap();
         assert!(end_session(&conn, &ended.token).unwrap());
         assert_eq!(authenticate(&conn, &ended.token, now()).unwrap(), None);

@@ -5,11 +5,8 @@ use rusqlite_migration::{M, Migrations};
 use std::path::Path;
 use std::sync::{Arc, LazyLock, Mutex};
 
-static MIGRATIONS: LazyLock<Migrations<'static>> = LazyLock::new(|| {
-    Migrations::new(vec![M::up(include_str!(
-        "../migrations/0001_accounts_sessions.sql"
-    ))])
-});
+static MIGRATIONS: LazyLock<Migrations<'static>> =
+    LazyLock::new(|| Migrations::new(vec![M::up(include_str!("../migrations/0001_accounts_sessions.sql"))]));
 
 pub fn migrations() -> &'static Migrations<'static> {
     &MIGRATIONS
@@ -41,9 +38,7 @@ pub struct Db {
 
 impl Db {
     pub fn new(conn: Connection) -> Self {
-        Self {
-            conn: Arc::new(Mutex::new(conn)),
-        }
+        Self { conn: Arc::new(Mutex::new(conn)) }
     }
 
     pub async fn call<R, F>(&self, f: F) -> anyhow::Result<R>
@@ -53,23 +48,15 @@ impl Db {
     {
         let conn = self.conn.clone();
         tokio::task::spawn_blocking(move || {
-            let mut guard = conn
-                .lock()
-                .map_err(|_| anyhow::anyhow!("database mutex poisoned"))?;
+            let mut guard = conn.lock().map_err(|_| anyhow::anyhow!("database mutex poisoned"))?;
             f(&mut guard)
         })
         .await?
     }
 
     /// For command-line tools that run outside a tokio runtime.
-    pub fn blocking<R>(
-        &self,
-        f: impl FnOnce(&mut Connection) -> anyhow::Result<R>,
-    ) -> anyhow::Result<R> {
-        let mut guard = self
-            .conn
-            .lock()
-            .map_err(|_| anyhow::anyhow!("database mutex poisoned"))?;
+    pub fn blocking<R>(&self, f: impl FnOnce(&mut Connection) -> anyhow::Result<R>) -> anyhow::Result<R> {
+        let mut guard = self.conn.lock().map_err(|_| anyhow::anyhow!("database mutex poisoned"))?;
         f(&mut guard)
     }
 }
@@ -78,8 +65,6 @@ impl Db {
 mod tests {
     #[test]
     fn migrations_are_valid() {
-        super::migrations()
-            .validate()
-            .expect("registry migrations must apply to an empty database");
+        super::migrations().validate().expect("registry migrations must apply to an empty database");
     }
 }

@@ -31,14 +31,7 @@ pub const ACCOUNTS: &[DemoAccount] = &[
 pub fn seed(conn: &Connection) -> anyhow::Result<()> {
     for demo in ACCOUNTS {
         if !accounts::account_exists(conn, demo.login)? {
-            accounts::create_account(
-                conn,
-                demo.login,
-                demo.password,
-                demo.kind,
-                demo.full_name,
-                chrono::Utc::now(),
-            )?;
+            accounts::create_account(conn, demo.login, demo.password, demo.kind, demo.full_name, chrono::Utc::now())?;
         }
     }
     Ok(())

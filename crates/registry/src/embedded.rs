@@ -19,30 +19,35 @@ impl EmbeddedRegistry {
         if demo {
             registry.db.blocking(|conn| crate::demo::seed(conn))?;
         }
-        let runtime = tokio::runtime::Builder::new_multi_thread()
-            .worker_threads(1)
-            .thread_name("registry")
-            .enable_all()
-            .build()?;
-        let listener = runtime.block_on(tokio::net::TcpListener::bind("127.0.0.1:0"))?;
+        // Bound here so the caller knows the address at once; the runtime is built and dropped on the registry's
+        // own thread, which keeps this usable from inside another runtime (tests, the kiosk's executor).
+        let listener = std::net::TcpListener::bind("127.0.0.1:0")?;
+        listener.set_nonblocking(true)?;
         let addr = listener.local_addr()?;
         let (stop, stopped) = oneshot::channel::<()>();
-        let thread = std::thread::Builder::new()
-            .name("registry".into())
-            .spawn(move || {
-                let shutdown = async {
-                    let _ = stopped.await;
-                };
-                if let Err(err) = runtime.block_on(crate::serve(listener, registry, shutdown)) {
-                    tracing::error!(error = %err, "embedded registry stopped");
-                }
-            })?;
+        let thread = std::thread::Builder::new().name("registry".into()).spawn(move || {
+            let runtime = match tokio::runtime::Builder::new_multi_thread()
+                .worker_threads(1)
+                .thread_name("registry")
+                .enable_all()
+                .build()
+            {
+                Ok(runtime) => runtime,
+                Err(err) => return tracing::error!(error = %err, "embedded registry runtime failed"),
+            };
+            let shutdown = async {
+                let _ = stopped.await;
+            };
+            let served = runtime.block_on(async {
+                let listener = tokio::net::TcpListener::from_std(listener)?;
+                crate::serve(listener, registry, shutdown).await
+            });
+            if let Err(err) = served {
+                tracing::error!(error = %err, "embedded registry stopped");
+            }
+        })?;
         tracing::info!(%addr, "embedded registry listening");
-        Ok(Self {
-            addr,
-            stop: Some(stop),
-            thread: Some(thread),
-        })
+        Ok(Self { addr, stop: Some(stop), thread: Some(thread) })
     }
 
     pub fn base_url(&self) -> String {

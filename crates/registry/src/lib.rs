@@ -35,10 +35,7 @@ impl Clock {
 
 impl Registry {
     pub fn open(db_path: &Path) -> anyhow::Result<Self> {
-        Ok(Self {
-            db: db::Db::new(db::open(db_path)?),
-            clock: Clock::system(),
-        })
+        Ok(Self { db: db::Db::new(db::open(db_path)?), clock: Clock::system() })
     }
 }
 
@@ -48,7 +45,5 @@ pub async fn serve(
     registry: Registry,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    axum::serve(listener, http::router(registry))
-        .with_graceful_shutdown(shutdown)
-        .await
+    axum::serve(listener, http::router(registry)).with_graceful_shutdown(shutdown).await
 }

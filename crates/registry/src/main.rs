@@ -7,11 +7,7 @@ use pdo_registry::{Registry, accounts, demo};
 use std::path::PathBuf;
 
 #[derive(Parser)]
-#[command(
-    name = "pdo-registry",
-    version,
-    about = "Registry service for certificates of supplementary education"
-)]
+#[command(name = "pdo-registry", version, about = "Registry service for certificates of supplementary education")]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -65,28 +61,12 @@ enum KindArg {
 
 fn main() -> anyhow::Result<()> {
     tracing_subscriber::fmt()
-        .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into()),
-        )
+        .with_env_filter(tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into()))
         .with_writer(std::io::stderr)
         .init();
     match Cli::parse().command {
-        Command::Serve {
-            listen,
-            db,
-            public_url,
-            smtp: _,
-            demo,
-        } => serve(&listen, &db, &public_url, demo),
-        Command::Account {
-            command:
-                AccountCommand::Add {
-                    db,
-                    login,
-                    full_name,
-                    kind,
-                },
-        } => {
+        Command::Serve { listen, db, public_url, smtp: _, demo } => serve(&listen, &db, &public_url, demo),
+        Command::Account { command: AccountCommand::Add { db, login, full_name, kind } } => {
             let registry = Registry::open(&db)?;
             let kind = match kind {
                 KindArg::Parent => AccountKind::Parent,
@@ -94,18 +74,8 @@ fn main() -> anyhow::Result<()> {
             };
             let password = accounts::generate_password();
             let account = registry.db.blocking(|conn| {
-                anyhow::ensure!(
-                    !accounts::account_exists(conn, &login)?,
-                    "login {login:?} is taken"
-                );
-                accounts::create_account(
-                    conn,
-                    &login,
-                    &password,
-                    kind,
-                    &full_name,
-                    chrono::Utc::now(),
-                )
+                anyhow::ensure!(!accounts::account_exists(conn, &login)?, "login {login:?} is taken");
+                accounts::create_account(conn, &login, &password, kind, &full_name, chrono::Utc::now())
             })?;
             println!("account {} created", account.id);
             println!("{password}");
@@ -114,21 +84,14 @@ fn main() -> anyhow::Result<()> {
     }
 }
 
-fn serve(
-    listen: &str,
-    db: &std::path::Path,
-    public_url: &str,
-    seed_demo: bool,
-) -> anyhow::Result<()> {
+fn serve(listen: &str, db: &std::path::Path, public_url: &str, seed_demo: bool) -> anyhow::Result<()> {
     let registry = Registry::open(db).with_context(|| format!("opening {}", db.display()))?;
     if seed_demo {
         registry.db.blocking(|conn| demo::seed(conn))?;
     }
     let runtime = tokio::runtime::Runtime::new()?;
     runtime.block_on(async {
-        let listener = tokio::net::TcpListener::bind(listen)
-            .await
-            .with_context(|| format!("binding {listen}"))?;
+        let listener = tokio::net::TcpListener::bind(listen).await.with_context(|| format!("binding {listen}"))?;
         tracing::info!(addr = %listener.local_addr()?, public_url, "registry listening");
         let shutdown = async {
             let _ = tokio::signal::ctrl_c().await;

@@ -26,17 +26,11 @@ pub fn check(record: Option<&FailureRecord>, now: DateTime<Utc>) -> Result<(), i
 /// The record after one more failed attempt at `now`.
 pub fn after_failure(record: Option<&FailureRecord>, now: DateTime<Utc>) -> FailureRecord {
     let (window_start, failures) = match record {
-        Some(r) if r.blocked_until.is_some() || now - r.window_start <= WINDOW => {
-            (r.window_start, r.failures + 1)
-        }
+        Some(r) if r.blocked_until.is_some() || now - r.window_start <= WINDOW => (r.window_start, r.failures + 1),
         _ => (now, 1),
     };
     let blocked_until = (failures >= FREE_FAILURES).then(|| now + delay_after(failures));
-    FailureRecord {
-        window_start,
-        failures,
-        blocked_until,
-    }
+    FailureRecord { window_start, failures, blocked_until }
 }
 
 fn delay_after(failures: u32) -> Duration {

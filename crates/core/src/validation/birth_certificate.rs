@@ -16,22 +16,10 @@ const ROMAN_MAX_LEN: usize = 11;
 pub fn birth_certificate_series(input: &str) -> Result<String, FieldError> {
     let invalid = FieldError::InvalidFormat(FieldFormat::BirthCertificateSeries);
     let typed = required(input)?;
-    let (roman_part, letters_part) = typed
-        .split_once(is_dash)
-        .or_else(|| typed.split_once(char::is_whitespace))
-        .ok_or(invalid)?;
-    let roman: String = roman_part
-        .trim()
-        .chars()
-        .map(roman_look_alike)
-        .collect::<Option<_>>()
-        .ok_or(invalid)?;
-    let letters: String = letters_part
-        .trim()
-        .chars()
-        .map(russian_capital)
-        .collect::<Option<_>>()
-        .ok_or(invalid)?;
+    let (roman_part, letters_part) =
+        typed.split_once(is_dash).or_else(|| typed.split_once(char::is_whitespace)).ok_or(invalid)?;
+    let roman: String = roman_part.trim().chars().map(roman_look_alike).collect::<Option<_>>().ok_or(invalid)?;
+    let letters: String = letters_part.trim().chars().map(russian_capital).collect::<Option<_>>().ok_or(invalid)?;
     if roman_value(&roman).is_none() || letters.chars().count() != 2 {
         return Err(invalid);
     }
@@ -41,20 +29,11 @@ pub fn birth_certificate_series(input: &str) -> Result<String, FieldError> {
 /// Six digits; spaces typed between groups are dropped.
 pub fn birth_certificate_number(input: &str) -> Result<String, FieldError> {
     let digits = without_whitespace(required(input)?);
-    if is_digits(&digits, 6) {
-        Ok(digits)
-    } else {
-        Err(FieldError::InvalidFormat(
-            FieldFormat::BirthCertificateNumber,
-        ))
-    }
+    if is_digits(&digits, 6) { Ok(digits) } else { Err(FieldError::InvalidFormat(FieldFormat::BirthCertificateNumber)) }
 }
 
 fn is_dash(c: char) -> bool {
-    matches!(
-        c,
-        '-' | '\u{2010}' | '\u{2011}' | '\u{2012}' | '\u{2013}' | '\u{2014}' | '\u{2212}'
-    )
+    matches!(c, '-' | '\u{2010}' | '\u{2011}' | '\u{2012}' | '\u{2013}' | '\u{2014}' | '\u{2212}')
 }
 
 /// The Latin Roman digit a typed letter stands for, if any.
@@ -127,17 +106,8 @@ fn to_roman(mut value: u32) -> Option<String> {
     if !(1..=399).contains(&value) {
         return None;
     }
-    const STEPS: [(u32, &str); 9] = [
-        (100, "C"),
-        (90, "XC"),
-        (50, "L"),
-        (40, "XL"),
-        (10, "X"),
-        (9, "IX"),
-        (5, "V"),
-        (4, "IV"),
-        (1, "I"),
-    ];
+    const STEPS: [(u32, &str); 9] =
+        [(100, "C"), (90, "XC"), (50, "L"), (40, "XL"), (10, "X"), (9, "IX"), (5, "V"), (4, "IV"), (1, "I")];
     let mut roman = String::new();
     for (step, letters) in STEPS {
         while value >= step {
@@ -152,73 +122,33 @@ fn to_roman(mut value: u32) -> Option<String> {
 mod tests {
     use super::*;
 
-    const INVALID: Result<String, FieldError> = Err(FieldError::InvalidFormat(
-        FieldFormat::BirthCertificateSeries,
-    ));
+    const INVALID: Result<String, FieldError> = Err(FieldError::InvalidFormat(FieldFormat::BirthCertificateSeries));
 
     #[test]
     fn accepts_standard_series() {
         assert_eq!(birth_certificate_series("IV-ЛО"), Ok("IV-ЛО".to_owned()));
         assert_eq!(birth_certificate_series(" I-ЖТ "), Ok("I-ЖТ".to_owned()));
-        assert_eq!(
-            birth_certificate_series("XCIX-ЁЯ"),
-            Ok("XCIX-ЁЯ".to_owned())
-        );
-        assert_eq!(
-            birth_certificate_series("CCCXCIX-АА"),
-            Ok("CCCXCIX-АА".to_owned())
-        );
-        assert_eq!(
-            birth_certificate_series("LXXII-ПВ"),
-            Ok("LXXII-ПВ".to_owned())
-        );
+        assert_eq!(birth_certificate_series("XCIX-ЁЯ"), Ok("XCIX-ЁЯ".to_owned()));
+        assert_eq!(birth_certificate_series("CCCXCIX-АА"), Ok("CCCXCIX-АА".to_owned()));
+        assert_eq!(birth_certificate_series("LXXII-ПВ"), Ok("LXXII-ПВ".to_owned()));
     }
 
     #[test]
     fn forgives_case_layout_and_dashes() {
         let expected = Ok("XIV-СН".to_owned());
         assert_eq!(birth_certificate_series("xiv-сн"), expected);
-        assert_eq!(
-            birth_certificate_series("ХIV-СН"),
-            expected,
-            "Cyrillic Х in the Roman part"
-        );
-        assert_eq!(
-            birth_certificate_series("хiv-CH"),
-            expected,
-            "Latin C and H in the letter part"
-        );
-        assert_eq!(
-            birth_certificate_series("XIV – СН"),
-            expected,
-            "an en dash with spaces"
-        );
-        assert_eq!(
-            birth_certificate_series("XIV СН"),
-            expected,
-            "a space for the hyphen"
-        );
-        assert_eq!(
-            birth_certificate_series("ІІ-ЕК"),
-            Ok("II-ЕК".to_owned()),
-            "Ukrainian І"
-        );
+        assert_eq!(birth_certificate_series("ХIV-СН"), expected, "Cyrillic Х in the Roman part");
+        assert_eq!(birth_certificate_series("хiv-CH"), expected, "Latin C and H in the letter part");
+        assert_eq!(birth_certificate_series("XIV – СН"), expected, "an en dash with spaces");
+        assert_eq!(birth_certificate_series("XIV СН"), expected, "a space for the hyphen");
+        assert_eq!(birth_certificate_series("ІІ-ЕК"), Ok("II-ЕК".to_owned()), "Ukrainian І");
         assert_eq!(birth_certificate_series("cx-ab"), Ok("CX-АВ".to_owned()));
     }
 
     #[test]
     fn rejects_non_standard_roman_numerals() {
-        for series in [
-            "IIII-ЛО",
-            "VV-ЛО",
-            "IC-ЛО",
-            "IL-ЛО",
-            "XXXX-ЛО",
-            "VX-ЛО",
-            "IIV-ЛО",
-            "CCCC-ЛО",
-            "LL-ЛО",
-        ] {
+        for series in ["IIII-ЛО", "VV-ЛО", "IC-ЛО", "IL-ЛО", "XXXX-ЛО", "VX-ЛО", "IIV-ЛО", "CCCC-ЛО", "LL-ЛО"]
+        {
             assert_eq!(birth_certificate_series(series), INVALID, "{series}");
         }
     }
@@ -261,14 +191,9 @@ mod tests {
     #[test]
     fn number_is_six_digits() {
         assert_eq!(birth_certificate_number("654321"), Ok("654321".to_owned()));
-        assert_eq!(
-            birth_certificate_number(" 654 321 "),
-            Ok("654321".to_owned())
-        );
+        assert_eq!(birth_certificate_number(" 654 321 "), Ok("654321".to_owned()));
         assert_eq!(birth_certificate_number(""), Err(FieldError::Required));
-        let invalid = Err(FieldError::InvalidFormat(
-            FieldFormat::BirthCertificateNumber,
-        ));
+        let invalid = Err(FieldError::InvalidFormat(FieldFormat::BirthCertificateNumber));
         assert_eq!(birth_certificate_number("65432"), invalid);
         assert_eq!(birth_certificate_number("6543210"), invalid);
         assert_eq!(birth_certificate_number("65432I"), invalid);

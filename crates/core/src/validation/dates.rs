@@ -22,11 +22,7 @@ pub fn parse_date(input: &str) -> Result<NaiveDate, FieldError> {
             .then(|| part.parse::<u32>().ok())
             .flatten()
     };
-    let (Some(year), Some(month), Some(day)) = (
-        number(year, 4..=4),
-        number(month, 1..=2),
-        number(day, 1..=2),
-    ) else {
+    let (Some(year), Some(month), Some(day)) = (number(year, 4..=4), number(month, 1..=2), number(day, 1..=2)) else {
         return Err(invalid);
     };
     let year = i32::try_from(year).map_err(|_| invalid)?;
@@ -35,19 +31,11 @@ pub fn parse_date(input: &str) -> Result<NaiveDate, FieldError> {
 
 /// A birth date: not after today.
 pub fn birth_date(birth: NaiveDate, today: NaiveDate) -> Result<NaiveDate, FieldError> {
-    if birth > today {
-        Err(FieldError::DateInFuture)
-    } else {
-        Ok(birth)
-    }
+    if birth > today { Err(FieldError::DateInFuture) } else { Ok(birth) }
 }
 
 /// A document's date of issue: not after today, and not before the holder was born.
-pub fn issued_on(
-    issued: NaiveDate,
-    birth: NaiveDate,
-    today: NaiveDate,
-) -> Result<NaiveDate, FieldError> {
+pub fn issued_on(issued: NaiveDate, birth: NaiveDate, today: NaiveDate) -> Result<NaiveDate, FieldError> {
     if issued > today {
         Err(FieldError::DateInFuture)
     } else if issued < birth {
@@ -107,29 +95,16 @@ mod tests {
     fn birth_date_is_not_in_the_future() {
         let today = date(2025, 6, 1);
         assert_eq!(birth_date(today, today), Ok(today));
-        assert_eq!(
-            birth_date(date(2025, 6, 2), today),
-            Err(FieldError::DateInFuture)
-        );
+        assert_eq!(birth_date(date(2025, 6, 2), today), Err(FieldError::DateInFuture));
     }
 
     #[test]
     fn issue_date_lies_between_birth_and_today() {
         let birth = date(2016, 3, 10);
         let today = date(2025, 6, 1);
-        assert_eq!(
-            issued_on(birth, birth, today),
-            Ok(birth),
-            "issued on the day of birth"
-        );
+        assert_eq!(issued_on(birth, birth, today), Ok(birth), "issued on the day of birth");
         assert_eq!(issued_on(today, birth, today), Ok(today), "issued today");
-        assert_eq!(
-            issued_on(date(2016, 3, 9), birth, today),
-            Err(FieldError::DateBeforeBirth)
-        );
-        assert_eq!(
-            issued_on(date(2025, 6, 2), birth, today),
-            Err(FieldError::DateInFuture)
-        );
+        assert_eq!(issued_on(date(2016, 3, 9), birth, today), Err(FieldError::DateBeforeBirth));
+        assert_eq!(issued_on(date(2025, 6, 2), birth, today), Err(FieldError::DateInFuture));
     }
 }

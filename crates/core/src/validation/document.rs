@@ -4,8 +4,8 @@
 use chrono::NaiveDate;
 
 use super::{
-    FieldError, FieldErrors, birth_certificate_number, birth_certificate_series, division_code,
-    issued_on, passport_number, passport_series, text,
+    FieldError, FieldErrors, birth_certificate_number, birth_certificate_series, division_code, issued_on,
+    passport_number, passport_series, text,
 };
 use crate::domain::{DocumentKind, allowed_documents};
 
@@ -55,9 +55,7 @@ pub fn validate_child_document(
 ) -> Result<ValidDocument, FieldErrors> {
     let mut errors = FieldErrors::new();
     let mut check = |path: &str, result: Result<String, FieldError>| {
-        result
-            .map_err(|error| errors.insert(path.to_owned(), error))
-            .ok()
+        result.map_err(|error| errors.insert(path.to_owned(), error)).ok()
     };
 
     let is_passport = input.kind == DocumentKind::Passport;
@@ -73,42 +71,23 @@ pub fn validate_child_document(
     };
     let issued_by = check(paths::ISSUED_BY, text(input.issued_by));
     let division_code = if is_passport {
-        check(
-            paths::DIVISION_CODE,
-            division_code(input.division_code.unwrap_or("")),
-        )
-        .map(Some)
+        check(paths::DIVISION_CODE, division_code(input.division_code.unwrap_or(""))).map(Some)
     } else {
         Some(None)
     };
 
     let allowed = allowed_documents(child_birth_date, today);
     if !allowed.contains(&input.kind) {
-        let expected = allowed
-            .first()
-            .copied()
-            .unwrap_or(DocumentKind::BirthCertificate);
-        errors.insert(
-            paths::KIND.to_owned(),
-            FieldError::DocumentNotAllowedForAge { expected },
-        );
+        let expected = allowed.first().copied().unwrap_or(DocumentKind::BirthCertificate);
+        errors.insert(paths::KIND.to_owned(), FieldError::DocumentNotAllowedForAge { expected });
     }
     let issued = issued_on(input.issued_on, child_birth_date, today)
         .map_err(|error| errors.insert(paths::ISSUED_ON.to_owned(), error))
         .ok();
 
     match (series, number, issued, issued_by, division_code) {
-        (Some(series), Some(number), Some(issued_on), Some(issued_by), Some(division_code))
-            if errors.is_empty() =>
-        {
-            Ok(ValidDocument {
-                kind: input.kind,
-                series,
-                number,
-                issued_on,
-                issued_by,
-                division_code,
-            })
+        (Some(series), Some(number), Some(issued_on), Some(issued_by), Some(division_code)) if errors.is_empty() => {
+            Ok(ValidDocument { kind: input.kind, series, number, issued_on, issued_by, division_code })
         }
         _ => Err(errors),
     }
@@ -167,10 +146,7 @@ mod tests {
 
     #[test]
     fn a_division_code_typed_for_a_birth_certificate_is_dropped() {
-        let input = DocumentInput {
-            division_code: Some("not a code"),
-            ..certificate()
-        };
+        let input = DocumentInput { division_code: Some("not a code"), ..certificate() };
         let document = validate_child_document(&input, date(2016, 3, 10), today()).unwrap();
         assert_eq!(document.division_code, None);
     }
@@ -193,24 +169,15 @@ mod tests {
         };
         let errors = validate_child_document(&input, date(2016, 3, 10), today()).unwrap_err();
         assert_eq!(errors.len(), 4, "{errors:?}");
-        assert_eq!(
-            errors[paths::SERIES],
-            FieldError::InvalidFormat(FieldFormat::BirthCertificateSeries)
-        );
-        assert_eq!(
-            errors[paths::NUMBER],
-            FieldError::InvalidFormat(FieldFormat::BirthCertificateNumber)
-        );
+        assert_eq!(errors[paths::SERIES], FieldError::InvalidFormat(FieldFormat::BirthCertificateSeries));
+        assert_eq!(errors[paths::NUMBER], FieldError::InvalidFormat(FieldFormat::BirthCertificateNumber));
         assert_eq!(errors[paths::ISSUED_ON], FieldError::DateBeforeBirth);
         assert_eq!(errors[paths::ISSUED_BY], FieldError::Required);
     }
 
     #[test]
     fn a_passport_needs_its_division_code() {
-        let input = DocumentInput {
-            division_code: None,
-            ..passport()
-        };
+        let input = DocumentInput { division_code: None, ..passport() };
         let errors = validate_child_document(&input, date(2010, 4, 1), today()).unwrap_err();
         assert_eq!(errors.len(), 1);
         assert_eq!(errors[paths::DIVISION_CODE], FieldError::Required);
@@ -218,16 +185,11 @@ mod tests {
 
     #[test]
     fn a_passport_of_a_child_under_14_is_refused() {
-        let input = DocumentInput {
-            issued_on: date(2025, 1, 10),
-            ..passport()
-        };
+        let input = DocumentInput { issued_on: date(2025, 1, 10), ..passport() };
         let errors = validate_child_document(&input, date(2011, 6, 2), today()).unwrap_err();
         assert_eq!(
             errors[paths::KIND],
-            FieldError::DocumentNotAllowedForAge {
-                expected: DocumentKind::BirthCertificate
-            }
+            FieldError::DocumentNotAllowedForAge { expected: DocumentKind::BirthCertificate }
         );
         assert_eq!(errors.len(), 1);
     }
@@ -239,20 +201,12 @@ mod tests {
         assert!(validate_child_document(&certificate(), birth, today()).is_ok());
         let next_day = today().succ_opt().unwrap();
         let errors = validate_child_document(&certificate(), birth, next_day).unwrap_err();
-        assert_eq!(
-            errors[paths::KIND],
-            FieldError::DocumentNotAllowedForAge {
-                expected: DocumentKind::Passport
-            }
-        );
+        assert_eq!(errors[paths::KIND], FieldError::DocumentNotAllowedForAge { expected: DocumentKind::Passport });
     }
 
     #[test]
     fn a_document_from_the_future_is_refused() {
-        let input = DocumentInput {
-            issued_on: date(2025, 6, 2),
-            ..passport()
-        };
+        let input = DocumentInput { issued_on: date(2025, 6, 2), ..passport() };
         let errors = validate_child_document(&input, date(2010, 4, 1), today()).unwrap_err();
         assert_eq!(errors[paths::ISSUED_ON], FieldError::DateInFuture);
     }

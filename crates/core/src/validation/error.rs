@@ -116,12 +116,8 @@ pub(crate) mod tests {
             FieldError::TooOld,
             FieldError::DateInFuture,
             FieldError::DateBeforeBirth,
-            FieldError::DocumentNotAllowedForAge {
-                expected: DocumentKind::BirthCertificate,
-            },
-            FieldError::DocumentNotAllowedForAge {
-                expected: DocumentKind::Passport,
-            },
+            FieldError::DocumentNotAllowedForAge { expected: DocumentKind::BirthCertificate },
+            FieldError::DocumentNotAllowedForAge { expected: DocumentKind::Passport },
             FieldError::InvalidEmail,
         ];
         all.extend(formats.map(FieldError::InvalidFormat));
@@ -137,19 +133,13 @@ pub(crate) mod tests {
         listed.sort_unstable();
         assert_eq!(seen, listed);
         for code in FieldError::CODES {
-            assert!(
-                code.bytes().all(|b| b.is_ascii_lowercase() || b == b'_'),
-                "{code}"
-            );
+            assert!(code.bytes().all(|b| b.is_ascii_lowercase() || b == b'_'), "{code}");
         }
     }
 
     #[test]
     fn display_is_the_code() {
         assert_eq!(FieldError::TooLong { max: 300 }.to_string(), "too_long");
-        assert_eq!(
-            FieldError::InvalidFormat(FieldFormat::Snils).to_string(),
-            "invalid_format"
-        );
+        assert_eq!(FieldError::InvalidFormat(FieldFormat::Snils).to_string(), "invalid_format");
     }
 }

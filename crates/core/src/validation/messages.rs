@@ -10,14 +10,10 @@ impl FieldError {
         use FieldError::*;
         let sentence = match (self, lang) {
             (TooLong { max }, Lang::Ru) => {
-                return format!(
-                    "Слишком длинно: здесь помещается не больше {max} знаков. Сократите, пожалуйста."
-                );
+                return format!("Слишком длинно: здесь помещается не больше {max} знаков. Сократите, пожалуйста.");
             }
             (TooLong { max }, Lang::En) => {
-                return format!(
-                    "This is too long: at most {max} characters fit here. Please shorten it."
-                );
+                return format!("This is too long: at most {max} characters fit here. Please shorten it.");
             }
             (InvalidFormat(format), _) => format_message(*format, lang),
             (DocumentNotAllowedForAge { expected }, _) => document_message(*expected, lang),
@@ -44,13 +40,9 @@ impl FieldError {
              birthday."
             }
             (TooOld, Lang::Ru) => "Сертификат дают только до 18 лет, а ребёнку уже исполнилось 18.",
-            (TooOld, Lang::En) => {
-                "The certificate is only for children under 18, and the child has already turned 18."
-            }
+            (TooOld, Lang::En) => "The certificate is only for children under 18, and the child has already turned 18.",
             (DateInFuture, Lang::Ru) => "Этот день ещё не наступил. Проверьте число, месяц и год.",
-            (DateInFuture, Lang::En) => {
-                "This day has not come yet. Please check the day, month and year."
-            }
+            (DateInFuture, Lang::En) => "This day has not come yet. Please check the day, month and year.",
             (DateBeforeBirth, Lang::Ru) => {
                 "Документ не могли выдать раньше, чем родился ребёнок. Проверьте дату выдачи и дату рождения."
             }
@@ -78,12 +70,8 @@ fn format_message(format: FieldFormat, lang: Lang) -> &'static str {
         (Snils, Lang::En) => {
             "A SNILS number has 11 digits. Copy them from the SNILS document; hyphens and spaces are optional."
         }
-        (PassportSeries, Lang::Ru) => {
-            "Серия паспорта — 4 цифры, они напечатаны перед номером. Например: 32 10."
-        }
-        (PassportSeries, Lang::En) => {
-            "The passport series is 4 digits printed before the number, for example 32 10."
-        }
+        (PassportSeries, Lang::Ru) => "Серия паспорта — 4 цифры, они напечатаны перед номером. Например: 32 10.",
+        (PassportSeries, Lang::En) => "The passport series is 4 digits printed before the number, for example 32 10.",
         (PassportNumber, Lang::Ru) => "Номер паспорта — 6 цифр, например 123456.",
         (PassportNumber, Lang::En) => "The passport number is 6 digits, for example 123456.",
         (DivisionCode, Lang::Ru) => {
@@ -101,12 +89,8 @@ fn format_message(format: FieldFormat, lang: Lang) -> &'static str {
             "The birth certificate series is a Roman numeral in Latin letters (I, V, X, L, C), a hyphen and two \
              Russian letters, for example IV-ЛО."
         }
-        (BirthCertificateNumber, Lang::Ru) => {
-            "Номер свидетельства о рождении — 6 цифр, например 123456."
-        }
-        (BirthCertificateNumber, Lang::En) => {
-            "The birth certificate number is 6 digits, for example 123456."
-        }
+        (BirthCertificateNumber, Lang::Ru) => "Номер свидетельства о рождении — 6 цифр, например 123456.",
+        (BirthCertificateNumber, Lang::En) => "The birth certificate number is 6 digits, for example 123456.",
         (Phone, Lang::Ru) => {
             "Номер телефона — 11 цифр, начиная с +7 или 8. Например: +7 900 123-45-67 или 8 900 123-45-67."
         }
@@ -114,18 +98,10 @@ fn format_message(format: FieldFormat, lang: Lang) -> &'static str {
             "A phone number has 11 digits and starts with +7 or 8, for example +7 900 123-45-67 or \
              8 900 123-45-67."
         }
-        (Date, Lang::Ru) => {
-            "Напишите дату так: число, месяц и год через точку. Например: 05.09.2015."
-        }
-        (Date, Lang::En) => {
-            "Please write the date as day, month and year with dots, for example 05.09.2015."
-        }
-        (SingleLineText, Lang::Ru) => {
-            "Напишите это в одну строку, без переносов и других служебных знаков."
-        }
-        (SingleLineText, Lang::En) => {
-            "Please write this on one line, without line breaks or other special characters."
-        }
+        (Date, Lang::Ru) => "Напишите дату так: число, месяц и год через точку. Например: 05.09.2015.",
+        (Date, Lang::En) => "Please write the date as day, month and year with dots, for example 05.09.2015.",
+        (SingleLineText, Lang::Ru) => "Напишите это в одну строку, без переносов и других служебных знаков.",
+        (SingleLineText, Lang::En) => "Please write this on one line, without line breaks or other special characters.",
     }
 }
 
@@ -158,14 +134,8 @@ mod tests {
         for error in every_error() {
             let ru = error.message(Lang::Ru);
             let en = error.message(Lang::En);
-            assert!(
-                ru.chars().any(|c| ('а'..='я').contains(&c)),
-                "{error:?}: {ru}"
-            );
-            assert!(
-                !en.chars().any(|c| ('а'..='я').contains(&c)),
-                "{error:?}: {en}"
-            );
+            assert!(ru.chars().any(|c| ('а'..='я').contains(&c)), "{error:?}: {ru}");
+            assert!(!en.chars().any(|c| ('а'..='я').contains(&c)), "{error:?}: {en}");
             assert!(ru.ends_with('.') && en.ends_with('.'), "{error:?}");
             assert_ne!(ru, en);
         }
@@ -183,16 +153,8 @@ mod tests {
 
     #[test]
     fn too_long_says_the_limit() {
-        assert!(
-            FieldError::TooLong { max: 300 }
-                .message(Lang::Ru)
-                .contains("300")
-        );
-        assert!(
-            FieldError::TooLong { max: 100 }
-                .message(Lang::En)
-                .contains("100")
-        );
+        assert!(FieldError::TooLong { max: 300 }.message(Lang::Ru).contains("300"));
+        assert!(FieldError::TooLong { max: 100 }.message(Lang::En).contains("100"));
     }
 
     #[test]
@@ -206,17 +168,9 @@ mod tests {
 
     #[test]
     fn document_message_names_the_expected_document() {
-        let need_passport = FieldError::DocumentNotAllowedForAge {
-            expected: DocumentKind::Passport,
-        };
+        let need_passport = FieldError::DocumentNotAllowedForAge { expected: DocumentKind::Passport };
         assert!(need_passport.message(Lang::Ru).contains("паспорт"));
-        let need_certificate = FieldError::DocumentNotAllowedForAge {
-            expected: DocumentKind::BirthCertificate,
-        };
-        assert!(
-            need_certificate
-                .message(Lang::En)
-                .contains("birth certificate")
-        );
+        let need_certificate = FieldError::DocumentNotAllowedForAge { expected: DocumentKind::BirthCertificate };
+        assert!(need_certificate.message(Lang::En).contains("birth certificate"));
     }
 }

@@ -23,9 +23,7 @@ pub use contact::{email, phone};
 pub use dates::{birth_date, issued_on, parse_date};
 pub use document::{DocumentInput, ValidDocument, paths, validate_child_document};
 pub use error::{FieldError, FieldFormat};
-pub use names::{
-    NAME_MAX_CHARS, TEXT_MAX_CHARS, optional_person_name, person_name, text, text_with_limit,
-};
+pub use names::{NAME_MAX_CHARS, TEXT_MAX_CHARS, optional_person_name, person_name, text, text_with_limit};
 pub use passport::{division_code, passport_number, passport_series};
 pub use snils::{snils, snils_checksum};
 
@@ -34,25 +32,14 @@ pub use snils::{snils, snils_checksum};
 pub type FieldErrors = BTreeMap<String, FieldError>;
 
 /// Makes any validator accept an empty field as "not given": for optional fields such as the patronymic.
-pub fn optional<T>(
-    input: &str,
-    validate: impl FnOnce(&str) -> Result<T, FieldError>,
-) -> Result<Option<T>, FieldError> {
-    if input.trim().is_empty() {
-        Ok(None)
-    } else {
-        validate(input).map(Some)
-    }
+pub fn optional<T>(input: &str, validate: impl FnOnce(&str) -> Result<T, FieldError>) -> Result<Option<T>, FieldError> {
+    if input.trim().is_empty() { Ok(None) } else { validate(input).map(Some) }
 }
 
 /// The trimmed input, or `Required` when nothing but spaces was typed.
 fn required(input: &str) -> Result<&str, FieldError> {
     let trimmed = input.trim();
-    if trimmed.is_empty() {
-        Err(FieldError::Required)
-    } else {
-        Ok(trimmed)
-    }
+    if trimmed.is_empty() { Err(FieldError::Required) } else { Ok(trimmed) }
 }
 
 /// `input` with every whitespace character removed, for numbers people type in groups ("32 10", "123 456").
@@ -74,14 +61,8 @@ mod tests {
     fn optional_turns_an_empty_field_into_none() {
         assert_eq!(optional("   ", passport_number), Ok(None));
         assert_eq!(optional("", passport_number), Ok(None));
-        assert_eq!(
-            optional(" 123456 ", passport_number),
-            Ok(Some("123456".to_owned()))
-        );
-        assert_eq!(
-            optional("12345", passport_number),
-            Err(FieldError::InvalidFormat(FieldFormat::PassportNumber))
-        );
+        assert_eq!(optional(" 123456 ", passport_number), Ok(Some("123456".to_owned())));
+        assert_eq!(optional("12345", passport_number), Err(FieldError::InvalidFormat(FieldFormat::PassportNumber)));
     }
 
     #[test]
@@ -91,13 +72,7 @@ mod tests {
         assert_eq!(without_whitespace(" 1 2\u{a0}3 "), "123");
         assert!(is_digits("0123", 4));
         assert!(!is_digits("012", 4));
-        assert!(
-            !is_digits("١٢٣٤", 4),
-            "Arabic-Indic digits are not document digits"
-        );
-        assert!(
-            !is_digits("１２３４", 4),
-            "full-width digits are not document digits"
-        );
+        assert!(!is_digits("١٢٣٤", 4), "Arabic-Indic digits are not document digits");
+        assert!(!is_digits("１２３４", 4), "full-width digits are not document digits");
     }
 }

@@ -13,18 +13,13 @@ pub const TEXT_MAX_CHARS: usize = 300;
 /// Only the Russian alphabet is allowed, not all of Cyrillic: Russian documents spell names in it, and it keeps out
 /// look-alikes such as Ukrainian і that would make two spellings of one name.
 pub fn person_name(input: &str) -> Result<String, FieldError> {
-    let name = required(input)?
-        .split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ");
+    let name = required(input)?.split_whitespace().collect::<Vec<_>>().join(" ");
     let allowed = |c: char| is_russian_letter(c) || matches!(c, '-' | ' ' | '\'' | '’');
     if !name.chars().all(allowed) || !name.chars().any(is_russian_letter) {
         return Err(FieldError::NotCyrillic);
     }
     if name.chars().count() > NAME_MAX_CHARS {
-        return Err(FieldError::TooLong {
-            max: NAME_MAX_CHARS,
-        });
+        return Err(FieldError::TooLong { max: NAME_MAX_CHARS });
     }
     Ok(name)
 }
@@ -63,32 +58,17 @@ mod tests {
     #[test]
     fn accepts_russian_names_with_hyphens_spaces_and_apostrophes() {
         assert_eq!(person_name("Ёлкина"), Ok("Ёлкина".to_owned()));
-        assert_eq!(
-            person_name("  Сидорова-Ключевская "),
-            Ok("Сидорова-Ключевская".to_owned())
-        );
+        assert_eq!(person_name("  Сидорова-Ключевская "), Ok("Сидорова-Ключевская".to_owned()));
         assert_eq!(person_name("Д'Артаньянова"), Ok("Д'Артаньянова".to_owned()));
         assert_eq!(person_name("Д’Артаньянова"), Ok("Д’Артаньянова".to_owned()));
         assert_eq!(person_name("Мамед   \t Оглы"), Ok("Мамед Оглы".to_owned()));
-        assert_eq!(
-            person_name("артём"),
-            Ok("артём".to_owned()),
-            "case is kept as typed"
-        );
+        assert_eq!(person_name("артём"), Ok("артём".to_owned()), "case is kept as typed");
     }
 
     #[test]
     fn rejects_latin_digits_and_signs() {
-        for name in [
-            "Ivanova",
-            "Иванова1",
-            "Ивaнова",
-            "Иванова.",
-            "Iванова",
-            "---",
-            "' -'",
-            "Іван",
-        ] {
+        for name in ["Ivanova", "Иванова1", "Ивaнова", "Иванова.", "Iванова", "---", "' -'", "Іван"]
+        {
             assert_eq!(person_name(name), Err(FieldError::NotCyrillic), "{name}");
         }
         assert_eq!(person_name(" \t "), Err(FieldError::Required));
@@ -98,57 +78,28 @@ mod tests {
     fn names_are_at_most_100_characters() {
         let longest = "Я".repeat(NAME_MAX_CHARS);
         assert_eq!(person_name(&longest), Ok(longest.clone()));
-        assert_eq!(
-            person_name(&format!("{longest}я")),
-            Err(FieldError::TooLong { max: 100 })
-        );
+        assert_eq!(person_name(&format!("{longest}я")), Err(FieldError::TooLong { max: 100 }));
         let spaced = format!("{}     {}", "Я".repeat(49), "Я".repeat(50));
-        assert_eq!(
-            person_name(&spaced).map(|n| n.chars().count()),
-            Ok(100),
-            "limit counts after collapsing"
-        );
+        assert_eq!(person_name(&spaced).map(|n| n.chars().count()), Ok(100), "limit counts after collapsing");
     }
 
     #[test]
     fn patronymic_may_be_left_empty() {
         assert_eq!(optional_person_name(""), Ok(None));
         assert_eq!(optional_person_name("   "), Ok(None));
-        assert_eq!(
-            optional_person_name(" Сергеевна "),
-            Ok(Some("Сергеевна".to_owned()))
-        );
-        assert_eq!(
-            optional_person_name("Sergeevna"),
-            Err(FieldError::NotCyrillic)
-        );
+        assert_eq!(optional_person_name(" Сергеевна "), Ok(Some("Сергеевна".to_owned())));
+        assert_eq!(optional_person_name("Sergeevna"), Err(FieldError::NotCyrillic));
     }
 
     #[test]
     fn text_is_required_trimmed_and_limited() {
-        assert_eq!(
-            text("  г. Примерный, ул. Выдуманная, д. 1  "),
-            Ok("г. Примерный, ул. Выдуманная, д. 1".to_owned())
-        );
-        assert_eq!(
-            text("ул.  Новая"),
-            Ok("ул.  Новая".to_owned()),
-            "inner spaces are kept as typed"
-        );
+        assert_eq!(text("  г. Примерный, ул. Выдуманная, д. 1  "), Ok("г. Примерный, ул. Выдуманная, д. 1".to_owned()));
+        assert_eq!(text("ул.  Новая"), Ok("ул.  Новая".to_owned()), "inner spaces are kept as typed");
         assert_eq!(text(""), Err(FieldError::Required));
         let longest = "а".repeat(TEXT_MAX_CHARS);
         assert_eq!(text(&longest), Ok(longest.clone()));
-        assert_eq!(
-            text(&format!("{longest}б")),
-            Err(FieldError::TooLong { max: 300 })
-        );
-        assert_eq!(
-            text("ул. Новая\nд. 1"),
-            Err(FieldError::InvalidFormat(FieldFormat::SingleLineText))
-        );
-        assert_eq!(
-            text_with_limit("абв", 2),
-            Err(FieldError::TooLong { max: 2 })
-        );
+        assert_eq!(text(&format!("{longest}б")), Err(FieldError::TooLong { max: 300 }));
+        assert_eq!(text("ул. Новая\nд. 1"), Err(FieldError::InvalidFormat(FieldFormat::SingleLineText)));
+        assert_eq!(text_with_limit("абв", 2), Err(FieldError::TooLong { max: 2 }));
     }
 }

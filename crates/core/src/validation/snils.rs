@@ -24,24 +24,14 @@ pub fn snils(input: &str) -> Result<String, FieldError> {
     if snils_checksum(&first_nine) != control {
         return Err(FieldError::InvalidChecksum);
     }
-    Ok(format!(
-        "{}-{}-{} {}",
-        &digits[0..3],
-        &digits[3..6],
-        &digits[6..9],
-        &digits[9..11]
-    ))
+    Ok(format!("{}-{}-{} {}", &digits[0..3], &digits[3..6], &digits[6..9], &digits[9..11]))
 }
 
 /// The control number (0..=99) of a SNILS whose first nine digits are `first_nine` (each 0..=9): the digits
 /// weighted 9 down to 1 and summed; a sum under 100 is the control number itself, 100 and 101 give 00, and a larger
 /// sum is taken modulo 101 and looked at again.
 pub fn snils_checksum(first_nine: &[u8; 9]) -> u8 {
-    let mut sum: u32 = first_nine
-        .iter()
-        .zip((1..=9).rev())
-        .map(|(&digit, weight)| u32::from(digit) * weight)
-        .sum();
+    let mut sum: u32 = first_nine.iter().zip((1..=9).rev()).map(|(&digit, weight)| u32::from(digit) * weight).sum();
     loop {
         match sum {
             0..=99 => return sum as u8,
@@ -53,11 +43,7 @@ pub fn snils_checksum(first_nine: &[u8; 9]) -> u8 {
 
 /// What people put between the groups: hyphens (including the dashes some keyboards substitute) and spaces.
 fn is_separator(c: char) -> bool {
-    c.is_whitespace()
-        || matches!(
-            c,
-            '-' | '\u{2010}' | '\u{2011}' | '\u{2012}' | '\u{2013}' | '\u{2014}' | '\u{2212}'
-        )
+    c.is_whitespace() || matches!(c, '-' | '\u{2010}' | '\u{2011}' | '\u{2012}' | '\u{2013}' | '\u{2014}' | '\u{2212}')
 }
 
 #[cfg(test)]
@@ -72,21 +58,13 @@ mod tests {
         assert_eq!(snils("12345678964"), expected);
         assert_eq!(snils("  123 456 789 64 "), expected);
         assert_eq!(snils("123-456-789-64"), expected);
-        assert_eq!(
-            snils("123–456–789 64"),
-            expected,
-            "en dashes from a phone keyboard"
-        );
+        assert_eq!(snils("123–456–789 64"), expected, "en dashes from a phone keyboard");
     }
 
     #[test]
     fn rejects_a_wrong_control_number() {
         assert_eq!(snils("123-456-789 65"), Err(FieldError::InvalidChecksum));
-        assert_eq!(
-            snils("123-456-798 64"),
-            Err(FieldError::InvalidChecksum),
-            "two digits swapped"
-        );
+        assert_eq!(snils("123-456-798 64"), Err(FieldError::InvalidChecksum), "two digits swapped");
     }
 
     #[test]
@@ -97,10 +75,7 @@ mod tests {
         assert_eq!(snils("123-456-789 6O"), invalid, "letter O for zero");
         assert_eq!(snils("123/456/789 64"), invalid);
         assert_eq!(snils(""), Err(FieldError::Required));
-        assert_eq!(
-            snils(" - "),
-            Err(FieldError::InvalidFormat(FieldFormat::Snils))
-        );
+        assert_eq!(snils(" - "), Err(FieldError::InvalidFormat(FieldFormat::Snils)));
     }
 
     #[test]

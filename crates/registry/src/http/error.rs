@@ -15,12 +15,7 @@ pub struct ApiError {
 
 impl ApiError {
     pub fn new(status: StatusCode, code: &'static str, lang: Lang) -> Self {
-        Self {
-            status,
-            code,
-            lang,
-            retry_after: None,
-        }
+        Self { status, code, lang, retry_after: None }
     }
 
     pub fn internal(lang: Lang, err: anyhow::Error) -> Self {
@@ -42,10 +37,7 @@ pub fn message(code: &str, lang: Lang) -> &'static str {
         codes::BAD_REQUEST => ("Запрос составлен неверно.", "The request is malformed."),
         codes::NOT_FOUND => ("Не найдено.", "Not found."),
         "payload_too_large" => ("Слишком большой запрос.", "The request is too large."),
-        _ => (
-            "Внутренняя ошибка сервиса. Попробуйте позже.",
-            "Internal service error. Please try again later.",
-        ),
+        _ => ("Внутренняя ошибка сервиса. Попробуйте позже.", "Internal service error. Please try again later."),
     };
     match lang {
         Lang::Ru => ru,
@@ -64,9 +56,7 @@ impl IntoResponse for ApiError {
         };
         let mut response = (self.status, axum::Json(body)).into_response();
         if let Some(secs) = self.retry_after {
-            response
-                .headers_mut()
-                .insert(header::RETRY_AFTER, HeaderValue::from(secs));
+            response.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(secs));
         }
         response
     }

@@ -17,11 +17,7 @@ impl<S: Send + Sync> FromRequestParts<S> for CallerLang {
     type Rejection = std::convert::Infallible;
 
     async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
-        let header = parts
-            .headers
-            .get(header::ACCEPT_LANGUAGE)
-            .and_then(|v| v.to_str().ok())
-            .unwrap_or("");
+        let header = parts.headers.get(header::ACCEPT_LANGUAGE).and_then(|v| v.to_str().ok()).unwrap_or("");
         Ok(CallerLang(Lang::from_accept_language(header)))
     }
 }
@@ -60,21 +56,10 @@ impl<S: Send + Sync> FromRequestParts<S> for BearerToken {
             .and_then(|v| v.to_str().ok())
             .and_then(|v| v.strip_prefix("Bearer "))
             .map(|t| BearerToken(t.trim().to_string()))
-            .ok_or_else(|| {
-                ApiError::new(
-                    StatusCode::UNAUTHORIZED,
-                    codes::UNAUTHORIZED,
-                    lang_of(&parts.headers),
-                )
-            })
+            .ok_or_else(|| ApiError::new(StatusCode::UNAUTHORIZED, codes::UNAUTHORIZED, lang_of(&parts.headers)))
     }
 }
 
 fn lang_of(headers: &axum::http::HeaderMap) -> Lang {
-    Lang::from_accept_language(
-        headers
-            .get(header::ACCEPT_LANGUAGE)
-            .and_then(|v| v.to_str().ok())
-            .unwrap_or(""),
-    )
+    Lang::from_accept_language(headers.get(header::ACCEPT_LANGUAGE).and_then(|v| v.to_str().ok()).unwrap_or(""))
 }

@@ -24,18 +24,12 @@ pub async fn create(
             tracing::info!(account = %session.account.id, "signed in");
             Ok((StatusCode::CREATED, axum::Json(session)).into_response())
         }
-        Err(accounts::SignInError::InvalidCredentials) => Err(ApiError::new(
-            StatusCode::UNAUTHORIZED,
-            codes::INVALID_CREDENTIALS,
-            lang,
-        )),
+        Err(accounts::SignInError::InvalidCredentials) => {
+            Err(ApiError::new(StatusCode::UNAUTHORIZED, codes::INVALID_CREDENTIALS, lang))
+        }
         Err(accounts::SignInError::TooManyAttempts(secs)) => Err(ApiError {
             retry_after: Some(secs),
-            ..ApiError::new(
-                StatusCode::TOO_MANY_REQUESTS,
-                codes::TOO_MANY_ATTEMPTS,
-                lang,
-            )
+            ..ApiError::new(StatusCode::TOO_MANY_REQUESTS, codes::TOO_MANY_ATTEMPTS, lang)
         }),
     }
 }
@@ -53,10 +47,6 @@ pub async fn delete_current(
     if ended {
         Ok(StatusCode::NO_CONTENT)
     } else {
-        Err(ApiError::new(
-            StatusCode::UNAUTHORIZED,
-            codes::UNAUTHORIZED,
-            lang,
-        ))
+        Err(ApiError::new(StatusCode::UNAUTHORIZED, codes::UNAUTHORIZED, lang))
     }
 }

@@ -1,0 +1,73 @@
+//! The kiosk's registry client against the real registry service over loopback HTTP, and what the sign-in screen
+//! then tells the person, for each outcome.
+
+mod support;
+
+use iced_test::selector::Candidate;
+use pdo_core::domain::Lang;
+use pdo_kiosk::app::{Message, Screen};
+use pdo_kiosk::config;
+use pdo_kiosk::registry::{ClientError, RegistryClient};
+use pdo_registry::demo::ACCOUNTS;
+use pdo_registry::embedded::EmbeddedRegistry;
+use support::*;
+
+fn registry() -> (EmbeddedRegistry, RegistryClient, tempfile::TempDir) {
+    let dir = tempfile::tempdir().unwrap();
+    let registry = EmbeddedRegistry::start(&dir.path().join("registry.sqlite3"), true).unwrap();
+    let client = RegistryClient::new(config::registry_url(&registry.base_url()).unwrap());
+    (registry, client, dir)
+}
+
+#[tokio::test]
+async fn right_password_opens_the_cabinet_with_the_account_name() {
+    let (registry, client, _dir) = registry();
+    let demo = &ACCOUNTS[0];
+    let result = client.sign_in(demo.login.into(), demo.password.into(), Lang::Ru).await;
+    assert!(result.is_ok(), "{result:?}");
+    let mut t = app_with(&registry.base_url(), None);
+    let _ = t.app.update(Message::SignInFinished(result));
+    assert!(t.app.is_signed_in());
+    assert!(matches!(t.app.screen(), Screen::Cabinet(_)));
+    let mut ui = simulator(&t.app);
+    assert!(ui.find(format!("Здравствуйте, {}!", demo.full_name).as_str()).is_ok());
+
+    // Signing out wipes the session and returns to an empty sign-in screen.
+    ui.click("Выйти").unwrap();
+    for m in ui.into_messages().collect::<Vec<_>>() {
+        let _ = t.app.update(m);
+    }
+    assert!(!t.app.is_signed_in());
+    assert!(simulator(&t.app).find("Вход в личный кабинет").is_ok());
+}
+
+#[tokio::test]
+async fn each_refusal_gets_its_own_plain_message() {
+    let (registry, client, _dir) = registry();
+    let wrong = client.sign_in(ACCOUNTS[0].login.into(), "wrong".into(), Lang::Ru).await;
+    assert_eq!(wrong, Err(ClientError::InvalidCredentials));
+    for _ in 0..4 {
+        let _ = client.sign_in(ACCOUNTS[0].login.into(), "wrong".into(), Lang::Ru).await;
+    }
+    let throttled = client.sign_in(ACCOUNTS[0].login.into(), ACCOUNTS[0].password.into(), Lang::Ru).await;
+    assert!(matches!(throttled, Err(ClientError::TooManyAttempts { retry_after_secs }) if retry_after_secs <= 30));
+    let nobody_listens = RegistryClient::new(config::registry_url("http://127.0.0.1:9").unwrap());
+    let unreachable = nobody_listens.sign_in("x".into(), "y".into(), Lang::Ru).await;
+    assert_eq!(unreachable, Err(ClientError::Unreachable));
+
+    for (result, expected) in [
+        (wrong, "Логин или пароль не подошли"),
+        (throttled, "Слишком много неудачных попыток. Попробуйте снова через 1 мин."),
+        (unreachable, "Нет связи с сервером"),
+    ] {
+        let mut t = app_with(&registry.base_url(), None);
+        let _ = t.app.update(Message::SignInFinished(result));
+        assert!(!t.app.is_signed_in());
+        let mut ui = simulator(&t.app);
+        let shown = ui.find(move |candidate: Candidate<'_>| match candidate {
+            Candidate::Text { content, .. } if content.starts_with(expected) => Some(content.to_string()),
+            _ => None,
+        });
+        assert!(shown.is_ok(), "{expected:?} not shown");
+    }
+}

@@ -1,0 +1,169 @@
+//! A real X server (Xvfb) with the real kiosk binary in it, driven with xdotool and read back with a screenshot
+//! and OCR, as a person would see it. Every child process is killed when the guard drops.
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+pub struct Display {
+    pub name: String,
+    server: Child,
+}
+
+impl Display {
+    /// Starts Xvfb on a free display number with a 1920×1080 screen and waits until it answers.
+    pub fn start() -> Display {
+        let base = 200 + (std::process::id() % 500) as u32;
+        for number in base..base + 50 {
+            if Path::new(&format!("/tmp/.X11-unix/X{number}")).exists()
+                || Path::new(&format!("/tmp/.X{number}-lock")).exists()
+            {
+                continue;
+            }
+            let name = format!(":{number}");
+            let server = Command::new("Xvfb")
+                .args([name.as_str(), "-screen", "0", "1920x1080x24", "-nolisten", "tcp"])
+                .stdout(Stdio::null())
+                .stderr(Stdio::null())
+                .spawn()
+                .expect("Xvfb must be installed: run scripts/install-deps.sh test");
+            let mut display = Display { name, server };
+            if display.wait_ready() {
+                return display;
+            }
+            let _ = display.server.kill();
+        }
+        panic!("no free X display number found");
+    }
+
+    fn wait_ready(&mut self) -> bool {
+        let deadline = Instant::now() + Duration::from_secs(10);
+        while Instant::now() < deadline {
+            if let Ok(Some(_)) = self.server.try_wait() {
+                return false;
+            }
+            let ok = Command::new("xdpyinfo")
+                .args(["-display", &self.name])
+                .stdout(Stdio::null())
+                .stderr(Stdio::null())
+                .status()
+                .is_ok_and(|s| s.success());
+            if ok {
+                return true;
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        false
+    }
+
+    pub fn command(&self, program: &str) -> Command {
+        let mut command = Command::new(program);
+        command.env("DISPLAY", &self.name);
+        command
+    }
+
+    /// Runs a command on this display and returns its standard output; panics on failure.
+    pub fn output(&self, program: &str, args: &[&str]) -> String {
+        let out = self.command(program).args(args).output().unwrap_or_else(|e| panic!("{program}: {e}"));
+        assert!(out.status.success(), "{program} {args:?}: {}", String::from_utf8_lossy(&out.stderr));
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    }
+
+    /// Saves the whole screen as PNG.
+    pub fn screenshot(&self, path: &Path) {
+        self.output("import", &["-window", "root", path.to_str().unwrap()]);
+    }
+
+    /// The text tesseract reads on the screen (Russian and English).
+    pub fn read_screen(&self, dir: &Path) -> String {
+        let shot = dir.join("ocr.png");
+        self.screenshot(&shot);
+        let out = Command::new("tesseract")
+            .args([shot.to_str().unwrap(), "-", "-l", "rus+eng"])
+            .stderr(Stdio::null())
+            .output()
+            .expect("tesseract must be installed: run scripts/install-deps.sh test");
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    }
+
+    /// Polls the screen until its text contains every one of `needles`, or panics with what it read last.
+    pub fn wait_for_text(&self, dir: &Path, needles: &[&str], timeout: Duration) -> String {
+        let deadline = Instant::now() + timeout;
+        loop {
+            let text = self.read_screen(dir);
+            if needles.iter().all(|n| text.contains(n)) {
+                return text;
+            }
+            assert!(Instant::now() < deadline, "screen never showed {needles:?}; last read:\n{text}");
+            std::thread::sleep(Duration::from_millis(300));
+        }
+    }
+}
+
+impl Drop for Display {
+    fn drop(&mut self) {
+        let _ = self.server.kill();
+        let _ = self.server.wait();
+    }
+}
+
+/// The kiosk binary running on a display, with its own data dir.
+pub struct Kiosk {
+    child: Child,
+    pub data_dir: PathBuf,
+}
+
+impl Kiosk {
+    pub fn start(display: &Display, data_dir: &Path, extra: &[&str]) -> Kiosk {
+        let child = display
+            .command(env!("CARGO_BIN_EXE_pdo-kiosk"))
+            .arg("--data-dir")
+            .arg(data_dir)
+            .arg("--config")
+            .arg(data_dir.join("kiosk.toml"))
+            .args(extra)
+            .env("RUST_LOG", "info")
+            .stdout(Stdio::null())
+            .stderr(std::fs::File::create(data_dir.join("stderr.log")).unwrap())
+            .spawn()
+            .expect("the kiosk binary starts");
+        Kiosk { child, data_dir: data_dir.to_path_buf() }
+    }
+
+    pub fn pid(&self) -> u32 {
+        self.child.id()
+    }
+
+    pub fn assert_running(&mut self) {
+        if let Ok(Some(status)) = self.child.try_wait() {
+            let log = std::fs::read_to_string(self.data_dir.join("stderr.log")).unwrap_or_default();
+            panic!("the kiosk exited with {status}:\n{log}");
+        }
+    }
+}
+
+impl Drop for Kiosk {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// The id of the kiosk's window once it is mapped.
+pub fn wait_for_window(display: &Display, kiosk: &mut Kiosk) -> String {
+    let deadline = Instant::now() + Duration::from_secs(30);
+    loop {
+        kiosk.assert_running();
+        let out = display
+            .command("xdotool")
+            .args(["search", "--onlyvisible", "--pid", &kiosk.pid().to_string()])
+            .output()
+            .unwrap();
+        if let Some(id) = String::from_utf8_lossy(&out.stdout).lines().next() {
+            return id.to_string();
+        }
+        assert!(Instant::now() < deadline, "the kiosk window never appeared");
+        std::thread::sleep(Duration::from_millis(100));
+    }
+}

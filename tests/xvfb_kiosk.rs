@@ -1,0 +1,42 @@
+//! The real kiosk binary in a real X server with no window manager: it must cover the whole screen, show the
+//! sign-in screen readably, take typing in the login field at once, move to the password with Tab, and sign in
+//! with Enter against its embedded demo registry.
+
+#[path = "support/xvfb.rs"]
+mod xvfb;
+
+use std::time::Duration;
+use xvfb::{Display, Kiosk, wait_for_window};
+
+#[test]
+fn kiosk_fills_the_screen_and_signs_in_with_keyboard_only() {
+    let display = Display::start();
+    let dir = tempfile::tempdir().unwrap();
+    let mut kiosk = Kiosk::start(&display, dir.path(), &[]);
+    let window = wait_for_window(&display, &mut kiosk);
+
+    // Sign-in screen, readable to OCR (large text), with the demo mark of the embedded registry.
+    let text = display.wait_for_text(dir.path(), &["Вход в личный кабинет", "Войти", "ДЕМО"], Duration::from_secs(30));
+    assert!(text.contains("Логин") && text.contains("Пароль"), "{text}");
+
+    let geometry = display.output("xdotool", &["getwindowgeometry", &window]);
+    assert!(geometry.contains("Position: 0,0"), "window is not at the origin: {geometry}");
+    assert!(geometry.contains("Geometry: 1920x1080"), "window does not cover the screen: {geometry}");
+
+    // No click anywhere: focus must already be in the login field.
+    let demo = &pdo_registry::demo::ACCOUNTS[0];
+    display.output("xdotool", &["type", "--delay", "40", demo.login]);
+    display.output("xdotool", &["key", "Tab"]);
+    display.output("xdotool", &["type", "--delay", "40", demo.password]);
+    display.output("xdotool", &["key", "Return"]);
+
+    let text = display.wait_for_text(dir.path(), &["Здравствуйте", "Выйти"], Duration::from_secs(30));
+    assert!(text.contains("Зарубина"), "the greeting should name the demo account: {text}");
+    kiosk.assert_running();
+
+    // The log file exists and carries no name of the person who signed in.
+    let logs = std::fs::read_dir(dir.path().join("logs")).unwrap();
+    let log: String = logs.map(|e| std::fs::read_to_string(e.unwrap().path()).unwrap()).collect();
+    assert!(log.contains("signed in"), "log lacks the sign-in event: {log}");
+    assert!(!log.contains("Зарубина") && !log.contains(demo.login), "personal data in the log: {log}");
+}
