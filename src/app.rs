@@ -137,6 +137,7 @@ impl App {
             }
             Message::Tick(now) => self.check_idle(now),
             Message::MonitorSize(id, Some(size)) => {
+                tracing::debug!(?size, "monitor size");
                 self.metrics = Metrics::new(size, self.screen_mm());
                 Task::batch([window::move_to(id, Point::ORIGIN), window::resize(id, size)])
             }
@@ -149,6 +150,7 @@ impl App {
                 Task::none()
             }
             Message::Resized(size) => {
+                tracing::debug!(?size, "window resized");
                 self.metrics = Metrics::new(size, self.screen_mm());
                 Task::none()
             }
