@@ -60,3 +60,11 @@ pub mod codes {
     pub const NOT_FOUND: &str = "not_found";
     pub const INTERNAL: &str = "internal";
 }
+
+mod applications;
+mod kiosk;
+mod people;
+
+pub use applications::*;
+pub use kiosk::*;
+pub use people::*;

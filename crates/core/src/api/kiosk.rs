@@ -1,0 +1,86 @@
+//! What a kiosk itself exchanges with the registry: its configuration, heartbeats, sealed offline submissions.
+
+use super::{ApplicantRequest, ChildRequest, DocumentRequest};
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct KioskInfo {
+    pub id: String,
+    pub name: String,
+    pub address: String,
+    pub municipality: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct PublicKey {
+    pub key_id: String,
+    /// X25519 public key, standard base64.
+    pub public_key: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct NumberBlock {
+    pub from: String,
+    pub to: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct KioskConfig {
+    pub kiosk: KioskInfo,
+    pub public_keys: Vec<PublicKey>,
+    pub number_block: NumberBlock,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct QueueState {
+    pub count: u64,
+    #[serde(default)]
+    pub oldest_at: Option<DateTime<Utc>>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Heartbeat {
+    pub version: String,
+    pub queue: QueueState,
+    pub printer: String,
+    pub camera: String,
+}
+
+/// The JSON inside a sealed box: one application taken while the registry could not be reached. No password.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct OfflinePayload {
+    pub kiosk_id: String,
+    pub submission_id: String,
+    pub application_number: String,
+    pub captured_at: DateTime<Utc>,
+    #[serde(default)]
+    pub login: Option<String>,
+    pub applicant: ApplicantRequest,
+    pub child: ChildRequest,
+    pub document: DocumentRequest,
+    pub scan_jpeg_base64: String,
+    pub email: String,
+    pub group_id: String,
+}
+
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+pub enum SubmissionStatus {
+    Received,
+    AwaitingClaim,
+    CertificateIssued,
+    Rejected,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct SubmissionReceipt {
+    pub submission_id: String,
+    pub application_number: String,
+    pub status: SubmissionStatus,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+}
