@@ -3,10 +3,14 @@
 use rusqlite::Connection;
 use rusqlite_migration::{M, Migrations};
 use std::path::Path;
-use std::sync::{Arc, LazyLock, Mutex};
+use std::sync::LazyLock;
 
-static MIGRATIONS: LazyLock<Migrations<'static>> =
-    LazyLock::new(|| Migrations::new(vec![M::up(include_str!("../migrations/0001_accounts_sessions.sql"))]));
+static MIGRATIONS: LazyLock<Migrations<'static>> = LazyLock::new(|| {
+    Migrations::new(vec![
+        M::up(include_str!("../migrations/0001_accounts_sessions.sql")),
+        M::up(include_str!("../migrations/0002_registry.sql")),
+    ])
+});
 
 pub fn migrations() -> &'static Migrations<'static> {
     &MIGRATIONS
@@ -28,37 +32,6 @@ fn configure(conn: &Connection) -> rusqlite::Result<()> {
     conn.pragma_update(None, "secure_delete", "ON")?;
     conn.busy_timeout(std::time::Duration::from_secs(5))?;
     Ok(())
-}
-
-/// One connection behind a mutex; every call runs on tokio's blocking pool so no async worker waits on disk.
-#[derive(Clone)]
-pub struct Db {
-    conn: Arc<Mutex<Connection>>,
-}
-
-impl Db {
-    pub fn new(conn: Connection) -> Self {
-        Self { conn: Arc::new(Mutex::new(conn)) }
-    }
-
-    pub async fn call<R, F>(&self, f: F) -> anyhow::Result<R>
-    where
-        F: FnOnce(&mut Connection) -> anyhow::Result<R> + Send + 'static,
-        R: Send + 'static,
-    {
-        let conn = self.conn.clone();
-        tokio::task::spawn_blocking(move || {
-            let mut guard = conn.lock().map_err(|_| anyhow::anyhow!("database mutex poisoned"))?;
-            f(&mut guard)
-        })
-        .await?
-    }
-
-    /// For command-line tools that run outside a tokio runtime.
-    pub fn blocking<R>(&self, f: impl FnOnce(&mut Connection) -> anyhow::Result<R>) -> anyhow::Result<R> {
-        let mut guard = self.conn.lock().map_err(|_| anyhow::anyhow!("database mutex poisoned"))?;
-        f(&mut guard)
-    }
 }
 
 #[cfg(test)]

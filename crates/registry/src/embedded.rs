@@ -15,10 +15,11 @@ pub struct EmbeddedRegistry {
 impl EmbeddedRegistry {
     /// Opens the database at `db_path` (seeding the demo data when `demo`) and starts serving on 127.0.0.1.
     pub fn start(db_path: &Path, demo: bool) -> anyhow::Result<Self> {
-        let registry = Registry::open(db_path)?;
+        let storage = crate::sqlite::SqliteStorage::open(db_path)?;
         if demo {
-            registry.db.blocking(|conn| crate::demo::seed(conn))?;
+            crate::demo::seed(&storage)?;
         }
+        let registry = Registry::new(std::sync::Arc::new(storage));
         // Bound here so the caller knows the address at once; the runtime is built and dropped on the registry's
         // own thread, which keeps this usable from inside another runtime (tests, the kiosk's executor).
         let listener = std::net::TcpListener::bind("127.0.0.1:0")?;

@@ -6,17 +6,22 @@ pub mod db;
 pub mod demo;
 pub mod embedded;
 pub mod http;
+pub mod sqlite;
+pub mod storage;
 pub mod throttle;
 
 use chrono::{DateTime, Utc};
-use std::path::Path;
-use std::sync::Arc;
+use std::collections::HashSet;
+use std::sync::{Arc, Mutex};
+use storage::{Storage, StoreError, StoreResult};
 
 /// Everything a request handler needs.
 #[derive(Clone)]
 pub struct Registry {
-    pub db: db::Db,
+    pub storage: Arc<dyn Storage>,
     pub clock: Clock,
+    /// Scoped idempotency keys whose first request is still being answered (`409 request_in_flight`).
+    pub in_flight: Arc<Mutex<HashSet<String>>>,
 }
 
 /// The time source; tests may pin it.
@@ -34,8 +39,20 @@ impl Clock {
 }
 
 impl Registry {
-    pub fn open(db_path: &Path) -> anyhow::Result<Self> {
-        Ok(Self { db: db::Db::new(db::open(db_path)?), clock: Clock::system() })
+    pub fn new(storage: Arc<dyn Storage>) -> Self {
+        Self { storage, clock: Clock::system(), in_flight: Default::default() }
+    }
+
+    /// Runs a blocking storage call on tokio's blocking pool.
+    pub async fn store<R, F>(&self, f: F) -> StoreResult<R>
+    where
+        F: FnOnce(&dyn Storage) -> StoreResult<R> + Send + 'static,
+        R: Send + 'static,
+    {
+        let storage = self.storage.clone();
+        tokio::task::spawn_blocking(move || f(storage.as_ref()))
+            .await
+            .map_err(|e| StoreError::Internal(anyhow::anyhow!("storage task failed: {e}")))?
     }
 }
 

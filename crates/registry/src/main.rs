@@ -3,6 +3,8 @@
 use anyhow::Context;
 use clap::{Parser, Subcommand, ValueEnum};
 use pdo_core::domain::AccountKind;
+use pdo_registry::sqlite::SqliteStorage;
+use pdo_registry::storage::{Storage, StoreError};
 use pdo_registry::{Registry, accounts, demo};
 use std::path::PathBuf;
 
@@ -67,15 +69,15 @@ fn main() -> anyhow::Result<()> {
     match Cli::parse().command {
         Command::Serve { listen, db, public_url, smtp: _, demo } => serve(&listen, &db, &public_url, demo),
         Command::Account { command: AccountCommand::Add { db, login, full_name, kind } } => {
-            let registry = Registry::open(&db)?;
+            let storage = SqliteStorage::open(&db)?;
             let kind = match kind {
                 KindArg::Parent => AccountKind::Parent,
                 KindArg::Child => AccountKind::Child,
             };
             let password = accounts::generate_password();
-            let account = registry.db.blocking(|conn| {
-                anyhow::ensure!(!accounts::account_exists(conn, &login)?, "login {login:?} is taken");
-                accounts::create_account(conn, &login, &password, kind, &full_name, chrono::Utc::now())
+            let account = storage.create_account(&login, &password, kind, &full_name).map_err(|e| match e {
+                StoreError::Conflict { .. } => anyhow::anyhow!("login {login:?} is taken"),
+                other => other.into(),
             })?;
             println!("account {} created", account.id);
             println!("{password}");
@@ -85,10 +87,11 @@ fn main() -> anyhow::Result<()> {
 }
 
 fn serve(listen: &str, db: &std::path::Path, public_url: &str, seed_demo: bool) -> anyhow::Result<()> {
-    let registry = Registry::open(db).with_context(|| format!("opening {}", db.display()))?;
+    let storage = SqliteStorage::open(db).with_context(|| format!("opening {}", db.display()))?;
     if seed_demo {
-        registry.db.blocking(|conn| demo::seed(conn))?;
+        demo::seed(&storage)?;
     }
+    let registry = Registry::new(std::sync::Arc::new(storage));
     let runtime = tokio::runtime::Runtime::new()?;
     runtime.block_on(async {
         let listener = tokio::net::TcpListener::bind(listen).await.with_context(|| format!("binding {listen}"))?;

@@ -2,20 +2,47 @@
 
 pub mod error;
 pub mod extract;
+mod people;
+mod reference;
 mod sessions;
 
 use crate::Registry;
+use crate::storage::Stored;
 use axum::Router;
+use axum::body::Body;
 use axum::extract::DefaultBodyLimit;
-use axum::routing::{delete, get, post};
+use axum::http::{StatusCode, header};
+use axum::response::Response;
+use axum::routing::{delete, get, post, put};
 
 pub const JSON_BODY_LIMIT: usize = 64 * 1024;
 
 pub fn router(registry: Registry) -> Router {
+    let scan = put(people::put_scan).layer(DefaultBodyLimit::max(people::SCAN_LIMIT));
     Router::new()
         .route("/healthz", get(|| async { "ok" }))
         .route("/api/v1/sessions", post(sessions::create))
         .route("/api/v1/sessions/current", delete(sessions::delete_current))
+        .route("/api/v1/applicant", get(people::get_applicant).put(people::put_applicant))
+        .route("/api/v1/children", get(people::list_children).post(people::create_child))
+        .route("/api/v1/children/{id}", get(people::get_child))
+        .route("/api/v1/children/{id}/documents", post(people::add_document))
+        .route("/api/v1/children/{id}/documents/{document_id}", put(people::update_document))
+        .route("/api/v1/children/{id}/documents/{document_id}/scan", scan)
+        .route("/api/v1/certificate-groups", get(reference::certificate_groups))
+        .route("/api/v1/municipalities", get(reference::municipalities))
+        .route("/api/v1/institutions", get(reference::institutions))
         .layer(DefaultBodyLimit::max(JSON_BODY_LIMIT))
         .with_state(registry)
+}
+
+/// The stored answer of a creating request; a replay says so in `Idempotent-Replayed`.
+pub fn stored_response(stored: Stored) -> Response {
+    let mut builder = Response::builder()
+        .status(StatusCode::from_u16(stored.status).unwrap_or(StatusCode::OK))
+        .header(header::CONTENT_TYPE, "application/json");
+    if stored.replayed {
+        builder = builder.header("Idempotent-Replayed", "true");
+    }
+    builder.body(Body::from(stored.body)).expect("status and headers are valid")
 }

@@ -6,7 +6,7 @@ use crate::{Registry, accounts};
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use pdo_core::api::{SignInRequest, codes};
+use pdo_core::api::SignInRequest;
 
 pub async fn create(
     State(registry): State<Registry>,
@@ -15,22 +15,18 @@ pub async fn create(
 ) -> Result<Response, ApiError> {
     let now = registry.clock.now();
     let outcome = registry
-        .db
-        .call(move |conn| accounts::sign_in(conn, &request.login, &request.password, now))
+        .store(move |s| s.sign_in(&request.login, &request.password, now))
         .await
-        .map_err(|e| ApiError::internal(lang, e))?;
+        .map_err(|e| ApiError::from_store(e, lang))?;
     match outcome {
         Ok(session) => {
             tracing::info!(account = %session.account.id, "signed in");
             Ok((StatusCode::CREATED, axum::Json(session)).into_response())
         }
-        Err(accounts::SignInError::InvalidCredentials) => {
-            Err(ApiError::new(StatusCode::UNAUTHORIZED, codes::INVALID_CREDENTIALS, lang))
+        Err(accounts::SignInError::InvalidCredentials) => Err(ApiError::code("invalid_credentials", lang)),
+        Err(accounts::SignInError::TooManyAttempts(secs)) => {
+            Err(ApiError { retry_after: Some(secs), ..ApiError::code("too_many_attempts", lang) })
         }
-        Err(accounts::SignInError::TooManyAttempts(secs)) => Err(ApiError {
-            retry_after: Some(secs),
-            ..ApiError::new(StatusCode::TOO_MANY_REQUESTS, codes::TOO_MANY_ATTEMPTS, lang)
-        }),
     }
 }
 
@@ -39,14 +35,6 @@ pub async fn delete_current(
     CallerLang(lang): CallerLang,
     BearerToken(token): BearerToken,
 ) -> Result<StatusCode, ApiError> {
-    let ended = registry
-        .db
-        .call(move |conn| accounts::end_session(conn, &token))
-        .await
-        .map_err(|e| ApiError::internal(lang, e))?;
-    if ended {
-        Ok(StatusCode::NO_CONTENT)
-    } else {
-        Err(ApiError::new(StatusCode::UNAUTHORIZED, codes::UNAUTHORIZED, lang))
-    }
+    let ended = registry.store(move |s| s.end_session(&token)).await.map_err(|e| ApiError::from_store(e, lang))?;
+    if ended { Ok(StatusCode::NO_CONTENT) } else { Err(ApiError::code("unauthorized", lang)) }
 }

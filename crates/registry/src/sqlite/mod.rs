@@ -1,0 +1,157 @@
+//! The SQLite backend of `Storage`: one connection in WAL mode with `synchronous=FULL`, foreign keys and
+//! `secure_delete`; every method runs in one transaction.
+
+pub mod idempotency;
+pub mod people;
+pub mod reference;
+
+use crate::accounts::{self, SignInError};
+use crate::storage::{IdemKey, Storage, StoreError, StoreResult, Stored};
+use chrono::{DateTime, Utc};
+use pdo_core::api::*;
+use pdo_core::domain::AccountKind;
+use pdo_core::validation::{ValidChild, ValidDocument};
+use rand::RngCore;
+use rusqlite::{Connection, Transaction};
+use std::path::Path;
+use std::sync::Mutex;
+
+pub struct SqliteStorage {
+    conn: Mutex<Connection>,
+}
+
+/// A random 128-bit id in hex.
+pub fn new_id() -> String {
+    let mut bytes = [0u8; 16];
+    rand::rngs::OsRng.fill_bytes(&mut bytes);
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+impl SqliteStorage {
+    pub fn open(path: &Path) -> anyhow::Result<Self> {
+        Ok(Self { conn: Mutex::new(crate::db::open(path)?) })
+    }
+
+    /// Runs `f` on the connection (command-line tools, demo seeding, tests).
+    pub fn with_conn<R>(&self, f: impl FnOnce(&mut Connection) -> StoreResult<R>) -> StoreResult<R> {
+        let mut conn = self.conn.lock().map_err(|_| anyhow::anyhow!("database mutex poisoned"))?;
+        f(&mut conn)
+    }
+
+    /// Runs `f` in one immediate transaction, committed only when it succeeds.
+    pub fn in_tx<R>(&self, f: impl FnOnce(&Transaction<'_>) -> StoreResult<R>) -> StoreResult<R> {
+        self.with_conn(|conn| {
+            let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+            let result = f(&tx)?;
+            tx.commit()?;
+            Ok(result)
+        })
+    }
+}
+
+fn internal(err: anyhow::Error) -> StoreError {
+    StoreError::Internal(err)
+}
+
+impl Storage for SqliteStorage {
+    fn create_account(&self, login: &str, password: &str, kind: AccountKind, full_name: &str) -> StoreResult<Account> {
+        self.with_conn(|conn| {
+            if accounts::account_exists(conn, login).map_err(internal)? {
+                return Err(StoreError::Conflict { code: "login_taken", id: None });
+            }
+            accounts::create_account(conn, login, password, kind, full_name, Utc::now()).map_err(internal)
+        })
+    }
+
+    fn sign_in(
+        &self,
+        login: &str,
+        password: &str,
+        now: DateTime<Utc>,
+    ) -> StoreResult<Result<SessionResponse, SignInError>> {
+        self.with_conn(|conn| accounts::sign_in(conn, login, password, now).map_err(internal))
+    }
+
+    fn authenticate(&self, token: &str, now: DateTime<Utc>) -> StoreResult<Option<Account>> {
+        self.with_conn(|conn| accounts::authenticate(conn, token, now).map_err(internal))
+    }
+
+    fn end_session(&self, token: &str) -> StoreResult<bool> {
+        self.with_conn(|conn| accounts::end_session(conn, token).map_err(internal))
+    }
+
+    fn applicant(&self, account_id: &str) -> StoreResult<Option<Applicant>> {
+        self.with_conn(|conn| people::applicant(conn, account_id))
+    }
+
+    fn put_applicant(&self, account_id: &str, applicant: &Applicant, now: DateTime<Utc>) -> StoreResult<()> {
+        self.with_conn(|conn| people::put_applicant(conn, account_id, applicant, now))
+    }
+
+    fn children(&self, account_id: &str) -> StoreResult<Vec<Child>> {
+        self.with_conn(|conn| people::children(conn, account_id))
+    }
+
+    fn child(&self, account_id: &str, child_id: &str) -> StoreResult<Child> {
+        self.with_conn(|conn| people::child(conn, account_id, child_id))
+    }
+
+    fn create_child(
+        &self,
+        account_id: &str,
+        child: &ValidChild,
+        idem: &IdemKey,
+        now: DateTime<Utc>,
+    ) -> StoreResult<Stored> {
+        self.in_tx(|tx| people::create_child(tx, account_id, child, idem, now))
+    }
+
+    fn add_document(
+        &self,
+        account_id: &str,
+        child_id: &str,
+        document: &ValidDocument,
+        idem: &IdemKey,
+        now: DateTime<Utc>,
+    ) -> StoreResult<Stored> {
+        self.in_tx(|tx| people::add_document(tx, account_id, child_id, document, idem, now))
+    }
+
+    fn update_document(
+        &self,
+        account_id: &str,
+        child_id: &str,
+        document_id: &str,
+        document: &ValidDocument,
+        now: DateTime<Utc>,
+    ) -> StoreResult<Document> {
+        self.in_tx(|tx| people::update_document(tx, account_id, child_id, document_id, document, now))
+    }
+
+    fn put_scan(
+        &self,
+        account_id: &str,
+        child_id: &str,
+        document_id: &str,
+        bytes: &[u8],
+        media_type: &str,
+    ) -> StoreResult<()> {
+        self.in_tx(|tx| people::put_scan(tx, account_id, child_id, document_id, bytes, media_type))
+    }
+
+    fn certificate_groups(&self) -> StoreResult<Vec<CertificateGroup>> {
+        self.with_conn(|conn| reference::certificate_groups(conn))
+    }
+
+    fn municipalities(&self) -> StoreResult<Vec<Municipality>> {
+        self.with_conn(|conn| reference::municipalities(conn))
+    }
+
+    fn institutions(&self, municipality: Option<&str>) -> StoreResult<Vec<Institution>> {
+        self.with_conn(|conn| reference::institutions(conn, municipality))
+    }
+
+    fn operator(&self) -> StoreResult<Operator> {
+        self.with_conn(|conn| reference::operator(conn))
+    }
+}

@@ -1,0 +1,248 @@
+//! The applicant, children and their documents in SQLite.
+
+use crate::storage::{IdemKey, StoreError, StoreResult, Stored};
+use chrono::{DateTime, NaiveDate, Utc};
+use pdo_core::api::{Applicant, Child, Document};
+use pdo_core::domain::DocumentKind;
+use pdo_core::validation::{ValidChild, ValidDocument};
+use rusqlite::{Connection, OptionalExtension, Row, Transaction, params};
+
+pub fn applicant(conn: &Connection, account_id: &str) -> StoreResult<Option<Applicant>> {
+    let json: Option<String> =
+        conn.query_row("SELECT data FROM applicants WHERE account_id = ?1", [account_id], |r| r.get(0)).optional()?;
+    Ok(json.map(|j| serde_json::from_str(&j)).transpose()?)
+}
+
+pub fn put_applicant(
+    conn: &Connection,
+    account_id: &str,
+    applicant: &Applicant,
+    now: DateTime<Utc>,
+) -> StoreResult<()> {
+    conn.execute(
+        "INSERT INTO applicants (account_id, data, updated_at) VALUES (?1, ?2, ?3)
+         ON CONFLICT(account_id) DO UPDATE SET data = ?2, updated_at = ?3",
+        params![account_id, serde_json::to_string(applicant)?, now.to_rfc3339()],
+    )?;
+    Ok(())
+}
+
+const CHILD_COLUMNS: &str = "id, last_name, first_name, patronymic, birth_date, snils, address";
+const DOCUMENT_COLUMNS: &str = "id, kind, series, number, issued_on, issued_by, division_code, scan IS NOT NULL";
+
+fn child_row(r: &Row<'_>) -> rusqlite::Result<Child> {
+    Ok(Child {
+        id: r.get(0)?,
+        last_name: r.get(1)?,
+        first_name: r.get(2)?,
+        patronymic: r.get(3)?,
+        birth_date: r.get::<_, NaiveDate>(4)?,
+        snils: r.get(5)?,
+        address: r.get(6)?,
+        documents: vec![],
+    })
+}
+
+fn document_row(r: &Row<'_>) -> rusqlite::Result<Document> {
+    let kind: String = r.get(1)?;
+    Ok(Document {
+        id: r.get(0)?,
+        kind: if kind == "passport" { DocumentKind::Passport } else { DocumentKind::BirthCertificate },
+        series: r.get(2)?,
+        number: r.get(3)?,
+        issued_on: r.get::<_, NaiveDate>(4)?,
+        issued_by: r.get(5)?,
+        division_code: r.get(6)?,
+        has_scan: r.get(7)?,
+    })
+}
+
+pub fn documents(conn: &Connection, child_id: &str) -> StoreResult<Vec<Document>> {
+    let mut stmt = conn.prepare_cached(&format!(
+        "SELECT {DOCUMENT_COLUMNS} FROM documents WHERE child_id = ?1 ORDER BY created_at, id"
+    ))?;
+    let rows = stmt.query_map([child_id], document_row)?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
+pub fn document(conn: &Connection, child_id: &str, document_id: &str) -> StoreResult<Document> {
+    conn.query_row(
+        &format!("SELECT {DOCUMENT_COLUMNS} FROM documents WHERE child_id = ?1 AND id = ?2"),
+        [child_id, document_id],
+        document_row,
+    )
+    .optional()?
+    .ok_or(StoreError::NotFound("document_not_found"))
+}
+
+pub fn children(conn: &Connection, account_id: &str) -> StoreResult<Vec<Child>> {
+    let mut stmt = conn.prepare_cached(&format!(
+        "SELECT {CHILD_COLUMNS} FROM children WHERE account_id = ?1 ORDER BY created_at, id"
+    ))?;
+    let mut children: Vec<Child> = stmt.query_map([account_id], child_row)?.collect::<Result<_, _>>()?;
+    for child in &mut children {
+        child.documents = documents(conn, &child.id)?;
+    }
+    Ok(children)
+}
+
+/// A child of this account; another account's child is "not found", so ids reveal nothing.
+pub fn child(conn: &Connection, account_id: &str, child_id: &str) -> StoreResult<Child> {
+    let mut child = conn
+        .query_row(
+            &format!("SELECT {CHILD_COLUMNS} FROM children WHERE account_id = ?1 AND id = ?2"),
+            [account_id, child_id],
+            child_row,
+        )
+        .optional()?
+        .ok_or(StoreError::NotFound("child_not_found"))?;
+    child.documents = documents(conn, &child.id)?;
+    Ok(child)
+}
+
+/// A child by id whoever holds it (offline submissions, staff look-ups).
+pub fn child_by_id(conn: &Connection, child_id: &str) -> StoreResult<Child> {
+    let mut child = conn
+        .query_row(&format!("SELECT {CHILD_COLUMNS} FROM children WHERE id = ?1"), [child_id], child_row)
+        .optional()?
+        .ok_or(StoreError::NotFound("child_not_found"))?;
+    child.documents = documents(conn, &child.id)?;
+    Ok(child)
+}
+
+/// Inserts a child; the same SNILS anywhere in the registry is a conflict naming whose it is.
+pub fn insert_child(
+    tx: &Transaction<'_>,
+    account_id: Option<&str>,
+    child: &ValidChild,
+    now: DateTime<Utc>,
+) -> StoreResult<Child> {
+    let holder: Option<(String, Option<String>)> = tx
+        .query_row("SELECT id, account_id FROM children WHERE snils = ?1", [&child.snils], |r| {
+            Ok((r.get(0)?, r.get(1)?))
+        })
+        .optional()?;
+    if let Some((id, holder)) = holder {
+        return Err(if holder.as_deref() == account_id && account_id.is_some() {
+            StoreError::Conflict { code: "child_exists", id: Some(id) }
+        } else {
+            StoreError::Conflict { code: "child_already_registered", id: None }
+        });
+    }
+    let id = super::new_id();
+    tx.execute(
+        "INSERT INTO children (id, account_id, last_name, first_name, patronymic, birth_date, snils, address, created_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+        params![
+            id,
+            account_id,
+            child.last_name,
+            child.first_name,
+            child.patronymic,
+            child.birth_date,
+            child.snils,
+            child.address,
+            now.to_rfc3339()
+        ],
+    )?;
+    child_by_id(tx, &id)
+}
+
+pub fn create_child(
+    tx: &Transaction<'_>,
+    account_id: &str,
+    child: &ValidChild,
+    idem: &IdemKey,
+    now: DateTime<Utc>,
+) -> StoreResult<Stored> {
+    super::idempotency::run(tx, idem, now, |tx| {
+        let created = insert_child(tx, Some(account_id), child, now)?;
+        Ok((201, serde_json::to_vec(&created)?))
+    })
+}
+
+pub fn insert_document(
+    tx: &Transaction<'_>,
+    child_id: &str,
+    document: &ValidDocument,
+    now: DateTime<Utc>,
+) -> StoreResult<Document> {
+    let id = super::new_id();
+    tx.execute(
+        "INSERT INTO documents (id, child_id, kind, series, number, issued_on, issued_by, division_code, created_at, updated_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?9)",
+        params![
+            id,
+            child_id,
+            document.kind.as_str(),
+            document.series,
+            document.number,
+            document.issued_on,
+            document.issued_by,
+            document.division_code,
+            now.to_rfc3339()
+        ],
+    )?;
+    self::document(tx, child_id, &id)
+}
+
+pub fn add_document(
+    tx: &Transaction<'_>,
+    account_id: &str,
+    child_id: &str,
+    document: &ValidDocument,
+    idem: &IdemKey,
+    now: DateTime<Utc>,
+) -> StoreResult<Stored> {
+    super::idempotency::run(tx, idem, now, |tx| {
+        child(tx, account_id, child_id)?;
+        let created = insert_document(tx, child_id, document, now)?;
+        Ok((201, serde_json::to_vec(&created)?))
+    })
+}
+
+pub fn update_document(
+    conn: &Connection,
+    account_id: &str,
+    child_id: &str,
+    document_id: &str,
+    document: &ValidDocument,
+    now: DateTime<Utc>,
+) -> StoreResult<Document> {
+    child(conn, account_id, child_id)?;
+    let changed = conn.execute(
+        "UPDATE documents SET kind = ?3, series = ?4, number = ?5, issued_on = ?6, issued_by = ?7, division_code = ?8,
+         updated_at = ?9 WHERE child_id = ?1 AND id = ?2",
+        params![
+            child_id,
+            document_id,
+            document.kind.as_str(),
+            document.series,
+            document.number,
+            document.issued_on,
+            document.issued_by,
+            document.division_code,
+            now.to_rfc3339()
+        ],
+    )?;
+    if changed == 0 {
+        return Err(StoreError::NotFound("document_not_found"));
+    }
+    self::document(conn, child_id, document_id)
+}
+
+pub fn put_scan(
+    conn: &Connection,
+    account_id: &str,
+    child_id: &str,
+    document_id: &str,
+    bytes: &[u8],
+    media_type: &str,
+) -> StoreResult<()> {
+    child(conn, account_id, child_id)?;
+    let changed = conn.execute(
+        "UPDATE documents SET scan = ?3, scan_type = ?4 WHERE child_id = ?1 AND id = ?2",
+        params![child_id, document_id, bytes, media_type],
+    )?;
+    if changed == 0 { Err(StoreError::NotFound("document_not_found")) } else { Ok(()) }
+}

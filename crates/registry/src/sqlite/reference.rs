@@ -1,0 +1,61 @@
+//! Certificate groups, municipalities, institutions and the operator: data, seeded by `--demo`.
+
+use crate::storage::StoreResult;
+use pdo_core::api::{CertificateGroup, Institution, Municipality, Operator};
+use rusqlite::{Connection, OptionalExtension, params};
+
+pub fn certificate_groups(conn: &Connection) -> StoreResult<Vec<CertificateGroup>> {
+    let mut stmt = conn.prepare_cached("SELECT id, title FROM certificate_groups ORDER BY id")?;
+    let rows = stmt.query_map([], |r| Ok(CertificateGroup { id: r.get(0)?, title: r.get(1)? }))?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
+pub fn municipalities(conn: &Connection) -> StoreResult<Vec<Municipality>> {
+    let mut stmt = conn.prepare_cached("SELECT code, name FROM municipalities ORDER BY name")?;
+    let rows = stmt.query_map([], |r| Ok(Municipality { code: r.get(0)?, name: r.get(1)? }))?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
+pub fn institutions(conn: &Connection, municipality: Option<&str>) -> StoreResult<Vec<Institution>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT id, name, address, phone, hours FROM institutions WHERE ?1 IS NULL OR municipality_code = ?1 ORDER BY name",
+    )?;
+    let rows = stmt.query_map([municipality], |r| {
+        Ok(Institution { id: r.get(0)?, name: r.get(1)?, address: r.get(2)?, phone: r.get(3)?, hours: r.get(4)? })
+    })?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
+pub fn operator(conn: &Connection) -> StoreResult<Operator> {
+    let get = |key: &str| -> rusqlite::Result<Option<String>> {
+        conn.query_row("SELECT value FROM settings WHERE key = ?1", [key], |r| r.get(0)).optional()
+    };
+    Ok(Operator {
+        name: get("operator_name")?.unwrap_or_default(),
+        address: get("operator_address")?.unwrap_or_default(),
+    })
+}
+
+pub fn set_operator(conn: &Connection, operator: &Operator) -> StoreResult<()> {
+    for (key, value) in [("operator_name", &operator.name), ("operator_address", &operator.address)] {
+        conn.execute(
+            "INSERT INTO settings (key, value) VALUES (?1, ?2) ON CONFLICT(key) DO UPDATE SET value = ?2",
+            params![key, value],
+        )?;
+    }
+    Ok(())
+}
+
+/// The next value of a named sequence, starting after `start`; never hands out the same value twice.
+pub fn next_in_sequence(conn: &Connection, name: &str, start: i64, count: i64) -> StoreResult<i64> {
+    conn.execute(
+        "INSERT INTO sequences (name, value) VALUES (?1, ?2) ON CONFLICT(name) DO NOTHING",
+        params![name, start],
+    )?;
+    let value: i64 = conn.query_row(
+        "UPDATE sequences SET value = value + ?2 WHERE name = ?1 RETURNING value",
+        params![name, count],
+        |r| r.get(0),
+    )?;
+    Ok(value - count + 1)
+}

@@ -1,0 +1,126 @@
+//! The storage boundary of the registry. Handlers see only `dyn Storage`: each method is one atomic step of the
+//! contract (its checks, its writes, its idempotency record and its queued mail in one transaction), so a PostgreSQL
+//! backend implements the same list of methods with its own SQL. Methods are blocking; handlers call them on
+//! tokio's blocking pool through `Registry::storage`.
+
+use crate::accounts::SignInError;
+use chrono::{DateTime, Utc};
+use pdo_core::api::*;
+use pdo_core::domain::AccountKind;
+use pdo_core::validation::{ValidChild, ValidDocument};
+
+/// What a creating request is replayed by: the caller's scope, the route, the client's key and the body's hash.
+#[derive(Debug, Clone)]
+pub struct IdemKey {
+    pub scope: String,
+    pub method: &'static str,
+    pub path: String,
+    pub key: String,
+    pub body_hash: Vec<u8>,
+}
+
+/// A stored response: what the first request answered, sent again as it was for a replay.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Stored {
+    pub status: u16,
+    pub body: Vec<u8>,
+    pub replayed: bool,
+}
+
+/// Refusals the storage decides because they depend on what is stored.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("not found: {0}")]
+    NotFound(&'static str),
+    #[error("conflict: {code}")]
+    Conflict { code: &'static str, id: Option<String> },
+    #[error("idempotency key reused with another body")]
+    KeyReuse,
+    #[error(transparent)]
+    Internal(#[from] anyhow::Error),
+}
+
+impl From<rusqlite::Error> for StoreError {
+    fn from(err: rusqlite::Error) -> Self {
+        StoreError::Internal(err.into())
+    }
+}
+
+impl From<serde_json::Error> for StoreError {
+    fn from(err: serde_json::Error) -> Self {
+        StoreError::Internal(err.into())
+    }
+}
+
+pub type StoreResult<T> = Result<T, StoreError>;
+
+/// A mail to queue with the record that causes it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct OutgoingMail {
+    pub to: String,
+    pub subject: String,
+    pub body: String,
+}
+
+/// The e-mail confirmation secrets of a new application, made by the caller so the mail can carry them.
+#[derive(Debug, Clone)]
+pub struct ConfirmationSecrets {
+    pub token: String,
+    pub code: String,
+}
+
+pub trait Storage: Send + Sync + 'static {
+    // Accounts and sessions.
+    fn create_account(&self, login: &str, password: &str, kind: AccountKind, full_name: &str) -> StoreResult<Account>;
+    fn sign_in(
+        &self,
+        login: &str,
+        password: &str,
+        now: DateTime<Utc>,
+    ) -> StoreResult<Result<SessionResponse, SignInError>>;
+    fn authenticate(&self, token: &str, now: DateTime<Utc>) -> StoreResult<Option<Account>>;
+    fn end_session(&self, token: &str) -> StoreResult<bool>;
+
+    // The applicant, children, documents.
+    fn applicant(&self, account_id: &str) -> StoreResult<Option<Applicant>>;
+    fn put_applicant(&self, account_id: &str, applicant: &Applicant, now: DateTime<Utc>) -> StoreResult<()>;
+    fn children(&self, account_id: &str) -> StoreResult<Vec<Child>>;
+    fn child(&self, account_id: &str, child_id: &str) -> StoreResult<Child>;
+    fn create_child(
+        &self,
+        account_id: &str,
+        child: &ValidChild,
+        idem: &IdemKey,
+        now: DateTime<Utc>,
+    ) -> StoreResult<Stored>;
+    fn add_document(
+        &self,
+        account_id: &str,
+        child_id: &str,
+        document: &ValidDocument,
+        idem: &IdemKey,
+        now: DateTime<Utc>,
+    ) -> StoreResult<Stored>;
+    fn update_document(
+        &self,
+        account_id: &str,
+        child_id: &str,
+        document_id: &str,
+        document: &ValidDocument,
+        now: DateTime<Utc>,
+    ) -> StoreResult<Document>;
+    fn put_scan(
+        &self,
+        account_id: &str,
+        child_id: &str,
+        document_id: &str,
+        bytes: &[u8],
+        media_type: &str,
+    ) -> StoreResult<()>;
+
+    // Reference data.
+    fn certificate_groups(&self) -> StoreResult<Vec<CertificateGroup>>;
+    fn municipalities(&self) -> StoreResult<Vec<Municipality>>;
+    fn institutions(&self, municipality: Option<&str>) -> StoreResult<Vec<Institution>>;
+    fn operator(&self) -> StoreResult<Operator>;
+}
