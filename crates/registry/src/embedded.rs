@@ -2,6 +2,7 @@
 //! listening on a random loopback port.
 
 use crate::Registry;
+use crate::mail::MailSink;
 use std::net::SocketAddr;
 use std::path::Path;
 use tokio::sync::oneshot;
@@ -13,18 +14,24 @@ pub struct EmbeddedRegistry {
 }
 
 impl EmbeddedRegistry {
-    /// Opens the database at `db_path` (seeding the demo data when `demo`) and starts serving on 127.0.0.1.
+    /// Opens the database at `db_path` (seeding the demo data when `demo`) and starts serving on 127.0.0.1; mail is
+    /// written as .eml files into `mail` beside the database.
     pub fn start(db_path: &Path, demo: bool) -> anyhow::Result<Self> {
+        let folder = db_path.parent().unwrap_or(Path::new(".")).join("mail");
+        Self::start_with(db_path, demo, MailSink::Folder(folder))
+    }
+
+    pub fn start_with(db_path: &Path, demo: bool, mail: MailSink) -> anyhow::Result<Self> {
         let storage = crate::sqlite::SqliteStorage::open(db_path)?;
         if demo {
             crate::demo::seed(&storage)?;
         }
-        let registry = Registry::new(std::sync::Arc::new(storage));
         // Bound here so the caller knows the address at once; the runtime is built and dropped on the registry's
         // own thread, which keeps this usable from inside another runtime (tests, the kiosk's executor).
         let listener = std::net::TcpListener::bind("127.0.0.1:0")?;
         listener.set_nonblocking(true)?;
         let addr = listener.local_addr()?;
+        let registry = Registry::new(std::sync::Arc::new(storage), &format!("http://{addr}"));
         let (stop, stopped) = oneshot::channel::<()>();
         let thread = std::thread::Builder::new().name("registry".into()).spawn(move || {
             let runtime = match tokio::runtime::Builder::new_multi_thread()
@@ -41,7 +48,7 @@ impl EmbeddedRegistry {
             };
             let served = runtime.block_on(async {
                 let listener = tokio::net::TcpListener::from_std(listener)?;
-                crate::serve(listener, registry, shutdown).await
+                crate::serve(listener, registry, mail, shutdown).await
             });
             if let Err(err) = served {
                 tracing::error!(error = %err, "embedded registry stopped");

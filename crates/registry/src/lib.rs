@@ -6,6 +6,7 @@ pub mod db;
 pub mod demo;
 pub mod embedded;
 pub mod http;
+pub mod mail;
 pub mod sqlite;
 pub mod storage;
 pub mod throttle;
@@ -22,6 +23,10 @@ pub struct Registry {
     pub clock: Clock,
     /// Scoped idempotency keys whose first request is still being answered (`409 request_in_flight`).
     pub in_flight: Arc<Mutex<HashSet<String>>>,
+    /// Where applicants' phones and e-mail links reach the service (no trailing slash).
+    pub public_url: String,
+    /// Wakes the mail worker when a letter was queued.
+    pub mail_wakeup: Arc<tokio::sync::Notify>,
 }
 
 /// The time source; tests may pin it.
@@ -39,8 +44,14 @@ impl Clock {
 }
 
 impl Registry {
-    pub fn new(storage: Arc<dyn Storage>) -> Self {
-        Self { storage, clock: Clock::system(), in_flight: Default::default() }
+    pub fn new(storage: Arc<dyn Storage>, public_url: &str) -> Self {
+        Self {
+            storage,
+            clock: Clock::system(),
+            in_flight: Default::default(),
+            public_url: public_url.trim_end_matches('/').to_string(),
+            mail_wakeup: Default::default(),
+        }
     }
 
     /// Runs a blocking storage call on tokio's blocking pool.
@@ -56,11 +67,17 @@ impl Registry {
     }
 }
 
-/// Serves the registry on `listener` until `shutdown` completes.
+/// Serves the registry on `listener` until `shutdown` completes, with the mail worker sending to `mail`.
 pub async fn serve(
     listener: tokio::net::TcpListener,
     registry: Registry,
+    mail: mail::MailSink,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    axum::serve(listener, http::router(registry)).with_graceful_shutdown(shutdown).await
+    let from: lettre::message::Mailbox =
+        "Реестр сертификатов ПДО <no-reply@pdo-registry.localhost>".parse().expect("a valid constant address");
+    let worker = tokio::spawn(mail::run_worker(registry.clone(), mail, from));
+    let served = axum::serve(listener, http::router(registry)).with_graceful_shutdown(shutdown).await;
+    worker.abort();
+    served
 }

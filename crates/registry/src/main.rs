@@ -3,6 +3,7 @@
 use anyhow::Context;
 use clap::{Parser, Subcommand, ValueEnum};
 use pdo_core::domain::AccountKind;
+use pdo_registry::mail::MailSink;
 use pdo_registry::sqlite::SqliteStorage;
 use pdo_registry::storage::{Storage, StoreError};
 use pdo_registry::{Registry, accounts, demo};
@@ -29,6 +30,9 @@ enum Command {
         /// SMTP relay HOST:PORT for outgoing mail.
         #[arg(long)]
         smtp: Option<String>,
+        /// Without --smtp, write each letter as an .eml file here (default: DB path with extension .mail).
+        #[arg(long)]
+        mail_dir: Option<PathBuf>,
         /// Seed invented demo accounts and reference data.
         #[arg(long)]
         demo: bool,
@@ -67,7 +71,17 @@ fn main() -> anyhow::Result<()> {
         .with_writer(std::io::stderr)
         .init();
     match Cli::parse().command {
-        Command::Serve { listen, db, public_url, smtp: _, demo } => serve(&listen, &db, &public_url, demo),
+        Command::Serve { listen, db, public_url, smtp, mail_dir, demo } => {
+            let mail = match (smtp, mail_dir) {
+                (Some(relay), _) => {
+                    let (host, port) = relay.rsplit_once(':').context("--smtp takes HOST:PORT")?;
+                    MailSink::Smtp { host: host.to_string(), port: port.parse().context("--smtp port")? }
+                }
+                (None, Some(dir)) => MailSink::Folder(dir),
+                (None, None) => MailSink::Folder(db.with_extension("mail")),
+            };
+            serve(&listen, &db, &public_url, mail, demo)
+        }
         Command::Account { command: AccountCommand::Add { db, login, full_name, kind } } => {
             let storage = SqliteStorage::open(&db)?;
             let kind = match kind {
@@ -86,12 +100,12 @@ fn main() -> anyhow::Result<()> {
     }
 }
 
-fn serve(listen: &str, db: &std::path::Path, public_url: &str, seed_demo: bool) -> anyhow::Result<()> {
+fn serve(listen: &str, db: &std::path::Path, public_url: &str, mail: MailSink, seed_demo: bool) -> anyhow::Result<()> {
     let storage = SqliteStorage::open(db).with_context(|| format!("opening {}", db.display()))?;
     if seed_demo {
         demo::seed(&storage)?;
     }
-    let registry = Registry::new(std::sync::Arc::new(storage));
+    let registry = Registry::new(std::sync::Arc::new(storage), public_url);
     let runtime = tokio::runtime::Runtime::new()?;
     runtime.block_on(async {
         let listener = tokio::net::TcpListener::bind(listen).await.with_context(|| format!("binding {listen}"))?;
@@ -99,7 +113,7 @@ fn serve(listen: &str, db: &std::path::Path, public_url: &str, seed_demo: bool) 
         let shutdown = async {
             let _ = tokio::signal::ctrl_c().await;
         };
-        pdo_registry::serve(listener, registry, shutdown).await?;
+        pdo_registry::serve(listener, registry, mail, shutdown).await?;
         Ok(())
     })
 }

@@ -69,6 +69,26 @@ pub struct ConfirmationSecrets {
     pub code: String,
 }
 
+/// Renders the mail a step sends, from the application as it stands after the step.
+pub type MailFor<'a> = &'a dyn Fn(&Application) -> OutgoingMail;
+
+/// An online application: the account's applicant details and a child of the account with a scanned document.
+pub struct NewApplication<'a> {
+    pub account: &'a Account,
+    pub child_id: &'a str,
+    pub email: &'a str,
+    /// Whose institutions the forms list; all when `None`.
+    pub municipality: Option<&'a str>,
+}
+
+/// One queued mail, as the sending worker sees it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct QueuedMail {
+    pub id: i64,
+    pub attempts: u32,
+    pub mail: OutgoingMail,
+}
+
 pub trait Storage: Send + Sync + 'static {
     // Accounts and sessions.
     fn create_account(&self, login: &str, password: &str, kind: AccountKind, full_name: &str) -> StoreResult<Account>;
@@ -123,4 +143,59 @@ pub trait Storage: Send + Sync + 'static {
     fn municipalities(&self) -> StoreResult<Vec<Municipality>>;
     fn institutions(&self, municipality: Option<&str>) -> StoreResult<Vec<Institution>>;
     fn operator(&self) -> StoreResult<Operator>;
+
+    // Applications, the e-mail step, certificates.
+    fn create_application(
+        &self,
+        new: &NewApplication<'_>,
+        secrets: &ConfirmationSecrets,
+        mail: MailFor<'_>,
+        idem: &IdemKey,
+        now: DateTime<Utc>,
+    ) -> StoreResult<Stored>;
+    fn application(&self, account_id: &str, id: &str) -> StoreResult<Application>;
+    fn applications(&self, account_id: &str) -> StoreResult<Vec<Application>>;
+    fn application_by_number(&self, number: &str) -> StoreResult<Application>;
+    /// `Some(application number)` when the link was live.
+    fn confirm_by_link(&self, token: &str, now: DateTime<Utc>) -> StoreResult<Option<String>>;
+    /// `Ok(Err(code))` for a refused code: the attempt is still recorded.
+    fn confirm_by_code(
+        &self,
+        account_id: &str,
+        id: &str,
+        code: &str,
+        now: DateTime<Utc>,
+    ) -> StoreResult<Result<Application, &'static str>>;
+    /// `Ok(Err(seconds))` when the sending limits say wait.
+    fn resend_confirmation(
+        &self,
+        account_id: &str,
+        id: &str,
+        secrets: &ConfirmationSecrets,
+        mail: MailFor<'_>,
+        now: DateTime<Utc>,
+    ) -> StoreResult<Result<(), i64>>;
+    fn change_email(
+        &self,
+        account_id: &str,
+        id: &str,
+        email: &str,
+        secrets: &ConfirmationSecrets,
+        mail: MailFor<'_>,
+        now: DateTime<Utc>,
+    ) -> StoreResult<Result<Application, i64>>;
+    fn issue_certificate(
+        &self,
+        account_id: &str,
+        id: &str,
+        request: &CertificateRequest,
+        mail: MailFor<'_>,
+        idem: &IdemKey,
+        now: DateTime<Utc>,
+    ) -> StoreResult<Stored>;
+
+    // The mail outbox.
+    fn due_mail(&self, now: DateTime<Utc>, limit: u32) -> StoreResult<Vec<QueuedMail>>;
+    fn mail_sent(&self, id: i64, now: DateTime<Utc>) -> StoreResult<()>;
+    fn mail_failed(&self, id: i64, error: &str, retry_at: DateTime<Utc>) -> StoreResult<()>;
 }

@@ -106,6 +106,9 @@ pub struct Application {
 pub struct ApplicationRequest {
     pub child_id: String,
     pub email: String,
+    /// Extension: the municipality whose institutions the forms list (the kiosk sends its own); all when absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub municipality: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]

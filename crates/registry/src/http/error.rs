@@ -41,6 +41,12 @@ pub const CATALOGUE: &[(&str, u16, &str, &str)] = &[
         "Сначала подтвердите адрес электронной почты.",
         "Please confirm the e-mail address first.",
     ),
+    (
+        "certificate_already_issued",
+        409,
+        "Сертификат по этому заявлению уже выдан.",
+        "The certificate for this application has already been issued.",
+    ),
     ("login_taken", 409, "Такой логин уже занят.", "This login is taken."),
     ("payload_too_large", 413, "Слишком большой запрос.", "The request is too large."),
     (

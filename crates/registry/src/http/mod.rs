@@ -1,7 +1,9 @@
 //! The HTTP surface of the registry.
 
+mod applications;
 pub mod error;
 pub mod extract;
+pub mod page;
 mod people;
 mod reference;
 mod sessions;
@@ -18,7 +20,6 @@ use axum::routing::{delete, get, post, put};
 pub const JSON_BODY_LIMIT: usize = 64 * 1024;
 
 pub fn router(registry: Registry) -> Router {
-    let scan = put(people::put_scan).layer(DefaultBodyLimit::max(people::SCAN_LIMIT));
     Router::new()
         .route("/healthz", get(|| async { "ok" }))
         .route("/api/v1/sessions", post(sessions::create))
@@ -28,10 +29,17 @@ pub fn router(registry: Registry) -> Router {
         .route("/api/v1/children/{id}", get(people::get_child))
         .route("/api/v1/children/{id}/documents", post(people::add_document))
         .route("/api/v1/children/{id}/documents/{document_id}", put(people::update_document))
-        .route("/api/v1/children/{id}/documents/{document_id}/scan", scan)
+        .route("/api/v1/children/{id}/documents/{document_id}/scan", put(people::put_scan))
         .route("/api/v1/certificate-groups", get(reference::certificate_groups))
         .route("/api/v1/municipalities", get(reference::municipalities))
         .route("/api/v1/institutions", get(reference::institutions))
+        .route("/api/v1/applications", get(applications::list).post(applications::create))
+        .route("/api/v1/applications/{id}", get(applications::get))
+        .route("/api/v1/applications/{id}/email-confirmation", post(applications::confirm_code))
+        .route("/api/v1/applications/{id}/email-confirmation/resend", post(applications::resend))
+        .route("/api/v1/applications/{id}/email", put(applications::change_email))
+        .route("/api/v1/applications/{id}/certificate", post(applications::issue_certificate))
+        .route("/confirm/{token}", get(applications::confirm_link))
         .layer(DefaultBodyLimit::max(JSON_BODY_LIMIT))
         .with_state(registry)
 }

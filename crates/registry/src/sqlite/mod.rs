@@ -1,12 +1,16 @@
 //! The SQLite backend of `Storage`: one connection in WAL mode with `synchronous=FULL`, foreign keys and
 //! `secure_delete`; every method runs in one transaction.
 
+pub mod applications;
 pub mod idempotency;
+pub mod outbox;
 pub mod people;
 pub mod reference;
 
 use crate::accounts::{self, SignInError};
-use crate::storage::{IdemKey, Storage, StoreError, StoreResult, Stored};
+use crate::storage::{
+    ConfirmationSecrets, IdemKey, MailFor, NewApplication, QueuedMail, Storage, StoreError, StoreResult, Stored,
+};
 use chrono::{DateTime, Utc};
 use pdo_core::api::*;
 use pdo_core::domain::AccountKind;
@@ -153,5 +157,89 @@ impl Storage for SqliteStorage {
 
     fn operator(&self) -> StoreResult<Operator> {
         self.with_conn(|conn| reference::operator(conn))
+    }
+
+    fn create_application(
+        &self,
+        new: &NewApplication<'_>,
+        secrets: &ConfirmationSecrets,
+        mail: MailFor<'_>,
+        idem: &IdemKey,
+        now: DateTime<Utc>,
+    ) -> StoreResult<Stored> {
+        self.in_tx(|tx| applications::create(tx, new, secrets, mail, idem, now))
+    }
+
+    fn application(&self, account_id: &str, id: &str) -> StoreResult<Application> {
+        self.with_conn(|conn| applications::application(conn, account_id, id))
+    }
+
+    fn applications(&self, account_id: &str) -> StoreResult<Vec<Application>> {
+        self.with_conn(|conn| applications::applications(conn, account_id))
+    }
+
+    fn application_by_number(&self, number: &str) -> StoreResult<Application> {
+        self.with_conn(|conn| applications::application_by_number(conn, number))
+    }
+
+    fn confirm_by_link(&self, token: &str, now: DateTime<Utc>) -> StoreResult<Option<String>> {
+        self.in_tx(|tx| applications::confirm_by_link(tx, token, now))
+    }
+
+    fn confirm_by_code(
+        &self,
+        account_id: &str,
+        id: &str,
+        code: &str,
+        now: DateTime<Utc>,
+    ) -> StoreResult<Result<Application, &'static str>> {
+        self.in_tx(|tx| applications::confirm_by_code(tx, account_id, id, code, now))
+    }
+
+    fn resend_confirmation(
+        &self,
+        account_id: &str,
+        id: &str,
+        secrets: &ConfirmationSecrets,
+        mail: MailFor<'_>,
+        now: DateTime<Utc>,
+    ) -> StoreResult<Result<(), i64>> {
+        self.in_tx(|tx| applications::resend(tx, account_id, id, secrets, mail, now))
+    }
+
+    fn change_email(
+        &self,
+        account_id: &str,
+        id: &str,
+        email: &str,
+        secrets: &ConfirmationSecrets,
+        mail: MailFor<'_>,
+        now: DateTime<Utc>,
+    ) -> StoreResult<Result<Application, i64>> {
+        self.in_tx(|tx| applications::change_email(tx, account_id, id, email, secrets, mail, now))
+    }
+
+    fn issue_certificate(
+        &self,
+        account_id: &str,
+        id: &str,
+        request: &CertificateRequest,
+        mail: MailFor<'_>,
+        idem: &IdemKey,
+        now: DateTime<Utc>,
+    ) -> StoreResult<Stored> {
+        self.in_tx(|tx| applications::issue_certificate(tx, account_id, id, request, mail, idem, now))
+    }
+
+    fn due_mail(&self, now: DateTime<Utc>, limit: u32) -> StoreResult<Vec<QueuedMail>> {
+        self.with_conn(|conn| outbox::due(conn, now, limit))
+    }
+
+    fn mail_sent(&self, id: i64, now: DateTime<Utc>) -> StoreResult<()> {
+        self.with_conn(|conn| outbox::sent(conn, id, now))
+    }
+
+    fn mail_failed(&self, id: i64, error: &str, retry_at: DateTime<Utc>) -> StoreResult<()> {
+        self.with_conn(|conn| outbox::failed(conn, id, error, retry_at))
     }
 }

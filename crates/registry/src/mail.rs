@@ -1,0 +1,176 @@
+//! Outgoing mail: what each letter says, and the worker that sends the outbox over SMTP (or, without a relay,
+//! writes one .eml file per letter into a folder), retrying with back-off so a relay that is down loses nothing.
+
+use crate::Registry;
+use crate::storage::{ConfirmationSecrets, OutgoingMail};
+use chrono::{Duration, Utc};
+use lettre::message::{Mailbox, header::ContentType};
+use lettre::{AsyncSmtpTransport, AsyncTransport, Tokio1Executor};
+use pdo_core::api::Application;
+use rand::Rng;
+use std::path::PathBuf;
+
+pub const CONFIRMATION_SUBJECT: &str = "Заявка на сертификат ПДО. Подтверждение электронной почты";
+pub const CERTIFICATE_SUBJECT: &str = "Сертификат дополнительного образования выдан";
+
+#[derive(Debug, Clone)]
+pub enum MailSink {
+    Smtp { host: String, port: u16 },
+    Folder(PathBuf),
+}
+
+/// A fresh link token (256 bits) and a 6-digit code.
+pub fn new_secrets() -> ConfirmationSecrets {
+    let mut rng = rand::rngs::OsRng;
+    let token: String = (0..32).map(|_| format!("{:02x}", rng.r#gen::<u8>())).collect();
+    ConfirmationSecrets { token, code: format!("{:06}", rng.gen_range(0..1_000_000)) }
+}
+
+fn child_name(app: &Application) -> String {
+    let c = &app.child;
+    [c.last_name.as_str(), c.first_name.as_str(), c.patronymic.as_deref().unwrap_or("")]
+        .iter()
+        .filter(|s| !s.is_empty())
+        .copied()
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+pub fn confirmation_mail(app: &Application, public_url: &str, secrets: &ConfirmationSecrets) -> OutgoingMail {
+    let link = format!("{}/confirm/{}", public_url.trim_end_matches('/'), secrets.token);
+    let body = format!(
+        "Здравствуйте!\n\n\
+         Вы подали заявку на сертификат дополнительного образования для ребёнка: {child}.\n\
+         Номер заявления: {number}.\n\n\
+         Чтобы подтвердить, что это ваш адрес электронной почты, перейдите по ссылке:\n{link}\n\n\
+         Или введите на терминале код подтверждения: {code}\n\n\
+         Ссылка и код действуют 24 часа. Если вы не подавали заявку, просто не отвечайте на это письмо.\n",
+        child = child_name(app),
+        number = app.number,
+        code = secrets.code,
+    );
+    OutgoingMail { to: app.email.clone(), subject: CONFIRMATION_SUBJECT.into(), body }
+}
+
+pub fn certificate_mail(app: &Application) -> OutgoingMail {
+    let record = app.registry_record.as_deref().unwrap_or("");
+    let places: String = app.institutions.iter().map(|i| format!("- {}, {}\n", i.name, i.address)).collect();
+    let body = format!(
+        "Здравствуйте!\n\n\
+         Сертификат дополнительного образования для ребёнка {child} выдан.\n\
+         Номер записи в реестре сертификатов: {record}.\n\
+         Номер заявления: {number}.\n\n\
+         Чтобы начать пользоваться сертификатом, придите в любую из организаций ниже с подписанными заявлением и \
+         согласием на обработку персональных данных, своим паспортом и свидетельством о рождении ребёнка \
+         (паспортом ребёнка с 14 лет):\n{places}\n",
+        child = child_name(app),
+        number = app.number,
+    );
+    OutgoingMail { to: app.email.clone(), subject: CERTIFICATE_SUBJECT.into(), body }
+}
+
+fn build(mail: &OutgoingMail, from: &Mailbox) -> anyhow::Result<lettre::Message> {
+    Ok(lettre::Message::builder()
+        .from(from.clone())
+        .to(mail.to.parse()?)
+        .subject(mail.subject.clone())
+        .header(ContentType::TEXT_PLAIN)
+        .body(mail.body.clone())?)
+}
+
+async fn deliver(sink: &MailSink, message: lettre::Message, id: i64) -> anyhow::Result<()> {
+    match sink {
+        MailSink::Smtp { host, port } => {
+            let transport = AsyncSmtpTransport::<Tokio1Executor>::builder_dangerous(host)
+                .port(*port)
+                .timeout(Some(std::time::Duration::from_secs(10)))
+                .build();
+            transport.send(message).await?;
+        }
+        MailSink::Folder(dir) => {
+            tokio::fs::create_dir_all(dir).await?;
+            let path = dir.join(format!("{id:08}.eml"));
+            let tmp = path.with_extension("eml.tmp");
+            tokio::fs::write(&tmp, message.formatted()).await?;
+            tokio::fs::rename(&tmp, &path).await?;
+        }
+    }
+    Ok(())
+}
+
+/// Seconds to wait after the `attempts`-th failure: 5 s doubling, at most an hour.
+pub fn backoff(attempts: u32) -> Duration {
+    Duration::seconds((5i64 << attempts.min(10)).min(3600))
+}
+
+/// Sends what is due once; returns how many letters went out.
+pub async fn drain_once(registry: &Registry, sink: &MailSink, from: &Mailbox) -> usize {
+    let now = Utc::now();
+    let due = match registry.store(move |s| s.due_mail(now, 50)).await {
+        Ok(due) => due,
+        Err(err) => {
+            tracing::error!(error = %err, "mail outbox unreadable");
+            return 0;
+        }
+    };
+    let mut sent = 0;
+    for queued in due {
+        let id = queued.id;
+        let outcome = match build(&queued.mail, from) {
+            Ok(message) => deliver(sink, message, id).await,
+            Err(err) => Err(err),
+        };
+        let now = Utc::now();
+        let recorded = match outcome {
+            Ok(()) => {
+                sent += 1;
+                tracing::info!(mail = id, "mail sent");
+                registry.store(move |s| s.mail_sent(id, now)).await
+            }
+            Err(err) => {
+                let retry_at = now + backoff(queued.attempts);
+                let error = err.to_string();
+                tracing::warn!(mail = id, attempts = queued.attempts + 1, error = %error, "mail not sent; will retry");
+                registry.store(move |s| s.mail_failed(id, &error, retry_at)).await
+            }
+        };
+        if let Err(err) = recorded {
+            tracing::error!(mail = id, error = %err, "mail state not recorded");
+        }
+    }
+    sent
+}
+
+/// Runs until the process ends: drains the outbox when woken (a letter was queued) and every few seconds.
+pub async fn run_worker(registry: Registry, sink: MailSink, from: Mailbox) {
+    loop {
+        drain_once(&registry, &sink, &from).await;
+        tokio::select! {
+            _ = registry.mail_wakeup.notified() => {}
+            _ = tokio::time::sleep(std::time::Duration::from_secs(2)) => {}
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn codes_are_six_digits_and_tokens_long() {
+        for _ in 0..200 {
+            let s = new_secrets();
+            assert_eq!(s.code.len(), 6);
+            assert!(s.code.bytes().all(|b| b.is_ascii_digit()));
+            assert_eq!(s.token.len(), 64);
+        }
+    }
+
+    #[test]
+    fn backoff_doubles_up_to_an_hour() {
+        assert_eq!(backoff(0).num_seconds(), 5);
+        assert_eq!(backoff(1).num_seconds(), 10);
+        assert_eq!(backoff(3).num_seconds(), 40);
+        assert_eq!(backoff(30).num_seconds(), 3600);
+    }
+}

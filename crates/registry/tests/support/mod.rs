@@ -1,0 +1,196 @@
+//! Test helpers: a real SMTP sink on loopback, and a client for the registry under test.
+#![allow(dead_code)]
+
+use pdo_registry::embedded::EmbeddedRegistry;
+use pdo_registry::mail::MailSink;
+use serde_json::Value;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
+use tokio::net::TcpListener;
+
+/// A minimal SMTP server that accepts every letter and keeps its raw bytes.
+#[derive(Clone, Default)]
+pub struct SmtpSink {
+    pub port: u16,
+    pub received: Arc<Mutex<Vec<Vec<u8>>>>,
+}
+
+impl SmtpSink {
+    pub async fn start() -> SmtpSink {
+        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+        Self::serve(listener)
+    }
+
+    /// Starts on a given port (to bring a relay "back up" where the registry already sends).
+    pub async fn start_on(port: u16) -> SmtpSink {
+        Self::serve(TcpListener::bind(("127.0.0.1", port)).await.unwrap())
+    }
+
+    fn serve(listener: TcpListener) -> SmtpSink {
+        let sink = SmtpSink { port: listener.local_addr().unwrap().port(), received: Default::default() };
+        let received = sink.received.clone();
+        tokio::spawn(async move {
+            loop {
+                let Ok((socket, _)) = listener.accept().await else { return };
+                let received = received.clone();
+                tokio::spawn(async move {
+                    let (read, mut write) = socket.into_split();
+                    let mut lines = BufReader::new(read);
+                    let _ = write.write_all(b"220 sink ready\r\n").await;
+                    let mut line = String::new();
+                    loop {
+                        line.clear();
+                        if lines.read_line(&mut line).await.unwrap_or(0) == 0 {
+                            return;
+                        }
+                        let verb = line.get(..4).unwrap_or("").to_ascii_uppercase();
+                        let reply: &[u8] = match verb.as_str() {
+                            "EHLO" => b"250-sink\r\n250 8BITMIME\r\n",
+                            "DATA" => {
+                                let _ = write.write_all(b"354 go on\r\n").await;
+                                let mut data = Vec::new();
+                                loop {
+                                    let mut l = Vec::new();
+                                    if lines.read_until(b'\n', &mut l).await.unwrap_or(0) == 0 {
+                                        return;
+                                    }
+                                    if l == b".\r\n" {
+                                        break;
+                                    }
+                                    data.extend_from_slice(l.strip_prefix(b".").unwrap_or(&l));
+                                }
+                                received.lock().unwrap().push(data);
+                                b"250 queued\r\n"
+                            }
+                            "QUIT" => {
+                                let _ = write.write_all(b"221 bye\r\n").await;
+                                return;
+                            }
+                            _ => b"250 ok\r\n",
+                        };
+                        let _ = write.write_all(reply).await;
+                    }
+                });
+            }
+        });
+        sink
+    }
+
+    pub fn count(&self) -> usize {
+        self.received.lock().unwrap().len()
+    }
+
+    /// Waits for the `n`-th letter (1-based) and returns (subject, text body, to).
+    pub async fn letter(&self, n: usize, timeout: Duration) -> (String, String, String) {
+        let deadline = tokio::time::Instant::now() + timeout;
+        loop {
+            if let Some(raw) = self.received.lock().unwrap().get(n - 1).cloned() {
+                let message = mail_parser::MessageParser::default().parse(&raw).expect("a parsable letter");
+                let subject = message.subject().unwrap_or("").to_string();
+                let body = message.body_text(0).unwrap_or_default().to_string();
+                let to = message.to().and_then(|a| a.first()).and_then(|a| a.address()).unwrap_or("").to_string();
+                return (subject, body, to);
+            }
+            assert!(tokio::time::Instant::now() < deadline, "letter {n} never arrived");
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    }
+}
+
+pub struct Api {
+    pub registry: EmbeddedRegistry,
+    pub http: reqwest::Client,
+    pub token: Option<String>,
+    pub dir: tempfile::TempDir,
+}
+
+impl Api {
+    pub fn start(smtp_port: u16) -> Api {
+        let dir = tempfile::tempdir().unwrap();
+        let registry = EmbeddedRegistry::start_with(
+            &dir.path().join("registry.sqlite3"),
+            true,
+            MailSink::Smtp { host: "127.0.0.1".into(), port: smtp_port },
+        )
+        .unwrap();
+        Api { registry, http: reqwest::Client::new(), token: None, dir }
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.registry.base_url())
+    }
+
+    pub async fn sign_in(&mut self, login: &str, password: &str) {
+        let (status, body) = self
+            .send("POST", "/api/v1/sessions", Some(serde_json::json!({"login": login, "password": password})), None)
+            .await;
+        assert_eq!(status, 201, "{body}");
+        self.token = Some(body["token"].as_str().unwrap().to_string());
+    }
+
+    /// Sends JSON (or nothing) with the session token and an optional Idempotency-Key; returns status and body.
+    pub async fn send(&self, method: &str, path: &str, body: Option<Value>, key: Option<&str>) -> (u16, Value) {
+        let (status, _, body) = self.send_full(method, path, body, key).await;
+        (status, body)
+    }
+
+    pub async fn send_full(
+        &self,
+        method: &str,
+        path: &str,
+        body: Option<Value>,
+        key: Option<&str>,
+    ) -> (u16, reqwest::header::HeaderMap, Value) {
+        let mut request = self.http.request(method.parse().unwrap(), self.url(path));
+        if let Some(token) = &self.token {
+            request = request.bearer_auth(token);
+        }
+        if let Some(key) = key {
+            request = request.header("Idempotency-Key", key);
+        }
+        if let Some(body) = body {
+            request = request.json(&body);
+        }
+        let response = request.send().await.unwrap();
+        let status = response.status().as_u16();
+        let headers = response.headers().clone();
+        let text = response.text().await.unwrap();
+        (status, headers, serde_json::from_str(&text).unwrap_or(Value::String(text)))
+    }
+
+    pub async fn upload(&self, path: &str, content_type: &str, bytes: Vec<u8>) -> u16 {
+        let mut request = self.http.put(self.url(path)).header("Content-Type", content_type).body(bytes);
+        if let Some(token) = &self.token {
+            request = request.bearer_auth(token);
+        }
+        request.send().await.unwrap().status().as_u16()
+    }
+}
+
+/// A tiny real JPEG header followed by filler: enough for the magic-number check.
+pub fn fake_jpeg(size: usize) -> Vec<u8> {
+    let mut bytes = vec![0xFF, 0xD8, 0xFF, 0xE0, 0x00, 0x10, b'J', b'F', b'I', b'F', 0];
+    bytes.resize(size, 0x55);
+    bytes.extend_from_slice(&[0xFF, 0xD9]);
+    bytes
+}
+
+/// Announces a body of `len` bytes and sends only its first kilobyte: a server that checks sizes must refuse it from
+/// the headers alone. Returns the status line's code. (A normal client writing the whole body would see the
+/// connection closed under it once the server has answered.)
+pub async fn status_for_announced_body(base_url: &str, path: &str, token: &str, content_type: &str, len: usize) -> u16 {
+    use tokio::io::AsyncReadExt;
+    let addr = base_url.trim_start_matches("http://");
+    let mut stream = tokio::net::TcpStream::connect(addr).await.unwrap();
+    let head = format!(
+        "PUT {path} HTTP/1.1\r\nHost: {addr}\r\nAuthorization: Bearer {token}\r\nContent-Type: {content_type}\r\n\
+         Content-Length: {len}\r\n\r\n"
+    );
+    stream.write_all(head.as_bytes()).await.unwrap();
+    let _ = stream.write_all(&fake_jpeg(1024)).await;
+    let mut answer = vec![0u8; 64];
+    let n = tokio::time::timeout(Duration::from_secs(10), stream.read(&mut answer)).await.unwrap().unwrap();
+    let line = String::from_utf8_lossy(&answer[..n]).to_string();
+    line.split_whitespace().nth(1).and_then(|s| s.parse().ok()).unwrap_or_else(|| panic!("no status in {line:?}"))
+}
