@@ -3,4 +3,5 @@
 
 pub mod api;
 pub mod domain;
+pub mod sealed;
 pub mod validation;

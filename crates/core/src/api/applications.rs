@@ -8,6 +8,8 @@ use serde::{Deserialize, Serialize};
 #[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq)]
 #[serde(rename_all = "snake_case")]
 pub enum ApplicationStatus {
+    /// Taken offline at a kiosk; waits for the applicant to follow the claim link and sign in.
+    AwaitingClaim,
     AwaitingEmailConfirmation,
     EmailConfirmed,
     CertificateIssued,
@@ -16,6 +18,7 @@ pub enum ApplicationStatus {
 impl ApplicationStatus {
     pub fn as_str(self) -> &'static str {
         match self {
+            Self::AwaitingClaim => "awaiting_claim",
             Self::AwaitingEmailConfirmation => "awaiting_email_confirmation",
             Self::EmailConfirmed => "email_confirmed",
             Self::CertificateIssued => "certificate_issued",
@@ -23,7 +26,7 @@ impl ApplicationStatus {
     }
 
     pub fn parse(s: &str) -> Option<Self> {
-        [Self::AwaitingEmailConfirmation, Self::EmailConfirmed, Self::CertificateIssued]
+        [Self::AwaitingClaim, Self::AwaitingEmailConfirmation, Self::EmailConfirmed, Self::CertificateIssued]
             .into_iter()
             .find(|v| v.as_str() == s)
     }

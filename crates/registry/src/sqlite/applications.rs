@@ -16,7 +16,7 @@ pub const RESEND_INTERVAL: Duration = Duration::minutes(1);
 pub const MAX_SENDS_A_DAY: u32 = 5;
 
 /// Application numbers start here; registry records are 42 followed by eight digits.
-const FIRST_APPLICATION_NUMBER: i64 = 1_000_000;
+pub const FIRST_APPLICATION_NUMBER: i64 = 1_000_000;
 
 pub fn hash(secret: &str) -> Vec<u8> {
     Sha256::digest(secret.as_bytes()).to_vec()
@@ -63,6 +63,7 @@ fn row(r: &Row<'_>) -> rusqlite::Result<Row_> {
 
 fn next_action(status: ApplicationStatus) -> NextAction {
     match status {
+        ApplicationStatus::AwaitingClaim => NextAction::None,
         ApplicationStatus::AwaitingEmailConfirmation => NextAction::ConfirmEmail,
         ApplicationStatus::EmailConfirmed => NextAction::GetCertificate,
         ApplicationStatus::CertificateIssued => NextAction::PrintForms,
@@ -407,6 +408,7 @@ pub fn issue_certificate(
                 return Err(StoreError::Conflict { code: "certificate_already_issued", id: Some(id.into()) });
             }
             ApplicationStatus::EmailConfirmed => {}
+            ApplicationStatus::AwaitingClaim => return Err(StoreError::NotFound("application_not_found")),
         }
         if !reference::certificate_groups(tx)?.iter().any(|g| g.id == request.group_id) {
             return Err(StoreError::NotFound("group_not_found"));

@@ -3,6 +3,7 @@
 
 pub mod applications;
 pub mod idempotency;
+pub mod offline;
 pub mod outbox;
 pub mod people;
 pub mod reference;

@@ -1,0 +1,375 @@
+//! Applications taken by kiosks while offline: sealing keys, number blocks, sealed submissions checked as if
+//! entered online, and claim links that join them to the applicant's account.
+
+use super::{applications, people, reference};
+use crate::storage::{MailFor, OutgoingMail, StoreError, StoreResult, Stored};
+use chrono::{DateTime, Duration, Utc};
+use pdo_core::api::*;
+use pdo_core::domain::{AccountKind, region_today};
+use pdo_core::sealed;
+use pdo_core::validation::{self, FieldErrors};
+use rusqlite::{Connection, OptionalExtension, Transaction, params};
+
+/// Numbers reserved for a kiosk at a time; a new block comes when half of the last one is used.
+pub const BLOCK_SIZE: i64 = 100;
+/// Offline submissions may say they were captured up to this far ahead of the registry's clock.
+const CLOCK_SKEW: Duration = Duration::minutes(10);
+
+/// The newest live sealing key, made on first use.
+pub fn current_key(tx: &Connection, now: DateTime<Utc>) -> StoreResult<(String, String)> {
+    let current: Option<(String, String)> = tx
+        .query_row(
+            "SELECT key_id, public_key FROM sealing_keys WHERE retired_at IS NULL ORDER BY created_at DESC, key_id DESC LIMIT 1",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .optional()?;
+    match current {
+        Some(key) => Ok(key),
+        None => rotate_key(tx, now),
+    }
+}
+
+/// Adds a new key that kiosks seal with from their next config refresh; older keys keep opening queued boxes.
+pub fn rotate_key(tx: &Connection, now: DateTime<Utc>) -> StoreResult<(String, String)> {
+    let (secret, public) = sealed::generate();
+    let key_id = format!("k{}", now.format("%Y%m%d%H%M%S%3f"));
+    tx.execute(
+        "INSERT INTO sealing_keys (key_id, secret, public_key, created_at) VALUES (?1, ?2, ?3, ?4)",
+        params![key_id, secret.to_vec(), public, now.to_rfc3339()],
+    )?;
+    Ok((key_id, public))
+}
+
+/// Live keys, newest first: kiosks seal with the first.
+pub fn public_keys(conn: &Connection) -> StoreResult<Vec<PublicKey>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT key_id, public_key FROM sealing_keys WHERE retired_at IS NULL ORDER BY created_at DESC, key_id DESC",
+    )?;
+    let rows = stmt.query_map([], |r| Ok(PublicKey { key_id: r.get(0)?, public_key: r.get(1)? }))?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
+fn secret_key(conn: &Connection, key_id: &str) -> StoreResult<Option<[u8; 32]>> {
+    let bytes: Option<Vec<u8>> =
+        conn.query_row("SELECT secret FROM sealing_keys WHERE key_id = ?1", [key_id], |r| r.get(0)).optional()?;
+    Ok(bytes.and_then(|b| b.try_into().ok()))
+}
+
+/// The kiosk's current block of application numbers, reserving a new one when half of it is used.
+pub fn number_block(tx: &Connection, kiosk_id: &str, now: DateTime<Utc>) -> StoreResult<NumberBlock> {
+    let latest: Option<(i64, i64)> = tx
+        .query_row(
+            "SELECT first, last FROM number_blocks WHERE kiosk_id = ?1 ORDER BY first DESC LIMIT 1",
+            [kiosk_id],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .optional()?;
+    let used = |(first, last): (i64, i64)| -> rusqlite::Result<i64> {
+        tx.query_row(
+            "SELECT COUNT(*) FROM submissions WHERE kiosk_id = ?1 AND CAST(application_number AS INTEGER) BETWEEN ?2 AND ?3",
+            params![kiosk_id, first, last],
+            |r| r.get(0),
+        )
+    };
+    let (first, last) = match latest {
+        Some(block) if used(block)? < BLOCK_SIZE / 2 => block,
+        _ => {
+            let first = reference::next_in_sequence(
+                tx,
+                "application_number",
+                applications::FIRST_APPLICATION_NUMBER - 1,
+                BLOCK_SIZE,
+            )?;
+            let last = first + BLOCK_SIZE - 1;
+            tx.execute(
+                "INSERT INTO number_blocks (kiosk_id, first, last, created_at) VALUES (?1, ?2, ?3, ?4)",
+                params![kiosk_id, first, last, now.to_rfc3339()],
+            )?;
+            (first, last)
+        }
+    };
+    Ok(NumberBlock { from: first.to_string(), to: last.to_string() })
+}
+
+fn number_reserved(conn: &Connection, kiosk_id: &str, number: &str) -> StoreResult<bool> {
+    let Ok(n) = number.parse::<i64>() else { return Ok(false) };
+    Ok(conn
+        .query_row(
+            "SELECT 1 FROM number_blocks WHERE kiosk_id = ?1 AND ?2 BETWEEN first AND last",
+            params![kiosk_id, n],
+            |_| Ok(()),
+        )
+        .optional()?
+        .is_some())
+}
+
+/// What a submission's letter needs: the claim link's secret, made by the caller.
+pub struct SubmissionMail<'a> {
+    pub claim_token: &'a str,
+    /// The claim letter for an accepted application.
+    pub accepted: MailFor<'a>,
+    /// The letter telling why a submission was rejected: (address, reason, field errors).
+    pub rejected: &'a dyn Fn(&str, &str, &FieldErrors) -> OutgoingMail,
+}
+
+fn receipt(submission_id: &str, number: &str, status: SubmissionStatus, reason: Option<&str>) -> SubmissionReceipt {
+    SubmissionReceipt {
+        submission_id: submission_id.into(),
+        application_number: number.into(),
+        status,
+        reason: reason.map(Into::into),
+    }
+}
+
+/// Receives one sealed box. The same (kiosk, submission id) always replays the first answer, whatever the bytes.
+/// A box that cannot be opened stores nothing (`Conflict unsealable`); one that opens is answered 202, accepted or
+/// rejected with a reason code.
+pub fn receive(
+    tx: &Transaction<'_>,
+    kiosk_id: &str,
+    submission_id: &str,
+    key_id: &str,
+    sealed_box: &[u8],
+    mail: &SubmissionMail<'_>,
+    now: DateTime<Utc>,
+) -> StoreResult<Stored> {
+    let previous: Option<Vec<u8>> = tx
+        .query_row(
+            "SELECT response FROM submissions WHERE kiosk_id = ?1 AND submission_id = ?2",
+            [kiosk_id, submission_id],
+            |r| r.get(0),
+        )
+        .optional()?;
+    if let Some(body) = previous {
+        return Ok(Stored { status: 202, body, replayed: true });
+    }
+    let secret = secret_key(tx, key_id)?.ok_or(StoreError::Conflict { code: "unsealable", id: None })?;
+    let plain =
+        sealed::unseal(&secret, sealed_box).map_err(|_| StoreError::Conflict { code: "unsealable", id: None })?;
+    type Outcome = Result<String, (&'static str, Option<String>, FieldErrors)>;
+    let (number, outcome): (String, Outcome) = match serde_json::from_slice::<OfflinePayload>(&plain) {
+        Err(_) => (String::new(), Err(("malformed_payload", None, FieldErrors::new()))),
+        Ok(payload) => {
+            let outcome = accept(tx, kiosk_id, submission_id, &payload, mail, now)?;
+            let email = payload.email.clone();
+            (payload.application_number.clone(), outcome.map_err(|(reason, errors)| (reason, Some(email), errors)))
+        }
+    };
+    let (status, reason, application_id) = match outcome {
+        Ok(application_id) => (SubmissionStatus::AwaitingClaim, None, Some(application_id)),
+        Err((reason, email, errors)) => {
+            if let Some(address) = email.and_then(|e| validation::email(&e).ok()) {
+                applications::queue_mail(tx, &(mail.rejected)(&address, reason, &errors), now)?;
+            }
+            tracing::info!(kiosk = kiosk_id, submission = submission_id, reason, "offline submission rejected");
+            (SubmissionStatus::Rejected, Some(reason), None)
+        }
+    };
+    let body = serde_json::to_vec(&receipt(submission_id, &number, status, reason))?;
+    tx.execute(
+        "INSERT INTO submissions (kiosk_id, submission_id, application_number, status, reason, application_id, response,
+             received_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+        params![
+            kiosk_id,
+            submission_id,
+            number,
+            status_str(status),
+            reason,
+            application_id,
+            body,
+            now.to_rfc3339()
+        ],
+    )?;
+    Ok(Stored { status: 202, body, replayed: false })
+}
+
+type Rejection = (&'static str, FieldErrors);
+
+/// Checks an opened payload as if it were entered online and creates the unclaimed application. The outer `Result`
+/// is storage failure; the inner one the application or why it is rejected.
+fn accept(
+    tx: &Transaction<'_>,
+    kiosk_id: &str,
+    submission_id: &str,
+    p: &OfflinePayload,
+    mail: &SubmissionMail<'_>,
+    now: DateTime<Utc>,
+) -> StoreResult<Result<String, Rejection>> {
+    let reject = |reason: &'static str| Ok(Err((reason, FieldErrors::new())));
+    if p.kiosk_id != kiosk_id || p.submission_id != submission_id {
+        return reject("kiosk_mismatch");
+    }
+    if p.captured_at > now + CLOCK_SKEW {
+        return reject("captured_in_future");
+    }
+    if !number_reserved(tx, kiosk_id, &p.application_number)? {
+        return reject("number_not_reserved");
+    }
+    if tx
+        .query_row("SELECT 1 FROM applications WHERE number = ?1", [&p.application_number], |_| Ok(()))
+        .optional()?
+        .is_some()
+    {
+        return reject("number_used");
+    }
+    let today = region_today(p.captured_at);
+    let kind = match &p.login {
+        Some(login) => tx
+            .query_row("SELECT kind FROM accounts WHERE login = ?1", [login.trim()], |r| r.get::<_, String>(0))
+            .optional()?
+            .filter(|k| k == "child")
+            .map_or(AccountKind::Parent, |_| AccountKind::Child),
+        None => AccountKind::Parent,
+    };
+    let mut errors = FieldErrors::new();
+    let applicant = validation::validate_applicant(&p.applicant, kind, today).map_err(|e| errors.extend(e)).ok();
+    let child = validation::validate_child(&p.child, today).map_err(|e| errors.extend(e)).ok();
+    let document = child.as_ref().and_then(|c| {
+        validation::validate_document(&p.document, c.birth_date, today).map_err(|e| errors.extend(e)).ok()
+    });
+    let email = validation::validate_email(&p.email).map_err(|e| errors.extend(e)).ok();
+    use base64::Engine;
+    let scan = base64::engine::general_purpose::STANDARD
+        .decode(&p.scan_jpeg_base64)
+        .ok()
+        .filter(|b| b.starts_with(&[0xFF, 0xD8, 0xFF]));
+    let (Some(applicant), Some(child), Some(document), Some(email)) = (applicant, child, document, email) else {
+        return Ok(Err(("validation", errors)));
+    };
+    let Some(scan) = scan else { return reject("scan_invalid") };
+    if !reference::certificate_groups(tx)?.iter().any(|g| g.id == p.group_id) {
+        return reject("group_not_found");
+    }
+    let child = match people::insert_child(tx, None, &child, now) {
+        Ok(child) => child,
+        Err(StoreError::Conflict { .. }) => return reject("child_already_registered"),
+        Err(other) => return Err(other),
+    };
+    let document = people::insert_document(tx, &child.id, &document, now)?;
+    tx.execute("UPDATE documents SET scan = ?2, scan_type = 'image/jpeg' WHERE id = ?1", params![document.id, scan])?;
+    let municipality: Option<String> =
+        tx.query_row("SELECT municipality FROM kiosks WHERE id = ?1", [kiosk_id], |r| r.get(0)).optional()?;
+    let id = super::new_id();
+    tx.execute(
+        "INSERT INTO applications (id, number, account_id, child_id, applicant, applicant_kind, email, status, document_id,
+             municipality_code, source, kiosk_id, created_at, requested_group)
+         VALUES (?1, ?2, NULL, ?3, ?4, ?5, ?6, 'awaiting_claim', ?7, ?8, 'kiosk_offline', ?9, ?10, ?11)",
+        params![
+            id,
+            p.application_number,
+            child.id,
+            serde_json::to_string(&applicant)?,
+            crate::accounts::kind_str(kind),
+            email,
+            document.id,
+            municipality,
+            kiosk_id,
+            p.captured_at,
+            p.group_id
+        ],
+    )?;
+    tx.execute(
+        "INSERT INTO claims (token_hash, application_id, created_at) VALUES (?1, ?2, ?3)",
+        params![applications::hash(mail.claim_token), id, now.to_rfc3339()],
+    )?;
+    let created = applications::application_by_number(tx, &p.application_number)?;
+    applications::queue_mail(tx, &(mail.accepted)(&created), now)?;
+    Ok(Ok(id))
+}
+
+fn status_str(status: SubmissionStatus) -> &'static str {
+    match status {
+        SubmissionStatus::Received => "received",
+        SubmissionStatus::AwaitingClaim => "awaiting_claim",
+        SubmissionStatus::CertificateIssued => "certificate_issued",
+        SubmissionStatus::Rejected => "rejected",
+    }
+}
+
+pub fn submission(conn: &Connection, kiosk_id: &str, submission_id: &str) -> StoreResult<SubmissionReceipt> {
+    let row: Option<(String, String, Option<String>)> = conn
+        .query_row(
+            "SELECT application_number, status, reason FROM submissions WHERE kiosk_id = ?1 AND submission_id = ?2",
+            [kiosk_id, submission_id],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+        )
+        .optional()?;
+    let (number, status, reason) = row.ok_or(StoreError::NotFound("submission_not_found"))?;
+    let status = match status.as_str() {
+        "awaiting_claim" => SubmissionStatus::AwaitingClaim,
+        "certificate_issued" => SubmissionStatus::CertificateIssued,
+        "rejected" => SubmissionStatus::Rejected,
+        _ => SubmissionStatus::Received,
+    };
+    Ok(receipt(submission_id, &number, status, reason.as_deref()))
+}
+
+/// The application behind a live claim link, to show before the applicant signs in.
+pub fn claimable(conn: &Connection, token: &str) -> StoreResult<Option<String>> {
+    Ok(conn
+        .query_row(
+            "SELECT a.number FROM claims c JOIN applications a ON a.id = c.application_id
+             WHERE c.token_hash = ?1 AND c.claimed_at IS NULL",
+            [applications::hash(token)],
+            |r| r.get(0),
+        )
+        .optional()?)
+}
+
+/// Joins a claimed application (and its child) to the signed-in account: following the link confirmed the
+/// address, so the certificate is issued at once and its registry record e-mailed.
+pub fn claim(
+    tx: &Transaction<'_>,
+    token: &str,
+    account: &Account,
+    mail: MailFor<'_>,
+    now: DateTime<Utc>,
+) -> StoreResult<Option<Application>> {
+    let found: Option<(String, String, String, String, Option<String>, String)> = tx
+        .query_row(
+            "SELECT a.id, a.child_id, a.applicant, a.email, a.requested_group, a.kiosk_id FROM claims c
+             JOIN applications a ON a.id = c.application_id WHERE c.token_hash = ?1 AND c.claimed_at IS NULL",
+            [applications::hash(token)],
+            |r| {
+                Ok((
+                    r.get(0)?,
+                    r.get(1)?,
+                    r.get(2)?,
+                    r.get(3)?,
+                    r.get(4)?,
+                    r.get::<_, Option<String>>(5)?.unwrap_or_default(),
+                ))
+            },
+        )
+        .optional()?;
+    let Some((id, child_id, applicant, email, group, kiosk_id)) = found else { return Ok(None) };
+    tx.execute(
+        "UPDATE claims SET claimed_at = ?2 WHERE token_hash = ?1",
+        params![applications::hash(token), now.to_rfc3339()],
+    )?;
+    tx.execute(
+        "UPDATE children SET account_id = ?2 WHERE id = ?1 AND account_id IS NULL",
+        params![child_id, account.id],
+    )?;
+    if people::applicant(tx, &account.id)?.is_none() {
+        people::put_applicant(tx, &account.id, &serde_json::from_str(&applicant)?, now)?;
+    }
+    tx.execute(
+        "INSERT OR IGNORE INTO confirmed_emails (account_id, email, confirmed_at) VALUES (?1, ?2, ?3)",
+        params![account.id, email, now.to_rfc3339()],
+    )?;
+    let record = format!("42{:08}", reference::next_in_sequence(tx, "registry_record", 0, 1)?);
+    tx.execute(
+        "UPDATE applications SET account_id = ?2, status = 'certificate_issued', email_confirmed_at = ?3,
+             certificate_group = ?4, registry_record = ?5, applicant_kind = ?6 WHERE id = ?1",
+        params![id, account.id, now, group, record, crate::accounts::kind_str(account.kind)],
+    )?;
+    tx.execute(
+        "UPDATE submissions SET status = 'certificate_issued' WHERE kiosk_id = ?1 AND application_id = ?2",
+        params![kiosk_id, id],
+    )?;
+    let issued = applications::application(tx, &account.id, &id)?;
+    applications::queue_mail(tx, &mail(&issued), now)?;
+    Ok(Some(issued))
+}
