@@ -1,7 +1,7 @@
 //! The registry running inside another process (the kiosk's demo, tests) on its own thread and tokio runtime,
 //! listening on a random loopback port.
 
-use crate::Registry;
+use crate::{Clock, Registry};
 use std::net::SocketAddr;
 use std::path::Path;
 use tokio::sync::oneshot;
@@ -15,16 +15,23 @@ pub struct EmbeddedRegistry {
 impl EmbeddedRegistry {
     /// Opens the database at `db_path` (seeding the demo data when `demo`) and starts serving on 127.0.0.1.
     pub fn start(db_path: &Path, demo: bool) -> anyhow::Result<Self> {
+        Self::start_with_clock(db_path, demo, Clock::system())
+    }
+
+    /// The same with a given clock (tests pin it to reach expiry without waiting). The public URL is the registry's
+    /// own base URL.
+    pub fn start_with_clock(db_path: &Path, demo: bool, clock: Clock) -> anyhow::Result<Self> {
         let storage = crate::sqlite::SqliteStorage::open(db_path)?;
         if demo {
             crate::demo::seed(&storage)?;
         }
-        let registry = Registry::new(std::sync::Arc::new(storage));
         // Bound here so the caller knows the address at once; the runtime is built and dropped on the registry's
         // own thread, which keeps this usable from inside another runtime (tests, the kiosk's executor).
         let listener = std::net::TcpListener::bind("127.0.0.1:0")?;
         listener.set_nonblocking(true)?;
         let addr = listener.local_addr()?;
+        let registry =
+            Registry::new(std::sync::Arc::new(storage)).with_clock(clock).with_public_url(&format!("http://{addr}"));
         let (stop, stopped) = oneshot::channel::<()>();
         let thread = std::thread::Builder::new().name("registry".into()).spawn(move || {
             let runtime = match tokio::runtime::Builder::new_multi_thread()

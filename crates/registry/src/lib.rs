@@ -22,7 +22,12 @@ pub struct Registry {
     pub clock: Clock,
     /// Scoped idempotency keys whose first request is still being answered (`409 request_in_flight`).
     pub in_flight: Arc<Mutex<HashSet<String>>>,
+    /// Where applicants' phones reach this service (`https://…`, no trailing slash): the device flow's links.
+    pub public_url: String,
 }
+
+/// The public URL until `serve --public-url` or the embedded registry sets one: `serve`'s default listen address.
+pub const DEFAULT_PUBLIC_URL: &str = "http://127.0.0.1:8080";
 
 /// The time source; tests may pin it.
 #[derive(Clone)]
@@ -33,6 +38,11 @@ impl Clock {
         Clock(Arc::new(Utc::now))
     }
 
+    /// A clock reading `now` from `f`: tests pin it or move it on.
+    pub fn from_fn(f: impl Fn() -> DateTime<Utc> + Send + Sync + 'static) -> Self {
+        Clock(Arc::new(f))
+    }
+
     pub fn now(&self) -> DateTime<Utc> {
         (self.0)()
     }
@@ -40,7 +50,23 @@ impl Clock {
 
 impl Registry {
     pub fn new(storage: Arc<dyn Storage>) -> Self {
-        Self { storage, clock: Clock::system(), in_flight: Default::default() }
+        Self {
+            storage,
+            clock: Clock::system(),
+            in_flight: Default::default(),
+            public_url: DEFAULT_PUBLIC_URL.to_string(),
+        }
+    }
+
+    /// Sets where phones reach the service; a trailing slash is dropped.
+    pub fn with_public_url(mut self, url: &str) -> Self {
+        self.public_url = url.trim_end_matches('/').to_string();
+        self
+    }
+
+    pub fn with_clock(mut self, clock: Clock) -> Self {
+        self.clock = clock;
+        self
     }
 
     /// Runs a blocking storage call on tokio's blocking pool.
@@ -62,5 +88,7 @@ pub async fn serve(
     registry: Registry,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    axum::serve(listener, http::router(registry)).with_graceful_shutdown(shutdown).await
+    // The peer address is kept for the phone page's rate limit on user codes.
+    let app = http::router(registry).into_make_service_with_connect_info::<std::net::SocketAddr>();
+    axum::serve(listener, app).with_graceful_shutdown(shutdown).await
 }

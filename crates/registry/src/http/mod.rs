@@ -2,6 +2,7 @@
 
 pub mod error;
 pub mod extract;
+mod kiosk;
 mod people;
 mod reference;
 mod sessions;
@@ -32,6 +33,7 @@ pub fn router(registry: Registry) -> Router {
         .route("/api/v1/certificate-groups", get(reference::certificate_groups))
         .route("/api/v1/municipalities", get(reference::municipalities))
         .route("/api/v1/institutions", get(reference::institutions))
+        .route("/api/v1/kiosk/heartbeat", post(kiosk::heartbeat))
         .layer(DefaultBodyLimit::max(JSON_BODY_LIMIT))
         .with_state(registry)
 }
