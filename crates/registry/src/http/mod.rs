@@ -1,5 +1,7 @@
 //! The HTTP surface of the registry.
 
+pub mod device;
+pub mod device_page;
 pub mod error;
 pub mod extract;
 mod kiosk;
@@ -20,6 +22,9 @@ pub const JSON_BODY_LIMIT: usize = 64 * 1024;
 
 pub fn router(registry: Registry) -> Router {
     let scan = put(people::put_scan).layer(DefaultBodyLimit::max(people::SCAN_LIMIT));
+    let device_page = get(device_page::show)
+        .post(device_page::submit)
+        .layer(axum::middleware::map_response(device_page::security_headers));
     Router::new()
         .route("/healthz", get(|| async { "ok" }))
         .route("/api/v1/sessions", post(sessions::create))
@@ -34,6 +39,9 @@ pub fn router(registry: Registry) -> Router {
         .route("/api/v1/municipalities", get(reference::municipalities))
         .route("/api/v1/institutions", get(reference::institutions))
         .route("/api/v1/kiosk/heartbeat", post(kiosk::heartbeat))
+        .route("/api/v1/device-login", post(device::start))
+        .route("/api/v1/device-login/token", post(device::token))
+        .route("/device", device_page)
         .layer(DefaultBodyLimit::max(JSON_BODY_LIMIT))
         .with_state(registry)
 }
