@@ -33,7 +33,8 @@ pub fn hash_password(password: &str) -> String {
         .to_string()
 }
 
-fn password_matches(password: &str, phc: &str) -> bool {
+/// Whether `secret` matches the argon2id PHC string `phc` (passwords, kiosk secrets). Slow on purpose.
+pub fn password_matches(password: &str, phc: &str) -> bool {
     PasswordHash::new(phc)
         .map(|parsed| Argon2::default().verify_password(password.as_bytes(), &parsed).is_ok())
         .unwrap_or(false)
@@ -41,10 +42,25 @@ fn password_matches(password: &str, phc: &str) -> bool {
 
 /// A password of 12 characters from an alphabet without look-alikes (no 0/O, 1/l/I), easy to copy from paper.
 pub fn generate_password() -> String {
+    random_readable(12)
+}
+
+/// A kiosk's secret: 32 characters of the same alphabet, 160 bits, for a config file rather than for people.
+pub fn generate_kiosk_secret() -> String {
+    random_readable(32)
+}
+
+/// `len` characters from 32 symbols without look-alikes; 256 is a multiple of 32, so every symbol is equally likely.
+fn random_readable(len: usize) -> String {
     const ALPHABET: &[u8] = b"abcdefghijkmnpqrstuvwxyz23456789";
-    let mut bytes = [0u8; 12];
+    let mut bytes = vec![0u8; len];
     rand::rngs::OsRng.fill_bytes(&mut bytes);
     bytes.iter().map(|b| ALPHABET[*b as usize % ALPHABET.len()] as char).collect()
+}
+
+/// Verifies `secret` against a dummy hash: what an unknown login or kiosk costs, so timing does not tell.
+pub fn burn_verification(secret: &str) {
+    password_matches(secret, &DUMMY_HASH);
 }
 
 pub fn create_account(
@@ -74,6 +90,21 @@ pub fn sign_in(
     password: &str,
     now: DateTime<Utc>,
 ) -> anyhow::Result<Result<SessionResponse, SignInError>> {
+    match check_password(conn, login, password, now)? {
+        Ok(account) => Ok(Ok(open_session(conn, account, now)?)),
+        Err(refused) => Ok(Err(refused)),
+    }
+}
+
+/// The account a login and password belong to, under the slow-down rules of sign-in (failures are counted per login
+/// as typed, unknown logins alike, and a right password clears them). Opens no session: the phone page of the
+/// device flow uses it to learn who approves a kiosk. argon2 runs here, so call it on a blocking thread.
+pub fn check_password(
+    conn: &Connection,
+    login: &str,
+    password: &str,
+    now: DateTime<Utc>,
+) -> anyhow::Result<Result<Account, SignInError>> {
     let login_key = login.trim().to_lowercase();
     let record = load_failures(conn, &login_key)?;
     if let Err(retry_after) = throttle::check(record.as_ref(), now) {
@@ -96,13 +127,28 @@ pub fn sign_in(
         return Ok(Err(SignInError::InvalidCredentials));
     };
     conn.execute("DELETE FROM login_failures WHERE login_key = ?1", [&login_key])?;
+    Ok(Ok(Account { id, kind: parse_kind(&kind), full_name }))
+}
+
+/// Opens a bearer session for `account`: the one way a session is made, by password sign-in and by the device flow.
+/// Only the token's hash is stored.
+pub fn open_session(conn: &Connection, account: Account, now: DateTime<Utc>) -> anyhow::Result<SessionResponse> {
     let token = random_token();
     conn.execute(
         "INSERT INTO sessions (token_hash, account_id, created_at, last_used_at) VALUES (?1, ?2, ?3, ?3)",
-        params![token_hash(&token), id, now.to_rfc3339()],
+        params![token_hash(&token), account.id, now.to_rfc3339()],
     )?;
-    let account = Account { id, kind: parse_kind(&kind), full_name };
-    Ok(Ok(SessionResponse { token, expires_at: now + SESSION_IDLE, account }))
+    Ok(SessionResponse { token, expires_at: now + SESSION_IDLE, account })
+}
+
+/// The account with this id, if it still exists.
+pub fn account_by_id(conn: &Connection, id: &str) -> anyhow::Result<Option<Account>> {
+    Ok(conn
+        .query_row("SELECT id, kind, full_name FROM accounts WHERE id = ?1", [id], |r| {
+            Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?))
+        })
+        .optional()?
+        .map(|(id, kind, full_name)| Account { id, kind: parse_kind(&kind), full_name }))
 }
 
 /// The account behind a bearer token, refreshing its idle timer; `None` when unknown or expired.
@@ -182,11 +228,11 @@ fn random_bytes<const N: usize>() -> [u8; N] {
     bytes
 }
 
-fn hex(bytes: &[u8]) -> String {
+pub fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
-fn random_token() -> String {
+pub fn random_token() -> String {
     hex(&random_bytes::<32>())
 }
 
@@ -194,7 +240,7 @@ fn random_id() -> String {
     hex(&random_bytes::<16>())
 }
 
-fn token_hash(token: &str) -> Vec<u8> {
+pub fn token_hash(token: &str) -> Vec<u8> {
     Sha256::digest(token.as_bytes()).to_vec()
 }
 
@@ -256,5 +302,25 @@ mod tests {
         let pw = generate_password();
         assert_eq!(pw.len(), 12);
         assert!(!pw.contains(['0', 'o', '1', 'l', 'I', 'O']), "{pw}");
+        let secret = generate_kiosk_secret();
+        assert_eq!(secret.len(), 32);
+        assert!(secret.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit()), "{secret}");
+        assert_ne!(secret, generate_kiosk_secret());
+    }
+
+    #[test]
+    fn checking_a_password_opens_no_session_and_open_session_does() {
+        let conn = db();
+        let created = create_account(&conn, "b", "pw", AccountKind::Parent, "Тестова Ольга", now()).unwrap();
+        let sessions =
+            |c: &Connection| c.query_row("SELECT COUNT(*) FROM sessions", [], |r| r.get::<_, i64>(0)).unwrap();
+        let account = check_password(&conn, "B", "pw", now()).unwrap().unwrap();
+        assert_eq!(account, created);
+        assert_eq!(sessions(&conn), 0);
+        assert_eq!(check_password(&conn, "b", "nope", now()).unwrap(), Err(SignInError::InvalidCredentials));
+        let session = open_session(&conn, account_by_id(&conn, &created.id).unwrap().unwrap(), now()).unwrap();
+        assert_eq!(sessions(&conn), 1);
+        assert_eq!(authenticate(&conn, &session.token, now()).unwrap(), Some(created));
+        assert_eq!(account_by_id(&conn, "missing").unwrap(), None);
     }
 }

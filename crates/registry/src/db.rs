@@ -9,6 +9,7 @@ static MIGRATIONS: LazyLock<Migrations<'static>> = LazyLock::new(|| {
     Migrations::new(vec![
         M::up(include_str!("../migrations/0001_accounts_sessions.sql")),
         M::up(include_str!("../migrations/0002_registry.sql")),
+        M::up(include_str!("../migrations/0003_kiosks_device.sql")),
         M::up(include_str!("../migrations/0004_offline.sql")),
     ])
 });

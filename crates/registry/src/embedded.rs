@@ -1,8 +1,8 @@
 //! The registry running inside another process (the kiosk's demo, tests) on its own thread and tokio runtime,
 //! listening on a random loopback port.
 
-use crate::Registry;
 use crate::mail::MailSink;
+use crate::{Clock, Registry};
 use std::net::SocketAddr;
 use std::path::Path;
 use tokio::sync::oneshot;
@@ -17,11 +17,25 @@ impl EmbeddedRegistry {
     /// Opens the database at `db_path` (seeding the demo data when `demo`) and starts serving on 127.0.0.1; mail is
     /// written as .eml files into `mail` beside the database.
     pub fn start(db_path: &Path, demo: bool) -> anyhow::Result<Self> {
-        let folder = db_path.parent().unwrap_or(Path::new(".")).join("mail");
-        Self::start_with(db_path, demo, MailSink::Folder(folder))
+        Self::launch(db_path, demo, Self::mail_beside(db_path), Clock::system())
     }
 
+    /// The same, sending mail to `mail` (tests use a real SMTP sink).
     pub fn start_with(db_path: &Path, demo: bool, mail: MailSink) -> anyhow::Result<Self> {
+        Self::launch(db_path, demo, mail, Clock::system())
+    }
+
+    /// The same with a given clock (tests pin it to reach expiry without waiting).
+    pub fn start_with_clock(db_path: &Path, demo: bool, clock: Clock) -> anyhow::Result<Self> {
+        Self::launch(db_path, demo, Self::mail_beside(db_path), clock)
+    }
+
+    fn mail_beside(db_path: &Path) -> MailSink {
+        MailSink::Folder(db_path.parent().unwrap_or(Path::new(".")).join("mail"))
+    }
+
+    /// The public URL is the registry's own base URL.
+    fn launch(db_path: &Path, demo: bool, mail: MailSink, clock: Clock) -> anyhow::Result<Self> {
         let storage = crate::sqlite::SqliteStorage::open(db_path)?;
         if demo {
             crate::demo::seed(&storage)?;
@@ -31,7 +45,8 @@ impl EmbeddedRegistry {
         let listener = std::net::TcpListener::bind("127.0.0.1:0")?;
         listener.set_nonblocking(true)?;
         let addr = listener.local_addr()?;
-        let registry = Registry::new(std::sync::Arc::new(storage), &format!("http://{addr}"));
+        let registry =
+            Registry::new(std::sync::Arc::new(storage)).with_clock(clock).with_public_url(&format!("http://{addr}"));
         let (stop, stopped) = oneshot::channel::<()>();
         let thread = std::thread::Builder::new().name("registry".into()).spawn(move || {
             let runtime = match tokio::runtime::Builder::new_multi_thread()

@@ -29,6 +29,9 @@ pub struct Registry {
     pub mail_wakeup: Arc<tokio::sync::Notify>,
 }
 
+/// The public URL until `serve --public-url` or the embedded registry sets one: `serve`'s default listen address.
+pub const DEFAULT_PUBLIC_URL: &str = "http://127.0.0.1:8080";
+
 /// The time source; tests may pin it.
 #[derive(Clone)]
 pub struct Clock(Arc<dyn Fn() -> DateTime<Utc> + Send + Sync>);
@@ -38,20 +41,36 @@ impl Clock {
         Clock(Arc::new(Utc::now))
     }
 
+    /// A clock reading `now` from `f`: tests pin it or move it on.
+    pub fn from_fn(f: impl Fn() -> DateTime<Utc> + Send + Sync + 'static) -> Self {
+        Clock(Arc::new(f))
+    }
+
     pub fn now(&self) -> DateTime<Utc> {
         (self.0)()
     }
 }
 
 impl Registry {
-    pub fn new(storage: Arc<dyn Storage>, public_url: &str) -> Self {
+    pub fn new(storage: Arc<dyn Storage>) -> Self {
         Self {
             storage,
             clock: Clock::system(),
             in_flight: Default::default(),
-            public_url: public_url.trim_end_matches('/').to_string(),
+            public_url: DEFAULT_PUBLIC_URL.to_string(),
             mail_wakeup: Default::default(),
         }
+    }
+
+    /// Sets where phones reach the service; a trailing slash is dropped.
+    pub fn with_public_url(mut self, url: &str) -> Self {
+        self.public_url = url.trim_end_matches('/').to_string();
+        self
+    }
+
+    pub fn with_clock(mut self, clock: Clock) -> Self {
+        self.clock = clock;
+        self
     }
 
     /// Runs a blocking storage call on tokio's blocking pool.
@@ -77,7 +96,9 @@ pub async fn serve(
     let from: lettre::message::Mailbox =
         "Реестр сертификатов ПДО <no-reply@pdo-registry.localhost>".parse().expect("a valid constant address");
     let worker = tokio::spawn(mail::run_worker(registry.clone(), mail, from));
-    let served = axum::serve(listener, http::router(registry)).with_graceful_shutdown(shutdown).await;
+    // The peer address is kept for the phone page's rate limit on user codes.
+    let app = http::router(registry).into_make_service_with_connect_info::<std::net::SocketAddr>();
+    let served = axum::serve(listener, app).with_graceful_shutdown(shutdown).await;
     worker.abort();
     served
 }

@@ -1,8 +1,10 @@
-//! `pdo-registry`: serve the registry, or manage its accounts from the command line.
+//! `pdo-registry`: serve the registry, or manage its accounts and kiosks from the command line.
 
 use anyhow::Context;
 use clap::{Parser, Subcommand, ValueEnum};
+use pdo_core::api::KioskInfo;
 use pdo_core::domain::AccountKind;
+use pdo_core::validation::{nfc, text};
 use pdo_registry::mail::MailSink;
 use pdo_registry::sqlite::SqliteStorage;
 use pdo_registry::storage::{Storage, StoreError};
@@ -41,6 +43,37 @@ enum Command {
     Account {
         #[command(subcommand)]
         command: AccountCommand,
+    },
+    /// Manage kiosks.
+    Kiosk {
+        #[command(subcommand)]
+        command: KioskCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum KioskCommand {
+    /// Register a kiosk; prints its generated secret alone on the last line (for `Authorization: Kiosk id:secret`).
+    Add {
+        #[arg(long)]
+        db: PathBuf,
+        /// Letters, digits, '.', '_' and '-', at most 64.
+        #[arg(long)]
+        id: String,
+        /// Shown to applicants on their phone when the kiosk asks to sign them in.
+        #[arg(long)]
+        name: String,
+        #[arg(long)]
+        address: String,
+        #[arg(long)]
+        municipality: String,
+    },
+    /// Revoke a kiosk: its secret stops working at once.
+    Revoke {
+        #[arg(long)]
+        db: PathBuf,
+        #[arg(long)]
+        id: String,
     },
 }
 
@@ -97,7 +130,44 @@ fn main() -> anyhow::Result<()> {
             println!("{password}");
             Ok(())
         }
+        Command::Kiosk { command: KioskCommand::Add { db, id, name, address, municipality } } => {
+            add_kiosk(&db, &id, &name, &address, &municipality)
+        }
+        Command::Kiosk { command: KioskCommand::Revoke { db, id } } => {
+            let storage = SqliteStorage::open(&db)?;
+            if !storage.revoke_kiosk(&id, chrono::Utc::now())? {
+                anyhow::bail!("no kiosk {id:?}");
+            }
+            println!("kiosk {id} revoked");
+            Ok(())
+        }
     }
+}
+
+fn add_kiosk(db: &std::path::Path, id: &str, name: &str, address: &str, municipality: &str) -> anyhow::Result<()> {
+    let valid_id = !id.is_empty()
+        && id.len() <= 64
+        && id.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_' | b'-'));
+    anyhow::ensure!(valid_id, "the kiosk id must be 1 to 64 letters, digits, '.', '_' or '-'");
+    let field = |label: &str, value: &str| text(&nfc(value)).map_err(|e| anyhow::anyhow!("{label}: {e}"));
+    let kiosk = KioskInfo {
+        id: id.to_string(),
+        name: field("--name", name)?,
+        address: field("--address", address)?,
+        municipality: field("--municipality", municipality)?,
+    };
+    let storage = SqliteStorage::open(db)?;
+    if !storage.municipalities()?.iter().any(|m| m.code == kiosk.municipality) {
+        tracing::warn!(municipality = %kiosk.municipality, "the municipality is not in the reference data (yet)");
+    }
+    let secret = accounts::generate_kiosk_secret();
+    storage.add_kiosk(&kiosk, &accounts::hash_password(&secret), chrono::Utc::now()).map_err(|e| match e {
+        StoreError::Conflict { .. } => anyhow::anyhow!("kiosk id {id:?} is taken"),
+        other => other.into(),
+    })?;
+    println!("kiosk {id} created");
+    println!("{secret}");
+    Ok(())
 }
 
 fn serve(listen: &str, db: &std::path::Path, public_url: &str, mail: MailSink, seed_demo: bool) -> anyhow::Result<()> {
@@ -105,7 +175,11 @@ fn serve(listen: &str, db: &std::path::Path, public_url: &str, mail: MailSink, s
     if seed_demo {
         demo::seed(&storage)?;
     }
-    let registry = Registry::new(std::sync::Arc::new(storage), public_url);
+    anyhow::ensure!(
+        public_url.starts_with("https://") || public_url.starts_with("http://"),
+        "--public-url must start with https:// (or http:// for a local test)"
+    );
+    let registry = Registry::new(std::sync::Arc::new(storage)).with_public_url(public_url);
     let runtime = tokio::runtime::Runtime::new()?;
     runtime.block_on(async {
         let listener = tokio::net::TcpListener::bind(listen).await.with_context(|| format!("binding {listen}"))?;

@@ -89,6 +89,57 @@ pub struct QueuedMail {
     pub mail: OutgoingMail,
 }
 
+/// A kiosk as stored, with what its credentials are checked against.
+#[derive(Debug, Clone)]
+pub struct KioskRecord {
+    pub info: KioskInfo,
+    /// argon2id PHC string of the kiosk's secret.
+    pub secret_hash: String,
+    pub revoked: bool,
+}
+
+/// A device sign-in request a kiosk starts.
+#[derive(Debug, Clone)]
+pub struct NewDeviceLogin {
+    pub kiosk_id: String,
+    /// SHA-256 of the device code; the code itself is never stored.
+    pub device_code_hash: Vec<u8>,
+    /// Eight letters, without the hyphen shown to people.
+    pub user_code: String,
+    pub expires_at: DateTime<Utc>,
+    pub interval_secs: i64,
+}
+
+/// A pending device sign-in request as the phone page shows it: which kiosk asks.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DeviceRequest {
+    pub kiosk: KioskInfo,
+    pub user_code: String,
+    pub expires_at: DateTime<Utc>,
+}
+
+/// What a typed user code finds.
+#[derive(Debug, Clone, PartialEq)]
+pub enum UserCodeLookup {
+    /// Too many wrong codes from this client: retry after this many seconds.
+    Blocked(i64),
+    /// No pending request has this code (counted as a wrong code).
+    Unknown,
+    Found(DeviceRequest),
+}
+
+/// What the kiosk's poll of `POST /api/v1/device-login/token` finds.
+#[derive(Debug, Clone, PartialEq)]
+pub enum DevicePoll {
+    Pending,
+    SlowDown,
+    /// Expired, unknown, another kiosk's, or already used.
+    Expired,
+    Denied,
+    /// Approved: the session opened for the approving account, handed out once.
+    Approved(SessionResponse),
+}
+
 pub trait Storage: Send + Sync + 'static {
     // Accounts and sessions.
     fn create_account(&self, login: &str, password: &str, kind: AccountKind, full_name: &str) -> StoreResult<Account>;
@@ -198,4 +249,40 @@ pub trait Storage: Send + Sync + 'static {
     fn due_mail(&self, now: DateTime<Utc>, limit: u32) -> StoreResult<Vec<QueuedMail>>;
     fn mail_sent(&self, id: i64, now: DateTime<Utc>) -> StoreResult<()>;
     fn mail_failed(&self, id: i64, error: &str, retry_at: DateTime<Utc>) -> StoreResult<()>;
+
+    // Kiosks and device sign-in.
+    fn add_kiosk(&self, kiosk: &KioskInfo, secret_hash: &str, now: DateTime<Utc>) -> StoreResult<()>;
+    /// `false` when there is no such kiosk.
+    fn revoke_kiosk(&self, kiosk_id: &str, now: DateTime<Utc>) -> StoreResult<bool>;
+    fn kiosk(&self, kiosk_id: &str) -> StoreResult<Option<KioskRecord>>;
+    fn record_heartbeat(&self, kiosk_id: &str, heartbeat: &Heartbeat, now: DateTime<Utc>) -> StoreResult<()>;
+    /// `false` (nothing stored) when a live request already has the user code: the caller draws another.
+    fn start_device_login(&self, login: &NewDeviceLogin, now: DateTime<Utc>) -> StoreResult<bool>;
+    fn poll_device_login(&self, kiosk_id: &str, device_code_hash: &[u8], now: DateTime<Utc>)
+    -> StoreResult<DevicePoll>;
+    /// Looks up a user code typed on the phone page; wrong codes are counted and slowed down per `client_key`.
+    fn find_device_login(&self, client_key: &str, user_code: &str, now: DateTime<Utc>) -> StoreResult<UserCodeLookup>;
+    /// The account of a login and password, by the rules of sign-in, without opening a session.
+    fn check_password(
+        &self,
+        login: &str,
+        password: &str,
+        now: DateTime<Utc>,
+    ) -> StoreResult<Result<Account, SignInError>>;
+    /// Remembers who signed in on the phone for this user code, until they approve or deny with the secret whose
+    /// hash is `confirm_hash`. `None` when the request is no longer pending.
+    fn prepare_device_approval(
+        &self,
+        user_code: &str,
+        account_id: &str,
+        confirm_hash: &[u8],
+        now: DateTime<Utc>,
+    ) -> StoreResult<Option<DeviceRequest>>;
+    /// Approves or denies; `None` when the confirmation is unknown, used, or its request expired.
+    fn decide_device_login(
+        &self,
+        confirm_hash: &[u8],
+        approve: bool,
+        now: DateTime<Utc>,
+    ) -> StoreResult<Option<DeviceRequest>>;
 }

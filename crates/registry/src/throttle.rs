@@ -1,5 +1,7 @@
 //! Slowing down password guessing per login: after `FREE_FAILURES` failures within `WINDOW`, each further failure
-//! blocks the login for a delay that doubles. Pure logic, so the rule is tested without a clock or a database.
+//! blocks the login for a delay that doubles. Guessing the device flow's user codes is held harder: after
+//! `FREE_FAILURES` wrong codes within `WINDOW` the client waits a whole `WINDOW`. Pure logic, so the rules are tested
+//! without a clock or a database.
 
 use chrono::{DateTime, Duration, Utc};
 
@@ -30,6 +32,17 @@ pub fn after_failure(record: Option<&FailureRecord>, now: DateTime<Utc>) -> Fail
         _ => (now, 1),
     };
     let blocked_until = (failures >= FREE_FAILURES).then(|| now + delay_after(failures));
+    FailureRecord { window_start, failures, blocked_until }
+}
+
+/// The record of a client after one more wrong user code at `now` (`check` refused nothing first): the fifth wrong
+/// code within `WINDOW` blocks the client for `WINDOW`; after that block a new window starts.
+pub fn after_code_failure(record: Option<&FailureRecord>, now: DateTime<Utc>) -> FailureRecord {
+    let (window_start, failures) = match record {
+        Some(r) if r.blocked_until.is_none() && now - r.window_start <= WINDOW => (r.window_start, r.failures + 1),
+        _ => (now, 1),
+    };
+    let blocked_until = (failures >= FREE_FAILURES).then(|| now + WINDOW);
     FailureRecord { window_start, failures, blocked_until }
 }
 
@@ -81,6 +94,32 @@ mod tests {
         let later = after_failure(Some(&first), at(WINDOW.num_seconds() + 1));
         assert_eq!(later.failures, 1);
         assert_eq!(later.window_start, at(WINDOW.num_seconds() + 1));
+    }
+
+    #[test]
+    fn fifth_wrong_code_in_the_window_blocks_for_the_whole_window() {
+        let mut record = None;
+        for minute in 0..4 {
+            let next = after_code_failure(record.as_ref(), at(minute * 120));
+            assert_eq!(next.blocked_until, None);
+            record = Some(next);
+        }
+        let fifth = after_code_failure(record.as_ref(), at(600));
+        assert_eq!(fifth.blocked_until, Some(at(600) + WINDOW));
+        assert_eq!(check(Some(&fifth), at(600 + 14 * 60)), Err(60));
+        assert_eq!(check(Some(&fifth), at(600) + WINDOW), Ok(()));
+        let after_block = after_code_failure(Some(&fifth), at(600) + WINDOW);
+        assert_eq!((after_block.failures, after_block.blocked_until), (1, None), "a served block starts afresh");
+    }
+
+    #[test]
+    fn wrong_codes_spread_over_more_than_the_window_do_not_block() {
+        let mut record = None;
+        for i in 0..10 {
+            let next = after_code_failure(record.as_ref(), at(i * 5 * 60));
+            assert_eq!(next.blocked_until, None, "failure {i}");
+            record = Some(next);
+        }
     }
 
     #[test]

@@ -84,3 +84,25 @@ pub struct SubmissionReceipt {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reason: Option<String>,
 }
+
+/// `POST /api/v1/device-login`: a sign-in the applicant approves on their own phone (RFC 8628). The kiosk shows
+/// `verification_uri_complete` as a QR code and `user_code` in letters, then polls with `device_code`.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct DeviceLoginStart {
+    pub device_code: String,
+    /// Eight letters shown as `XXXX-XXXX`.
+    pub user_code: String,
+    pub verification_uri: String,
+    pub verification_uri_complete: String,
+    /// Seconds until the codes expire.
+    pub expires_in: u64,
+    /// Seconds to wait between polls.
+    pub interval: u64,
+}
+
+/// `POST /api/v1/device-login/token`
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct DeviceTokenRequest {
+    pub device_code: String,
+}

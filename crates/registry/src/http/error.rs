@@ -13,6 +13,20 @@ use std::collections::BTreeMap;
 pub const CATALOGUE: &[(&str, u16, &str, &str)] = &[
     ("bad_request", 400, "Запрос составлен неверно.", "The request is malformed."),
     ("idempotency_key_required", 400, "Нужен заголовок Idempotency-Key.", "The Idempotency-Key header is required."),
+    (
+        "authorization_pending",
+        400,
+        "Вход ещё не подтверждён на телефоне.",
+        "The sign-in has not been approved on the phone yet.",
+    ),
+    ("slow_down", 400, "Слишком частые запросы: опрашивайте реже.", "Polling too often: wait longer between requests."),
+    (
+        "expired_token",
+        400,
+        "Код входа устарел. Начните вход заново.",
+        "The sign-in code has expired. Please start again.",
+    ),
+    ("access_denied", 400, "Вход отклонён на телефоне.", "The sign-in was declined on the phone."),
     ("unauthorized", 401, "Нужно войти заново.", "Please sign in again."),
     ("invalid_credentials", 401, "Неверный логин или пароль.", "Wrong login or password."),
     ("not_found", 404, "Не найдено.", "Not found."),

@@ -1,13 +1,13 @@
 //! Request extractors with the contract's rules: strict JSON (unknown fields are a 400), the caller's language,
-//! the bearer token and the account behind it, and idempotency keys.
+//! the bearer token and the account behind it, the kiosk behind kiosk credentials, and idempotency keys.
 
 use super::error::ApiError;
-use crate::Registry;
 use crate::storage::IdemKey;
+use crate::{Registry, accounts};
 use axum::body::Bytes;
-use axum::extract::{FromRequest, FromRequestParts, Request};
+use axum::extract::{ConnectInfo, FromRequest, FromRequestParts, Request};
 use axum::http::{HeaderMap, StatusCode, header, request::Parts};
-use pdo_core::api::Account;
+use pdo_core::api::{Account, KioskInfo};
 use pdo_core::domain::Lang;
 use serde::de::DeserializeOwned;
 use sha2::{Digest, Sha256};
@@ -142,6 +142,80 @@ impl FromRequestParts<Registry> for Caller {
     }
 }
 
+/// The kiosk behind `Authorization: Kiosk <kiosk_id>:<secret>`; `401 unauthorized` when the header is missing or
+/// malformed, the secret wrong, the kiosk unknown or revoked. Every case with a secret runs one argon2 verification
+/// (against a dummy hash for an unknown id), on the blocking pool, so timing does not tell which case it was.
+/// Nothing is cached: a revocation counts from the next request.
+pub struct Kiosk(pub KioskInfo);
+
+impl Kiosk {
+    pub fn scope(&self) -> String {
+        format!("kiosk:{}", self.0.id)
+    }
+}
+
+/// The id and secret of a `Kiosk` authorization header (the scheme name is case-insensitive).
+pub fn kiosk_credentials(headers: &HeaderMap) -> Option<(String, String)> {
+    let value = headers.get(header::AUTHORIZATION)?.to_str().ok()?;
+    let (scheme, credentials) = value.split_once(' ')?;
+    if !scheme.eq_ignore_ascii_case("kiosk") {
+        return None;
+    }
+    let (id, secret) = credentials.trim().split_once(':')?;
+    // Secrets are 32 characters; a far longer one is not worth hashing.
+    (!id.is_empty() && !secret.is_empty() && id.len() <= 128 && secret.len() <= 256)
+        .then(|| (id.to_string(), secret.to_string()))
+}
+
+impl FromRequestParts<Registry> for Kiosk {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, registry: &Registry) -> Result<Self, Self::Rejection> {
+        let lang = lang_of(&parts.headers);
+        let (id, secret) = kiosk_credentials(&parts.headers).ok_or_else(|| ApiError::code("unauthorized", lang))?;
+        let record = registry.store(move |s| s.kiosk(&id)).await.map_err(|e| ApiError::from_store(e, lang))?;
+        let verified = tokio::task::spawn_blocking(move || match record {
+            Some(record) => {
+                let matches = accounts::password_matches(&secret, &record.secret_hash);
+                (matches && !record.revoked).then_some(record.info)
+            }
+            None => {
+                accounts::burn_verification(&secret);
+                None
+            }
+        })
+        .await
+        .map_err(|e| ApiError::internal(lang, anyhow::anyhow!("kiosk verification task failed: {e}")))?;
+        verified.map(Kiosk).ok_or_else(|| ApiError::code("unauthorized", lang))
+    }
+}
+
+/// Whom to count the phone page's wrong user codes against: the peer's IPv4 address, or the /64 network of an IPv6
+/// one (a single host usually holds a whole /64). Behind a reverse proxy this is the proxy: then the limit is shared.
+pub struct ClientKey(pub String);
+
+impl<S: Send + Sync> FromRequestParts<S> for ClientKey {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        let peer = parts.extensions.get::<ConnectInfo<std::net::SocketAddr>>().map(|info| info.0.ip());
+        Ok(ClientKey(peer.map_or_else(|| "unknown".to_string(), client_key)))
+    }
+}
+
+pub fn client_key(ip: std::net::IpAddr) -> String {
+    match ip {
+        std::net::IpAddr::V4(v4) => format!("ip:{v4}"),
+        std::net::IpAddr::V6(v6) => match v6.to_ipv4_mapped() {
+            Some(v4) => format!("ip:{v4}"),
+            None => {
+                let s = v6.segments();
+                format!("ip:{:x}:{:x}:{:x}:{:x}::/64", s[0], s[1], s[2], s[3])
+            }
+        },
+    }
+}
+
 /// Marks a scoped idempotency key as being answered; a second request with it meanwhile gets `409`.
 pub struct InFlight {
     registry: Registry,
@@ -164,5 +238,40 @@ impl Drop for InFlight {
         if let Ok(mut set) = self.registry.in_flight.lock() {
             set.remove(&self.id);
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn with_authorization(value: &str) -> HeaderMap {
+        let mut headers = HeaderMap::new();
+        headers.insert(header::AUTHORIZATION, value.parse().unwrap());
+        headers
+    }
+
+    #[test]
+    fn kiosk_credentials_are_split_at_the_first_colon() {
+        assert_eq!(
+            kiosk_credentials(&with_authorization("Kiosk k-01:abc:def")),
+            Some(("k-01".to_string(), "abc:def".to_string()))
+        );
+        assert_eq!(kiosk_credentials(&with_authorization("kiosk k-01:s")), Some(("k-01".into(), "s".into())));
+        assert_eq!(kiosk_credentials(&with_authorization("Bearer k-01:s")), None);
+        assert_eq!(kiosk_credentials(&with_authorization("Kiosk k-01")), None);
+        assert_eq!(kiosk_credentials(&with_authorization("Kiosk :s")), None);
+        assert_eq!(kiosk_credentials(&with_authorization("Kiosk k-01:")), None);
+        assert_eq!(kiosk_credentials(&HeaderMap::new()), None);
+    }
+
+    #[test]
+    fn ipv6_clients_are_counted_per_64_network() {
+        let a: std::net::IpAddr = "2001:db8:1:2:aaaa::1".parse().unwrap();
+        let b: std::net::IpAddr = "2001:db8:1:2:bbbb::2".parse().unwrap();
+        assert_eq!(client_key(a), client_key(b));
+        assert_ne!(client_key(a), client_key("2001:db8:1:3::1".parse().unwrap()));
+        assert_eq!(client_key("::ffff:192.0.2.7".parse().unwrap()), "ip:192.0.2.7");
+        assert_eq!(client_key("192.0.2.7".parse().unwrap()), "ip:192.0.2.7");
     }
 }

@@ -2,7 +2,9 @@
 //! `secure_delete`; every method runs in one transaction.
 
 pub mod applications;
+pub mod device;
 pub mod idempotency;
+pub mod kiosks;
 pub mod offline;
 pub mod outbox;
 pub mod people;
@@ -10,7 +12,8 @@ pub mod reference;
 
 use crate::accounts::{self, SignInError};
 use crate::storage::{
-    ConfirmationSecrets, IdemKey, MailFor, NewApplication, QueuedMail, Storage, StoreError, StoreResult, Stored,
+    ConfirmationSecrets, DevicePoll, DeviceRequest, IdemKey, KioskRecord, MailFor, NewApplication, NewDeviceLogin,
+    QueuedMail, Storage, StoreError, StoreResult, Stored, UserCodeLookup,
 };
 use chrono::{DateTime, Utc};
 use pdo_core::api::*;
@@ -242,5 +245,67 @@ impl Storage for SqliteStorage {
 
     fn mail_failed(&self, id: i64, error: &str, retry_at: DateTime<Utc>) -> StoreResult<()> {
         self.with_conn(|conn| outbox::failed(conn, id, error, retry_at))
+    }
+
+    // Kiosks and device sign-in.
+    fn add_kiosk(&self, kiosk: &KioskInfo, secret_hash: &str, now: DateTime<Utc>) -> StoreResult<()> {
+        self.in_tx(|tx| kiosks::add_kiosk(tx, kiosk, secret_hash, now))
+    }
+
+    fn revoke_kiosk(&self, kiosk_id: &str, now: DateTime<Utc>) -> StoreResult<bool> {
+        self.in_tx(|tx| kiosks::revoke_kiosk(tx, kiosk_id, now))
+    }
+
+    fn kiosk(&self, kiosk_id: &str) -> StoreResult<Option<KioskRecord>> {
+        self.with_conn(|conn| kiosks::kiosk(conn, kiosk_id))
+    }
+
+    fn record_heartbeat(&self, kiosk_id: &str, heartbeat: &Heartbeat, now: DateTime<Utc>) -> StoreResult<()> {
+        self.with_conn(|conn| kiosks::record_heartbeat(conn, kiosk_id, heartbeat, now))
+    }
+
+    fn start_device_login(&self, login: &NewDeviceLogin, now: DateTime<Utc>) -> StoreResult<bool> {
+        self.in_tx(|tx| device::start(tx, login, now))
+    }
+
+    fn poll_device_login(
+        &self,
+        kiosk_id: &str,
+        device_code_hash: &[u8],
+        now: DateTime<Utc>,
+    ) -> StoreResult<DevicePoll> {
+        self.in_tx(|tx| device::poll(tx, kiosk_id, device_code_hash, now))
+    }
+
+    fn find_device_login(&self, client_key: &str, user_code: &str, now: DateTime<Utc>) -> StoreResult<UserCodeLookup> {
+        self.in_tx(|tx| device::find_by_user_code(tx, client_key, user_code, now))
+    }
+
+    fn check_password(
+        &self,
+        login: &str,
+        password: &str,
+        now: DateTime<Utc>,
+    ) -> StoreResult<Result<Account, SignInError>> {
+        self.with_conn(|conn| accounts::check_password(conn, login, password, now).map_err(internal))
+    }
+
+    fn prepare_device_approval(
+        &self,
+        user_code: &str,
+        account_id: &str,
+        confirm_hash: &[u8],
+        now: DateTime<Utc>,
+    ) -> StoreResult<Option<DeviceRequest>> {
+        self.in_tx(|tx| device::prepare_approval(tx, user_code, account_id, confirm_hash, now))
+    }
+
+    fn decide_device_login(
+        &self,
+        confirm_hash: &[u8],
+        approve: bool,
+        now: DateTime<Utc>,
+    ) -> StoreResult<Option<DeviceRequest>> {
+        self.in_tx(|tx| device::decide(tx, confirm_hash, approve, now))
     }
 }

@@ -1,0 +1,413 @@
+//! `GET /device` and `POST /device`: the page on the applicant's phone that approves a kiosk's sign-in. Plain HTML
+//! forms without JavaScript, in Russian: first the login, password and the code from the kiosk's screen, then a
+//! confirmation naming the kiosk (its name and address) with «Разрешить вход» / «Отклонить».
+//!
+//! Every form carries a fresh random CSRF token that must equal the `HttpOnly`, `SameSite=Strict` cookie set with
+//! it; the confirmation step also carries a one-time secret bound (hashed) to the account that signed in. Wrong user
+//! codes are slowed down per client address. Everything printed is HTML-escaped; responses forbid framing, scripts,
+//! caching and referrers.
+
+use super::device::{display_user_code, normalise_user_code};
+use super::extract::ClientKey;
+use crate::accounts::{self, SignInError};
+use crate::storage::{DeviceRequest, UserCodeLookup};
+use crate::{Registry, storage::StoreResult};
+use axum::Form;
+use axum::extract::rejection::FormRejection;
+use axum::extract::{Query, State};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{Html, IntoResponse, Response};
+use pdo_core::api::Account;
+use serde::Deserialize;
+
+pub const CSRF_COOKIE: &str = "pdo_device_csrf";
+/// The forms stay usable this long (a device code lives 10 minutes).
+const CSRF_MAX_AGE_SECS: i64 = 1800;
+
+pub const CONTENT_SECURITY_POLICY: &str =
+    "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'";
+
+/// Adds the page's security headers to every response of `/device`, errors included.
+pub async fn security_headers(mut response: Response) -> Response {
+    let headers = response.headers_mut();
+    headers.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
+    headers.insert(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(CONTENT_SECURITY_POLICY));
+    headers.insert(header::REFERRER_POLICY, HeaderValue::from_static("no-referrer"));
+    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    headers.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
+    response
+}
+
+#[derive(Deserialize)]
+pub struct PageQuery {
+    user_code: Option<String>,
+}
+
+/// Both steps' fields; which step a POST is follows from `confirm`.
+#[derive(Deserialize, Default)]
+pub struct PageForm {
+    csrf: Option<String>,
+    login: Option<String>,
+    password: Option<String>,
+    user_code: Option<String>,
+    confirm: Option<String>,
+    decision: Option<String>,
+}
+
+pub async fn show(
+    State(registry): State<Registry>,
+    query: Result<Query<PageQuery>, axum::extract::rejection::QueryRejection>,
+) -> Response {
+    let typed = query.ok().and_then(|Query(q)| q.user_code).unwrap_or_default();
+    sign_in_form(&registry, StatusCode::OK, "", &shown_code(&typed), None)
+}
+
+pub async fn submit(
+    State(registry): State<Registry>,
+    ClientKey(client): ClientKey,
+    headers: HeaderMap,
+    form: Result<Form<PageForm>, FormRejection>,
+) -> Response {
+    let Ok(Form(form)) = form else {
+        return message_page(
+            &registry,
+            StatusCode::BAD_REQUEST,
+            "Запрос не понят",
+            "Откройте ссылку с экрана терминала ещё раз.",
+            true,
+        );
+    };
+    if !csrf_matches(&headers, form.csrf.as_deref()) {
+        return message_page(
+            &registry,
+            StatusCode::FORBIDDEN,
+            "Страница устарела",
+            "Эта форма устарела или открыта в другой вкладке. Откройте ссылку с экрана терминала ещё раз.",
+            true,
+        );
+    }
+    let outcome = match form.confirm.clone() {
+        Some(confirm) => decide(&registry, &confirm, form.decision.as_deref()).await,
+        None => sign_in(&registry, &client, form).await,
+    };
+    outcome.unwrap_or_else(|err| {
+        tracing::error!(error = %err, "device page failed");
+        message_page(
+            &registry,
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "Ошибка сервиса",
+            "Что-то пошло не так на нашей стороне. Попробуйте ещё раз через минуту.",
+            true,
+        )
+    })
+}
+
+/// The first step: who the applicant is and which request they mean.
+async fn sign_in(registry: &Registry, client: &str, form: PageForm) -> StoreResult<Response> {
+    let login = form.login.unwrap_or_default();
+    let password = form.password.unwrap_or_default();
+    let typed_code = form.user_code.unwrap_or_default();
+    let user_code = normalise_user_code(&typed_code);
+    let shown = shown_code(&typed_code);
+    let again = |status, message: &str| sign_in_form(registry, status, &login, &shown, Some(message));
+    if login.trim().is_empty() || password.is_empty() {
+        return Ok(again(StatusCode::UNPROCESSABLE_ENTITY, "Введите логин и пароль."));
+    }
+    if user_code.is_empty() {
+        return Ok(again(StatusCode::UNPROCESSABLE_ENTITY, "Введите код с экрана терминала."));
+    }
+    let now = registry.clock.now();
+    let (client, code) = (client.to_string(), user_code.clone());
+    let request = match registry.store(move |s| s.find_device_login(&client, &code, now)).await? {
+        UserCodeLookup::Blocked(retry_after) => return Ok(too_many_codes(registry, retry_after)),
+        UserCodeLookup::Unknown => {
+            return Ok(again(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "Такого кода нет или он устарел. Проверьте код на экране терминала.",
+            ));
+        }
+        UserCodeLookup::Found(request) => request,
+    };
+    let typed_login = login.clone();
+    let account = match registry.store(move |s| s.check_password(&typed_login, &password, now)).await? {
+        Ok(account) => account,
+        Err(SignInError::InvalidCredentials) => {
+            return Ok(again(StatusCode::UNAUTHORIZED, "Неверный логин или пароль."));
+        }
+        Err(SignInError::TooManyAttempts(retry_after)) => {
+            let message =
+                format!("Слишком много неудачных попыток входа. Попробуйте снова через {}.", minutes(retry_after));
+            return Ok(with_retry_after(again(StatusCode::TOO_MANY_REQUESTS, &message), retry_after));
+        }
+    };
+    let confirm = accounts::random_token();
+    let (confirm_hash, account_id, code) = (accounts::token_hash(&confirm), account.id.clone(), request.user_code);
+    let prepared = registry.store(move |s| s.prepare_device_approval(&code, &account_id, &confirm_hash, now)).await?;
+    Ok(match prepared {
+        Some(request) => confirmation(registry, &account, &request, &confirm),
+        None => gone(registry),
+    })
+}
+
+/// The second step: the applicant's decision.
+async fn decide(registry: &Registry, confirm: &str, decision: Option<&str>) -> StoreResult<Response> {
+    let approve = match decision {
+        Some("approve") => true,
+        Some("deny") => false,
+        _ => {
+            return Ok(message_page(
+                registry,
+                StatusCode::BAD_REQUEST,
+                "Запрос не понят",
+                "Выберите «Разрешить вход» или «Отклонить».",
+                true,
+            ));
+        }
+    };
+    let now = registry.clock.now();
+    let hash = accounts::token_hash(confirm);
+    let Some(request) = registry.store(move |s| s.decide_device_login(&hash, approve, now)).await? else {
+        return Ok(gone(registry));
+    };
+    let kiosk = &request.kiosk;
+    tracing::info!(kiosk = %kiosk.id, approved = approve, "device sign-in decided on the phone");
+    let place = format!("«{}» ({})", esc(&kiosk.name), esc(&kiosk.address));
+    Ok(if approve {
+        page(
+            registry,
+            StatusCode::OK,
+            "Вход разрешён",
+            &format!(
+                "<h1>Вход разрешён</h1>\
+                 <p>Терминал {place} откроет ваш личный кабинет через несколько секунд. Эту страницу можно закрыть.</p>\
+                 <p class=\"hint\">Закончив работу, нажмите на терминале «Выйти».</p>"
+            ),
+            None,
+        )
+    } else {
+        page(
+            registry,
+            StatusCode::OK,
+            "Вход отклонён",
+            &format!(
+                "<h1>Вход отклонён</h1>\
+                 <p>Терминал {place} не получит доступа к вашему личному кабинету.</p>\
+                 <p class=\"hint\">Если вход просили не вы, больше ничего делать не нужно.</p>"
+            ),
+            None,
+        )
+    })
+}
+
+fn sign_in_form(
+    registry: &Registry,
+    status: StatusCode,
+    login: &str,
+    user_code: &str,
+    error: Option<&str>,
+) -> Response {
+    let csrf = accounts::random_token();
+    let error = error.map(|e| format!("<p class=\"error\" role=\"alert\">{}</p>", esc(e))).unwrap_or_default();
+    let body = format!(
+        "<h1>Вход на терминале</h1>\
+         <p>Терминал самообслуживания просит войти в ваш личный кабинет. Введите логин и пароль, которые вам выдали, \
+         и код с экрана терминала.</p>\
+         {error}\
+         <form method=\"post\">\
+         <input type=\"hidden\" name=\"csrf\" value=\"{csrf}\">\
+         <label for=\"login\">Логин</label>\
+         <input id=\"login\" name=\"login\" value=\"{login}\" autocomplete=\"username\" autocapitalize=\"none\" \
+         spellcheck=\"false\" required>\
+         <label for=\"password\">Пароль</label>\
+         <input id=\"password\" name=\"password\" type=\"password\" autocomplete=\"current-password\" required>\
+         <label for=\"user_code\">Код с экрана терминала</label>\
+         <input id=\"user_code\" class=\"code\" name=\"user_code\" value=\"{code}\" placeholder=\"XXXX-XXXX\" \
+         autocomplete=\"off\" autocapitalize=\"characters\" spellcheck=\"false\" maxlength=\"16\" required>\
+         <button type=\"submit\">Продолжить</button>\
+         </form>\
+         <p class=\"hint\">Никому не сообщайте пароль. Если вы не стоите у терминала сами, закройте эту страницу.</p>",
+        login = esc(login),
+        code = esc(user_code),
+    );
+    page(registry, status, "Вход на терминале", &body, Some(&csrf))
+}
+
+fn confirmation(registry: &Registry, account: &Account, request: &DeviceRequest, confirm: &str) -> Response {
+    let csrf = accounts::random_token();
+    let body = format!(
+        "<h1>Подтвердите вход</h1>\
+         <p>Вы вошли как <strong>{name}</strong>. Войти в ваш личный кабинет просит терминал:</p>\
+         <dl><dt>Терминал</dt><dd>{kiosk}</dd><dt>Адрес</dt><dd>{address}</dd><dt>Код</dt><dd class=\"code\">{code}</dd></dl>\
+         <p class=\"hint\">Разрешайте вход, только если вы стоите у этого терминала и на его экране тот же код.</p>\
+         <form method=\"post\">\
+         <input type=\"hidden\" name=\"csrf\" value=\"{csrf}\">\
+         <input type=\"hidden\" name=\"confirm\" value=\"{confirm}\">\
+         <button type=\"submit\" name=\"decision\" value=\"approve\">Разрешить вход</button>\
+         <button type=\"submit\" name=\"decision\" value=\"deny\" class=\"secondary\">Отклонить</button>\
+         </form>",
+        name = esc(&account.full_name),
+        kiosk = esc(&request.kiosk.name),
+        address = esc(&request.kiosk.address),
+        code = esc(&display_user_code(&request.user_code)),
+        confirm = esc(confirm),
+    );
+    page(registry, StatusCode::OK, "Подтвердите вход", &body, Some(&csrf))
+}
+
+fn gone(registry: &Registry) -> Response {
+    message_page(
+        registry,
+        StatusCode::GONE,
+        "Код устарел",
+        "Этот запрос на вход уже недействителен. Начните вход на терминале заново.",
+        true,
+    )
+}
+
+fn too_many_codes(registry: &Registry, retry_after: i64) -> Response {
+    let text = format!("Слишком много раз введён неверный код. Попробуйте снова через {}.", minutes(retry_after));
+    with_retry_after(
+        message_page(registry, StatusCode::TOO_MANY_REQUESTS, "Слишком много попыток", &text, false),
+        retry_after,
+    )
+}
+
+fn with_retry_after(mut response: Response, secs: i64) -> Response {
+    response.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(secs.max(1)));
+    response
+}
+
+/// "5 мин." — rounded up, abbreviated, so no Russian plural forms are needed.
+fn minutes(secs: i64) -> String {
+    format!("{} мин.", (secs.max(1) + 59) / 60)
+}
+
+fn message_page(registry: &Registry, status: StatusCode, title: &str, text: &str, start_again: bool) -> Response {
+    let link = if start_again {
+        format!("<p><a href=\"{}\">Начать заново</a></p>", esc(&device_path(&registry.public_url)))
+    } else {
+        String::new()
+    };
+    let body = format!("<h1>{}</h1><p>{}</p>{link}", esc(title), esc(text));
+    page(registry, status, title, &body, None)
+}
+
+/// A whole page; with `csrf`, the cookie that the page's form must match.
+fn page(registry: &Registry, status: StatusCode, title: &str, body: &str, csrf: Option<&str>) -> Response {
+    let html = format!(
+        "<!doctype html>\n<html lang=\"ru\"><head><meta charset=\"utf-8\">\
+         <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
+         <meta name=\"referrer\" content=\"no-referrer\">\
+         <title>{title} — сертификат дополнительного образования</title><style>{STYLE}</style></head>\
+         <body><main>{body}</main></body></html>\n",
+        title = esc(title),
+    );
+    let mut response = (status, Html(html)).into_response();
+    if let Some(token) = csrf {
+        let secure = if registry.public_url.starts_with("https://") { "; Secure" } else { "" };
+        let cookie = format!(
+            "{CSRF_COOKIE}={token}; Path={}; Max-Age={CSRF_MAX_AGE_SECS}; HttpOnly; SameSite=Strict{secure}",
+            device_path(&registry.public_url)
+        );
+        if let Ok(value) = HeaderValue::from_str(&cookie) {
+            response.headers_mut().insert(header::SET_COOKIE, value);
+        }
+    }
+    response
+}
+
+const STYLE: &str = "body{font-family:system-ui,-apple-system,'Segoe UI',Roboto,sans-serif;margin:0;padding:1rem;\
+background:#f3f5f7;color:#1b1f23;font-size:18px;line-height:1.45}\
+main{max-width:28rem;margin:0 auto;background:#fff;border-radius:12px;padding:1.25rem;\
+box-shadow:0 1px 4px rgba(0,0,0,.12)}\
+h1{font-size:1.4rem;margin:0 0 .75rem}label{display:block;margin:.9rem 0 .3rem;font-weight:600}\
+input{width:100%;box-sizing:border-box;font-size:1.1rem;padding:.65rem;border:1px solid #7d8790;border-radius:8px}\
+.code{letter-spacing:.12em;text-transform:uppercase;font-family:ui-monospace,monospace}\
+button{display:block;width:100%;margin-top:1rem;font-size:1.1rem;padding:.85rem;border:0;border-radius:8px;\
+background:#0b5cad;color:#fff}button.secondary{background:#e2e6ea;color:#1b1f23}\
+.error{background:#fdecea;color:#8a1c12;border-radius:8px;padding:.7rem}\
+dl{margin:.75rem 0}dt{font-weight:600;margin-top:.5rem}dd{margin:0}.hint{color:#4a535c;font-size:.95rem}";
+
+/// The path of the page under the public URL (`https://host/prefix` → `/prefix/device`): the cookie's `Path`.
+pub fn device_path(public_url: &str) -> String {
+    let after_scheme = public_url.split_once("://").map_or(public_url, |(_, rest)| rest);
+    let path = after_scheme.find('/').map_or("", |i| &after_scheme[i..]);
+    format!("{}/device", path.trim_end_matches('/'))
+}
+
+/// The code to pre-fill: normalised and hyphenated when it looks like a user code, else as typed (bounded).
+fn shown_code(typed: &str) -> String {
+    let code = normalise_user_code(typed);
+    if code.len() == super::device::USER_CODE_LEN {
+        display_user_code(&code)
+    } else {
+        typed.trim().chars().take(16).collect()
+    }
+}
+
+fn csrf_matches(headers: &HeaderMap, field: Option<&str>) -> bool {
+    let Some(field) = field.filter(|f| !f.is_empty()) else {
+        return false;
+    };
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|value| value.to_str().ok())
+        .flat_map(|value| value.split(';'))
+        .filter_map(|pair| pair.trim().split_once('='))
+        .any(|(name, value)| name == CSRF_COOKIE && constant_time_eq(value.as_bytes(), field.as_bytes()))
+}
+
+fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+}
+
+/// Escapes text for HTML element content and quoted attribute values.
+pub fn esc(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn escaping_covers_markup_and_quotes() {
+        assert_eq!(esc(r#"<b a="1">'Т&Т'</b>"#), "&lt;b a=&quot;1&quot;&gt;&#39;Т&amp;Т&#39;&lt;/b&gt;");
+    }
+
+    #[test]
+    fn the_cookie_path_follows_the_public_url() {
+        assert_eq!(device_path("https://pdo.example.org"), "/device");
+        assert_eq!(device_path("https://pdo.example.org/registry/"), "/registry/device");
+        assert_eq!(device_path("http://127.0.0.1:8080"), "/device");
+    }
+
+    #[test]
+    fn csrf_needs_the_same_token_in_cookie_and_form() {
+        let mut headers = HeaderMap::new();
+        headers.insert(header::COOKIE, HeaderValue::from_static("other=1; pdo_device_csrf=abc123"));
+        assert!(csrf_matches(&headers, Some("abc123")));
+        assert!(!csrf_matches(&headers, Some("abc124")));
+        assert!(!csrf_matches(&headers, Some("")));
+        assert!(!csrf_matches(&headers, None));
+        assert!(!csrf_matches(&HeaderMap::new(), Some("abc123")));
+    }
+
+    #[test]
+    fn typed_codes_are_shown_back_hyphenated() {
+        assert_eq!(shown_code("bcdfghjk"), "BCDF-GHJK");
+        assert_eq!(shown_code(" abc "), "abc");
+    }
+}
