@@ -116,7 +116,7 @@ impl Fixture {
     async fn post_page(&self, cookie: Option<&str>, form: &[(&str, &str)]) -> reqwest::Response {
         let mut request = self.http.post(self.url("/device")).form(form);
         if let Some(value) = cookie {
-            request = request.header("Cookie", format!("pdo_device_csrf={value}"));
+            request = request.header("Cookie", format!("pdo_csrf={value}"));
         }
         request.send().await.unwrap()
     }
@@ -149,7 +149,7 @@ fn csrf_cookie(response: &reqwest::Response) -> String {
         assert!(header.contains(attribute), "{header}");
     }
     assert!(!header.contains("Secure"), "plain http on loopback cannot use Secure: {header}");
-    let value = header.strip_prefix("pdo_device_csrf=").unwrap().split(';').next().unwrap();
+    let value = header.strip_prefix("pdo_csrf=").unwrap().split(';').next().unwrap();
     assert_eq!(value.len(), 64);
     value.to_string()
 }
@@ -162,7 +162,7 @@ fn hidden(html: &str, name: &str) -> String {
 }
 
 fn escaped(text: &str) -> String {
-    pdo_registry::http::device_page::esc(text)
+    pdo_registry::http::page::escape(text)
 }
 
 #[tokio::test]

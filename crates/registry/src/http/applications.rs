@@ -9,7 +9,7 @@ use crate::storage::NewApplication;
 use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
-use axum::response::{Html, IntoResponse, Response};
+use axum::response::Response;
 use pdo_core::api::{Application, ApplicationRequest, CertificateRequest, EmailChangeRequest, EmailCodeRequest};
 use pdo_core::validation::validate_email;
 
@@ -181,5 +181,5 @@ pub async fn confirm_link(State(registry): State<Registry>, Path(token): Path<St
             )
         }
     };
-    (status, super::page::headers(), Html(super::page::render(title, &format!("<p>{text}</p>")))).into_response()
+    super::page::render(status, title, &format!("<h1>{}</h1><p>{text}</p>", super::page::escape(title)), None)
 }

@@ -9,6 +9,7 @@
 
 use super::device::{display_user_code, normalise_user_code};
 use super::extract::ClientKey;
+use super::page;
 use crate::accounts::{self, SignInError};
 use crate::storage::{DeviceRequest, UserCodeLookup};
 use crate::{Registry, storage::StoreResult};
@@ -16,27 +17,9 @@ use axum::Form;
 use axum::extract::rejection::FormRejection;
 use axum::extract::{Query, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
-use axum::response::{Html, IntoResponse, Response};
+use axum::response::Response;
 use pdo_core::api::Account;
 use serde::Deserialize;
-
-pub const CSRF_COOKIE: &str = "pdo_device_csrf";
-/// The forms stay usable this long (a device code lives 10 minutes).
-const CSRF_MAX_AGE_SECS: i64 = 1800;
-
-pub const CONTENT_SECURITY_POLICY: &str =
-    "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'";
-
-/// Adds the page's security headers to every response of `/device`, errors included.
-pub async fn security_headers(mut response: Response) -> Response {
-    let headers = response.headers_mut();
-    headers.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
-    headers.insert(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(CONTENT_SECURITY_POLICY));
-    headers.insert(header::REFERRER_POLICY, HeaderValue::from_static("no-referrer"));
-    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
-    headers.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
-    response
-}
 
 #[derive(Deserialize)]
 pub struct PageQuery {
@@ -77,7 +60,7 @@ pub async fn submit(
             true,
         );
     };
-    if !csrf_matches(&headers, form.csrf.as_deref()) {
+    if !page::csrf_matches(&headers, form.csrf.as_deref()) {
         return message_page(
             &registry,
             StatusCode::FORBIDDEN,
@@ -171,7 +154,7 @@ async fn decide(registry: &Registry, confirm: &str, decision: Option<&str>) -> S
     };
     let kiosk = &request.kiosk;
     tracing::info!(kiosk = %kiosk.id, approved = approve, "device sign-in decided on the phone");
-    let place = format!("«{}» ({})", esc(&kiosk.name), esc(&kiosk.address));
+    let place = format!("«{}» ({})", page::escape(&kiosk.name), page::escape(&kiosk.address));
     Ok(if approve {
         page(
             registry,
@@ -207,7 +190,7 @@ fn sign_in_form(
     error: Option<&str>,
 ) -> Response {
     let csrf = accounts::random_token();
-    let error = error.map(|e| format!("<p class=\"error\" role=\"alert\">{}</p>", esc(e))).unwrap_or_default();
+    let error = error.map(|e| format!("<p class=\"error\" role=\"alert\">{}</p>", page::escape(e))).unwrap_or_default();
     let body = format!(
         "<h1>Вход на терминале</h1>\
          <p>Терминал самообслуживания просит войти в ваш личный кабинет. Введите логин и пароль, которые вам выдали, \
@@ -226,8 +209,8 @@ fn sign_in_form(
          <button type=\"submit\">Продолжить</button>\
          </form>\
          <p class=\"hint\">Никому не сообщайте пароль. Если вы не стоите у терминала сами, закройте эту страницу.</p>",
-        login = esc(login),
-        code = esc(user_code),
+        login = page::escape(login),
+        code = page::escape(user_code),
     );
     page(registry, status, "Вход на терминале", &body, Some(&csrf))
 }
@@ -245,11 +228,11 @@ fn confirmation(registry: &Registry, account: &Account, request: &DeviceRequest,
          <button type=\"submit\" name=\"decision\" value=\"approve\">Разрешить вход</button>\
          <button type=\"submit\" name=\"decision\" value=\"deny\" class=\"secondary\">Отклонить</button>\
          </form>",
-        name = esc(&account.full_name),
-        kiosk = esc(&request.kiosk.name),
-        address = esc(&request.kiosk.address),
-        code = esc(&display_user_code(&request.user_code)),
-        confirm = esc(confirm),
+        name = page::escape(&account.full_name),
+        kiosk = page::escape(&request.kiosk.name),
+        address = page::escape(&request.kiosk.address),
+        code = page::escape(&display_user_code(&request.user_code)),
+        confirm = page::escape(confirm),
     );
     page(registry, StatusCode::OK, "Подтвердите вход", &body, Some(&csrf))
 }
@@ -284,49 +267,13 @@ fn minutes(secs: i64) -> String {
 
 fn message_page(registry: &Registry, status: StatusCode, title: &str, text: &str, start_again: bool) -> Response {
     let link = if start_again {
-        format!("<p><a href=\"{}\">Начать заново</a></p>", esc(&device_path(&registry.public_url)))
+        format!("<p><a href=\"{}\">Начать заново</a></p>", page::escape(&device_path(&registry.public_url)))
     } else {
         String::new()
     };
-    let body = format!("<h1>{}</h1><p>{}</p>{link}", esc(title), esc(text));
+    let body = format!("<h1>{}</h1><p>{}</p>{link}", page::escape(title), page::escape(text));
     page(registry, status, title, &body, None)
 }
-
-/// A whole page; with `csrf`, the cookie that the page's form must match.
-fn page(registry: &Registry, status: StatusCode, title: &str, body: &str, csrf: Option<&str>) -> Response {
-    let html = format!(
-        "<!doctype html>\n<html lang=\"ru\"><head><meta charset=\"utf-8\">\
-         <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
-         <meta name=\"referrer\" content=\"no-referrer\">\
-         <title>{title} — сертификат дополнительного образования</title><style>{STYLE}</style></head>\
-         <body><main>{body}</main></body></html>\n",
-        title = esc(title),
-    );
-    let mut response = (status, Html(html)).into_response();
-    if let Some(token) = csrf {
-        let secure = if registry.public_url.starts_with("https://") { "; Secure" } else { "" };
-        let cookie = format!(
-            "{CSRF_COOKIE}={token}; Path={}; Max-Age={CSRF_MAX_AGE_SECS}; HttpOnly; SameSite=Strict{secure}",
-            device_path(&registry.public_url)
-        );
-        if let Ok(value) = HeaderValue::from_str(&cookie) {
-            response.headers_mut().insert(header::SET_COOKIE, value);
-        }
-    }
-    response
-}
-
-const STYLE: &str = "body{font-family:system-ui,-apple-system,'Segoe UI',Roboto,sans-serif;margin:0;padding:1rem;\
-background:#f3f5f7;color:#1b1f23;font-size:18px;line-height:1.45}\
-main{max-width:28rem;margin:0 auto;background:#fff;border-radius:12px;padding:1.25rem;\
-box-shadow:0 1px 4px rgba(0,0,0,.12)}\
-h1{font-size:1.4rem;margin:0 0 .75rem}label{display:block;margin:.9rem 0 .3rem;font-weight:600}\
-input{width:100%;box-sizing:border-box;font-size:1.1rem;padding:.65rem;border:1px solid #7d8790;border-radius:8px}\
-.code{letter-spacing:.12em;text-transform:uppercase;font-family:ui-monospace,monospace}\
-button{display:block;width:100%;margin-top:1rem;font-size:1.1rem;padding:.85rem;border:0;border-radius:8px;\
-background:#0b5cad;color:#fff}button.secondary{background:#e2e6ea;color:#1b1f23}\
-.error{background:#fdecea;color:#8a1c12;border-radius:8px;padding:.7rem}\
-dl{margin:.75rem 0}dt{font-weight:600;margin-top:.5rem}dd{margin:0}.hint{color:#4a535c;font-size:.95rem}";
 
 /// The path of the page under the public URL (`https://host/prefix` → `/prefix/device`): the cookie's `Path`.
 pub fn device_path(public_url: &str) -> String {
@@ -345,37 +292,11 @@ fn shown_code(typed: &str) -> String {
     }
 }
 
-fn csrf_matches(headers: &HeaderMap, field: Option<&str>) -> bool {
-    let Some(field) = field.filter(|f| !f.is_empty()) else {
-        return false;
-    };
-    headers
-        .get_all(header::COOKIE)
-        .iter()
-        .filter_map(|value| value.to_str().ok())
-        .flat_map(|value| value.split(';'))
-        .filter_map(|pair| pair.trim().split_once('='))
-        .any(|(name, value)| name == CSRF_COOKIE && constant_time_eq(value.as_bytes(), field.as_bytes()))
-}
-
-fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
-    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
-}
-
-/// Escapes text for HTML element content and quoted attribute values.
-pub fn esc(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
+/// A whole page; with `csrf`, the cookie (scoped to this page's path) that its form must match.
+fn page(registry: &Registry, status: StatusCode, title: &str, body: &str, csrf: Option<&str>) -> Response {
+    let cookie =
+        csrf.map(|token| (token, device_path(&registry.public_url), registry.public_url.starts_with("https://")));
+    page::render(status, title, body, cookie.as_ref().map(|(t, p, s)| (*t, p.as_str(), *s)))
 }
 
 #[cfg(test)]
@@ -383,26 +304,10 @@ mod tests {
     use super::*;
 
     #[test]
-    fn escaping_covers_markup_and_quotes() {
-        assert_eq!(esc(r#"<b a="1">'Т&Т'</b>"#), "&lt;b a=&quot;1&quot;&gt;&#39;Т&amp;Т&#39;&lt;/b&gt;");
-    }
-
-    #[test]
     fn the_cookie_path_follows_the_public_url() {
         assert_eq!(device_path("https://pdo.example.org"), "/device");
         assert_eq!(device_path("https://pdo.example.org/registry/"), "/registry/device");
         assert_eq!(device_path("http://127.0.0.1:8080"), "/device");
-    }
-
-    #[test]
-    fn csrf_needs_the_same_token_in_cookie_and_form() {
-        let mut headers = HeaderMap::new();
-        headers.insert(header::COOKIE, HeaderValue::from_static("other=1; pdo_device_csrf=abc123"));
-        assert!(csrf_matches(&headers, Some("abc123")));
-        assert!(!csrf_matches(&headers, Some("abc124")));
-        assert!(!csrf_matches(&headers, Some("")));
-        assert!(!csrf_matches(&headers, None));
-        assert!(!csrf_matches(&HeaderMap::new(), Some("abc123")));
     }
 
     #[test]

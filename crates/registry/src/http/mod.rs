@@ -23,9 +23,8 @@ use axum::routing::{delete, get, post, put};
 pub const JSON_BODY_LIMIT: usize = 64 * 1024;
 
 pub fn router(registry: Registry) -> Router {
-    let device_page = get(device_page::show)
-        .post(device_page::submit)
-        .layer(axum::middleware::map_response(device_page::security_headers));
+    let device_page =
+        get(device_page::show).post(device_page::submit).layer(axum::middleware::map_response(page::security_headers));
     Router::new()
         .route("/healthz", get(|| async { "ok" }))
         .route("/api/v1/sessions", post(sessions::create))
@@ -45,7 +44,10 @@ pub fn router(registry: Registry) -> Router {
         .route("/api/v1/applications/{id}/email-confirmation/resend", post(applications::resend))
         .route("/api/v1/applications/{id}/email", put(applications::change_email))
         .route("/api/v1/applications/{id}/certificate", post(applications::issue_certificate))
-        .route("/confirm/{token}", get(applications::confirm_link))
+        .route(
+            "/confirm/{token}",
+            get(applications::confirm_link).layer(axum::middleware::map_response(page::security_headers)),
+        )
         .route("/api/v1/kiosk/heartbeat", post(kiosk::heartbeat))
         .route("/api/v1/device-login", post(device::start))
         .route("/api/v1/device-login/token", post(device::token))
