@@ -8,7 +8,7 @@ CREATE TABLE applicants (
 
 CREATE TABLE children (
     id          TEXT PRIMARY KEY,
-    account_id  TEXT NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
+    account_id  TEXT REFERENCES accounts(id) ON DELETE CASCADE,  -- NULL until an offline application is claimed
     last_name   TEXT NOT NULL,
     first_name  TEXT NOT NULL,
     patronymic  TEXT,

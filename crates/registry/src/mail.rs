@@ -69,6 +69,50 @@ pub fn certificate_mail(app: &Application) -> OutgoingMail {
     OutgoingMail { to: app.email.clone(), subject: CERTIFICATE_SUBJECT.into(), body }
 }
 
+pub const CLAIM_SUBJECT: &str = "Заявление на сертификат ПДО принято терминалом";
+pub const REJECTED_SUBJECT: &str = "Заявление на сертификат ПДО не принято";
+
+/// The letter for an application taken offline: follow the link and sign in to finish.
+pub fn claim_mail(app: &Application, public_url: &str, token: &str) -> OutgoingMail {
+    let link = format!("{}/claim/{token}", public_url.trim_end_matches('/'));
+    let body = format!(
+        "Здравствуйте!\n\n\
+         Терминал самообслуживания принял ваше заявление на сертификат дополнительного образования для ребёнка: \
+         {child}. Номер заявления: {number}.\n\n\
+         Связи с реестром в тот момент не было, поэтому осталось одно действие: откройте ссылку и войдите в личный \
+         кабинет со своим логином и паролем. Заявление появится в кабинете, этот адрес будет подтверждён, и \
+         сертификат выдадут сразу — номер записи в реестре придёт следующим письмом.\n{link}\n\n\
+         Если вы не подавали заявление, просто не отвечайте на это письмо.\n",
+        child = child_name(app),
+        number = app.number,
+    );
+    OutgoingMail { to: app.email.clone(), subject: CLAIM_SUBJECT.into(), body }
+}
+
+/// The letter saying why an offline application was not accepted, and what to do.
+pub fn rejected_mail(to: &str, reason: &str, fields: &pdo_core::validation::FieldErrors) -> OutgoingMail {
+    let why = match reason {
+        "validation" => {
+            let lines: String = fields
+                .iter()
+                .map(|(path, e)| format!("- {path}: {}\n", e.message(pdo_core::domain::Lang::Ru)))
+                .collect();
+            format!("в заявлении нашлись ошибки:\n{lines}")
+        }
+        "child_already_registered" => "этот ребёнок уже зарегистрирован в реестре в другом личном кабинете.".into(),
+        "scan_invalid" => "снимок документа не удалось прочитать.".into(),
+        _ => "заявление не удалось проверить.".into(),
+    };
+    let body = format!(
+        "Здравствуйте!\n\n\
+         Заявление на сертификат дополнительного образования, поданное на терминале самообслуживания, не принято: \
+         {why}\n\
+         Подайте заявление ещё раз на терминале или в личном кабинете. Если не получается, обратитесь к сотруднику \
+         в месте, где стоит терминал.\n"
+    );
+    OutgoingMail { to: to.to_string(), subject: REJECTED_SUBJECT.into(), body }
+}
+
 fn build(mail: &OutgoingMail, from: &Mailbox) -> anyhow::Result<lettre::Message> {
     Ok(lettre::Message::builder()
         .from(from.clone())

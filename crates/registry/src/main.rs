@@ -49,6 +49,12 @@ enum Command {
         #[command(subcommand)]
         command: KioskCommand,
     },
+    /// Add a new sealing key for offline applications; kiosks use it from their next config refresh, and older keys
+    /// keep opening boxes already queued. Prints the new key id.
+    RotateKey {
+        #[arg(long)]
+        db: PathBuf,
+    },
 }
 
 #[derive(Subcommand)]
@@ -132,6 +138,11 @@ fn main() -> anyhow::Result<()> {
         }
         Command::Kiosk { command: KioskCommand::Add { db, id, name, address, municipality } } => {
             add_kiosk(&db, &id, &name, &address, &municipality)
+        }
+        Command::RotateKey { db } => {
+            let (key_id, _) = SqliteStorage::open(&db)?.rotate_sealing_key(chrono::Utc::now())?;
+            println!("{key_id}");
+            Ok(())
         }
         Command::Kiosk { command: KioskCommand::Revoke { db, id } } => {
             let storage = SqliteStorage::open(&db)?;

@@ -285,4 +285,30 @@ pub trait Storage: Send + Sync + 'static {
         approve: bool,
         now: DateTime<Utc>,
     ) -> StoreResult<Option<DeviceRequest>>;
+
+    // Offline submissions and claims.
+    fn kiosk_config(&self, kiosk: &KioskInfo, now: DateTime<Utc>) -> StoreResult<KioskConfig>;
+    /// Adds a sealing key kiosks use from their next config refresh; returns (key id, public key).
+    fn rotate_sealing_key(&self, now: DateTime<Utc>) -> StoreResult<(String, String)>;
+    /// `Conflict unsealable` when the box cannot be opened (nothing is stored then).
+    fn receive_submission(
+        &self,
+        kiosk_id: &str,
+        submission_id: &str,
+        key_id: &str,
+        sealed_box: &[u8],
+        mail: &crate::sqlite::offline::SubmissionMail<'_>,
+        now: DateTime<Utc>,
+    ) -> StoreResult<Stored>;
+    fn submission(&self, kiosk_id: &str, submission_id: &str) -> StoreResult<SubmissionReceipt>;
+    /// The application number behind a live claim link.
+    fn claimable(&self, token: &str) -> StoreResult<Option<String>>;
+    /// Joins the application to `account` and issues its certificate; `None` when the link is used or unknown.
+    fn claim(
+        &self,
+        token: &str,
+        account: &Account,
+        mail: MailFor<'_>,
+        now: DateTime<Utc>,
+    ) -> StoreResult<Option<Application>>;
 }

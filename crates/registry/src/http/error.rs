@@ -34,6 +34,7 @@ pub const CATALOGUE: &[(&str, u16, &str, &str)] = &[
     ("child_not_found", 404, "Ребёнок не найден.", "Child not found."),
     ("document_not_found", 404, "Документ не найден.", "Document not found."),
     ("application_not_found", 404, "Заявление не найдено.", "Application not found."),
+    ("submission_not_found", 404, "Такая отправка не найдена.", "No such submission."),
     ("group_not_found", 404, "Группа сертификата не найдена.", "Certificate group not found."),
     ("request_in_flight", 409, "Такой же запрос ещё выполняется.", "The same request is still being processed."),
     (
@@ -70,6 +71,12 @@ pub const CATALOGUE: &[(&str, u16, &str, &str)] = &[
         "The file must be a JPEG image or a PDF document.",
     ),
     ("validation", 422, "Проверьте выделенные поля.", "Please check the marked fields."),
+    (
+        "unsealable",
+        422,
+        "Запечатанный пакет не открывается ключами реестра.",
+        "The sealed box cannot be opened with the registry's keys.",
+    ),
     (
         "idempotency_key_reuse",
         422,

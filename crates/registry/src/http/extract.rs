@@ -275,3 +275,18 @@ mod tests {
         assert_eq!(client_key("192.0.2.7".parse().unwrap()), "ip:192.0.2.7");
     }
 }
+
+/// Reads a raw body of at most `limit` bytes; an announced Content-Length over it is refused before reading.
+pub async fn limited_body(
+    headers: &HeaderMap,
+    body: axum::body::Body,
+    limit: usize,
+    lang: Lang,
+) -> Result<Bytes, ApiError> {
+    let announced =
+        headers.get(header::CONTENT_LENGTH).and_then(|v| v.to_str().ok()).and_then(|v| v.parse::<u64>().ok());
+    if announced.is_some_and(|len| len > limit as u64) {
+        return Err(ApiError::code("payload_too_large", lang));
+    }
+    axum::body::to_bytes(body, limit).await.map_err(|_| ApiError::code("payload_too_large", lang))
+}

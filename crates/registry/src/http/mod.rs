@@ -1,6 +1,7 @@
 //! The HTTP surface of the registry.
 
 mod applications;
+mod claim_page;
 pub mod device;
 pub mod device_page;
 pub mod error;
@@ -10,6 +11,7 @@ pub mod page;
 mod people;
 mod reference;
 mod sessions;
+mod submissions;
 
 use crate::Registry;
 use crate::storage::Stored;
@@ -49,6 +51,15 @@ pub fn router(registry: Registry) -> Router {
             get(applications::confirm_link).layer(axum::middleware::map_response(page::security_headers)),
         )
         .route("/api/v1/kiosk/heartbeat", post(kiosk::heartbeat))
+        .route("/api/v1/kiosk/config", get(submissions::config))
+        .route("/api/v1/kiosk/submissions", post(submissions::submit))
+        .route("/api/v1/kiosk/submissions/{submission_id}", get(submissions::status))
+        .route(
+            "/claim/{token}",
+            get(claim_page::show)
+                .post(claim_page::submit)
+                .layer(axum::middleware::map_response(page::security_headers)),
+        )
         .route("/api/v1/device-login", post(device::start))
         .route("/api/v1/device-login/token", post(device::token))
         .route("/device", device_page)

@@ -1,11 +1,11 @@
 //! The applicant, children, documents and scans.
 
 use super::error::ApiError;
-use super::extract::{Caller, CallerLang, IdempotentJson, InFlight, StrictJson};
+use super::extract::{Caller, CallerLang, IdempotentJson, InFlight, StrictJson, limited_body};
 use super::stored_response;
 use crate::Registry;
 use axum::Json;
-use axum::body::{Body, Bytes};
+use axum::body::Body;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::Response;
@@ -137,14 +137,7 @@ pub async fn put_scan(
     headers: HeaderMap,
     body: Body,
 ) -> Result<StatusCode, ApiError> {
-    // An announced length over the limit is refused before a byte of the body is read.
-    let announced =
-        headers.get(header::CONTENT_LENGTH).and_then(|v| v.to_str().ok()).and_then(|v| v.parse::<u64>().ok());
-    if announced.is_some_and(|len| len > SCAN_LIMIT as u64) {
-        return Err(ApiError::code("payload_too_large", lang));
-    }
-    let bytes: Bytes =
-        axum::body::to_bytes(body, SCAN_LIMIT).await.map_err(|_| ApiError::code("payload_too_large", lang))?;
+    let bytes = limited_body(&headers, body, SCAN_LIMIT, lang).await?;
     let declared = headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("");
     let media_type = scan_media_type(declared, &bytes).ok_or_else(|| ApiError::code("unsupported_media_type", lang))?;
     let id = caller.0.id;

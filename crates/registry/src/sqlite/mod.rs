@@ -308,4 +308,49 @@ impl Storage for SqliteStorage {
     ) -> StoreResult<Option<DeviceRequest>> {
         self.in_tx(|tx| device::decide(tx, confirm_hash, approve, now))
     }
+
+    fn kiosk_config(&self, kiosk: &KioskInfo, now: DateTime<Utc>) -> StoreResult<KioskConfig> {
+        self.in_tx(|tx| {
+            offline::current_key(tx, now)?;
+            Ok(KioskConfig {
+                kiosk: kiosk.clone(),
+                public_keys: offline::public_keys(tx)?,
+                number_block: offline::number_block(tx, &kiosk.id, now)?,
+            })
+        })
+    }
+
+    fn rotate_sealing_key(&self, now: DateTime<Utc>) -> StoreResult<(String, String)> {
+        self.in_tx(|tx| offline::rotate_key(tx, now))
+    }
+
+    fn receive_submission(
+        &self,
+        kiosk_id: &str,
+        submission_id: &str,
+        key_id: &str,
+        sealed_box: &[u8],
+        mail: &offline::SubmissionMail<'_>,
+        now: DateTime<Utc>,
+    ) -> StoreResult<Stored> {
+        self.in_tx(|tx| offline::receive(tx, kiosk_id, submission_id, key_id, sealed_box, mail, now))
+    }
+
+    fn submission(&self, kiosk_id: &str, submission_id: &str) -> StoreResult<SubmissionReceipt> {
+        self.with_conn(|conn| offline::submission(conn, kiosk_id, submission_id))
+    }
+
+    fn claimable(&self, token: &str) -> StoreResult<Option<String>> {
+        self.with_conn(|conn| offline::claimable(conn, token))
+    }
+
+    fn claim(
+        &self,
+        token: &str,
+        account: &Account,
+        mail: MailFor<'_>,
+        now: DateTime<Utc>,
+    ) -> StoreResult<Option<Application>> {
+        self.in_tx(|tx| offline::claim(tx, token, account, mail, now))
+    }
 }

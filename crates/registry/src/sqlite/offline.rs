@@ -225,9 +225,11 @@ fn accept(
     let mut errors = FieldErrors::new();
     let applicant = validation::validate_applicant(&p.applicant, kind, today).map_err(|e| errors.extend(e)).ok();
     let child = validation::validate_child(&p.child, today).map_err(|e| errors.extend(e)).ok();
-    let document = child.as_ref().and_then(|c| {
-        validation::validate_document(&p.document, c.birth_date, today).map_err(|e| errors.extend(e)).ok()
-    });
+    // The document is checked against the birth date as typed even when another child field is wrong, so the letter
+    // lists every mistake at once.
+    let birth = child.as_ref().map(|c| c.birth_date).or_else(|| validation::parse_date(&p.child.birth_date).ok());
+    let document =
+        birth.and_then(|b| validation::validate_document(&p.document, b, today).map_err(|e| errors.extend(e)).ok());
     let email = validation::validate_email(&p.email).map_err(|e| errors.extend(e)).ok();
     use base64::Engine;
     let scan = base64::engine::general_purpose::STANDARD

@@ -107,6 +107,7 @@ pub struct Api {
 
 impl Api {
     pub fn start(smtp_port: u16) -> Api {
+        let _ = tracing_subscriber::fmt().with_test_writer().with_env_filter("warn").try_init();
         let dir = tempfile::tempdir().unwrap();
         let registry = EmbeddedRegistry::start_with(
             &dir.path().join("registry.sqlite3"),

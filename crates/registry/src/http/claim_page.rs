@@ -1,0 +1,139 @@
+//! `GET /claim/{token}` and `POST /claim/{token}`: the link from the letter about an application taken offline.
+//! The applicant signs in with their login and password; the application and the child join their account, the
+//! address counts as confirmed (the letter reached it), and the certificate is issued at once.
+
+use super::page;
+use crate::Registry;
+use crate::accounts::{self, SignInError};
+use crate::mail::certificate_mail;
+use crate::storage::StoreResult;
+use axum::Form;
+use axum::extract::rejection::FormRejection;
+use axum::extract::{Path, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::Response;
+use serde::Deserialize;
+
+#[derive(Deserialize, Default)]
+pub struct ClaimForm {
+    csrf: Option<String>,
+    login: Option<String>,
+    password: Option<String>,
+}
+
+pub async fn show(State(registry): State<Registry>, Path(token): Path<String>) -> Response {
+    let claim_token = token.clone();
+    match registry.store(move |s| s.claimable(&claim_token)).await {
+        Ok(Some(number)) => form_page(&registry, &token, &number, StatusCode::OK, "", None),
+        Ok(None) => gone(),
+        Err(err) => failed(err),
+    }
+}
+
+pub async fn submit(
+    State(registry): State<Registry>,
+    Path(token): Path<String>,
+    headers: HeaderMap,
+    form: Result<Form<ClaimForm>, FormRejection>,
+) -> Response {
+    let Ok(Form(form)) = form else {
+        return message(StatusCode::BAD_REQUEST, "Запрос не понят", "Откройте ссылку из письма ещё раз.");
+    };
+    if !page::csrf_matches(&headers, form.csrf.as_deref()) {
+        return message(StatusCode::FORBIDDEN, "Страница устарела", "Откройте ссылку из письма ещё раз.");
+    }
+    claim(&registry, &token, form).await.unwrap_or_else(failed)
+}
+
+async fn claim(registry: &Registry, token: &str, form: ClaimForm) -> StoreResult<Response> {
+    let claim_token = token.to_string();
+    let Some(number) = registry.store(move |s| s.claimable(&claim_token)).await? else { return Ok(gone()) };
+    let login = form.login.unwrap_or_default();
+    let password = form.password.unwrap_or_default();
+    let again = |status, error: &str| form_page(registry, token, &number, status, &login, Some(error));
+    if login.trim().is_empty() || password.is_empty() {
+        return Ok(again(StatusCode::UNPROCESSABLE_ENTITY, "Введите логин и пароль."));
+    }
+    let now = registry.clock.now();
+    let typed = login.clone();
+    let account = match registry.store(move |s| s.check_password(&typed, &password, now)).await? {
+        Ok(account) => account,
+        Err(SignInError::InvalidCredentials) => {
+            return Ok(again(StatusCode::UNAUTHORIZED, "Неверный логин или пароль."));
+        }
+        Err(SignInError::TooManyAttempts(_)) => {
+            return Ok(again(StatusCode::TOO_MANY_REQUESTS, "Слишком много неудачных попыток. Попробуйте позже."));
+        }
+    };
+    let claim_token = token.to_string();
+    let claimed = registry.store(move |s| s.claim(&claim_token, &account, &certificate_mail, now)).await?;
+    let Some(application) = claimed else { return Ok(gone()) };
+    registry.mail_wakeup.notify_one();
+    tracing::info!("offline application claimed");
+    let body = format!(
+        "<h1>Сертификат выдан</h1><p>Заявление № {number} теперь в вашем личном кабинете, адрес электронной почты \
+         подтверждён.</p><dl><dt>Номер записи в реестре сертификатов</dt><dd class=\"code\">{record}</dd></dl>\
+         <p>Письмо с этим номером и списком организаций, где сертификат начинает действовать, отправлено на вашу \
+         почту.</p>",
+        number = page::escape(&application.number),
+        record = page::escape(application.registry_record.as_deref().unwrap_or("")),
+    );
+    Ok(page::render(StatusCode::OK, "Сертификат выдан", &body, None))
+}
+
+fn form_page(
+    registry: &Registry,
+    token: &str,
+    number: &str,
+    status: StatusCode,
+    login: &str,
+    error: Option<&str>,
+) -> Response {
+    let csrf = accounts::random_token();
+    let error = error.map(|e| format!("<p class=\"error\" role=\"alert\">{}</p>", page::escape(e))).unwrap_or_default();
+    let body = format!(
+        "<h1>Завершите заявление № {number}</h1>\
+         <p>Терминал принял заявление без связи с реестром. Войдите в личный кабинет с логином и паролем, которые \
+         вам выдали, — и сертификат будет выдан сразу.</p>{error}\
+         <form method=\"post\"><input type=\"hidden\" name=\"csrf\" value=\"{csrf}\">\
+         <label for=\"login\">Логин</label>\
+         <input id=\"login\" name=\"login\" value=\"{login}\" autocomplete=\"username\" autocapitalize=\"none\" required>\
+         <label for=\"password\">Пароль</label>\
+         <input id=\"password\" name=\"password\" type=\"password\" autocomplete=\"current-password\" required>\
+         <button type=\"submit\">Войти и получить сертификат</button></form>",
+        number = page::escape(number),
+        login = page::escape(login),
+    );
+    let path = claim_path(&registry.public_url, token);
+    page::render(
+        status,
+        "Завершите заявление",
+        &body,
+        Some((&csrf, &path, registry.public_url.starts_with("https://"))),
+    )
+}
+
+/// The page's path under the public URL: the CSRF cookie's `Path`.
+fn claim_path(public_url: &str, token: &str) -> String {
+    let after_scheme = public_url.split_once("://").map_or(public_url, |(_, rest)| rest);
+    let prefix = after_scheme.find('/').map_or("", |i| &after_scheme[i..]);
+    format!("{}/claim/{token}", prefix.trim_end_matches('/'))
+}
+
+fn message(status: StatusCode, title: &str, text: &str) -> Response {
+    page::render(status, title, &format!("<h1>{}</h1><p>{}</p>", page::escape(title), page::escape(text)), None)
+}
+
+fn gone() -> Response {
+    message(
+        StatusCode::GONE,
+        "Ссылка уже использована",
+        "По этой ссылке заявление уже добавлено в личный кабинет, или ссылка неверна. Войдите в личный кабинет, \
+         чтобы увидеть свои заявления.",
+    )
+}
+
+fn failed(err: crate::storage::StoreError) -> Response {
+    tracing::error!(error = %err, "claim page failed");
+    message(StatusCode::INTERNAL_SERVER_ERROR, "Ошибка сервиса", "Попробуйте ещё раз через минуту.")
+}
