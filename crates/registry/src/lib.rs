@@ -96,9 +96,23 @@ pub async fn serve(
     let from: lettre::message::Mailbox =
         "Реестр сертификатов ПДО <no-reply@pdo-registry.localhost>".parse().expect("a valid constant address");
     let worker = tokio::spawn(mail::run_worker(registry.clone(), mail, from));
+    let maintenance = tokio::spawn(prune_hourly(registry.clone()));
     // The peer address is kept for the phone page's rate limit on user codes.
     let app = http::router(registry).into_make_service_with_connect_info::<std::net::SocketAddr>();
     let served = axum::serve(listener, app).with_graceful_shutdown(shutdown).await;
     worker.abort();
+    maintenance.abort();
     served
+}
+
+/// Drops expired sessions and idempotency records once an hour.
+async fn prune_hourly(registry: Registry) {
+    loop {
+        let now = registry.clock.now();
+        match registry.store(move |s| s.prune(now)).await {
+            Ok(rows) => tracing::debug!(rows, "pruned expired records"),
+            Err(err) => tracing::warn!(error = %err, "pruning failed"),
+        }
+        tokio::time::sleep(std::time::Duration::from_secs(3600)).await;
+    }
 }

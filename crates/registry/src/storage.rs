@@ -311,4 +311,9 @@ pub trait Storage: Send + Sync + 'static {
         mail: MailFor<'_>,
         now: DateTime<Utc>,
     ) -> StoreResult<Option<Application>>;
+
+    // Maintenance.
+    /// Deletes idempotency records older than the 31 days kept and sessions idle past their expiry; returns how
+    /// many rows went.
+    fn prune(&self, now: DateTime<Utc>) -> StoreResult<usize>;
 }

@@ -2,6 +2,8 @@
 
 use crate::storage::{IdemKey, StoreError, StoreResult, Stored};
 use chrono::{DateTime, Utc};
+#[cfg(test)]
+use rusqlite::Connection;
 use rusqlite::{OptionalExtension, Transaction, params};
 
 /// Replays the stored answer for `idem`, or runs `create` and stores its answer with it. Failures store nothing, so
@@ -39,4 +41,31 @@ pub fn run(
 pub fn prune(tx: &Transaction<'_>, now: DateTime<Utc>) -> StoreResult<usize> {
     let cutoff = now - chrono::Duration::days(31);
     Ok(tx.execute("DELETE FROM idempotency_keys WHERE created_at < ?1", [cutoff.to_rfc3339()])?)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::storage::IdemKey;
+
+    #[test]
+    fn records_are_kept_30_days_then_pruned() {
+        let mut conn = Connection::open_in_memory().unwrap();
+        crate::db::migrations().to_latest(&mut conn).unwrap();
+        let tx = conn.transaction().unwrap();
+        let key = |k: &str| IdemKey {
+            scope: "account:a".into(),
+            method: "POST",
+            path: "/x".into(),
+            key: k.into(),
+            body_hash: vec![1],
+        };
+        let day = |d: i64| DateTime::from_timestamp(1_790_000_000 + d * 86_400, 0).unwrap();
+        run(&tx, &key("old"), day(0), |_| Ok((201, b"{}".to_vec()))).unwrap();
+        run(&tx, &key("new"), day(20), |_| Ok((201, b"{}".to_vec()))).unwrap();
+        assert_eq!(prune(&tx, day(30)).unwrap(), 0, "nothing goes before 30 days");
+        assert_eq!(prune(&tx, day(32)).unwrap(), 1);
+        let replay = run(&tx, &key("new"), day(32), |_| panic!("must replay, not create")).unwrap();
+        assert!(replay.replayed);
+    }
 }

@@ -353,4 +353,12 @@ impl Storage for SqliteStorage {
     ) -> StoreResult<Option<Application>> {
         self.in_tx(|tx| offline::claim(tx, token, account, mail, now))
     }
+
+    fn prune(&self, now: DateTime<Utc>) -> StoreResult<usize> {
+        self.in_tx(|tx| {
+            let idle = (now - accounts::SESSION_IDLE).to_rfc3339();
+            let sessions = tx.execute("DELETE FROM sessions WHERE last_used_at < ?1", [idle])?;
+            Ok(idempotency::prune(tx, now)? + sessions)
+        })
+    }
 }
