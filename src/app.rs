@@ -195,7 +195,13 @@ impl App {
                         sign_in::Problem::Throttled { retry_after_secs }
                     }
                     ClientError::Unreachable => sign_in::Problem::Unreachable,
-                    ClientError::Unauthorized | ClientError::Server { .. } => sign_in::Problem::Server,
+                    ClientError::TooManyRequests { retry_after_secs } => {
+                        sign_in::Problem::Throttled { retry_after_secs }
+                    }
+                    ClientError::Unauthorized
+                    | ClientError::Server { .. }
+                    | ClientError::Validation(_)
+                    | ClientError::Refused { .. } => sign_in::Problem::Server,
                 };
                 let action = screen.failed(problem);
                 self.sign_in_action(action)

@@ -1,10 +1,20 @@
-//! The kiosk's HTTP client for the registry contract (docs/registry-api.md).
+//! The kiosk's HTTP client for the registry contract (docs/registry-api.md): typed requests and answers, one error
+//! type the screens can explain, idempotency keys chosen by the caller so a retry after a network hiccup is the
+//! same request.
 
-use pdo_core::api::{ErrorBody, SessionResponse, SignInRequest, codes};
+mod applicant;
+mod device;
+mod kiosk;
+
+use pdo_core::api::{ErrorBody, FieldErrorBody, SessionResponse, SignInRequest, codes};
 use pdo_core::domain::Lang;
-use reqwest::StatusCode;
+use reqwest::{Method, RequestBuilder, StatusCode};
+use serde::de::DeserializeOwned;
+use std::collections::BTreeMap;
 use std::time::Duration;
 use url::Url;
+
+pub use device::DevicePoll;
 
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum ClientError {
@@ -14,65 +24,140 @@ pub enum ClientError {
     InvalidCredentials,
     #[error("too many attempts; retry after {retry_after_secs} s")]
     TooManyAttempts { retry_after_secs: u64 },
+    #[error("too many requests; retry after {retry_after_secs} s")]
+    TooManyRequests { retry_after_secs: u64 },
     #[error("the session has ended")]
     Unauthorized,
+    /// `422 validation`: each field's code and message (in the language asked for).
+    #[error("some fields are invalid")]
+    Validation(BTreeMap<String, FieldErrorBody>),
+    /// Any other refusal the contract names (`application_exists`, `scan_required`, …), with the id it is about.
+    #[error("registry refused: {status} {code}")]
+    Refused { status: u16, code: String, message: String, id: Option<String> },
     #[error("registry answered {status} {code}")]
     Server { status: u16, code: String },
+}
+
+impl ClientError {
+    /// Whether a retry later may succeed (network, server trouble), as opposed to a refusal to show the person.
+    pub fn is_transient(&self) -> bool {
+        matches!(self, ClientError::Unreachable | ClientError::Server { .. })
+    }
+
+    pub fn code(&self) -> &str {
+        match self {
+            ClientError::Refused { code, .. } | ClientError::Server { code, .. } => code,
+            ClientError::Validation(_) => codes::VALIDATION,
+            ClientError::InvalidCredentials => codes::INVALID_CREDENTIALS,
+            ClientError::TooManyAttempts { .. } => codes::TOO_MANY_ATTEMPTS,
+            ClientError::TooManyRequests { .. } => "too_many_requests",
+            ClientError::Unauthorized => codes::UNAUTHORIZED,
+            ClientError::Unreachable => "unreachable",
+        }
+    }
+}
+
+/// `Authorization: Kiosk <id>:<secret>` for the kiosk's own endpoints.
+#[derive(Debug, Clone, PartialEq)]
+pub struct KioskCredentials {
+    pub id: String,
+    pub secret: String,
 }
 
 #[derive(Debug, Clone)]
 pub struct RegistryClient {
     base: Url,
     http: reqwest::Client,
+    kiosk: Option<KioskCredentials>,
+    lang: Lang,
+}
+
+/// A random idempotency key for one logical action; keep it for every retry of that action.
+pub fn new_key() -> String {
+    use rand::RngCore;
+    let mut bytes = [0u8; 16];
+    rand::rngs::OsRng.fill_bytes(&mut bytes);
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 impl RegistryClient {
     pub fn new(base: Url) -> Self {
         let http = reqwest::Client::builder()
             .connect_timeout(Duration::from_secs(3))
-            .timeout(Duration::from_secs(15))
+            .timeout(Duration::from_secs(20))
             .user_agent(concat!("pdo-kiosk/", env!("CARGO_PKG_VERSION")))
             .build()
             .expect("a client with only timeouts set always builds");
-        Self { base, http }
+        Self { base, http, kiosk: None, lang: Lang::Ru }
+    }
+
+    pub fn with_kiosk(mut self, credentials: Option<KioskCredentials>) -> Self {
+        self.kiosk = credentials;
+        self
+    }
+
+    /// The language the registry's messages come back in.
+    pub fn with_lang(mut self, lang: Lang) -> Self {
+        self.lang = lang;
+        self
     }
 
     pub fn base(&self) -> &Url {
         &self.base
     }
 
-    fn url(&self, path: &str) -> Url {
-        self.base.join(path).expect("API paths are constant and valid")
+    fn request(&self, method: Method, path: &str) -> RequestBuilder {
+        let url = self.base.join(path).expect("API paths are valid relative URLs");
+        self.http.request(method, url).header(reqwest::header::ACCEPT_LANGUAGE, self.lang.as_str())
+    }
+
+    fn as_applicant(&self, method: Method, path: &str, token: &str) -> RequestBuilder {
+        self.request(method, path).bearer_auth(token)
+    }
+
+    fn as_kiosk(&self, method: Method, path: &str) -> Result<RequestBuilder, ClientError> {
+        let kiosk = self.kiosk.as_ref().ok_or(ClientError::Unauthorized)?;
+        Ok(self
+            .request(method, path)
+            .header(reqwest::header::AUTHORIZATION, format!("Kiosk {}:{}", kiosk.id, kiosk.secret)))
     }
 
     pub async fn sign_in(&self, login: String, password: String, lang: Lang) -> Result<SessionResponse, ClientError> {
-        let response = self
-            .http
-            .post(self.url("/api/v1/sessions"))
+        let request = self
+            .request(Method::POST, "/api/v1/sessions")
             .header(reqwest::header::ACCEPT_LANGUAGE, lang.as_str())
-            .json(&SignInRequest { login, password })
-            .send()
-            .await
-            .map_err(|_| ClientError::Unreachable)?;
-        match response.status() {
-            StatusCode::CREATED => response.json().await.map_err(|_| ClientError::Unreachable),
-            _ => Err(error_from(response).await),
-        }
+            .json(&SignInRequest { login, password });
+        expect_json(request, StatusCode::CREATED).await
     }
 
     pub async fn sign_out(&self, token: String) -> Result<(), ClientError> {
-        let response = self
-            .http
-            .delete(self.url("/api/v1/sessions/current"))
-            .bearer_auth(token)
-            .send()
+        expect_empty(self.as_applicant(Method::DELETE, "/api/v1/sessions/current", &token), StatusCode::NO_CONTENT)
             .await
-            .map_err(|_| ClientError::Unreachable)?;
-        match response.status() {
-            StatusCode::NO_CONTENT => Ok(()),
-            _ => Err(error_from(response).await),
-        }
     }
+
+    /// Whether the registry answers its health check within `timeout`.
+    pub async fn healthy(&self, timeout: Duration) -> bool {
+        let request = self.request(Method::GET, "/healthz").timeout(timeout);
+        matches!(request.send().await, Ok(r) if r.status() == StatusCode::OK)
+    }
+}
+
+async fn send(request: RequestBuilder) -> Result<reqwest::Response, ClientError> {
+    request.send().await.map_err(|_| ClientError::Unreachable)
+}
+
+async fn expect_json<T: DeserializeOwned>(request: RequestBuilder, ok: StatusCode) -> Result<T, ClientError> {
+    let response = send(request).await?;
+    if response.status() == ok {
+        response.json().await.map_err(|_| ClientError::Server { status: ok.as_u16(), code: "unreadable_answer".into() })
+    } else {
+        Err(error_from(response).await)
+    }
+}
+
+async fn expect_empty(request: RequestBuilder, ok: StatusCode) -> Result<(), ClientError> {
+    let response = send(request).await?;
+    if response.status() == ok { Ok(()) } else { Err(error_from(response).await) }
 }
 
 async fn error_from(response: reqwest::Response) -> ClientError {
@@ -83,11 +168,17 @@ async fn error_from(response: reqwest::Response) -> ClientError {
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.parse().ok())
         .unwrap_or(60);
-    let code = response.json::<ErrorBody>().await.map(|b| b.error.code).unwrap_or_default();
-    match (status, code.as_str()) {
+    let Ok(body) = response.json::<ErrorBody>().await else {
+        return ClientError::Server { status: status.as_u16(), code: String::new() };
+    };
+    let error = body.error;
+    match (status, error.code.as_str()) {
         (StatusCode::UNAUTHORIZED, codes::INVALID_CREDENTIALS) => ClientError::InvalidCredentials,
         (StatusCode::UNAUTHORIZED, _) => ClientError::Unauthorized,
-        (StatusCode::TOO_MANY_REQUESTS, _) => ClientError::TooManyAttempts { retry_after_secs },
-        _ => ClientError::Server { status: status.as_u16(), code },
+        (StatusCode::TOO_MANY_REQUESTS, codes::TOO_MANY_ATTEMPTS) => ClientError::TooManyAttempts { retry_after_secs },
+        (StatusCode::TOO_MANY_REQUESTS, _) => ClientError::TooManyRequests { retry_after_secs },
+        (StatusCode::UNPROCESSABLE_ENTITY, codes::VALIDATION) => ClientError::Validation(error.fields),
+        (s, _) if s.is_server_error() => ClientError::Server { status: s.as_u16(), code: error.code },
+        (s, _) => ClientError::Refused { status: s.as_u16(), code: error.code, message: error.message, id: error.id },
     }
 }
