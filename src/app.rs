@@ -8,8 +8,9 @@ use crate::screen::{ViewContext, cabinet, sign_in};
 use crate::session::Session;
 use crate::store::Store;
 use crate::theme::{self, FONT_BOLD_FACE, Metrics};
+use crate::widget::keyboard::{self, Keyboard};
 use crate::widget::{chrome, controls::big_button};
-use iced::keyboard::{self, key};
+use iced::keyboard::{self as keys, key};
 use iced::time::{Duration, Instant};
 use iced::widget::{center, column, container, opaque, operation, stack, text};
 use iced::{Element, Event, Point, Size, Subscription, Task, event, window};
@@ -47,6 +48,10 @@ pub enum Message {
     StayHere,
     MonitorSize(window::Id, Option<Size>),
     Resized(Size),
+    /// A key of the on-screen keyboard.
+    Key(keyboard::Key),
+    /// Which widget has the focus now (asked after each tap), so the on-screen keyboard knows the field.
+    Focused(Option<iced::widget::Id>),
     FirstFrame,
     Ignored,
 }
@@ -60,6 +65,9 @@ pub struct App {
     last_activity: Instant,
     idle_warning: bool,
     first_frame_seen: bool,
+    keyboard: Keyboard,
+    /// The text field the on-screen keyboard types into: the last one that had the focus.
+    editing: Option<iced::widget::Id>,
 }
 
 impl App {
@@ -75,6 +83,8 @@ impl App {
             last_activity: Instant::now(),
             idle_warning: false,
             first_frame_seen: false,
+            keyboard: Keyboard { layout: keyboard::Layout::Latin, shift: false },
+            editing: Some(iced::widget::Id::new(sign_in::LOGIN_ID)),
         }
     }
 
@@ -125,16 +135,30 @@ impl App {
             }
             Message::FocusNext => {
                 self.touch();
-                operation::focus_next()
+                operation::focus_next().chain(ask_focus())
             }
             Message::FocusPrevious => {
                 self.touch();
-                operation::focus_previous()
+                operation::focus_previous().chain(ask_focus())
             }
-            Message::Activity | Message::StayHere => {
+            Message::Activity => {
+                self.touch();
+                ask_focus()
+            }
+            Message::StayHere => {
                 self.touch();
                 Task::none()
             }
+            // A tap elsewhere (a key, a button) leaves no field focused; the field being edited stays the last one.
+            Message::Focused(Some(id)) => {
+                if self.editing.as_ref() != Some(&id) {
+                    self.keyboard.layout = keyboard::layout_for(latin_field(&id));
+                }
+                self.editing = Some(id);
+                Task::none()
+            }
+            Message::Focused(None) => Task::none(),
+            Message::Key(key) => self.type_key(key),
             Message::Tick(now) => self.check_idle(now),
             Message::MonitorSize(id, Some(size)) => {
                 tracing::debug!(?size, "monitor size");
@@ -154,6 +178,28 @@ impl App {
                 self.metrics = Metrics::new(size, self.screen_mm());
                 Task::none()
             }
+        }
+    }
+
+    /// The field being edited, if the current screen has it: its value and the message that changes it.
+    fn edited_field(&self) -> Option<(iced::widget::Id, String, Box<dyn Fn(String) -> Message>)> {
+        let id = self.editing.clone()?;
+        match &self.screen {
+            Screen::SignIn(screen) => {
+                let (value, on_input) = screen.field(&id)?;
+                Some((id, value, Box::new(move |v| Message::SignIn(on_input(v)))))
+            }
+            Screen::Cabinet(_) => None,
+        }
+    }
+
+    fn type_key(&mut self, key: keyboard::Key) -> Task<Message> {
+        self.touch();
+        let Some((id, value, on_input)) = self.edited_field() else { return Task::none() };
+        let refocus = Task::batch([operation::focus(id.clone()), operation::move_cursor_to_end(id)]);
+        match self.keyboard.press(key, &value) {
+            Some(new_value) => self.update(on_input(new_value)).chain(refocus),
+            None => refocus,
         }
     }
 
@@ -215,6 +261,8 @@ impl App {
         self.screen = Screen::SignIn(sign_in::SignIn::new(self.env.demo_hint.clone()));
         self.i18n.set_lang(default_lang(&self.env.config));
         self.idle_warning = false;
+        self.keyboard = Keyboard { layout: keyboard::Layout::Latin, shift: false };
+        self.editing = Some(iced::widget::Id::new(sign_in::LOGIN_ID));
         tracing::info!("session wiped");
         let focus = operation::focus(sign_in::LOGIN_ID);
         match token {
@@ -267,6 +315,11 @@ impl App {
             Screen::SignIn(screen) => screen.view(ctx).map(Message::SignIn),
             Screen::Cabinet(screen) => screen.view(ctx).map(Message::Cabinet),
         };
+        let content = if self.edited_field().is_some() {
+            column![iced::widget::container(content).height(iced::Fill), self.keyboard.view(ctx, Message::Key)].into()
+        } else {
+            content
+        };
         let framed = chrome::frame(ctx, self.env.demo_hint.is_some(), Message::Language, content);
         if self.idle_warning { stack![framed, opaque(self.idle_dialog(ctx))].into() } else { framed }
     }
@@ -296,12 +349,10 @@ impl App {
 
     pub fn subscription(&self) -> Subscription<Message> {
         let input = event::listen_with(|event, _status, _window| match event {
-            Event::Keyboard(keyboard::Event::KeyPressed {
-                key: keyboard::Key::Named(key::Named::Tab),
-                modifiers,
-                ..
-            }) => Some(if modifiers.shift() { Message::FocusPrevious } else { Message::FocusNext }),
-            Event::Keyboard(keyboard::Event::KeyPressed { .. })
+            Event::Keyboard(keys::Event::KeyPressed { key: keys::Key::Named(key::Named::Tab), modifiers, .. }) => {
+                Some(if modifiers.shift() { Message::FocusPrevious } else { Message::FocusNext })
+            }
+            Event::Keyboard(keys::Event::KeyPressed { .. })
             | Event::Mouse(iced::mouse::Event::ButtonPressed(_))
             | Event::Touch(iced::touch::Event::FingerPressed { .. }) => Some(Message::Activity),
             _ => None,
@@ -320,6 +371,17 @@ impl App {
         };
         Subscription::batch([input, resized, idle, first_frame])
     }
+}
+
+/// Fields typed in Latin letters: logins, passwords, e-mail addresses.
+fn latin_field(id: &iced::widget::Id) -> bool {
+    [sign_in::LOGIN_ID, sign_in::PASSWORD_ID].iter().any(|latin| *id == iced::widget::Id::new(*latin))
+}
+
+/// Asks which widget has the focus; answered with `Message::Focused`.
+fn ask_focus() -> Task<Message> {
+    iced::advanced::widget::operate(iced::advanced::widget::operation::focusable::find_focused())
+        .map(|id| Message::Focused(Some(id)))
 }
 
 fn default_lang(config: &Config) -> Lang {

@@ -23,6 +23,8 @@ pub struct Metrics {
     pub px_per_mm: f32,
     /// Height of every button and input: never under 12 mm.
     pub target: f32,
+    /// Height of an on-screen keyboard key: 12 mm, never less, but smaller than a button so the form stays in view.
+    pub key: f32,
     pub text: f32,
     pub title: f32,
     pub small: f32,
@@ -36,7 +38,8 @@ impl Metrics {
         // Text is sized to the window so a 1080p panel reads like a large-print form from half a metre.
         let text = (window.height / 36.0).clamp(20.0, 40.0);
         let target = (MIN_TARGET_MM * px_per_mm).max(text * 2.2).ceil();
-        Self { px_per_mm, target, text, title: text * 1.6, small: text * 0.8, spacing: (text * 0.8).round() }
+        let key = (MIN_TARGET_MM * px_per_mm).max(text * 1.8).ceil();
+        Self { px_per_mm, target, key, text, title: text * 1.6, small: text * 0.8, spacing: (text * 0.8).round() }
     }
 
     pub fn mm(&self, px: f32) -> f32 {
@@ -64,6 +67,7 @@ mod tests {
         ] {
             let metrics = Metrics::new(window, mm);
             assert!(metrics.mm(metrics.target) >= MIN_TARGET_MM - 0.01, "{window:?} {mm:?}: {metrics:?}");
+            assert!(metrics.mm(metrics.key) >= MIN_TARGET_MM - 0.01, "keys {window:?} {mm:?}: {metrics:?}");
         }
     }
 

@@ -96,3 +96,59 @@ fn sign_in_button_is_a_full_touch_target() {
     let field = ui.find(id(LOGIN_ID)).unwrap();
     assert!(metrics.mm(field.bounds().height) >= MIN_TARGET_MM * 0.9, "login field {:?}", field.bounds());
 }
+
+#[test]
+fn on_screen_keyboard_types_into_the_field_being_edited() {
+    let mut t = app();
+    let mut ui = simulator(&t.app);
+    ui.click("q").expect("the Latin keyboard is shown for the login");
+    ui.click("w").unwrap();
+    for m in ui.into_messages().collect::<Vec<_>>() {
+        let _ = t.app.update(m);
+    }
+    assert!(simulator(&t.app).find("qw").is_ok(), "the login field holds what was tapped");
+
+    // The person moves to the password field; taps go there, the login stays as typed.
+    let _ = t.app.update(Message::Focused(Some(Id::new(PASSWORD_ID))));
+    let _ = t.app.update(Message::Key(pdo_kiosk::widget::keyboard::Key::Char('z')));
+    let _ = t.app.update(Message::Key(pdo_kiosk::widget::keyboard::Key::Backspace));
+    let _ = t.app.update(Message::Key(pdo_kiosk::widget::keyboard::Key::Char('x')));
+    // A tap on a key leaves no widget focused: that must not lose the field.
+    let _ = t.app.update(Message::Focused(None));
+    let _ = t.app.update(Message::Key(pdo_kiosk::widget::keyboard::Key::Char('y')));
+    assert!(simulator(&t.app).find("qw").is_ok(), "the login is untouched");
+    // The password is secure (shown as dots): submitting shows the form was complete, so it went to the password.
+    let _ = t.app.update(Message::SignIn(sign_in::Message::Submit));
+    assert!(simulator(&t.app).find("Проверяем логин и пароль…").is_ok(), "both fields were filled, the form was sent");
+}
+
+#[test]
+fn keyboard_switches_to_russian_and_back() {
+    let mut t = app();
+    let mut ui = simulator(&t.app);
+    ui.click("АБВ").unwrap();
+    for m in ui.into_messages().collect::<Vec<_>>() {
+        let _ = t.app.update(m);
+    }
+    let mut ui = simulator(&t.app);
+    assert!(ui.find("й").is_ok() && ui.find("ё").is_ok());
+    assert!(ui.find("q").is_err());
+    ui.click("ABC").unwrap();
+    for m in ui.into_messages().collect::<Vec<_>>() {
+        let _ = t.app.update(m);
+    }
+    assert!(simulator(&t.app).find("q").is_ok());
+}
+
+#[test]
+fn every_key_and_button_is_at_least_12_mm() {
+    let t = app();
+    let mut ui = simulator(&t.app);
+    let metrics = Metrics::new(SCREEN, (476.0, 268.0));
+    for label in ["q", "p", "АБВ", "Стереть", "Пробел", "@", "Русский", "English"] {
+        let target = ui.find(label).unwrap_or_else(|_| panic!("{label} not shown"));
+        // The label fills its button's height; the button adds at most its 5 px padding above and below.
+        let button_mm = metrics.mm(target.bounds().height + 10.0);
+        assert!(button_mm >= MIN_TARGET_MM, "{label} is {button_mm:.1} mm tall");
+    }
+}

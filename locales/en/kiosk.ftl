@@ -28,3 +28,9 @@ sign-out = Sign out
 idle-title = Are you still there?
 idle-body = If nothing is pressed, everything you entered will be erased in { $seconds } s for your safety.
 idle-continue = Continue
+
+keyboard-shift = Capital
+keyboard-backspace = Erase
+keyboard-space = Space
+keyboard-latin = ABC
+keyboard-russian = АБВ

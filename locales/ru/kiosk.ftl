@@ -28,3 +28,9 @@ sign-out = Выйти
 idle-title = Вы ещё здесь?
 idle-body = Если ничего не нажать, через { $seconds } с все введённые данные будут стёрты для вашей безопасности.
 idle-continue = Продолжить
+
+keyboard-shift = Заглавная
+keyboard-backspace = Стереть
+keyboard-space = Пробел
+keyboard-latin = ABC
+keyboard-russian = АБВ

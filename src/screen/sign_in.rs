@@ -63,6 +63,20 @@ impl SignIn {
         self.busy
     }
 
+    /// The text field with this id: its value and the message that changes it (for the on-screen keyboard). Both
+    /// fields here take Latin letters.
+    pub fn field(&self, id: &iced::widget::Id) -> Option<(String, fn(String) -> Message)> {
+        if self.busy {
+            None
+        } else if *id == iced::widget::Id::new(LOGIN_ID) {
+            Some((self.login.clone(), Message::LoginChanged))
+        } else if *id == iced::widget::Id::new(PASSWORD_ID) {
+            Some((self.password.clone(), Message::PasswordChanged))
+        } else {
+            None
+        }
+    }
+
     pub fn update(&mut self, message: Message) -> Action {
         match message {
             Message::LoginChanged(login) => {

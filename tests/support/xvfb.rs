@@ -75,16 +75,31 @@ impl Display {
         self.output("import", &["-window", "root", path.to_str().unwrap()]);
     }
 
-    /// The text tesseract reads on the screen (Russian and English).
+    /// The text tesseract reads on the screen (Russian and English), from the screenshot and from a thresholded
+    /// negative of it: white text on coloured buttons only reads as dark text on white.
     pub fn read_screen(&self, dir: &Path) -> String {
         let shot = dir.join("ocr.png");
+        let light_text = dir.join("ocr-light-text.png");
         self.screenshot(&shot);
-        let out = Command::new("tesseract")
-            .args([shot.to_str().unwrap(), "-", "-l", "rus+eng"])
-            .stderr(Stdio::null())
-            .output()
-            .expect("tesseract must be installed: run scripts/install-deps.sh test");
-        String::from_utf8_lossy(&out.stdout).into_owned()
+        let status = Command::new("convert")
+            .arg(&shot)
+            .args(["-colorspace", "Gray", "-threshold", "75%", "-negate"])
+            .arg(&light_text)
+            .status()
+            .expect("ImageMagick");
+        assert!(status.success(), "convert failed");
+        [shot, light_text]
+            .iter()
+            .map(|image| {
+                let out = Command::new("tesseract")
+                    .args([image.to_str().unwrap(), "-", "-l", "rus+eng"])
+                    .stderr(Stdio::null())
+                    .output()
+                    .expect("tesseract must be installed: run scripts/install-deps.sh test");
+                String::from_utf8_lossy(&out.stdout).into_owned()
+            })
+            .collect::<Vec<_>>()
+            .join("\n")
     }
 
     /// Polls the screen until its text contains every one of `needles`, or panics with what it read last.
