@@ -4,7 +4,7 @@
 use crate::config::Config;
 use crate::i18n::I18n;
 use crate::registry::{ClientError, RegistryClient};
-use crate::screen::{ViewContext, cabinet, sign_in};
+use crate::screen::{ViewContext, cabinet, sign_in, welcome};
 use crate::session::Session;
 use crate::store::Store;
 use crate::theme::{self, FONT_BOLD_FACE, Metrics};
@@ -17,6 +17,10 @@ use iced::{Element, Event, Point, Size, Subscription, Task, event, window};
 use pdo_core::api::SessionResponse;
 use pdo_core::domain::Lang;
 
+/// The steps of an application, as the progress line counts them: sign-in, cabinet, applicant, child, document,
+/// photo, application, e-mail, certificate, print.
+pub const TOTAL_STEPS: u8 = 10;
+
 /// What the kiosk is started with; cloned into the app at boot.
 #[derive(Debug, Clone)]
 pub struct Env {
@@ -25,12 +29,15 @@ pub struct Env {
     pub store: Store,
     /// Login and password of the invented demo account; `Some` only when the embedded demo registry runs.
     pub demo_hint: Option<(String, String)>,
+    /// Who processes the data, named in the notice on the first screen.
+    pub operator: pdo_core::api::Operator,
     /// Where to write the wall-clock time of the first frame (startup measurements); usually `None`.
     pub startup_report: Option<std::path::PathBuf>,
 }
 
 #[derive(Debug)]
 pub enum Screen {
+    Welcome(welcome::Welcome),
     SignIn(sign_in::SignIn),
     Cabinet(cabinet::Cabinet),
 }
@@ -38,6 +45,10 @@ pub enum Screen {
 #[derive(Debug, Clone)]
 pub enum Message {
     Language(Lang),
+    Welcome(welcome::Message),
+    /// Enter that no widget took (no field focused): starts from the first screen.
+    Enter,
+    Back,
     SignIn(sign_in::Message),
     Cabinet(cabinet::Message),
     SignInFinished(Result<SessionResponse, ClientError>),
@@ -73,7 +84,7 @@ pub struct App {
 impl App {
     pub fn new(env: Env) -> Self {
         let i18n = I18n::new(default_lang(&env.config));
-        let screen = Screen::SignIn(sign_in::SignIn::new(env.demo_hint.clone()));
+        let screen = Screen::Welcome(welcome::Welcome::new(env.operator.clone()));
         Self {
             env,
             i18n,
@@ -93,7 +104,7 @@ impl App {
     pub fn boot(env: Env) -> (Self, Task<Message>) {
         let fill_screen =
             window::latest().and_then(|id| window::monitor_size(id).map(move |size| Message::MonitorSize(id, size)));
-        (Self::new(env), Task::batch([fill_screen, operation::focus(sign_in::LOGIN_ID)]))
+        (Self::new(env), fill_screen)
     }
 
     pub fn title(&self) -> String {
@@ -114,6 +125,25 @@ impl App {
                 self.i18n.set_lang(lang);
                 self.touch();
                 Task::none()
+            }
+            Message::Welcome(msg) => {
+                self.touch();
+                let Screen::Welcome(screen) = &mut self.screen else { return Task::none() };
+                match screen.update(msg) {
+                    welcome::Action::Start { notice_version } => self.start(notice_version),
+                }
+            }
+            Message::Enter => match &self.screen {
+                Screen::Welcome(_) => self.update(Message::Welcome(welcome::Message::Start)),
+                _ => Task::none(),
+            },
+            Message::Back => {
+                self.touch();
+                match &self.screen {
+                    Screen::Welcome(_) => Task::none(),
+                    // Before sign-in, back is the first screen; after it, back from the cabinet signs out.
+                    Screen::SignIn(_) | Screen::Cabinet(_) => self.end_session(),
+                }
             }
             Message::SignIn(msg) => {
                 self.touch();
@@ -189,7 +219,7 @@ impl App {
                 let (value, on_input) = screen.field(&id)?;
                 Some((id, value, Box::new(move |v| Message::SignIn(on_input(v)))))
             }
-            Screen::Cabinet(_) => None,
+            Screen::Welcome(_) | Screen::Cabinet(_) => None,
         }
     }
 
@@ -201,6 +231,20 @@ impl App {
             Some(new_value) => self.update(on_input(new_value)).chain(refocus),
             None => refocus,
         }
+    }
+
+    /// From the notice to the sign-in form; the notice version shown is counted (a name and a number, no person).
+    fn start(&mut self, notice_version: &'static str) -> Task<Message> {
+        self.screen = Screen::SignIn(sign_in::SignIn::new(self.env.demo_hint.clone()));
+        self.editing = Some(iced::widget::Id::new(sign_in::LOGIN_ID));
+        let store = self.env.store.clone();
+        let record = Task::future(async move {
+            if let Err(err) = store.count(format!("notice_shown:{notice_version}")).await {
+                tracing::warn!(error = %err, "notice version not recorded");
+            }
+            Message::Ignored
+        });
+        Task::batch([operation::focus(sign_in::LOGIN_ID), record])
     }
 
     fn sign_in_action(&mut self, action: sign_in::Action) -> Task<Message> {
@@ -258,13 +302,13 @@ impl App {
     /// Drops everything the applicant entered and returns to a fresh sign-in screen in the default language.
     fn end_session(&mut self) -> Task<Message> {
         let token = self.session.take().map(|s| s.token);
-        self.screen = Screen::SignIn(sign_in::SignIn::new(self.env.demo_hint.clone()));
+        self.screen = Screen::Welcome(welcome::Welcome::new(self.env.operator.clone()));
         self.i18n.set_lang(default_lang(&self.env.config));
         self.idle_warning = false;
         self.keyboard = Keyboard { layout: keyboard::Layout::Latin, shift: false };
         self.editing = Some(iced::widget::Id::new(sign_in::LOGIN_ID));
         tracing::info!("session wiped");
-        let focus = operation::focus(sign_in::LOGIN_ID);
+        let focus = Task::none();
         match token {
             Some(token) => {
                 let client = self.env.client.clone();
@@ -312,6 +356,7 @@ impl App {
     pub fn view(&self) -> Element<'_, Message> {
         let ctx = ViewContext { i18n: &self.i18n, metrics: self.metrics };
         let content = match &self.screen {
+            Screen::Welcome(screen) => screen.view(ctx).map(Message::Welcome),
             Screen::SignIn(screen) => screen.view(ctx).map(Message::SignIn),
             Screen::Cabinet(screen) => screen.view(ctx).map(Message::Cabinet),
         };
@@ -320,8 +365,17 @@ impl App {
         } else {
             content
         };
-        let framed = chrome::frame(ctx, self.env.demo_hint.is_some(), Message::Language, content);
+        let framed = chrome::frame(ctx, self.env.demo_hint.is_some(), Message::Language, self.nav(), content);
         if self.idle_warning { stack![framed, opaque(self.idle_dialog(ctx))].into() } else { framed }
+    }
+
+    fn nav(&self) -> chrome::Nav<Message> {
+        let (step, back) = match &self.screen {
+            Screen::Welcome(_) => (None, false),
+            Screen::SignIn(_) => (Some(1), true),
+            Screen::Cabinet(_) => (Some(2), true),
+        };
+        chrome::Nav { step: step.map(|n| (n, TOTAL_STEPS)), back: back.then_some(Message::Back) }
     }
 
     fn idle_dialog(&self, ctx: ViewContext<'_>) -> Element<'_, Message> {
@@ -348,7 +402,12 @@ impl App {
     }
 
     pub fn subscription(&self) -> Subscription<Message> {
-        let input = event::listen_with(|event, _status, _window| match event {
+        let input = event::listen_with(|event, status, _window| match event {
+            Event::Keyboard(keys::Event::KeyPressed { key: keys::Key::Named(key::Named::Enter), .. })
+                if status == event::Status::Ignored =>
+            {
+                Some(Message::Enter)
+            }
             Event::Keyboard(keys::Event::KeyPressed { key: keys::Key::Named(key::Named::Tab), modifiers, .. }) => {
                 Some(if modifiers.shift() { Message::FocusPrevious } else { Message::FocusNext })
             }

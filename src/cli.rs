@@ -8,6 +8,7 @@ use crate::store::Store;
 use crate::theme;
 use anyhow::Context;
 use clap::{Parser, Subcommand};
+use pdo_core::api::Operator;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -29,6 +30,10 @@ pub struct Cli {
     pub kiosk_secret: Option<String>,
     #[arg(long)]
     pub municipality: Option<String>,
+    #[arg(long)]
+    pub operator_name: Option<String>,
+    #[arg(long)]
+    pub operator_address: Option<String>,
     /// Language each session starts in: ru or en.
     #[arg(long)]
     pub language: Option<String>,
@@ -65,6 +70,8 @@ impl Cli {
         set(&mut config.kiosk_id, &self.kiosk_id);
         set(&mut config.kiosk_secret, &self.kiosk_secret);
         set(&mut config.municipality, &self.municipality);
+        set(&mut config.operator_name, &self.operator_name);
+        set(&mut config.operator_address, &self.operator_address);
         if let Some(language) = &self.language {
             config.language.clone_from(language);
         }
@@ -111,7 +118,12 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             (RegistryClient::new(url), Some((demo.login.to_string(), demo.password.to_string())), Some(embedded))
         }
     };
-    let env = Env { config, client, store, demo_hint, startup_report: cli.startup_report.clone() };
+    let operator = match (&config.operator_name, &config.operator_address) {
+        (Some(name), Some(address)) => Operator { name: name.clone(), address: address.clone() },
+        // Only the demo gets here (validate() requires both with a real registry): its invented operator.
+        _ => Operator { name: pdo_registry::demo::OPERATOR.0.into(), address: pdo_registry::demo::OPERATOR.1.into() },
+    };
+    let env = Env { config, client, store, demo_hint, operator, startup_report: cli.startup_report.clone() };
     iced::application(move || App::boot(env.clone()), App::update, App::view)
         .title(App::title)
         .subscription(App::subscription)
@@ -167,6 +179,7 @@ mod tests {
     #[test]
     fn insecure_registry_from_flags_is_refused() {
         let cli = Cli::try_parse_from(["pdo-kiosk", "--registry", "http://registry.example.org"]).unwrap();
-        assert!(cli.apply(Config::default()).validate().is_err());
+        let refused = cli.apply(Config::default()).validate();
+        assert!(matches!(refused, Err(config::ConfigError::InsecureRegistry(_))), "{refused:?}");
     }
 }

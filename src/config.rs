@@ -15,6 +15,10 @@ pub struct Config {
     pub kiosk_secret: Option<String>,
     /// OKTMO-style code of the municipality the kiosk stands in.
     pub municipality: Option<String>,
+    /// Who processes the applicants' data, named in the notice shown before anything is entered. Required with a
+    /// real registry (the notice must show even when the registry cannot be reached); the demo uses its own.
+    pub operator_name: Option<String>,
+    pub operator_address: Option<String>,
     /// "ru" or "en": the language each session starts in.
     pub language: String,
     /// The visible area of the screen in millimetres, so touch targets can be sized to at least 12 mm.
@@ -32,6 +36,8 @@ impl Default for Config {
             kiosk_id: None,
             kiosk_secret: None,
             municipality: None,
+            operator_name: None,
+            operator_address: None,
             language: "ru".into(),
             // A common 21.5-inch 16:9 kiosk panel.
             screen_width_mm: 476.0,
@@ -76,6 +82,14 @@ impl Config {
     pub fn validate(&self) -> Result<(), ConfigError> {
         if let Some(url) = &self.registry_url {
             registry_url(url)?;
+            if self.operator_name.as_deref().unwrap_or("").trim().is_empty()
+                || self.operator_address.as_deref().unwrap_or("").trim().is_empty()
+            {
+                return Err(ConfigError::OutOfRange(
+                    "operator_name and operator_address must be set with a registry_url: the privacy notice names them"
+                        .into(),
+                ));
+            }
         }
         if !["ru", "en"].contains(&self.language.as_str()) {
             return Err(ConfigError::OutOfRange(format!("language must be \"ru\" or \"en\", not {:?}", self.language)));
@@ -114,6 +128,18 @@ fn is_loopback(url: &Url) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_real_registry_needs_the_operator_for_the_notice() {
+        let without = Config { registry_url: Some("https://registry.example.org".into()), ..Config::default() };
+        assert!(matches!(without.validate(), Err(ConfigError::OutOfRange(m)) if m.contains("operator_name")));
+        let with = Config {
+            operator_name: Some("Оператор (пример)".into()),
+            operator_address: Some("г. Примерный, ул. Вымышленная, д. 1".into()),
+            ..without
+        };
+        assert!(with.validate().is_ok());
+    }
 
     #[test]
     fn plain_http_is_refused_unless_loopback() {

@@ -24,7 +24,7 @@ fn sign_in_screen_shows_the_labels_parents_look_for() {
 
 #[test]
 fn demo_kiosk_shows_the_demo_mark_and_the_invented_account() {
-    let t = app_with("http://127.0.0.1:9", Some(("demo.login".into(), "demo-pass".into())));
+    let t = app_at_sign_in("http://127.0.0.1:9", Some(("demo.login".into(), "demo-pass".into())));
     let mut ui = simulator(&t.app);
     assert!(ui.find("ДЕМО").is_ok());
     assert!(ui.find("Демонстрационный вход: логин demo.login, пароль demo-pass").is_ok());
@@ -151,4 +151,29 @@ fn every_key_and_button_is_at_least_12_mm() {
         let button_mm = metrics.mm(target.bounds().height + 10.0);
         assert!(button_mm >= MIN_TARGET_MM, "{label} is {button_mm:.1} mm tall");
     }
+}
+
+#[test]
+fn the_first_screen_names_the_operator_before_anything_is_typed_and_starts() {
+    let mut t = app_with("http://127.0.0.1:9", None);
+    let mut ui = simulator(&t.app);
+    assert!(ui.find("Кто и зачем обрабатывает ваши данные").is_ok());
+    let operator = "Ваши данные и данные ребёнка обрабатывает Тестовый оператор реестра (вымышленный), г. Примерный, ул. Вымышленная, д. 1.";
+    assert!(ui.find(operator).is_ok(), "the notice names the operator and its address");
+    assert!(ui.find("Редакция уведомления: 2026-11-25").is_ok(), "the notice shows its version");
+    assert!(ui.find("Логин").is_err(), "nothing to type before the notice");
+    ui.click("Начать").unwrap();
+    for m in ui.into_messages().collect::<Vec<_>>() {
+        let _ = t.app.update(m);
+    }
+    let mut ui = simulator(&t.app);
+    assert!(ui.find("Вход в личный кабинет").is_ok());
+    assert!(ui.find("Шаг 1 из 10").is_ok(), "progress is shown");
+    ui.click("‹ Назад").unwrap();
+    for m in ui.into_messages().collect::<Vec<_>>() {
+        let _ = t.app.update(m);
+    }
+    assert!(simulator(&t.app).find("Начать").is_ok(), "back returns to the first screen");
+    let _ = t.app.update(Message::Enter);
+    assert!(simulator(&t.app).find("Вход в личный кабинет").is_ok(), "Enter starts too, for a physical keyboard");
 }

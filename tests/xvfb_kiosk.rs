@@ -15,6 +15,9 @@ fn kiosk_fills_the_screen_and_signs_in_with_keyboard_only() {
     let mut kiosk = Kiosk::start(&display, dir.path(), &[]);
     let window = wait_for_window(&display, &mut kiosk);
 
+    // The notice first; Enter on a physical keyboard starts.
+    display.wait_for_text(dir.path(), &["Кто и зачем обрабатывает", "Начать", "ДЕМО"], Duration::from_secs(30));
+    display.output("xdotool", &["key", "Return"]);
     // Sign-in screen, readable to OCR (large text), with the demo mark of the embedded registry.
     let text = display.wait_for_text(dir.path(), &["Вход в личный кабинет", "Войти", "ДЕМО"], Duration::from_secs(30));
     assert!(text.contains("Логин") && text.contains("Пароль"), "{text}");

@@ -3,6 +3,7 @@
 
 pub mod cabinet;
 pub mod sign_in;
+pub mod welcome;
 
 use crate::i18n::I18n;
 use crate::theme::Metrics;

@@ -66,12 +66,13 @@ impl Store {
     }
 
     /// Adds one to an anonymous daily counter (no personal data: a name and a number).
-    pub async fn count(&self, name: &'static str) -> Result<(), StoreError> {
+    pub async fn count(&self, name: impl Into<String>) -> Result<(), StoreError> {
+        let name = name.into();
         self.call(move |conn| {
             conn.execute(
                 "INSERT INTO counters (day, name, value) VALUES (date('now'), ?1, 1)
                  ON CONFLICT(day, name) DO UPDATE SET value = value + 1",
-                [name],
+                [&name],
             )
             .map(|_| ())
         })

@@ -7,10 +7,18 @@ use iced::widget::{column, container, row, space, text};
 use iced::{Alignment, Border, Color, Element, Fill};
 use pdo_core::domain::Lang;
 
+/// Where the person is in the flow and the way back from here.
+pub struct Nav<M> {
+    /// "Step N of M", when the screen is a step of the application.
+    pub step: Option<(u8, u8)>,
+    pub back: Option<M>,
+}
+
 pub fn frame<'a, M: Clone + 'a>(
     ctx: ViewContext<'_>,
     demo: bool,
     on_language: impl Fn(Lang) -> M,
+    nav: Nav<M>,
     content: Element<'a, M>,
 ) -> Element<'a, M> {
     let current = ctx.i18n.lang();
@@ -19,9 +27,15 @@ pub fn frame<'a, M: Clone + 'a>(
         // The active language is shown disabled so it reads as selected and cannot be pressed twice.
         plain_button(ctx, label, (current != lang).then(|| on_language(lang)))
     };
-    let mut header = row![text(ctx.i18n.tr("app-title")).size(ctx.metrics.text).font(FONT_BOLD_FACE)]
-        .spacing(ctx.metrics.spacing)
-        .align_y(Alignment::Center);
+    let mut header = row![].spacing(ctx.metrics.spacing).align_y(Alignment::Center);
+    if let Some(back) = nav.back {
+        header = header.push(plain_button(ctx, format!("‹ {}", ctx.i18n.tr("back")), Some(back)));
+    }
+    header = header.push(text(ctx.i18n.tr("app-title")).size(ctx.metrics.text).font(FONT_BOLD_FACE));
+    if let Some((step, total)) = nav.step {
+        let progress = ctx.i18n.tr_with("step-of", [("step", step.into()), ("total", total.into())]);
+        header = header.push(text(progress).size(ctx.metrics.text).color(theme::ACCENT));
+    }
     if demo {
         header = header.push(
             container(text(ctx.i18n.tr("demo-badge")).size(ctx.metrics.text).font(FONT_BOLD_FACE).color(Color::WHITE))

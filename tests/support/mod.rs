@@ -24,14 +24,25 @@ pub fn app_with(registry_url: &str, demo_hint: Option<(String, String)>) -> Test
     let dir = tempfile::tempdir().unwrap();
     let store = Store::open(&dir.path().join("kiosk.sqlite3")).unwrap();
     let client = RegistryClient::new(config::registry_url(registry_url).unwrap());
-    let env = Env { config: Config::default(), client, store, demo_hint, startup_report: None };
+    let operator = pdo_core::api::Operator {
+        name: "Тестовый оператор реестра (вымышленный)".into(),
+        address: "г. Примерный, ул. Вымышленная, д. 1".into(),
+    };
+    let env = Env { config: Config::default(), client, store, demo_hint, operator, startup_report: None };
     let mut app = App::new(env);
     let _ = app.update(Message::Resized(SCREEN));
     TestApp { app, _dir: dir }
 }
 
+/// An app past the first screen, on the sign-in form.
+pub fn app_at_sign_in(registry_url: &str, demo_hint: Option<(String, String)>) -> TestApp {
+    let mut t = app_with(registry_url, demo_hint);
+    let _ = t.app.update(Message::Welcome(pdo_kiosk::screen::welcome::Message::Start));
+    t
+}
+
 pub fn app() -> TestApp {
-    app_with("http://127.0.0.1:9", None)
+    app_at_sign_in("http://127.0.0.1:9", None)
 }
 
 pub fn settings() -> Settings {
