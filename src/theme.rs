@@ -29,6 +29,8 @@ pub struct Metrics {
     pub title: f32,
     pub small: f32,
     pub spacing: f32,
+    /// A wide screen lays long screens out in two columns; a portrait one stacks them.
+    pub landscape: bool,
 }
 
 impl Metrics {
@@ -39,7 +41,16 @@ impl Metrics {
         let text = (window.height / 36.0).clamp(20.0, 40.0);
         let target = (MIN_TARGET_MM * px_per_mm).max(text * 2.2).ceil();
         let key = (MIN_TARGET_MM * px_per_mm).max(text * 1.8).ceil();
-        Self { px_per_mm, target, key, text, title: text * 1.6, small: text * 0.8, spacing: (text * 0.8).round() }
+        Self {
+            px_per_mm,
+            target,
+            key,
+            text,
+            title: text * 1.6,
+            small: text * 0.8,
+            spacing: (text * 0.8).round(),
+            landscape: window.width > window.height,
+        }
     }
 
     pub fn mm(&self, px: f32) -> f32 {

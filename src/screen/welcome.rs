@@ -3,8 +3,8 @@
 use super::ViewContext;
 use crate::theme::{self, FONT_BOLD_FACE};
 use crate::widget::controls::big_button;
-use iced::widget::{column, container, text};
-use iced::{Border, Element, Fill};
+use iced::widget::{column, container, row, text};
+use iced::{Border, Element, Fill, Length};
 use pdo_core::api::Operator;
 
 /// The version of the notice text below; recorded each time it is shown. Change it whenever the wording changes.
@@ -63,18 +63,23 @@ impl Welcome {
             border: Border { color: theme::MUTED, width: 1.0, radius: 8.0.into() },
             ..container::Style::default()
         });
-        container(
-            column![
-                text(i18n.tr("welcome-title")).size(ctx.metrics.title).font(FONT_BOLD_FACE),
-                text(i18n.tr("welcome-intro")).size(ctx.metrics.text),
-                steps,
-                notice,
-                big_button(ctx, i18n.tr("welcome-start"), Some(Message::Start)),
+        let about = column![
+            text(i18n.tr("welcome-title")).size(ctx.metrics.title).font(FONT_BOLD_FACE),
+            text(i18n.tr("welcome-intro")).size(ctx.metrics.text),
+            steps,
+        ]
+        .spacing(ctx.metrics.spacing);
+        let start = big_button(ctx, i18n.tr("welcome-start"), Some(Message::Start));
+        let body: Element<'_, Message> = if ctx.metrics.landscape {
+            row![
+                about.width(Length::FillPortion(3)),
+                column![notice, start].spacing(ctx.metrics.spacing).width(Length::FillPortion(2))
             ]
-            .spacing(ctx.metrics.spacing)
-            .max_width(ctx.metrics.text * 40.0),
-        )
-        .center_x(Fill)
-        .into()
+            .spacing(ctx.metrics.spacing * 2.0)
+            .into()
+        } else {
+            column![about, notice, start].spacing(ctx.metrics.spacing).into()
+        };
+        container(body).max_width(ctx.metrics.text * 64.0).center_x(Fill).into()
     }
 }
