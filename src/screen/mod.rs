@@ -1,6 +1,7 @@
 //! One module per step of the flow. Each screen owns its state and messages and asks the root for what it cannot
 //! do itself through an `Action`; no screen touches another screen, the store or the network.
 
+pub mod applicant;
 pub mod cabinet;
 pub mod sign_in;
 pub mod welcome;

@@ -44,3 +44,27 @@ pub fn field<'a, M: Clone + 'a>(
     }
     container(col).width(Fill).into()
 }
+
+/// A field with its label on the left and the hint (the format expected) and any error under the input: compact
+/// enough that a page of fields fits above the on-screen keyboard.
+pub fn field_row<'a, M: Clone + 'a>(
+    ctx: ViewContext<'_>,
+    label: String,
+    input: TextInput<'a, M>,
+    hint: Option<String>,
+    error: Option<String>,
+) -> Element<'a, M> {
+    let mut right = column![input].spacing(ctx.metrics.text * 0.15);
+    if let Some(message) = error {
+        right = right.push(text(message).size(ctx.metrics.small).color(theme::DANGER));
+    } else if let Some(hint) = hint {
+        right = right.push(text(hint).size(ctx.metrics.small).color(theme::MUTED));
+    }
+    iced::widget::row![
+        text(label).size(ctx.metrics.text).font(FONT_BOLD_FACE).width(iced::Length::FillPortion(2)),
+        right.width(iced::Length::FillPortion(5)),
+    ]
+    .spacing(ctx.metrics.spacing)
+    .align_y(iced::Alignment::Start)
+    .into()
+}

@@ -1,10 +1,12 @@
 //! The root of the GUI: the current screen and the session. It is the only place that sequences the steps and
 //! turns a screen's `Action` into navigation or a `Task`.
 
+mod cabinet_flow;
+
 use crate::config::Config;
 use crate::i18n::I18n;
 use crate::registry::{ClientError, RegistryClient};
-use crate::screen::{ViewContext, cabinet, sign_in, welcome};
+use crate::screen::{ViewContext, applicant, cabinet, sign_in, welcome};
 use crate::session::Session;
 use crate::store::Store;
 use crate::theme::{self, FONT_BOLD_FACE, Metrics};
@@ -14,7 +16,7 @@ use iced::keyboard::{self as keys, key};
 use iced::time::{Duration, Instant};
 use iced::widget::{center, column, container, opaque, operation, stack, text};
 use iced::{Element, Event, Point, Size, Subscription, Task, event, window};
-use pdo_core::api::SessionResponse;
+use pdo_core::api::{Applicant, Application, SessionResponse};
 use pdo_core::domain::Lang;
 
 /// The steps of an application, as the progress line counts them: sign-in, cabinet, applicant, child, document,
@@ -40,6 +42,11 @@ pub enum Screen {
     Welcome(welcome::Welcome),
     SignIn(sign_in::SignIn),
     Cabinet(cabinet::Cabinet),
+    /// «Данные заявителя»; `problem` is a message about the last save that did not go through.
+    Applicant {
+        form: applicant::ApplicantForm,
+        problem: Option<String>,
+    },
 }
 
 #[derive(Debug, Clone)]
@@ -51,6 +58,10 @@ pub enum Message {
     Back,
     SignIn(sign_in::Message),
     Cabinet(cabinet::Message),
+    ApplicationsLoaded(Result<Vec<Application>, ClientError>),
+    Applicant(applicant::Message),
+    ApplicantLoaded(Result<Option<Applicant>, ClientError>),
+    ApplicantSaved(Result<Applicant, ClientError>),
     SignInFinished(Result<SessionResponse, ClientError>),
     FocusNext,
     FocusPrevious,
@@ -143,6 +154,7 @@ impl App {
                     Screen::Welcome(_) => Task::none(),
                     // Before sign-in, back is the first screen; after it, back from the cabinet signs out.
                     Screen::SignIn(_) | Screen::Cabinet(_) => self.end_session(),
+                    Screen::Applicant { .. } => self.applicant_message(applicant::Message::Previous),
                 }
             }
             Message::SignIn(msg) => {
@@ -159,10 +171,16 @@ impl App {
                 let Screen::Cabinet(screen) = &mut self.screen else {
                     return Task::none();
                 };
-                match screen.update(msg) {
-                    cabinet::Action::SignOut => self.end_session(),
-                }
+                let action = screen.update(msg);
+                self.cabinet_action(action)
             }
+            Message::ApplicationsLoaded(result) => self.applications_loaded(result),
+            Message::Applicant(msg) => {
+                self.touch();
+                self.applicant_message(msg)
+            }
+            Message::ApplicantLoaded(result) => self.applicant_loaded(result),
+            Message::ApplicantSaved(result) => self.applicant_saved(result),
             Message::FocusNext => {
                 self.touch();
                 operation::focus_next().chain(ask_focus())
@@ -219,6 +237,10 @@ impl App {
                 let (value, on_input) = screen.field(&id)?;
                 Some((id, value, Box::new(move |v| Message::SignIn(on_input(v)))))
             }
+            Screen::Applicant { form, .. } => {
+                let (value, on_input) = form.field(&id)?;
+                Some((id, value, Box::new(move |v| Message::Applicant(on_input(v)))))
+            }
             Screen::Welcome(_) | Screen::Cabinet(_) => None,
         }
     }
@@ -266,16 +288,16 @@ impl App {
         match result {
             Ok(session) => {
                 tracing::info!(account = %session.account.id, "signed in");
-                self.screen = Screen::Cabinet(cabinet::Cabinet::new(session.account.full_name.clone()));
                 self.session = Some(Session { token: session.token, account: session.account });
                 self.touch();
                 let store = self.env.store.clone();
-                Task::future(async move {
+                let count = Task::future(async move {
                     if let Err(err) = store.count("sessions_started").await {
                         tracing::warn!(error = %err, "counter not recorded");
                     }
                     Message::Ignored
-                })
+                });
+                Task::batch([self.open_cabinet(false), count])
             }
             Err(err) => {
                 tracing::info!(error = %err, "sign-in refused");
@@ -359,6 +381,7 @@ impl App {
             Screen::Welcome(screen) => screen.view(ctx).map(Message::Welcome),
             Screen::SignIn(screen) => screen.view(ctx).map(Message::SignIn),
             Screen::Cabinet(screen) => screen.view(ctx).map(Message::Cabinet),
+            Screen::Applicant { form, problem } => form.view(ctx, problem.clone()).map(Message::Applicant),
         };
         let content = if self.edited_field().is_some() {
             column![iced::widget::container(content).height(iced::Fill), self.keyboard.view(ctx, Message::Key)].into()
@@ -374,6 +397,7 @@ impl App {
             Screen::Welcome(_) => (None, false),
             Screen::SignIn(_) => (Some(1), true),
             Screen::Cabinet(_) => (Some(2), true),
+            Screen::Applicant { .. } => (Some(3), true),
         };
         chrome::Nav { step: step.map(|n| (n, TOTAL_STEPS)), back: back.then_some(Message::Back) }
     }

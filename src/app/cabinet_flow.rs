@@ -1,0 +1,107 @@
+//! After sign-in: the cabinet and its applications, and «Данные заявителя» loaded, edited and saved back.
+
+use super::{App, Message, Screen};
+use crate::registry::ClientError;
+use crate::screen::{applicant, cabinet};
+use iced::Task;
+use iced::widget::operation;
+use pdo_core::api::{Applicant, Application};
+use pdo_core::domain::region_today;
+
+impl App {
+    /// Opens the cabinet for the signed-in account and asks the registry for its applications.
+    pub(super) fn open_cabinet(&mut self, saved: bool) -> Task<Message> {
+        let Some(session) = &self.session else { return Task::none() };
+        let mut screen = cabinet::Cabinet::new(session.account.full_name.clone());
+        screen.set_saved(saved);
+        self.screen = Screen::Cabinet(screen);
+        let (client, token) = (self.env.client.clone(), session.token.clone());
+        Task::perform(async move { client.applications(&token).await }, Message::ApplicationsLoaded)
+    }
+
+    pub(super) fn applications_loaded(&mut self, result: Result<Vec<Application>, ClientError>) -> Task<Message> {
+        let Screen::Cabinet(screen) = &mut self.screen else { return Task::none() };
+        match result {
+            Ok(list) => screen.loaded(cabinet::Applications::Loaded(list)),
+            Err(ClientError::Unauthorized) => return self.end_session(),
+            Err(err) => {
+                tracing::warn!(error = %err, "applications not loaded");
+                screen.loaded(cabinet::Applications::Unavailable);
+            }
+        }
+        Task::none()
+    }
+
+    pub(super) fn cabinet_action(&mut self, action: cabinet::Action) -> Task<Message> {
+        match action {
+            cabinet::Action::None => Task::none(),
+            cabinet::Action::SignOut => self.end_session(),
+            cabinet::Action::Apply => {
+                let Some(session) = &self.session else { return Task::none() };
+                let (client, token) = (self.env.client.clone(), session.token.clone());
+                Task::perform(async move { client.applicant(&token).await }, Message::ApplicantLoaded)
+            }
+        }
+    }
+
+    /// The applicant's details as the registry holds them (or nothing yet): the form opens pre-filled.
+    pub(super) fn applicant_loaded(&mut self, result: Result<Option<Applicant>, ClientError>) -> Task<Message> {
+        let Some(session) = &self.session else { return Task::none() };
+        let kind = session.account.kind;
+        let (existing, problem) = match result {
+            Ok(existing) => (existing, None),
+            Err(ClientError::Unauthorized) => return self.end_session(),
+            Err(err) => {
+                tracing::warn!(error = %err, "applicant not loaded");
+                (None, Some(self.i18n.tr("save-failed")))
+            }
+        };
+        self.screen = Screen::Applicant { form: applicant::ApplicantForm::new(existing.as_ref(), kind), problem };
+        let first = applicant::FIELDS[0].0;
+        self.editing = Some(iced::widget::Id::new(first));
+        self.keyboard.layout = crate::widget::keyboard::Layout::Russian;
+        operation::focus(first)
+    }
+
+    pub(super) fn applicant_message(&mut self, message: applicant::Message) -> Task<Message> {
+        let today = region_today(chrono::Utc::now());
+        let lang = self.i18n.lang();
+        let Screen::Applicant { form, problem } = &mut self.screen else { return Task::none() };
+        *problem = None;
+        match form.update(message, lang, today) {
+            applicant::Action::None => Task::none(),
+            applicant::Action::Focus(id) => {
+                self.editing = Some(iced::widget::Id::new(id));
+                operation::focus(id)
+            }
+            applicant::Action::Leave => self.open_cabinet(false),
+            applicant::Action::Save(request) => {
+                let Some(session) = &self.session else { return Task::none() };
+                let (client, token) = (self.env.client.clone(), session.token.clone());
+                Task::perform(async move { client.put_applicant(&token, &request).await }, Message::ApplicantSaved)
+            }
+        }
+    }
+
+    pub(super) fn applicant_saved(&mut self, result: Result<Applicant, ClientError>) -> Task<Message> {
+        let failed_text = self.i18n.tr("save-failed");
+        let Screen::Applicant { form, problem } = &mut self.screen else { return Task::none() };
+        match result {
+            Ok(_) => {
+                tracing::info!("applicant details saved");
+                self.open_cabinet(true)
+            }
+            Err(ClientError::Validation(fields)) => match form.refused(fields) {
+                applicant::Action::Focus(id) => operation::focus(id),
+                _ => Task::none(),
+            },
+            Err(ClientError::Unauthorized) => self.end_session(),
+            Err(err) => {
+                tracing::warn!(error = %err, "applicant details not saved");
+                form.failed();
+                *problem = Some(failed_text);
+                Task::none()
+            }
+        }
+    }
+}
