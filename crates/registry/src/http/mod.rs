@@ -11,6 +11,7 @@ pub mod page;
 mod people;
 mod reference;
 mod sessions;
+mod staff;
 mod submissions;
 
 use crate::Registry;
@@ -42,6 +43,7 @@ pub fn router(registry: Registry) -> Router {
         .route("/api/v1/institutions", get(reference::institutions))
         .route("/api/v1/applications", get(applications::list).post(applications::create))
         .route("/api/v1/applications/{id}", get(applications::get))
+        .route("/api/v1/applications/by-number/{number}", get(staff::application_by_number))
         .route("/api/v1/applications/{id}/email-confirmation", post(applications::confirm_code))
         .route("/api/v1/applications/{id}/email-confirmation/resend", post(applications::resend))
         .route("/api/v1/applications/{id}/email", put(applications::change_email))
