@@ -3,12 +3,25 @@
 
 use super::error::ApiError;
 use super::extract::{CallerLang, Staff};
+use super::openapi::Language;
 use crate::Registry;
 use crate::storage::StoreError;
 use axum::Json;
 use axum::extract::{Path, State};
-use pdo_core::api::Application;
+use pdo_core::api::{Application, ErrorBody};
 
+#[utoipa::path(
+    get,
+    path = "/api/v1/applications/by-number/{number}",
+    tag = "staff",
+    params(("number" = String, Path, description = "The application number printed on the forms"), Language),
+    security(("staff" = [])),
+    responses(
+        (status = 200, description = "The application, online or taken offline, in any status", body = Application),
+        (status = 401, description = "`unauthorized`", body = ErrorBody),
+        (status = 404, description = "`application_not_found`", body = ErrorBody),
+    ),
+)]
 pub async fn application_by_number(
     State(registry): State<Registry>,
     CallerLang(lang): CallerLang,
