@@ -19,7 +19,7 @@ pub fn plain_button<'a, M: Clone + 'a>(ctx: ViewContext<'_>, label: String, on_p
     button(text(label).size(ctx.metrics.small).height(Fill).align_y(alignment::Vertical::Center))
         .height(Length::Fixed(ctx.metrics.target))
         .padding([0.0, ctx.metrics.text])
-        .style(button::secondary)
+        .style(theme::secondary_button)
         .on_press_maybe(on_press)
         .into()
 }

@@ -3,6 +3,7 @@
 //! the field, and physical keyboards keep working beside it.
 
 use crate::screen::ViewContext;
+use crate::theme;
 use iced::widget::{Row, button, column, container, text};
 use iced::{Element, Fill, Length, alignment};
 
@@ -76,7 +77,7 @@ impl Keyboard {
             button(text(label).size(ctx.metrics.text).width(Fill).height(Fill).center())
                 .width(Length::FillPortion(width))
                 .height(Length::Fixed(key_height))
-                .style(button::secondary)
+                .style(theme::secondary_button)
                 .on_press(on_key(key))
                 .into()
         };

@@ -26,6 +26,7 @@ pub const BIRTH_CERTIFICATE_GRACE_DAYS: i64 = 90;
 
 /// The child's identity document.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum DocumentKind {
     BirthCertificate,
@@ -44,6 +45,7 @@ impl DocumentKind {
 
 /// Who holds an account: a parent, or a child of 14 or more applying for themself.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum AccountKind {
     Parent,

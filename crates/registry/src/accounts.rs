@@ -45,8 +45,9 @@ pub fn generate_password() -> String {
     random_readable(12)
 }
 
-/// A kiosk's secret: 32 characters of the same alphabet, 160 bits, for a config file rather than for people.
-pub fn generate_kiosk_secret() -> String {
+/// A kiosk's or a staff member's secret: 32 characters of the same alphabet, 160 bits, for a config file or a
+/// password manager rather than for memory.
+pub fn generate_secret() -> String {
     random_readable(32)
 }
 
@@ -302,10 +303,10 @@ mod tests {
         let pw = generate_password();
         assert_eq!(pw.len(), 12);
         assert!(!pw.contains(['0', 'o', '1', 'l', 'I', 'O']), "{pw}");
-        let secret = generate_kiosk_secret();
+        let secret = generate_secret();
         assert_eq!(secret.len(), 32);
         assert!(secret.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit()), "{secret}");
-        assert_ne!(secret, generate_kiosk_secret());
+        assert_ne!(secret, generate_secret());
     }
 
     #[test]

@@ -11,6 +11,7 @@ static MIGRATIONS: LazyLock<Migrations<'static>> = LazyLock::new(|| {
         M::up(include_str!("../migrations/0002_registry.sql")),
         M::up(include_str!("../migrations/0003_kiosks_device.sql")),
         M::up(include_str!("../migrations/0004_offline.sql")),
+        M::up(include_str!("../migrations/0005_staff.sql")),
     ])
 });
 

@@ -1,4 +1,4 @@
-//! `pdo-registry`: serve the registry, or manage its accounts and kiosks from the command line.
+//! `pdo-registry`: serve the registry, or manage its accounts, kiosks and staff from the command line.
 
 use anyhow::Context;
 use clap::{Parser, Subcommand, ValueEnum};
@@ -7,7 +7,7 @@ use pdo_core::domain::AccountKind;
 use pdo_core::validation::{nfc, text};
 use pdo_registry::mail::MailSink;
 use pdo_registry::sqlite::SqliteStorage;
-use pdo_registry::storage::{Storage, StoreError};
+use pdo_registry::storage::{StaffInfo, Storage, StoreError};
 use pdo_registry::{Registry, accounts, demo};
 use std::path::PathBuf;
 
@@ -49,6 +49,11 @@ enum Command {
         #[command(subcommand)]
         command: KioskCommand,
     },
+    /// Manage staff of institutions that activate certificates (they look applications up by number).
+    Staff {
+        #[command(subcommand)]
+        command: StaffCommand,
+    },
     /// Add a new sealing key for offline applications; kiosks use it from their next config refresh, and older keys
     /// keep opening boxes already queued. Prints the new key id.
     RotateKey {
@@ -75,6 +80,31 @@ enum KioskCommand {
         municipality: String,
     },
     /// Revoke a kiosk: its secret stops working at once.
+    Revoke {
+        #[arg(long)]
+        db: PathBuf,
+        #[arg(long)]
+        id: String,
+    },
+}
+
+#[derive(Subcommand)]
+enum StaffCommand {
+    /// Register a member of staff; prints their generated secret alone on the last line (for
+    /// `Authorization: Staff id:secret`).
+    Add {
+        #[arg(long)]
+        db: PathBuf,
+        /// Letters, digits, '.', '_' and '-', at most 64.
+        #[arg(long)]
+        id: String,
+        #[arg(long)]
+        name: String,
+        /// The institution they work for (an id of the reference data).
+        #[arg(long)]
+        institution: Option<String>,
+    },
+    /// Revoke a member of staff: their secret stops working at once.
     Revoke {
         #[arg(long)]
         db: PathBuf,
@@ -152,15 +182,52 @@ fn main() -> anyhow::Result<()> {
             println!("kiosk {id} revoked");
             Ok(())
         }
+        Command::Staff { command: StaffCommand::Add { db, id, name, institution } } => {
+            add_staff(&db, &id, &name, institution)
+        }
+        Command::Staff { command: StaffCommand::Revoke { db, id } } => {
+            let storage = SqliteStorage::open(&db)?;
+            if !storage.revoke_staff(&id, chrono::Utc::now())? {
+                anyhow::bail!("no staff member {id:?}");
+            }
+            println!("staff member {id} revoked");
+            Ok(())
+        }
     }
 }
 
-fn add_kiosk(db: &std::path::Path, id: &str, name: &str, address: &str, municipality: &str) -> anyhow::Result<()> {
+/// Kiosk and staff ids: 1 to 64 letters, digits, '.', '_' or '-' (they go into an `Authorization` header).
+fn check_credential_id(what: &str, id: &str) -> anyhow::Result<()> {
     let valid_id = !id.is_empty()
         && id.len() <= 64
         && id.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_' | b'-'));
-    anyhow::ensure!(valid_id, "the kiosk id must be 1 to 64 letters, digits, '.', '_' or '-'");
-    let field = |label: &str, value: &str| text(&nfc(value)).map_err(|e| anyhow::anyhow!("{label}: {e}"));
+    anyhow::ensure!(valid_id, "the {what} id must be 1 to 64 letters, digits, '.', '_' or '-'");
+    Ok(())
+}
+
+fn field(label: &str, value: &str) -> anyhow::Result<String> {
+    text(&nfc(value)).map_err(|e| anyhow::anyhow!("{label}: {e}"))
+}
+
+fn add_staff(db: &std::path::Path, id: &str, name: &str, institution: Option<String>) -> anyhow::Result<()> {
+    check_credential_id("staff", id)?;
+    let member = StaffInfo { id: id.to_string(), name: field("--name", name)?, institution_id: institution };
+    let storage = SqliteStorage::open(db)?;
+    let secret = accounts::generate_secret();
+    storage.add_staff(&member, &accounts::hash_password(&secret), chrono::Utc::now()).map_err(|e| match e {
+        StoreError::Conflict { .. } => anyhow::anyhow!("staff id {id:?} is taken"),
+        StoreError::NotFound(_) => {
+            anyhow::anyhow!("no institution {:?} in the reference data", member.institution_id.unwrap_or_default())
+        }
+        other => other.into(),
+    })?;
+    println!("staff member {id} created");
+    println!("{secret}");
+    Ok(())
+}
+
+fn add_kiosk(db: &std::path::Path, id: &str, name: &str, address: &str, municipality: &str) -> anyhow::Result<()> {
+    check_credential_id("kiosk", id)?;
     let kiosk = KioskInfo {
         id: id.to_string(),
         name: field("--name", name)?,
@@ -171,7 +238,7 @@ fn add_kiosk(db: &std::path::Path, id: &str, name: &str, address: &str, municipa
     if !storage.municipalities()?.iter().any(|m| m.code == kiosk.municipality) {
         tracing::warn!(municipality = %kiosk.municipality, "the municipality is not in the reference data (yet)");
     }
-    let secret = accounts::generate_kiosk_secret();
+    let secret = accounts::generate_secret();
     storage.add_kiosk(&kiosk, &accounts::hash_password(&secret), chrono::Utc::now()).map_err(|e| match e {
         StoreError::Conflict { .. } => anyhow::anyhow!("kiosk id {id:?} is taken"),
         other => other.into(),

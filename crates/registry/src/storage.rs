@@ -89,14 +89,30 @@ pub struct QueuedMail {
     pub mail: OutgoingMail,
 }
 
-/// A kiosk as stored, with what its credentials are checked against.
+/// Who holds an `<id>:<secret>` credential (a kiosk, a staff member) as stored, with what the secret is checked
+/// against.
 #[derive(Debug, Clone)]
-pub struct KioskRecord {
-    pub info: KioskInfo,
-    /// argon2id PHC string of the kiosk's secret.
+pub struct Credential<T> {
+    pub info: T,
+    /// argon2id PHC string of the secret.
     pub secret_hash: String,
     pub revoked: bool,
 }
+
+/// A kiosk as stored, with what its credentials are checked against.
+pub type KioskRecord = Credential<KioskInfo>;
+
+/// A member of staff of an institution that activates certificates (`Authorization: Staff <id>:<secret>`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct StaffInfo {
+    pub id: String,
+    pub name: String,
+    /// The institution they work for, when known.
+    pub institution_id: Option<String>,
+}
+
+/// A member of staff as stored, with what their credentials are checked against.
+pub type StaffRecord = Credential<StaffInfo>;
 
 /// A device sign-in request a kiosk starts.
 #[derive(Debug, Clone)]
@@ -316,4 +332,12 @@ pub trait Storage: Send + Sync + 'static {
     /// Deletes idempotency records older than the 31 days kept and sessions idle past their expiry; returns how
     /// many rows went.
     fn prune(&self, now: DateTime<Utc>) -> StoreResult<usize>;
+
+    // Staff.
+    /// `Conflict staff_exists` for an id in use (revoked or not); `NotFound institution_not_found` for an unknown
+    /// institution.
+    fn add_staff(&self, staff: &StaffInfo, secret_hash: &str, now: DateTime<Utc>) -> StoreResult<()>;
+    /// `false` when there is no such member of staff.
+    fn revoke_staff(&self, staff_id: &str, now: DateTime<Utc>) -> StoreResult<bool>;
+    fn staff(&self, staff_id: &str) -> StoreResult<Option<StaffRecord>>;
 }

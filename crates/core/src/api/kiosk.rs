@@ -5,6 +5,7 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct KioskInfo {
     pub id: String,
     pub name: String,
@@ -13,6 +14,7 @@ pub struct KioskInfo {
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PublicKey {
     pub key_id: String,
     /// X25519 public key, standard base64.
@@ -20,12 +22,14 @@ pub struct PublicKey {
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct NumberBlock {
     pub from: String,
     pub to: String,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct KioskConfig {
     pub kiosk: KioskInfo,
     pub public_keys: Vec<PublicKey>,
@@ -33,6 +37,7 @@ pub struct KioskConfig {
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct QueueState {
     pub count: u64,
@@ -41,6 +46,7 @@ pub struct QueueState {
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Heartbeat {
     pub version: String,
@@ -51,6 +57,7 @@ pub struct Heartbeat {
 
 /// The JSON inside a sealed box: one application taken while the registry could not be reached. No password.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct OfflinePayload {
     pub kiosk_id: String,
@@ -68,6 +75,7 @@ pub struct OfflinePayload {
 }
 
 #[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum SubmissionStatus {
     Received,
@@ -77,6 +85,7 @@ pub enum SubmissionStatus {
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SubmissionReceipt {
     pub submission_id: String,
     pub application_number: String,
@@ -88,6 +97,7 @@ pub struct SubmissionReceipt {
 /// `POST /api/v1/device-login`: a sign-in the applicant approves on their own phone (RFC 8628). The kiosk shows
 /// `verification_uri_complete` as a QR code and `user_code` in letters, then polls with `device_code`.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct DeviceLoginStart {
     pub device_code: String,
     /// Eight letters shown as `XXXX-XXXX`.
@@ -102,6 +112,7 @@ pub struct DeviceLoginStart {
 
 /// `POST /api/v1/device-login/token`
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct DeviceTokenRequest {
     pub device_code: String,

@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 /// A document as typed: the body of `POST /children/{id}/documents`, `PUT …/documents/{id}`, and the applicant's
 /// passport inside `PUT /applicant`.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct DocumentRequest {
     pub kind: DocumentKind,
@@ -19,6 +20,7 @@ pub struct DocumentRequest {
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Document {
     pub id: String,
     pub kind: DocumentKind,
@@ -33,6 +35,7 @@ pub struct Document {
 
 /// The applicant's passport as stored with the applicant (it has no scan and no id of its own).
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Passport {
     pub kind: DocumentKind,
     pub series: String,
@@ -44,6 +47,7 @@ pub struct Passport {
 
 /// Body of `PUT /api/v1/applicant`.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct ApplicantRequest {
     pub last_name: String,
@@ -57,6 +61,7 @@ pub struct ApplicantRequest {
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Applicant {
     pub last_name: String,
     pub first_name: String,
@@ -70,6 +75,7 @@ pub struct Applicant {
 
 /// Body of `POST /api/v1/children`.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct ChildRequest {
     pub last_name: String,
@@ -82,6 +88,7 @@ pub struct ChildRequest {
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Child {
     pub id: String,
     pub last_name: String,

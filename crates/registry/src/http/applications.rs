@@ -2,6 +2,7 @@
 
 use super::error::ApiError;
 use super::extract::{Caller, CallerLang, IdempotentJson, InFlight, StrictJson};
+use super::openapi::{Idempotency, Language};
 use super::stored_response;
 use crate::Registry;
 use crate::mail::{self, certificate_mail, confirmation_mail};
@@ -10,13 +11,35 @@ use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::Response;
-use pdo_core::api::{Application, ApplicationRequest, CertificateRequest, EmailChangeRequest, EmailCodeRequest};
+use pdo_core::api::{
+    Application, ApplicationRequest, CertificateRequest, EmailChangeRequest, EmailCodeRequest, ErrorBody,
+};
 use pdo_core::validation::validate_email;
 
 fn too_many(wait: i64, lang: pdo_core::domain::Lang) -> ApiError {
     ApiError { retry_after: Some(wait), ..ApiError::code("too_many_requests", lang) }
 }
 
+#[utoipa::path(
+    post,
+    path = "/api/v1/applications",
+    operation_id = "create_application",
+    tag = "applications",
+    params(Idempotency, Language),
+    security(("bearer" = [])),
+    request_body = ApplicationRequest,
+    responses(
+        (status = 201, description = "Created with status `awaiting_email_confirmation`; the confirmation letter is \
+                                      queued (or replayed)", body = Application,
+            headers(("Idempotent-Replayed" = String, description = "`true` on a replay"))),
+        (status = 400, description = "`bad_request` | `idempotency_key_required`", body = ErrorBody),
+        (status = 401, description = "`unauthorized`", body = ErrorBody),
+        (status = 404, description = "`child_not_found`", body = ErrorBody),
+        (status = 409, description = "`application_exists` (with its `id`) | `request_in_flight`", body = ErrorBody),
+        (status = 422, description = "`validation` | `applicant_required` | `scan_required` | `idempotency_key_reuse`",
+            body = ErrorBody),
+    ),
+)]
 pub async fn create(
     State(registry): State<Registry>,
     CallerLang(lang): CallerLang,
@@ -50,6 +73,18 @@ pub async fn create(
     Ok(stored_response(stored))
 }
 
+#[utoipa::path(
+    get,
+    path = "/api/v1/applications",
+    operation_id = "list_applications",
+    tag = "applications",
+    params(Language),
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "The account's applications, each with its `next_action`", body = [Application]),
+        (status = 401, description = "`unauthorized`", body = ErrorBody),
+    ),
+)]
 pub async fn list(
     State(registry): State<Registry>,
     CallerLang(lang): CallerLang,
@@ -59,6 +94,19 @@ pub async fn list(
     Ok(Json(registry.store(move |s| s.applications(&id)).await.map_err(|e| ApiError::from_store(e, lang))?))
 }
 
+#[utoipa::path(
+    get,
+    path = "/api/v1/applications/{id}",
+    operation_id = "get_application",
+    tag = "applications",
+    params(("id" = String, Path, description = "The application's id"), Language),
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "The application", body = Application),
+        (status = 401, description = "`unauthorized`", body = ErrorBody),
+        (status = 404, description = "`application_not_found`", body = ErrorBody),
+    ),
+)]
 pub async fn get(
     State(registry): State<Registry>,
     CallerLang(lang): CallerLang,
@@ -69,6 +117,22 @@ pub async fn get(
     Ok(Json(registry.store(move |s| s.application(&account, &id)).await.map_err(|e| ApiError::from_store(e, lang))?))
 }
 
+#[utoipa::path(
+    post,
+    path = "/api/v1/applications/{id}/email-confirmation",
+    operation_id = "confirm_email_code",
+    tag = "applications",
+    params(("id" = String, Path, description = "The application's id"), Language),
+    security(("bearer" = [])),
+    request_body = EmailCodeRequest,
+    responses(
+        (status = 200, description = "The address is confirmed", body = Application),
+        (status = 400, description = "`bad_request`", body = ErrorBody),
+        (status = 401, description = "`unauthorized`", body = ErrorBody),
+        (status = 404, description = "`application_not_found`", body = ErrorBody),
+        (status = 422, description = "`invalid_code` | `code_voided` (5 wrong codes, or expired)", body = ErrorBody),
+    ),
+)]
 pub async fn confirm_code(
     State(registry): State<Registry>,
     CallerLang(lang): CallerLang,
@@ -85,6 +149,22 @@ pub async fn confirm_code(
     outcome.map(Json).map_err(|code| ApiError::code(code, lang))
 }
 
+#[utoipa::path(
+    post,
+    path = "/api/v1/applications/{id}/email-confirmation/resend",
+    operation_id = "resend_email_confirmation",
+    tag = "applications",
+    params(("id" = String, Path, description = "The application's id"), Language),
+    security(("bearer" = [])),
+    responses(
+        (status = 202, description = "A new letter with a new code and link is queued"),
+        (status = 401, description = "`unauthorized`", body = ErrorBody),
+        (status = 404, description = "`application_not_found`", body = ErrorBody),
+        (status = 429, description = "`too_many_requests` (once a minute, 5 times a day)",
+            body = ErrorBody,
+            headers(("Retry-After" = i64, description = "Seconds to wait"))),
+    ),
+)]
 pub async fn resend(
     State(registry): State<Registry>,
     CallerLang(lang): CallerLang,
@@ -106,6 +186,25 @@ pub async fn resend(
     Ok(StatusCode::ACCEPTED)
 }
 
+#[utoipa::path(
+    put,
+    path = "/api/v1/applications/{id}/email",
+    tag = "applications",
+    params(("id" = String, Path, description = "The application's id"), Language),
+    security(("bearer" = [])),
+    request_body = EmailChangeRequest,
+    responses(
+        (status = 200, description = "The address is changed and a new code sent", body = Application),
+        (status = 400, description = "`bad_request`", body = ErrorBody),
+        (status = 401, description = "`unauthorized`", body = ErrorBody),
+        (status = 404, description = "`application_not_found`", body = ErrorBody),
+        (status = 409, description = "`certificate_already_issued`", body = ErrorBody),
+        (status = 422, description = "`validation`", body = ErrorBody),
+        (status = 429, description = "`too_many_requests`",
+            body = ErrorBody,
+            headers(("Retry-After" = i64, description = "Seconds to wait"))),
+    ),
+)]
 pub async fn change_email(
     State(registry): State<Registry>,
     CallerLang(lang): CallerLang,
@@ -129,6 +228,26 @@ pub async fn change_email(
     Ok(Json(updated))
 }
 
+#[utoipa::path(
+    post,
+    path = "/api/v1/applications/{id}/certificate",
+    tag = "applications",
+    params(("id" = String, Path, description = "The application's id"), Idempotency, Language),
+    security(("bearer" = [])),
+    request_body = CertificateRequest,
+    responses(
+        (status = 201, description = "Issued: status `certificate_issued`, a `registry_record` and `institutions` \
+                                      (or replayed)", body = Application,
+            headers(("Idempotent-Replayed" = String, description = "`true` on a replay"))),
+        (status = 400, description = "`bad_request` | `idempotency_key_required`", body = ErrorBody),
+        (status = 401, description = "`unauthorized`", body = ErrorBody),
+        (status = 404, description = "`application_not_found` | `group_not_found` | `document_not_found`",
+            body = ErrorBody),
+        (status = 409, description = "`email_not_confirmed` | `certificate_already_issued` | `request_in_flight`",
+            body = ErrorBody),
+        (status = 422, description = "`idempotency_key_reuse`", body = ErrorBody),
+    ),
+)]
 pub async fn issue_certificate(
     State(registry): State<Registry>,
     CallerLang(lang): CallerLang,
@@ -153,6 +272,18 @@ pub async fn issue_certificate(
 }
 
 /// `GET /confirm/{token}`: the link in the e-mail, opened on any phone or computer.
+#[utoipa::path(
+    get,
+    path = "/confirm/{token}",
+    operation_id = "confirmation_link_page",
+    tag = "pages",
+    params(("token" = String, Path, description = "The token from the confirmation letter")),
+    responses(
+        (status = 200, description = "HTML page: the address is confirmed", body = String, content_type = "text/html"),
+        (status = 404, description = "HTML page: the link is used or expired", body = String,
+            content_type = "text/html"),
+    ),
+)]
 pub async fn confirm_link(State(registry): State<Registry>, Path(token): Path<String>) -> Response {
     let now = registry.clock.now();
     let outcome = registry.store(move |s| s.confirm_by_link(&token, now)).await;

@@ -14,13 +14,27 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use serde::Deserialize;
 
-#[derive(Deserialize, Default)]
+#[derive(Deserialize, Default, utoipa::ToSchema)]
 pub struct ClaimForm {
+    /// Equal to the `pdo_csrf` cookie set with the form.
     csrf: Option<String>,
     login: Option<String>,
     password: Option<String>,
 }
 
+#[utoipa::path(
+    get,
+    path = "/claim/{token}",
+    operation_id = "claim_page",
+    tag = "pages",
+    params(("token" = String, Path, description = "The token from the claim letter")),
+    responses(
+        (status = 200, description = "HTML sign-in form naming the application",
+            body = String, content_type = "text/html"),
+        (status = 410, description = "HTML page: the link is used or unknown",
+            body = String, content_type = "text/html"),
+    ),
+)]
 pub async fn show(State(registry): State<Registry>, Path(token): Path<String>) -> Response {
     let claim_token = token.clone();
     match registry.store(move |s| s.claimable(&claim_token)).await {
@@ -30,6 +44,29 @@ pub async fn show(State(registry): State<Registry>, Path(token): Path<String>) -
     }
 }
 
+#[utoipa::path(
+    post,
+    path = "/claim/{token}",
+    operation_id = "claim_page_submit",
+    tag = "pages",
+    params(("token" = String, Path, description = "The token from the claim letter")),
+    request_body(content = ClaimForm, content_type = "application/x-www-form-urlencoded"),
+    responses(
+        (status = 200, description = "HTML page: the application joined the account and the certificate is issued",
+            body = String, content_type = "text/html"),
+        (status = 400, description = "HTML page: malformed form", body = String, content_type = "text/html"),
+        (status = 401, description = "HTML form again: wrong login or password",
+            body = String, content_type = "text/html"),
+        (status = 403, description = "HTML page: CSRF token and cookie differ",
+            body = String, content_type = "text/html"),
+        (status = 410, description = "HTML page: the link is used or unknown",
+            body = String, content_type = "text/html"),
+        (status = 422, description = "HTML form again: login or password missing",
+            body = String, content_type = "text/html"),
+        (status = 429, description = "HTML form again: too many failed sign-ins",
+            body = String, content_type = "text/html"),
+    ),
+)]
 pub async fn submit(
     State(registry): State<Registry>,
     Path(token): Path<String>,

@@ -3,6 +3,7 @@
 
 use super::error::ApiError;
 use super::extract::{CallerLang, Kiosk, StrictJson};
+use super::openapi::Language;
 use crate::storage::{DevicePoll, NewDeviceLogin};
 use crate::{Registry, accounts};
 use axum::Json;
@@ -10,7 +11,7 @@ use axum::extract::State;
 use axum::http::{HeaderValue, header};
 use axum::response::{IntoResponse, Response};
 use chrono::Duration;
-use pdo_core::api::{DeviceLoginStart, DeviceTokenRequest};
+use pdo_core::api::{DeviceLoginStart, DeviceTokenRequest, ErrorBody, SessionResponse};
 use rand::Rng;
 
 /// How long a device code and its user code live.
@@ -63,6 +64,19 @@ fn no_store(mut response: Response) -> Response {
     response
 }
 
+#[utoipa::path(
+    post,
+    path = "/api/v1/device-login",
+    operation_id = "start_device_login",
+    tag = "device",
+    params(Language),
+    security(("kiosk" = [])),
+    responses(
+        (status = 200, description = "A device code for polling and a user code for the phone",
+            body = DeviceLoginStart),
+        (status = 401, description = "`unauthorized`", body = ErrorBody),
+    ),
+)]
 pub async fn start(
     State(registry): State<Registry>,
     CallerLang(lang): CallerLang,
@@ -102,6 +116,21 @@ pub async fn start(
     Err(ApiError::internal(lang, anyhow::anyhow!("no free user code after 8 draws")))
 }
 
+#[utoipa::path(
+    post,
+    path = "/api/v1/device-login/token",
+    operation_id = "poll_device_login",
+    tag = "device",
+    params(Language),
+    security(("kiosk" = [])),
+    request_body = DeviceTokenRequest,
+    responses(
+        (status = 200, description = "Approved: the session, as from `POST /api/v1/sessions`", body = SessionResponse),
+        (status = 400, description = "`authorization_pending` | `slow_down` | `expired_token` | `access_denied` | \
+                                      `bad_request`", body = ErrorBody),
+        (status = 401, description = "`unauthorized`", body = ErrorBody),
+    ),
+)]
 pub async fn token(
     State(registry): State<Registry>,
     CallerLang(lang): CallerLang,

@@ -21,13 +21,15 @@ use axum::response::Response;
 use pdo_core::api::Account;
 use serde::Deserialize;
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct PageQuery {
+    /// The code shown on the kiosk (pre-fills the form; the QR code carries it).
     user_code: Option<String>,
 }
 
 /// Both steps' fields; which step a POST is follows from `confirm`.
-#[derive(Deserialize, Default)]
+#[derive(Deserialize, Default, utoipa::ToSchema)]
 pub struct PageForm {
     csrf: Option<String>,
     login: Option<String>,
@@ -37,6 +39,15 @@ pub struct PageForm {
     decision: Option<String>,
 }
 
+#[utoipa::path(
+    get,
+    path = "/device",
+    operation_id = "device_page",
+    tag = "pages",
+    params(PageQuery),
+    responses((status = 200, description = "HTML sign-in form: login, password and the kiosk's code", body = String,
+        content_type = "text/html")),
+)]
 pub async fn show(
     State(registry): State<Registry>,
     query: Result<Query<PageQuery>, axum::extract::rejection::QueryRejection>,
@@ -45,6 +56,32 @@ pub async fn show(
     sign_in_form(&registry, StatusCode::OK, "", &shown_code(&typed), None)
 }
 
+#[utoipa::path(
+    post,
+    path = "/device",
+    operation_id = "device_page_submit",
+    tag = "pages",
+    request_body(content = PageForm, content_type = "application/x-www-form-urlencoded",
+        description = "Step one: `csrf`, `login`, `password`, `user_code`; step two: `csrf`, `confirm`, `decision` \
+                       (`approve` or `deny`)"),
+    responses(
+        (status = 200, description = "HTML page: the confirmation naming the kiosk, or the decision taken",
+            body = String,
+            content_type = "text/html"),
+        (status = 400, description = "HTML page: malformed form", body = String, content_type = "text/html"),
+        (status = 401, description = "HTML form again: wrong login or password",
+            body = String, content_type = "text/html"),
+        (status = 403, description = "HTML page: CSRF token and cookie differ",
+            body = String, content_type = "text/html"),
+        (status = 410, description = "HTML page: the request expired or was decided",
+            body = String, content_type = "text/html"),
+        (status = 422, description = "HTML form again: a field is missing or the code unknown",
+            body = String, content_type = "text/html"),
+        (status = 429, description = "HTML page: too many wrong codes or sign-ins",
+            body = String, content_type = "text/html",
+            headers(("Retry-After" = i64, description = "Seconds to wait"))),
+    ),
+)]
 pub async fn submit(
     State(registry): State<Registry>,
     ClientKey(client): ClientKey,

@@ -1,8 +1,9 @@
 //! Request extractors with the contract's rules: strict JSON (unknown fields are a 400), the caller's language,
-//! the bearer token and the account behind it, the kiosk behind kiosk credentials, and idempotency keys.
+//! the bearer token and the account behind it, the kiosk or staff member behind their credentials, and idempotency
+//! keys.
 
 use super::error::ApiError;
-use crate::storage::IdemKey;
+use crate::storage::{Credential, IdemKey, StaffInfo, Storage, StoreResult};
 use crate::{Registry, accounts};
 use axum::body::Bytes;
 use axum::extract::{ConnectInfo, FromRequest, FromRequestParts, Request};
@@ -142,23 +143,12 @@ impl FromRequestParts<Registry> for Caller {
     }
 }
 
-/// The kiosk behind `Authorization: Kiosk <kiosk_id>:<secret>`; `401 unauthorized` when the header is missing or
-/// malformed, the secret wrong, the kiosk unknown or revoked. Every case with a secret runs one argon2 verification
-/// (against a dummy hash for an unknown id), on the blocking pool, so timing does not tell which case it was.
-/// Nothing is cached: a revocation counts from the next request.
-pub struct Kiosk(pub KioskInfo);
-
-impl Kiosk {
-    pub fn scope(&self) -> String {
-        format!("kiosk:{}", self.0.id)
-    }
-}
-
-/// The id and secret of a `Kiosk` authorization header (the scheme name is case-insensitive).
-pub fn kiosk_credentials(headers: &HeaderMap) -> Option<(String, String)> {
+/// The id and secret of an `Authorization: <scheme> <id>:<secret>` header (the scheme name is case-insensitive):
+/// how kiosks (`Kiosk`) and staff (`Staff`) authenticate.
+pub fn credentials(headers: &HeaderMap, scheme: &str) -> Option<(String, String)> {
     let value = headers.get(header::AUTHORIZATION)?.to_str().ok()?;
-    let (scheme, credentials) = value.split_once(' ')?;
-    if !scheme.eq_ignore_ascii_case("kiosk") {
+    let (given, credentials) = value.split_once(' ')?;
+    if !given.eq_ignore_ascii_case(scheme) {
         return None;
     }
     let (id, secret) = credentials.trim().split_once(':')?;
@@ -167,26 +157,66 @@ pub fn kiosk_credentials(headers: &HeaderMap) -> Option<(String, String)> {
         .then(|| (id.to_string(), secret.to_string()))
 }
 
+/// The holder of `Authorization: <scheme> <id>:<secret>`, found by `lookup`; `401 unauthorized` when the header is
+/// missing or malformed (another scheme included), the secret wrong, the id unknown or revoked. Every case with a
+/// secret runs one argon2 verification (against a dummy hash for an unknown id), on the blocking pool, so timing does
+/// not tell which case it was. Nothing is cached: a revocation counts from the next request.
+async fn credential_holder<T: Send + 'static>(
+    parts: &Parts,
+    registry: &Registry,
+    scheme: &'static str,
+    lookup: fn(&dyn Storage, &str) -> StoreResult<Option<Credential<T>>>,
+) -> Result<T, ApiError> {
+    let lang = lang_of(&parts.headers);
+    let (id, secret) = credentials(&parts.headers, scheme).ok_or_else(|| ApiError::code("unauthorized", lang))?;
+    let record = registry.store(move |s| lookup(s, &id)).await.map_err(|e| ApiError::from_store(e, lang))?;
+    let verified = tokio::task::spawn_blocking(move || match record {
+        Some(record) => {
+            let matches = accounts::password_matches(&secret, &record.secret_hash);
+            (matches && !record.revoked).then_some(record.info)
+        }
+        None => {
+            accounts::burn_verification(&secret);
+            None
+        }
+    })
+    .await
+    .map_err(|e| ApiError::internal(lang, anyhow::anyhow!("{scheme} credential verification task failed: {e}")))?;
+    verified.ok_or_else(|| ApiError::code("unauthorized", lang))
+}
+
+/// The kiosk behind `Authorization: Kiosk <kiosk_id>:<secret>` (see `credential_holder` for the rules).
+pub struct Kiosk(pub KioskInfo);
+
+impl Kiosk {
+    pub const SCHEME: &str = "Kiosk";
+
+    pub fn scope(&self) -> String {
+        format!("kiosk:{}", self.0.id)
+    }
+}
+
 impl FromRequestParts<Registry> for Kiosk {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, registry: &Registry) -> Result<Self, Self::Rejection> {
-        let lang = lang_of(&parts.headers);
-        let (id, secret) = kiosk_credentials(&parts.headers).ok_or_else(|| ApiError::code("unauthorized", lang))?;
-        let record = registry.store(move |s| s.kiosk(&id)).await.map_err(|e| ApiError::from_store(e, lang))?;
-        let verified = tokio::task::spawn_blocking(move || match record {
-            Some(record) => {
-                let matches = accounts::password_matches(&secret, &record.secret_hash);
-                (matches && !record.revoked).then_some(record.info)
-            }
-            None => {
-                accounts::burn_verification(&secret);
-                None
-            }
-        })
-        .await
-        .map_err(|e| ApiError::internal(lang, anyhow::anyhow!("kiosk verification task failed: {e}")))?;
-        verified.map(Kiosk).ok_or_else(|| ApiError::code("unauthorized", lang))
+        credential_holder(parts, registry, Self::SCHEME, |s: &dyn Storage, id: &str| s.kiosk(id)).await.map(Kiosk)
+    }
+}
+
+/// A member of an institution's staff behind `Authorization: Staff <staff_id>:<secret>` (an extension of the
+/// contract; the same rules as kiosks', see `credential_holder`). Kiosk and bearer credentials are not staff.
+pub struct Staff(pub StaffInfo);
+
+impl Staff {
+    pub const SCHEME: &str = "Staff";
+}
+
+impl FromRequestParts<Registry> for Staff {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, registry: &Registry) -> Result<Self, Self::Rejection> {
+        credential_holder(parts, registry, Self::SCHEME, |s: &dyn Storage, id: &str| s.staff(id)).await.map(Staff)
     }
 }
 
@@ -252,17 +282,20 @@ mod tests {
     }
 
     #[test]
-    fn kiosk_credentials_are_split_at_the_first_colon() {
-        assert_eq!(
-            kiosk_credentials(&with_authorization("Kiosk k-01:abc:def")),
-            Some(("k-01".to_string(), "abc:def".to_string()))
-        );
-        assert_eq!(kiosk_credentials(&with_authorization("kiosk k-01:s")), Some(("k-01".into(), "s".into())));
-        assert_eq!(kiosk_credentials(&with_authorization("Bearer k-01:s")), None);
-        assert_eq!(kiosk_credentials(&with_authorization("Kiosk k-01")), None);
-        assert_eq!(kiosk_credentials(&with_authorization("Kiosk :s")), None);
-        assert_eq!(kiosk_credentials(&with_authorization("Kiosk k-01:")), None);
-        assert_eq!(kiosk_credentials(&HeaderMap::new()), None);
+    fn credentials_are_split_at_the_first_colon() {
+        let kiosk = |value: &str| credentials(&with_authorization(value), Kiosk::SCHEME);
+        assert_eq!(kiosk("Kiosk k-01:abc:def"), Some(("k-01".to_string(), "abc:def".to_string())));
+        assert_eq!(kiosk("kiosk k-01:s"), Some(("k-01".into(), "s".into())));
+        assert_eq!(kiosk("Bearer k-01:s"), None);
+        assert_eq!(kiosk("Staff k-01:s"), None);
+        assert_eq!(kiosk("Kiosk k-01"), None);
+        assert_eq!(kiosk("Kiosk :s"), None);
+        assert_eq!(kiosk("Kiosk k-01:"), None);
+        assert_eq!(credentials(&HeaderMap::new(), Kiosk::SCHEME), None);
+        let staff = |value: &str| credentials(&with_authorization(value), Staff::SCHEME);
+        assert_eq!(staff("STAFF s-01:secret"), Some(("s-01".into(), "secret".into())));
+        assert_eq!(staff("Kiosk s-01:secret"), None);
+        assert_eq!(staff("Stafff s-01:secret"), None);
     }
 
     #[test]

@@ -2,12 +2,27 @@
 
 use super::error::ApiError;
 use super::extract::{CallerLang, Kiosk, StrictJson};
+use super::openapi::Language;
 use crate::Registry;
 use axum::extract::State;
 use axum::http::StatusCode;
-use pdo_core::api::Heartbeat;
+use pdo_core::api::{ErrorBody, Heartbeat};
 use pdo_core::validation::{FieldError, FieldErrors, FieldFormat, TEXT_MAX_CHARS, nfc};
 
+#[utoipa::path(
+    post,
+    path = "/api/v1/kiosk/heartbeat",
+    tag = "kiosk",
+    params(Language),
+    security(("kiosk" = [])),
+    request_body = Heartbeat,
+    responses(
+        (status = 204, description = "Kept as the kiosk's last heartbeat"),
+        (status = 400, description = "`bad_request`", body = ErrorBody),
+        (status = 401, description = "`unauthorized`", body = ErrorBody),
+        (status = 422, description = "`validation`", body = ErrorBody),
+    ),
+)]
 pub async fn heartbeat(
     State(registry): State<Registry>,
     CallerLang(lang): CallerLang,

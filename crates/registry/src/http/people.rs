@@ -2,6 +2,7 @@
 
 use super::error::ApiError;
 use super::extract::{Caller, CallerLang, IdempotentJson, InFlight, StrictJson, limited_body};
+use super::openapi::{Idempotency, Language};
 use super::stored_response;
 use crate::Registry;
 use axum::Json;
@@ -9,12 +10,24 @@ use axum::body::Body;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::Response;
-use pdo_core::api::{Applicant, ApplicantRequest, Child, ChildRequest, Document, DocumentRequest};
+use pdo_core::api::{Applicant, ApplicantRequest, Child, ChildRequest, Document, DocumentRequest, ErrorBody};
 use pdo_core::domain::region_today;
 use pdo_core::validation::{validate_applicant, validate_child, validate_document};
 
 pub const SCAN_LIMIT: usize = 8 * 1024 * 1024;
 
+#[utoipa::path(
+    get,
+    path = "/api/v1/applicant",
+    tag = "applicant",
+    params(Language),
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "The applicant", body = Applicant),
+        (status = 401, description = "`unauthorized`", body = ErrorBody),
+        (status = 404, description = "`applicant_not_set`", body = ErrorBody),
+    ),
+)]
 pub async fn get_applicant(
     State(registry): State<Registry>,
     CallerLang(lang): CallerLang,
@@ -25,6 +38,20 @@ pub async fn get_applicant(
     applicant.map(Json).ok_or_else(|| ApiError::code("applicant_not_set", lang))
 }
 
+#[utoipa::path(
+    put,
+    path = "/api/v1/applicant",
+    tag = "applicant",
+    params(Language),
+    security(("bearer" = [])),
+    request_body = ApplicantRequest,
+    responses(
+        (status = 200, description = "The applicant as stored (trimmed, normalised)", body = Applicant),
+        (status = 400, description = "`bad_request`", body = ErrorBody),
+        (status = 401, description = "`unauthorized`", body = ErrorBody),
+        (status = 422, description = "`validation`", body = ErrorBody),
+    ),
+)]
 pub async fn put_applicant(
     State(registry): State<Registry>,
     CallerLang(lang): CallerLang,
@@ -40,6 +67,17 @@ pub async fn put_applicant(
     Ok(Json(applicant))
 }
 
+#[utoipa::path(
+    get,
+    path = "/api/v1/children",
+    tag = "children",
+    params(Language),
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "The children linked to the account", body = [Child]),
+        (status = 401, description = "`unauthorized`", body = ErrorBody),
+    ),
+)]
 pub async fn list_children(
     State(registry): State<Registry>,
     CallerLang(lang): CallerLang,
@@ -49,6 +87,18 @@ pub async fn list_children(
     Ok(Json(registry.store(move |s| s.children(&id)).await.map_err(|e| ApiError::from_store(e, lang))?))
 }
 
+#[utoipa::path(
+    get,
+    path = "/api/v1/children/{id}",
+    tag = "children",
+    params(("id" = String, Path, description = "The child's id"), Language),
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "The child (extension)", body = Child),
+        (status = 401, description = "`unauthorized`", body = ErrorBody),
+        (status = 404, description = "`child_not_found`", body = ErrorBody),
+    ),
+)]
 pub async fn get_child(
     State(registry): State<Registry>,
     CallerLang(lang): CallerLang,
@@ -59,6 +109,23 @@ pub async fn get_child(
     Ok(Json(registry.store(move |s| s.child(&id, &child_id)).await.map_err(|e| ApiError::from_store(e, lang))?))
 }
 
+#[utoipa::path(
+    post,
+    path = "/api/v1/children",
+    tag = "children",
+    params(Idempotency, Language),
+    security(("bearer" = [])),
+    request_body = ChildRequest,
+    responses(
+        (status = 201, description = "Created (or replayed)", body = Child,
+            headers(("Idempotent-Replayed" = String, description = "`true` on a replay"))),
+        (status = 400, description = "`bad_request` | `idempotency_key_required`", body = ErrorBody),
+        (status = 401, description = "`unauthorized`", body = ErrorBody),
+        (status = 409, description = "`child_already_registered` (same SNILS under another account) | `child_exists` \
+                                      | `request_in_flight`", body = ErrorBody),
+        (status = 422, description = "`validation` | `idempotency_key_reuse`", body = ErrorBody),
+    ),
+)]
 pub async fn create_child(
     State(registry): State<Registry>,
     CallerLang(lang): CallerLang,
@@ -77,6 +144,23 @@ pub async fn create_child(
     Ok(stored_response(stored))
 }
 
+#[utoipa::path(
+    post,
+    path = "/api/v1/children/{id}/documents",
+    tag = "children",
+    params(("id" = String, Path, description = "The child's id"), Idempotency, Language),
+    security(("bearer" = [])),
+    request_body = DocumentRequest,
+    responses(
+        (status = 201, description = "Created (or replayed)", body = Document,
+            headers(("Idempotent-Replayed" = String, description = "`true` on a replay"))),
+        (status = 400, description = "`bad_request` | `idempotency_key_required`", body = ErrorBody),
+        (status = 401, description = "`unauthorized`", body = ErrorBody),
+        (status = 404, description = "`child_not_found`", body = ErrorBody),
+        (status = 409, description = "`request_in_flight`", body = ErrorBody),
+        (status = 422, description = "`validation` | `idempotency_key_reuse`", body = ErrorBody),
+    ),
+)]
 pub async fn add_document(
     State(registry): State<Registry>,
     CallerLang(lang): CallerLang,
@@ -99,6 +183,25 @@ pub async fn add_document(
     Ok(stored_response(stored))
 }
 
+#[utoipa::path(
+    put,
+    path = "/api/v1/children/{id}/documents/{document_id}",
+    tag = "children",
+    params(
+        ("id" = String, Path, description = "The child's id"),
+        ("document_id" = String, Path, description = "The document's id"),
+        Language,
+    ),
+    security(("bearer" = [])),
+    request_body = DocumentRequest,
+    responses(
+        (status = 200, description = "The document as stored", body = Document),
+        (status = 400, description = "`bad_request`", body = ErrorBody),
+        (status = 401, description = "`unauthorized`", body = ErrorBody),
+        (status = 404, description = "`child_not_found` | `document_not_found`", body = ErrorBody),
+        (status = 422, description = "`validation`", body = ErrorBody),
+    ),
+)]
 pub async fn update_document(
     State(registry): State<Registry>,
     CallerLang(lang): CallerLang,
@@ -129,6 +232,26 @@ pub fn scan_media_type(declared: &str, bytes: &[u8]) -> Option<&'static str> {
     }
 }
 
+#[utoipa::path(
+    put,
+    path = "/api/v1/children/{id}/documents/{document_id}/scan",
+    tag = "children",
+    params(
+        ("id" = String, Path, description = "The child's id"),
+        ("document_id" = String, Path, description = "The document's id"),
+        Language,
+    ),
+    security(("bearer" = [])),
+    request_body(description = "The scan, at most 8 MiB; the bytes must really be JPEG or PDF (magic number)",
+        content(("image/jpeg"), ("application/pdf"))),
+    responses(
+        (status = 204, description = "Stored; the document now has `has_scan: true`"),
+        (status = 401, description = "`unauthorized`", body = ErrorBody),
+        (status = 404, description = "`child_not_found` | `document_not_found`", body = ErrorBody),
+        (status = 413, description = "`payload_too_large`", body = ErrorBody),
+        (status = 415, description = "`unsupported_media_type`", body = ErrorBody),
+    ),
+)]
 pub async fn put_scan(
     State(registry): State<Registry>,
     CallerLang(lang): CallerLang,

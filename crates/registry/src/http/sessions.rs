@@ -2,12 +2,28 @@
 
 use super::error::ApiError;
 use super::extract::{BearerToken, CallerLang, StrictJson};
+use super::openapi::Language;
 use crate::{Registry, accounts};
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use pdo_core::api::SignInRequest;
+use pdo_core::api::{ErrorBody, SessionResponse, SignInRequest};
 
+#[utoipa::path(
+    post,
+    path = "/api/v1/sessions",
+    operation_id = "create_session",
+    tag = "sessions",
+    params(Language),
+    request_body = SignInRequest,
+    responses(
+        (status = 201, description = "Signed in", body = SessionResponse),
+        (status = 400, description = "`bad_request`", body = ErrorBody),
+        (status = 401, description = "`invalid_credentials` (the same answer for an unknown login)", body = ErrorBody),
+        (status = 429, description = "`too_many_attempts`", body = ErrorBody,
+            headers(("Retry-After" = i64, description = "Seconds until the next attempt is considered"))),
+    ),
+)]
 pub async fn create(
     State(registry): State<Registry>,
     CallerLang(lang): CallerLang,
@@ -30,6 +46,18 @@ pub async fn create(
     }
 }
 
+#[utoipa::path(
+    delete,
+    path = "/api/v1/sessions/current",
+    operation_id = "delete_current_session",
+    tag = "sessions",
+    params(Language),
+    security(("bearer" = [])),
+    responses(
+        (status = 204, description = "Signed out: the token is dead at once"),
+        (status = 401, description = "`unauthorized`", body = ErrorBody),
+    ),
+)]
 pub async fn delete_current(
     State(registry): State<Registry>,
     CallerLang(lang): CallerLang,

@@ -3,6 +3,7 @@
 
 use super::error::ApiError;
 use super::extract::{CallerLang, InFlight, Kiosk, idempotency_key, limited_body};
+use super::openapi::{Language, SealedBox, SealedSubmission};
 use super::stored_response;
 use crate::Registry;
 use crate::mail::{claim_mail, rejected_mail};
@@ -13,10 +14,23 @@ use axum::body::Body;
 use axum::extract::{Path, State};
 use axum::http::HeaderMap;
 use axum::response::Response;
-use pdo_core::api::{KioskConfig, SubmissionReceipt};
+use pdo_core::api::{ErrorBody, KioskConfig, SubmissionReceipt};
 
 pub const SUBMISSION_LIMIT: usize = 12 * 1024 * 1024;
 
+#[utoipa::path(
+    get,
+    path = "/api/v1/kiosk/config",
+    operation_id = "kiosk_config",
+    tag = "kiosk",
+    params(Language),
+    security(("kiosk" = [])),
+    responses(
+        (status = 200, description = "The kiosk, the registry's sealing keys and a block of application numbers",
+            body = KioskConfig),
+        (status = 401, description = "`unauthorized`", body = ErrorBody),
+    ),
+)]
 pub async fn config(
     State(registry): State<Registry>,
     CallerLang(lang): CallerLang,
@@ -27,6 +41,27 @@ pub async fn config(
     Ok(Json(registry.store(move |s| s.kiosk_config(&info, now)).await.map_err(|e| ApiError::from_store(e, lang))?))
 }
 
+#[utoipa::path(
+    post,
+    path = "/api/v1/kiosk/submissions",
+    operation_id = "submit_offline_application",
+    tag = "kiosk",
+    params(SealedSubmission, Language),
+    security(("kiosk" = [])),
+    request_body(content = SealedBox, content_type = "application/octet-stream",
+        description = "A sealed box of the JSON `OfflinePayload`, at most 12 MiB"),
+    responses(
+        (status = 202, description = "Received (status `awaiting_claim`) or `rejected` with a `reason`; the same \
+                                      submission id always replays the first answer", body = SubmissionReceipt,
+            headers(("Idempotent-Replayed" = String, description = "`true` on a replay"))),
+        (status = 400, description = "`idempotency_key_required` | `bad_request` (no `Sealed-Key-Id`)",
+            body = ErrorBody),
+        (status = 401, description = "`unauthorized`", body = ErrorBody),
+        (status = 409, description = "`request_in_flight`", body = ErrorBody),
+        (status = 413, description = "`payload_too_large`", body = ErrorBody),
+        (status = 422, description = "`unsealable`: the kiosk keeps the box for staff", body = ErrorBody),
+    ),
+)]
 pub async fn submit(
     State(registry): State<Registry>,
     CallerLang(lang): CallerLang,
@@ -71,6 +106,19 @@ pub async fn submit(
     Ok(stored_response(stored))
 }
 
+#[utoipa::path(
+    get,
+    path = "/api/v1/kiosk/submissions/{submission_id}",
+    operation_id = "offline_submission_status",
+    tag = "kiosk",
+    params(("submission_id" = String, Path, description = "The payload's `submission_id`"), Language),
+    security(("kiosk" = [])),
+    responses(
+        (status = 200, description = "Where the submission stands (no personal data)", body = SubmissionReceipt),
+        (status = 401, description = "`unauthorized`", body = ErrorBody),
+        (status = 404, description = "`submission_not_found`", body = ErrorBody),
+    ),
+)]
 pub async fn status(
     State(registry): State<Registry>,
     CallerLang(lang): CallerLang,

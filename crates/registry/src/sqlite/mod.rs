@@ -9,11 +9,12 @@ pub mod offline;
 pub mod outbox;
 pub mod people;
 pub mod reference;
+pub mod staff;
 
 use crate::accounts::{self, SignInError};
 use crate::storage::{
     ConfirmationSecrets, DevicePoll, DeviceRequest, IdemKey, KioskRecord, MailFor, NewApplication, NewDeviceLogin,
-    QueuedMail, Storage, StoreError, StoreResult, Stored, UserCodeLookup,
+    QueuedMail, StaffInfo, StaffRecord, Storage, StoreError, StoreResult, Stored, UserCodeLookup,
 };
 use chrono::{DateTime, Utc};
 use pdo_core::api::*;
@@ -360,5 +361,18 @@ impl Storage for SqliteStorage {
             let sessions = tx.execute("DELETE FROM sessions WHERE last_used_at < ?1", [idle])?;
             Ok(idempotency::prune(tx, now)? + sessions)
         })
+    }
+
+    // Staff.
+    fn add_staff(&self, member: &StaffInfo, secret_hash: &str, now: DateTime<Utc>) -> StoreResult<()> {
+        self.in_tx(|tx| staff::add_staff(tx, member, secret_hash, now))
+    }
+
+    fn revoke_staff(&self, staff_id: &str, now: DateTime<Utc>) -> StoreResult<bool> {
+        self.in_tx(|tx| staff::revoke_staff(tx, staff_id, now))
+    }
+
+    fn staff(&self, staff_id: &str) -> StoreResult<Option<StaffRecord>> {
+        self.with_conn(|conn| staff::staff(conn, staff_id))
     }
 }
