@@ -323,3 +323,29 @@ pub async fn limited_body(
     }
     axum::body::to_bytes(body, limit).await.map_err(|_| ApiError::code("payload_too_large", lang))
 }
+
+#[cfg(test)]
+mod in_flight_tests {
+    use super::*;
+
+    #[test]
+    fn a_second_request_with_a_key_in_flight_is_refused_until_the_first_ends() {
+        let dir = tempfile::tempdir().unwrap();
+        let storage = crate::sqlite::SqliteStorage::open(&dir.path().join("r.sqlite3")).unwrap();
+        let registry = Registry::new(std::sync::Arc::new(storage));
+        let key = IdemKey {
+            scope: "account:a".into(),
+            method: "POST",
+            path: "/api/v1/children".into(),
+            key: "k".into(),
+            body_hash: vec![],
+        };
+        let first = InFlight::enter(&registry, &key, Lang::Ru).unwrap();
+        let second = InFlight::enter(&registry, &key, Lang::Ru).err().expect("refused while the first is answered");
+        assert_eq!((second.status, second.code), (StatusCode::CONFLICT, "request_in_flight"));
+        let other_caller = IdemKey { scope: "account:b".into(), ..key.clone() };
+        assert!(InFlight::enter(&registry, &other_caller, Lang::Ru).is_ok(), "keys are scoped to the caller");
+        drop(first);
+        assert!(InFlight::enter(&registry, &key, Lang::Ru).is_ok(), "free again once the first has answered");
+    }
+}
