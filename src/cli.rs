@@ -3,7 +3,7 @@
 use crate::app::{App, Env};
 use crate::config::{self, Config};
 use crate::paths::Paths;
-use crate::registry::RegistryClient;
+use crate::registry::{KioskCredentials, RegistryClient};
 use crate::store::Store;
 use crate::theme;
 use anyhow::Context;
@@ -110,12 +110,24 @@ fn run(cli: Cli) -> anyhow::Result<()> {
 
     // The embedded registry must outlive the window, so it is held here until `run` returns.
     let (client, demo_hint, _embedded) = match &config.registry_url {
-        Some(url) => (RegistryClient::new(config::registry_url(url)?), None, None),
+        Some(url) => {
+            let kiosk = config
+                .kiosk_id
+                .clone()
+                .zip(config.kiosk_secret.clone())
+                .map(|(id, secret)| KioskCredentials { id, secret });
+            (RegistryClient::new(config::registry_url(url)?).with_kiosk(kiosk), None, None)
+        }
         None => {
             let embedded = pdo_registry::embedded::EmbeddedRegistry::start(&paths.demo_registry(), true)?;
             let url = config::registry_url(&embedded.base_url())?;
             let demo = &pdo_registry::demo::ACCOUNTS[0];
-            (RegistryClient::new(url), Some((demo.login.to_string(), demo.password.to_string())), Some(embedded))
+            let kiosk = KioskCredentials {
+                id: pdo_registry::demo::KIOSK_ID.into(),
+                secret: pdo_registry::demo::KIOSK_SECRET.into(),
+            };
+            let client = RegistryClient::new(url).with_kiosk(Some(kiosk));
+            (client, Some((demo.login.to_string(), demo.password.to_string())), Some(embedded))
         }
     };
     let operator = match (&config.operator_name, &config.operator_address) {

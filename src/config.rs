@@ -42,7 +42,7 @@ impl Default for Config {
             // A common 21.5-inch 16:9 kiosk panel.
             screen_width_mm: 476.0,
             screen_height_mm: 268.0,
-            idle_timeout_secs: 120,
+            idle_timeout_secs: 90,
             idle_grace_secs: 30,
         }
     }

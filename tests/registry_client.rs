@@ -177,3 +177,29 @@ async fn the_kiosk_calls_and_a_sealed_submission_through_the_client() {
     assert_eq!(nobody.kiosk_config().await, Err(ClientError::Unauthorized), "no credentials, no kiosk call");
     drop(f.registry);
 }
+
+#[tokio::test]
+async fn the_demo_registry_knows_the_demo_kiosk() {
+    let dir = tempfile::tempdir().unwrap();
+    let registry = EmbeddedRegistry::start(&dir.path().join("registry.sqlite3"), true).unwrap();
+    let client =
+        RegistryClient::new(config::registry_url(&registry.base_url()).unwrap()).with_kiosk(Some(KioskCredentials {
+            id: pdo_registry::demo::KIOSK_ID.into(),
+            secret: pdo_registry::demo::KIOSK_SECRET.into(),
+        }));
+    let config = client.kiosk_config().await.unwrap();
+    assert_eq!(config.kiosk.id, pdo_registry::demo::KIOSK_ID);
+    assert!(!config.public_keys.is_empty());
+    let start = client.start_device_login().await.unwrap();
+    assert_eq!((start.user_code.len(), start.user_code.find('-')), (9, Some(4)), "shown as XXXX-XXXX");
+    assert!(start.verification_uri_complete.starts_with(&registry.base_url()));
+    // Seeding twice (every demo start) keeps one kiosk with the same secret.
+    drop(registry);
+    let again = EmbeddedRegistry::start(&dir.path().join("registry.sqlite3"), true).unwrap();
+    let client =
+        RegistryClient::new(config::registry_url(&again.base_url()).unwrap()).with_kiosk(Some(KioskCredentials {
+            id: pdo_registry::demo::KIOSK_ID.into(),
+            secret: pdo_registry::demo::KIOSK_SECRET.into(),
+        }));
+    assert!(client.kiosk_config().await.is_ok());
+}

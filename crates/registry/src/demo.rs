@@ -69,6 +69,11 @@ pub const OPERATOR: (&str, &str) = (
     "650000, г. Примерный, ул. Вымышленная, д. 1",
 );
 
+/// The demo kiosk the embedded registry knows, so the demo can show sign-in by QR code and offline applications.
+pub const KIOSK_ID: &str = "demo-kiosk";
+/// Invented and public: it only ever opens the demo registry on loopback.
+pub const KIOSK_SECRET: &str = "demo-kiosk-secret-not-for-real-use";
+
 /// Adds whatever demo data is not there yet; safe to run on every start.
 pub fn seed(storage: &SqliteStorage) -> StoreResult<()> {
     storage.with_conn(|conn| {
@@ -96,6 +101,17 @@ pub fn seed(storage: &SqliteStorage) -> StoreResult<()> {
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
                 params![id, municipality, name, address, phone, hours],
             )?;
+        }
+        let kiosk_known: bool =
+            conn.query_row("SELECT COUNT(*) FROM kiosks WHERE id = ?1", [KIOSK_ID], |r| r.get::<_, i64>(0))? > 0;
+        if !kiosk_known {
+            let kiosk = pdo_core::api::KioskInfo {
+                id: KIOSK_ID.into(),
+                name: "Демонстрационный терминал".into(),
+                address: "г. Примерный, ул. Вымышленная, д. 1, холл".into(),
+                municipality: MUNICIPALITIES[0].0.into(),
+            };
+            crate::sqlite::kiosks::add_kiosk(conn, &kiosk, &accounts::hash_password(KIOSK_SECRET), chrono::Utc::now())?;
         }
         if reference::operator(conn)?.name.is_empty() {
             reference::set_operator(conn, &Operator { name: OPERATOR.0.into(), address: OPERATOR.1.into() })?;
