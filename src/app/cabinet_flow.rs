@@ -57,7 +57,7 @@ impl App {
             }
         };
         self.screen = Screen::Applicant { form: applicant::ApplicantForm::new(existing.as_ref(), kind), problem };
-        let first = applicant::FIELDS[0].0;
+        let first = applicant::FIELDS[0].path;
         self.editing = Some(iced::widget::Id::new(first));
         self.keyboard.layout = crate::widget::keyboard::Layout::Russian;
         operation::focus(first)

@@ -3,39 +3,34 @@
 //! the registry; checked with the shared rules before it is saved back; nothing typed is lost on an error.
 
 use super::ViewContext;
-use crate::theme::FONT_BOLD_FACE;
-use crate::widget::controls::{big_button, field_row, input, plain_button};
-use iced::widget::{Column, column, container, row, text};
-use iced::{Element, Fill};
+use crate::widget::form::{self, FieldSpec, PagedForm};
+use iced::Element;
 use pdo_core::api::{Applicant, ApplicantRequest, DocumentRequest, FieldErrorBody};
 use pdo_core::domain::{AccountKind, DocumentKind, Lang};
 use pdo_core::validation::validate_applicant;
 use std::collections::BTreeMap;
 
-/// Each field: its API path (also its widget id), its label id, its format hint id.
-pub const FIELDS: [(&str, &str, Option<&str>); 11] = [
-    ("applicant.last_name", "field-last-name", None),
-    ("applicant.first_name", "field-first-name", None),
-    ("applicant.patronymic", "field-patronymic", Some("hint-patronymic")),
-    ("applicant.birth_date", "field-birth-date", Some("hint-date")),
-    ("applicant.passport.series", "field-passport-series", Some("hint-passport-series")),
-    ("applicant.passport.number", "field-passport-number", Some("hint-passport-number")),
-    ("applicant.passport.issued_on", "field-issued-on", Some("hint-date")),
-    ("applicant.passport.division_code", "field-division-code", Some("hint-division-code")),
-    ("applicant.passport.issued_by", "field-issued-by", None),
-    ("applicant.address", "field-address", None),
-    ("applicant.phone", "field-phone", Some("hint-phone")),
+pub use form::Message;
+
+const fn spec(path: &'static str, label: &'static str, hint: Option<&'static str>) -> FieldSpec {
+    FieldSpec { path, label, hint, latin: false }
+}
+
+pub const FIELDS: [FieldSpec; 11] = [
+    spec("applicant.last_name", "field-last-name", None),
+    spec("applicant.first_name", "field-first-name", None),
+    spec("applicant.patronymic", "field-patronymic", Some("hint-patronymic")),
+    spec("applicant.birth_date", "field-birth-date", Some("hint-date")),
+    spec("applicant.passport.series", "field-passport-series", Some("hint-passport-series")),
+    spec("applicant.passport.number", "field-passport-number", Some("hint-passport-number")),
+    spec("applicant.passport.issued_on", "field-issued-on", Some("hint-date")),
+    spec("applicant.passport.division_code", "field-division-code", Some("hint-division-code")),
+    spec("applicant.passport.issued_by", "field-issued-by", None),
+    spec("applicant.address", "field-address", None),
+    spec("applicant.phone", "field-phone", Some("hint-phone")),
 ];
 
-/// Which fields each page shows, by index into `FIELDS`.
-const PAGES: [&[usize]; 3] = [&[0, 1, 2, 3], &[4, 5, 6, 7], &[8, 9, 10]];
-
-#[derive(Debug, Clone, PartialEq)]
-pub enum Message {
-    Changed(usize, String),
-    Next,
-    Previous,
-}
+const PAGES: &[&[usize]] = &[&[0, 1, 2, 3], &[4, 5, 6, 7], &[8, 9, 10]];
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum Action {
@@ -49,21 +44,16 @@ pub enum Action {
 
 #[derive(Debug)]
 pub struct ApplicantForm {
-    values: [String; 11],
+    form: PagedForm,
     kind: AccountKind,
-    page: usize,
-    /// Errors by API path, with the message to show (from the shared rules or from the registry).
-    errors: BTreeMap<String, String>,
-    busy: bool,
 }
 
 impl ApplicantForm {
     /// A form pre-filled with what the registry holds, if anything. `kind` says whether a child applies for themself.
     pub fn new(existing: Option<&Applicant>, kind: AccountKind) -> Self {
-        let mut values: [String; 11] = Default::default();
-        if let Some(a) = existing {
+        let values = existing.map_or_else(Vec::new, |a| {
             let d = |date: chrono::NaiveDate| date.format("%d.%m.%Y").to_string();
-            values = [
+            vec![
                 a.last_name.clone(),
                 a.first_name.clone(),
                 a.patronymic.clone().unwrap_or_default(),
@@ -75,134 +65,71 @@ impl ApplicantForm {
                 a.passport.issued_by.clone(),
                 a.address.clone(),
                 a.phone.clone(),
-            ];
-        }
-        Self { values, kind, page: 0, errors: BTreeMap::new(), busy: false }
+            ]
+        });
+        Self { form: PagedForm::new(&FIELDS, PAGES, values), kind }
     }
 
     pub fn page(&self) -> usize {
-        self.page
+        self.form.page()
     }
 
     pub fn request(&self) -> ApplicantRequest {
-        let v = &self.values;
-        ApplicantRequest {
-            last_name: v[0].clone(),
-            first_name: v[1].clone(),
-            patronymic: (!v[2].trim().is_empty()).then(|| v[2].clone()),
-            birth_date: v[3].clone(),
-            passport: DocumentRequest {
-                kind: DocumentKind::Passport,
-                series: v[4].clone(),
-                number: v[5].clone(),
-                issued_on: v[6].clone(),
-                issued_by: v[8].clone(),
-                division_code: Some(v[7].clone()),
-            },
-            address: v[9].clone(),
-            phone: v[10].clone(),
-        }
+        request_from(self.form.values())
     }
 
-    /// The text field with this widget id: its value and the message that changes it.
     pub fn field(&self, id: &iced::widget::Id) -> Option<(String, Box<dyn Fn(String) -> Message>)> {
-        if self.busy {
-            return None;
-        }
-        let index = PAGES[self.page].iter().copied().find(|&i| *id == iced::widget::Id::new(FIELDS[i].0))?;
-        Some((self.values[index].clone(), Box::new(move |v| Message::Changed(index, v))))
+        self.form.field(id)
     }
 
     pub fn update(&mut self, message: Message, lang: Lang, today: chrono::NaiveDate) -> Action {
-        match message {
-            Message::Changed(index, value) => {
-                self.errors.remove(FIELDS[index].0);
-                self.values[index] = value;
-                Action::None
-            }
-            Message::Previous if self.page == 0 => Action::Leave,
-            Message::Previous => {
-                self.page -= 1;
-                Action::None
-            }
-            Message::Next if self.busy => Action::None,
-            Message::Next => {
-                // The whole form is checked, but only this page's fields (and the ones before) hold the person here:
-                // later pages are not filled in yet.
-                let errors = validate_applicant(&self.request(), self.kind, today).err().unwrap_or_default();
-                let shown: Vec<usize> = PAGES[..=self.page].iter().flat_map(|p| p.iter().copied()).collect();
-                self.errors = errors
-                    .iter()
-                    .filter(|(path, _)| shown.iter().any(|&i| FIELDS[i].0 == path.as_str()))
-                    .map(|(path, e)| (path.clone(), e.message(lang)))
-                    .collect();
-                if let Some(first) = shown.iter().find(|&&i| self.errors.contains_key(FIELDS[i].0)) {
-                    self.page = PAGES.iter().position(|p| p.contains(first)).unwrap_or(self.page);
-                    return Action::Focus(FIELDS[*first].0);
-                }
-                if self.page + 1 < PAGES.len() {
-                    self.page += 1;
-                    Action::Focus(FIELDS[PAGES[self.page][0]].0)
-                } else {
-                    self.busy = true;
-                    Action::Save(self.request())
-                }
-            }
+        let kind = self.kind;
+        let check = |values: &[String]| {
+            let errors = validate_applicant(&request_from(values), kind, today).err().unwrap_or_default();
+            errors.into_iter().map(|(path, e)| (path, e.message(lang))).collect()
+        };
+        match self.form.update(message, check) {
+            form::Event::None => Action::None,
+            form::Event::Focus(id) => Action::Focus(id),
+            form::Event::Leave => Action::Leave,
+            form::Event::Complete => Action::Save(self.request()),
         }
     }
 
     /// The registry refused the save: its field errors go next to the fields, everything typed stays.
     pub fn refused(&mut self, fields: BTreeMap<String, FieldErrorBody>) -> Action {
-        self.busy = false;
-        self.errors = fields.into_iter().map(|(path, e)| (path, e.message)).collect();
-        let first = FIELDS.iter().position(|f| self.errors.contains_key(f.0));
-        match first {
-            Some(index) => {
-                self.page = PAGES.iter().position(|p| p.contains(&index)).unwrap_or(0);
-                Action::Focus(FIELDS[index].0)
-            }
-            None => Action::None,
+        match self.form.refused(fields) {
+            form::Event::Focus(id) => Action::Focus(id),
+            _ => Action::None,
         }
     }
 
-    /// The save failed for another reason (network): the form stays as typed and can be sent again.
     pub fn failed(&mut self) {
-        self.busy = false;
+        self.form.failed();
     }
 
     pub fn view(&self, ctx: ViewContext<'_>, problem: Option<String>) -> Element<'_, Message> {
-        let i18n = ctx.i18n;
         let title = if self.kind == AccountKind::Child { "applicant-title-self" } else { "applicant-title" };
-        let fields = Column::with_children(PAGES[self.page].iter().map(|&index| {
-            let (path, label, hint) = FIELDS[index];
-            let mut field = input(ctx, "", &self.values[index]).id(path);
-            if !self.busy {
-                field = field.on_input(move |v| Message::Changed(index, v)).on_submit(Message::Next);
-            }
-            field_row(ctx, i18n.tr(label), field, hint.map(|h| i18n.tr(h)), self.errors.get(path).cloned())
-        }))
-        .spacing(ctx.metrics.text * 0.5);
-        let page = i18n.tr_with("page-of", [("page", (self.page + 1).into()), ("pages", PAGES.len().into())]);
-        let next = if self.page + 1 < PAGES.len() { i18n.tr("next") } else { i18n.tr("applicant-save") };
-        let mut body = column![
-            row![text(i18n.tr(title)).size(ctx.metrics.title).font(FONT_BOLD_FACE), text(page).size(ctx.metrics.text)]
-                .spacing(ctx.metrics.spacing)
-                .align_y(iced::Alignment::Center),
-            fields,
-        ]
-        .spacing(ctx.metrics.spacing)
-        .max_width(ctx.metrics.text * 48.0);
-        if let Some(problem) = problem {
-            body = body.push(text(problem).size(ctx.metrics.text).color(crate::theme::DANGER));
-        }
-        body = body.push(
-            row![
-                plain_button(ctx, i18n.tr("back"), (!self.busy).then_some(Message::Previous)),
-                big_button(ctx, next, (!self.busy).then_some(Message::Next)),
-            ]
-            .spacing(ctx.metrics.spacing),
-        );
-        container(body).center_x(Fill).into()
+        self.form.view(ctx, ctx.i18n.tr(title), ctx.i18n.tr("applicant-save"), problem)
+    }
+}
+
+fn request_from(v: &[String]) -> ApplicantRequest {
+    ApplicantRequest {
+        last_name: v[0].clone(),
+        first_name: v[1].clone(),
+        patronymic: (!v[2].trim().is_empty()).then(|| v[2].clone()),
+        birth_date: v[3].clone(),
+        passport: DocumentRequest {
+            kind: DocumentKind::Passport,
+            series: v[4].clone(),
+            number: v[5].clone(),
+            issued_on: v[6].clone(),
+            issued_by: v[8].clone(),
+            division_code: Some(v[7].clone()),
+        },
+        address: v[9].clone(),
+        phone: v[10].clone(),
     }
 }
 
@@ -253,8 +180,8 @@ mod tests {
         fill(&mut form, &bad);
         assert_eq!(form.update(Message::Next, Lang::Ru, today()), Action::Focus("applicant.last_name"));
         assert_eq!(form.page(), 0);
-        assert!(form.errors["applicant.last_name"].contains("русск"), "{:?}", form.errors);
-        assert_eq!(form.values[0], "Smith", "nothing typed is lost");
+        assert!(form.form.error("applicant.last_name").unwrap().contains("русск"));
+        assert_eq!(form.form.values()[0], "Smith", "nothing typed is lost");
         // Page two's empty fields do not hold page one.
         let mut fresh = ApplicantForm::new(None, AccountKind::Parent);
         fill(&mut fresh, &GOOD[..4]);
@@ -271,7 +198,7 @@ mod tests {
         )]);
         assert_eq!(form.refused(fields), Action::Focus("applicant.phone"));
         assert_eq!(form.page(), 2);
-        assert_eq!(form.errors["applicant.phone"], "Проверьте номер");
+        assert_eq!(form.form.error("applicant.phone"), Some("Проверьте номер"));
     }
 
     #[test]

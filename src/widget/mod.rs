@@ -2,4 +2,5 @@
 
 pub mod chrome;
 pub mod controls;
+pub mod form;
 pub mod keyboard;

@@ -1,0 +1,194 @@
+//! A form of text fields on short pages, each page small enough to fit above the on-screen keyboard: values, field
+//! errors next to their fields, page navigation, and the checks run when the person presses «Далее». Screens with
+//! forms (the applicant, the child) hold one and say what their fields are and how they are checked.
+
+use crate::screen::ViewContext;
+use crate::theme::{self, FONT_BOLD_FACE};
+use crate::widget::controls::{big_button, field_row, input, plain_button};
+use iced::widget::{Column, column, container, row, text};
+use iced::{Element, Fill};
+use pdo_core::api::FieldErrorBody;
+use std::collections::BTreeMap;
+
+/// One field: its API path (also its widget id), its label and format-hint message ids, and whether it is typed
+/// in Latin letters.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct FieldSpec {
+    pub path: &'static str,
+    pub label: &'static str,
+    pub hint: Option<&'static str>,
+    pub latin: bool,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Message {
+    Changed(usize, String),
+    Next,
+    Previous,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Event {
+    None,
+    Focus(&'static str),
+    /// Every field passed the checks on the last page.
+    Complete,
+    /// Back from the first page.
+    Leave,
+}
+
+#[derive(Debug)]
+pub struct PagedForm {
+    fields: &'static [FieldSpec],
+    pages: &'static [&'static [usize]],
+    values: Vec<String>,
+    page: usize,
+    /// Errors by API path, with the message to show.
+    errors: BTreeMap<String, String>,
+    busy: bool,
+}
+
+impl PagedForm {
+    pub fn new(fields: &'static [FieldSpec], pages: &'static [&'static [usize]], values: Vec<String>) -> Self {
+        let mut values = values;
+        values.resize(fields.len(), String::new());
+        Self { fields, pages, values, page: 0, errors: BTreeMap::new(), busy: false }
+    }
+
+    pub fn values(&self) -> &[String] {
+        &self.values
+    }
+
+    pub fn page(&self) -> usize {
+        self.page
+    }
+
+    pub fn error(&self, path: &str) -> Option<&str> {
+        self.errors.get(path).map(String::as_str)
+    }
+
+    pub fn first_field(&self) -> &'static str {
+        self.fields[self.pages[self.page][0]].path
+    }
+
+    /// The text field with this widget id on the current page: its value and the message that changes it.
+    pub fn field(&self, id: &iced::widget::Id) -> Option<(String, Box<dyn Fn(String) -> Message>)> {
+        if self.busy {
+            return None;
+        }
+        let index =
+            self.pages[self.page].iter().copied().find(|&i| *id == iced::widget::Id::new(self.fields[i].path))?;
+        Some((self.values[index].clone(), Box::new(move |v| Message::Changed(index, v))))
+    }
+
+    /// Whether the field with this widget id is typed in Latin letters.
+    pub fn is_latin(&self, id: &iced::widget::Id) -> bool {
+        self.fields.iter().any(|f| f.latin && *id == iced::widget::Id::new(f.path))
+    }
+
+    /// `check` returns the errors of the whole form by path, with messages; only this page's fields and earlier
+    /// ones hold the person here, since later pages are not filled in yet.
+    pub fn update(&mut self, message: Message, check: impl FnOnce(&[String]) -> BTreeMap<String, String>) -> Event {
+        match message {
+            Message::Changed(index, value) => {
+                self.errors.remove(self.fields[index].path);
+                self.values[index] = value;
+                Event::None
+            }
+            Message::Previous if self.busy => Event::None,
+            Message::Previous if self.page == 0 => Event::Leave,
+            Message::Previous => {
+                self.page -= 1;
+                Event::Focus(self.first_field())
+            }
+            Message::Next if self.busy => Event::None,
+            Message::Next => {
+                let errors = check(&self.values);
+                let shown: Vec<usize> = self.pages[..=self.page].iter().flat_map(|p| p.iter().copied()).collect();
+                self.errors = errors
+                    .into_iter()
+                    .filter(|(path, _)| shown.iter().any(|&i| self.fields[i].path == path.as_str()))
+                    .collect();
+                if let Some(&first) = shown.iter().find(|&&i| self.errors.contains_key(self.fields[i].path)) {
+                    self.page = self.page_of(first);
+                    return Event::Focus(self.fields[first].path);
+                }
+                if self.page + 1 < self.pages.len() {
+                    self.page += 1;
+                    Event::Focus(self.first_field())
+                } else {
+                    self.busy = true;
+                    Event::Complete
+                }
+            }
+        }
+    }
+
+    fn page_of(&self, index: usize) -> usize {
+        self.pages.iter().position(|p| p.contains(&index)).unwrap_or(self.page)
+    }
+
+    /// The registry refused what was sent: its field errors go next to the fields, everything typed stays.
+    pub fn refused(&mut self, fields: BTreeMap<String, FieldErrorBody>) -> Event {
+        self.busy = false;
+        self.errors = fields.into_iter().map(|(path, e)| (path, e.message)).collect();
+        match self.fields.iter().position(|f| self.errors.contains_key(f.path)) {
+            Some(index) => {
+                self.page = self.page_of(index);
+                Event::Focus(self.fields[index].path)
+            }
+            None => Event::None,
+        }
+    }
+
+    /// Sending failed for another reason (network): the form stays as typed and can be sent again.
+    pub fn failed(&mut self) {
+        self.busy = false;
+    }
+
+    pub fn view(
+        &self,
+        ctx: ViewContext<'_>,
+        title: String,
+        next: String,
+        problem: Option<String>,
+    ) -> Element<'_, Message> {
+        let i18n = ctx.i18n;
+        let fields = Column::with_children(self.pages[self.page].iter().map(|&index| {
+            let spec = self.fields[index];
+            let mut field = input(ctx, "", &self.values[index]).id(spec.path);
+            if !self.busy {
+                field = field.on_input(move |v| Message::Changed(index, v)).on_submit(Message::Next);
+            }
+            field_row(
+                ctx,
+                i18n.tr(spec.label),
+                field,
+                spec.hint.map(|h| i18n.tr(h)),
+                self.errors.get(spec.path).cloned(),
+            )
+        }))
+        .spacing(ctx.metrics.text * 0.5);
+        let page = i18n.tr_with("page-of", [("page", (self.page + 1).into()), ("pages", self.pages.len().into())]);
+        let next = if self.page + 1 < self.pages.len() { i18n.tr("next") } else { next };
+        let mut body = column![
+            row![text(title).size(ctx.metrics.title).font(FONT_BOLD_FACE), text(page).size(ctx.metrics.text)]
+                .spacing(ctx.metrics.spacing)
+                .align_y(iced::Alignment::Center),
+            fields,
+        ]
+        .spacing(ctx.metrics.spacing)
+        .max_width(ctx.metrics.text * 48.0);
+        if let Some(problem) = problem {
+            body = body.push(text(problem).size(ctx.metrics.text).color(theme::DANGER));
+        }
+        body = body.push(
+            row![
+                plain_button(ctx, i18n.tr("back"), (!self.busy).then_some(Message::Previous)),
+                big_button(ctx, next, (!self.busy).then_some(Message::Next)),
+            ]
+            .spacing(ctx.metrics.spacing),
+        );
+        container(body).center_x(Fill).into()
+    }
+}
