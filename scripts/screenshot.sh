@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Starts the kiosk under a private Xvfb (1920x1080, no window manager) and saves a PNG of the whole screen.
-# usage: scripts/screenshot.sh OUT.png [kiosk flags…]   (KIOSK=path/to/pdo-kiosk to skip the release build)
+# usage: scripts/screenshot.sh OUT.png [kiosk flags…]   (KIOSK=path/to/pdo-kiosk to skip the release build;
+# SCREEN=1080x1920 for a portrait panel)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 out=${1:?usage: $0 OUT.png [kiosk flags]}; shift
@@ -11,7 +12,7 @@ if [ -z "${KIOSK:-}" ]; then
 fi
 display=":$((300 + $$ % 300))"
 data=$(mktemp -d)
-Xvfb "$display" -screen 0 1920x1080x24 -nolisten tcp >/dev/null 2>&1 &
+Xvfb "$display" -screen 0 "${SCREEN:-1920x1080}x24" -nolisten tcp >/dev/null 2>&1 &
 xvfb=$!
 trap 'kill $kiosk $xvfb 2>/dev/null; rm -rf "$data"' EXIT
 for _ in $(seq 100); do xdpyinfo -display "$display" >/dev/null 2>&1 && break; sleep 0.05; done

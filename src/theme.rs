@@ -38,7 +38,7 @@ impl Metrics {
     pub fn new(window: Size, screen_mm: (f32, f32)) -> Self {
         let px_per_mm = (window.width / screen_mm.0).min(window.height / screen_mm.1);
         // Text is sized to the window so a 1080p panel reads like a large-print form from half a metre.
-        let text = (window.height / 36.0).clamp(20.0, 40.0);
+        let text = (window.width.min(window.height) / 36.0).clamp(20.0, 40.0);
         let target = (MIN_TARGET_MM * px_per_mm).max(text * 2.2).ceil();
         let key = (MIN_TARGET_MM * px_per_mm).max(text * 1.8).ceil();
         Self {

@@ -3,7 +3,7 @@
 use crate::screen::ViewContext;
 use crate::theme::{self, FONT_BOLD_FACE};
 use crate::widget::controls::plain_button;
-use iced::widget::{column, container, row, space, text};
+use iced::widget::{column, container, row, text};
 use iced::{Alignment, Border, Color, Element, Fill};
 use pdo_core::domain::Lang;
 
@@ -31,13 +31,17 @@ pub fn frame<'a, M: Clone + 'a>(
     if let Some(back) = nav.back {
         header = header.push(plain_button(ctx, format!("‹ {}", ctx.i18n.tr("back")), Some(back)));
     }
-    header = header.push(text(ctx.i18n.tr("app-title")).size(ctx.metrics.text).font(FONT_BOLD_FACE));
+    // The title takes the room left and wraps, so the language switch is never pushed off a narrow (portrait) screen.
+    let mut title = row![text(ctx.i18n.tr("app-title")).size(ctx.metrics.text).font(FONT_BOLD_FACE).width(Fill)]
+        .spacing(ctx.metrics.spacing)
+        .align_y(Alignment::Center)
+        .width(Fill);
     if let Some((step, total)) = nav.step {
         let progress = ctx.i18n.tr_with("step-of", [("step", step.into()), ("total", total.into())]);
-        header = header.push(text(progress).size(ctx.metrics.text).color(theme::ACCENT));
+        title = title.push(text(progress).size(ctx.metrics.text).color(theme::ACCENT));
     }
     if demo {
-        header = header.push(
+        title = title.push(
             container(text(ctx.i18n.tr("demo-badge")).size(ctx.metrics.text).font(FONT_BOLD_FACE).color(Color::WHITE))
                 .padding([ctx.metrics.text * 0.2, ctx.metrics.text * 0.6])
                 .style(|_| container::Style {
@@ -47,8 +51,7 @@ pub fn frame<'a, M: Clone + 'a>(
                 }),
         );
     }
-    header =
-        header.push(space::horizontal()).push(switch(Lang::Ru, "language-ru")).push(switch(Lang::En, "language-en"));
+    header = header.push(title).push(switch(Lang::Ru, "language-ru")).push(switch(Lang::En, "language-en"));
     column![
         container(header).padding([ctx.metrics.text * 0.4, ctx.metrics.text]).width(Fill),
         container(content).padding(ctx.metrics.text).width(Fill).height(Fill),
