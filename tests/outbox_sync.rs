@@ -379,3 +379,39 @@ async fn nothing_readable_on_the_kiosk_disk_before_or_after_draining() {
     let wal = std::fs::metadata(data.path().join("kiosk.sqlite3-wal")).map(|m| m.len()).unwrap_or(0);
     assert_eq!(wal, 0, "the WAL is truncated after sent rows are deleted");
 }
+
+#[tokio::test]
+async fn queue_status_prints_one_json_object_without_a_display() {
+    let data = tempfile::tempdir().unwrap();
+    let store = Store::open(&data.path().join("kiosk.sqlite3")).unwrap();
+    let (_, public) = pdo_core::sealed::generate();
+    let config = pdo_core::api::KioskConfig {
+        kiosk: KioskInfo {
+            id: KIOSK_ID.into(), name: "Т".into(), address: "А".into(), municipality: "demo-02".into()
+        },
+        public_keys: vec![pdo_core::api::PublicKey { key_id: "k1".into(), public_key: public }],
+        number_block: pdo_core::api::NumberBlock { from: "7000".into(), to: "7099".into() },
+    };
+    store.save_kiosk_config(&config).await.unwrap();
+    let queued: Vec<String> = queue_invented(&store, 3, 1024).await.into_keys().collect();
+    store.failed(&queued[0], "unreachable", Utc::now()).await.unwrap();
+    store.rejected(&queued[1], "validation").await.unwrap();
+    let output = Command::new(env!("CARGO_BIN_EXE_pdo-kiosk"))
+        .arg("--config")
+        .arg(data.path().join("absent.toml"))
+        .arg("--data-dir")
+        .arg(data.path())
+        .args(["queue", "status"])
+        .env_remove("DISPLAY")
+        .env_remove("WAYLAND_DISPLAY")
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    let text = String::from_utf8(output.stdout).unwrap();
+    assert_eq!(text.lines().count(), 1, "{text}");
+    let status: serde_json::Value = serde_json::from_str(&text).unwrap();
+    assert_eq!(status["count"], 2);
+    assert_eq!(status["rejected"], 1);
+    assert_eq!(status["last_error"], "unreachable");
+    assert!(status["oldest_age_secs"].as_i64().is_some_and(|age| (0..60).contains(&age)), "{status}");
+}
