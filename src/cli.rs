@@ -22,11 +22,11 @@ pub struct Cli {
     #[arg(long, global = true)]
     pub data_dir: Option<PathBuf>,
     /// Registry base URL; https:// (http:// only to loopback). Without it the embedded demo registry runs.
-    #[arg(long)]
+    #[arg(long, global = true)]
     pub registry: Option<String>,
-    #[arg(long)]
+    #[arg(long, global = true)]
     pub kiosk_id: Option<String>,
-    #[arg(long, env = "PDO_KIOSK_SECRET", hide_env_values = true)]
+    #[arg(long, global = true, env = "PDO_KIOSK_SECRET", hide_env_values = true)]
     pub kiosk_secret: Option<String>,
     #[arg(long)]
     pub municipality: Option<String>,
@@ -56,6 +56,30 @@ pub struct Cli {
 pub enum Command {
     /// Print the effective configuration (file plus flags) as TOML, with the secret hidden.
     Config,
+    /// The queue of applications taken offline (needs no display).
+    Queue {
+        #[command(subcommand)]
+        action: QueueCommand,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum QueueCommand {
+    /// Print the queue as one JSON object: count, age of the oldest in seconds, last error, rejected count.
+    Status,
+    /// Test harness: queue N invented applications (numbers from the stored block) and sync until drained,
+    /// recording submission ids and application numbers in `queue-drive.log` in the data dir.
+    #[command(hide = true)]
+    Drive {
+        #[arg(long, default_value_t = 0)]
+        enqueue: usize,
+        /// Size of each invented scan.
+        #[arg(long, default_value_t = 2048)]
+        scan_bytes: usize,
+        /// Give up syncing after this long.
+        #[arg(long, default_value_t = 60)]
+        seconds: u64,
+    },
 }
 
 impl Cli {
@@ -97,6 +121,9 @@ pub fn main() -> ExitCode {
 fn run(cli: Cli) -> anyhow::Result<()> {
     let paths = Paths::resolve(cli.config.clone(), cli.data_dir.clone())?;
     let config = cli.apply(Config::load(&paths.config_file)?);
+    if let Some(Command::Queue { action }) = &cli.command {
+        return crate::queue_cli::run(action, &paths, &config);
+    }
     config.validate()?;
     if let Some(Command::Config) = cli.command {
         let shown = Config { kiosk_secret: config.kiosk_secret.as_ref().map(|_| "********".into()), ..config };

@@ -1,6 +1,10 @@
 //! The kiosk's local SQLite store. One connection lives on its own thread; the UI sends it jobs and awaits the
 //! answer, so no frame ever waits on the disk.
 
+mod outbox;
+
+pub use outbox::{Outgoing, QueueStatus};
+
 use rusqlite::Connection;
 use rusqlite_migration::{M, Migrations};
 use std::path::Path;
@@ -8,8 +12,12 @@ use std::sync::LazyLock;
 use std::sync::mpsc;
 use tokio::sync::oneshot;
 
-static MIGRATIONS: LazyLock<Migrations<'static>> =
-    LazyLock::new(|| Migrations::new(vec![M::up(include_str!("../../migrations/0001_init.sql"))]));
+static MIGRATIONS: LazyLock<Migrations<'static>> = LazyLock::new(|| {
+    Migrations::new(vec![
+        M::up(include_str!("../../migrations/0001_init.sql")),
+        M::up(include_str!("../../migrations/0002_outbox.sql")),
+    ])
+});
 
 pub fn migrations() -> &'static Migrations<'static> {
     &MIGRATIONS
@@ -21,6 +29,14 @@ pub enum StoreError {
     Database(String),
     #[error("the store thread has stopped")]
     Stopped,
+    #[error(
+        "no registry configuration stored yet (sealing keys, number block): the kiosk must reach the registry once"
+    )]
+    NoConfig,
+    #[error("the block of application numbers is used up: the kiosk must reach the registry for a new one")]
+    NumbersExhausted,
+    #[error("sealing: {0}")]
+    Seal(String),
 }
 
 impl From<rusqlite::Error> for StoreError {
@@ -60,6 +76,20 @@ impl Store {
         let (reply, answer) = oneshot::channel();
         let job: Job = Box::new(move |conn| {
             let _ = reply.send(f(conn).map_err(StoreError::from));
+        });
+        self.jobs.send(job).map_err(|_| StoreError::Stopped)?;
+        answer.await.map_err(|_| StoreError::Stopped)?
+    }
+
+    /// Runs `f` on the store's thread; `f` may fail with any store error.
+    pub async fn call_with<R, F>(&self, f: F) -> Result<R, StoreError>
+    where
+        F: FnOnce(&mut Connection) -> Result<R, StoreError> + Send + 'static,
+        R: Send + 'static,
+    {
+        let (reply, answer) = oneshot::channel();
+        let job: Job = Box::new(move |conn| {
+            let _ = reply.send(f(conn));
         });
         self.jobs.send(job).map_err(|_| StoreError::Stopped)?;
         answer.await.map_err(|_| StoreError::Stopped)?
