@@ -38,9 +38,8 @@ pub fn print_forms(input: &Path, out: Option<&Path>, printer: Option<&str>) -> a
         }
     }
     if let Some(printer) = printer {
-        let docs: Vec<(String, &[u8])> =
-            rendered.iter().map(|(kind, pdf)| (format!("{} №{}", kind.title_ru(), app.number), pdf)).collect();
-        let docs: Vec<(&str, &[u8])> = docs.iter().map(|(name, pdf)| (name.as_str(), *pdf)).collect();
+        let jobs = rendered.print_jobs(&app.number);
+        let docs: Vec<(&str, &[u8])> = jobs.iter().map(|(name, pdf)| (name.as_str(), pdf.as_slice())).collect();
         let outcomes = printer.print_all(&docs, |event| {
             if let PrintEvent::WaitingForPrinter { name } = &event {
                 eprintln!("printer busy, retrying: {name}");

@@ -68,6 +68,12 @@ impl Forms {
         }
     }
 
+    /// (job name, PDF) of each document, ready for [`super::ipp::print_documents`]; the job name is what the
+    /// printer's queue shows: the document's title and the application number.
+    pub fn print_jobs(&self, number: &str) -> Vec<(String, Vec<u8>)> {
+        self.iter().map(|(kind, pdf)| (format!("{} №{number}", kind.title_ru()), pdf.to_vec())).collect()
+    }
+
     /// The documents in the order they are printed and signed.
     pub fn iter(&self) -> impl Iterator<Item = (FormKind, &[u8])> {
         FormKind::ALL.into_iter().map(|kind| (kind, self.get(kind)))
@@ -333,6 +339,7 @@ fn small(text: impl Into<String>) -> Para {
 fn application(f: &Facts, fonts: &Fonts) -> Vec<u8> {
     let app = f.app;
     let mut doc = Doc::new(fonts, &format!("Заявление {}", no(f.number)));
+    doc.set_created(app.created_at.timestamp());
     doc.set_footer(format!("Заявление {}", no(f.number)));
     title(
         &mut doc,
@@ -459,6 +466,7 @@ const OPERATIONS: &str = "сбор, запись, систематизация, 
 fn consent(f: &Facts, fonts: &Fonts) -> Vec<u8> {
     let app = f.app;
     let mut doc = Doc::new(fonts, "Согласие на обработку персональных данных");
+    doc.set_created(app.created_at.timestamp());
     doc.set_footer(format!("Согласие к заявлению {}", no(f.number)));
     title(&mut doc, "СОГЛАСИЕ", "на обработку персональных данных");
 
@@ -573,6 +581,7 @@ fn consent(f: &Facts, fonts: &Fonts) -> Vec<u8> {
 fn activation(f: &Facts, fonts: &Fonts) -> Result<Vec<u8>, FormsError> {
     let app = f.app;
     let mut doc = Doc::new(fonts, "Памятка об активации сертификата");
+    doc.set_created(app.created_at.timestamp());
     doc.set_footer(format!("Памятка к заявлению {} от {}", no(f.number), f.made_on));
     title(&mut doc, "ПАМЯТКА", "об активации сертификата дополнительного образования");
 

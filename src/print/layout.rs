@@ -348,6 +348,16 @@ impl<'f> Doc<'f> {
         doc
     }
 
+    /// The document's creation date in its metadata (seconds since 1970, UTC).
+    pub fn set_created(&mut self, unix_seconds: i64) {
+        if let Ok(date) = printpdf::OffsetDateTime::from_unix_timestamp(unix_seconds) {
+            let info = &mut self.pdf.metadata.info;
+            info.creation_date = date.clone();
+            info.modification_date = date.clone();
+            info.metadata_date = date;
+        }
+    }
+
     /// Small text at the foot of every page (with the page number when there is more than one page).
     pub fn set_footer(&mut self, text: impl Into<String>) {
         self.footer = Some(text.into());
@@ -909,7 +919,34 @@ impl<'f> Doc<'f> {
             pages.into_iter().map(|ops| PdfPage::new(Mm(PAGE_WIDTH_MM), Mm(PAGE_HEIGHT_MM), ops)).collect();
         self.pdf.with_pages(pages);
         let mut warnings = Vec::new();
-        self.pdf.save(&PdfSaveOptions::default(), &mut warnings)
+        // printpdf's own save deflates every stream at zlib's best level: over half the time of a whole document
+        // (~1.3 ms of ~2.6 ms here). The fastest level takes ~0.4 ms for files ~10 % larger (still ~28 KB).
+        let mut doc = self.pdf.to_lopdf_document(&PdfSaveOptions::default(), &mut warnings);
+        for object in doc.objects.values_mut() {
+            if let lopdf::Object::Stream(stream) = object {
+                deflate(stream);
+            }
+        }
+        let mut out = Vec::with_capacity(64 * 1024);
+        doc.save_to(&mut out).expect("writing a PDF into memory cannot fail");
+        out
+    }
+}
+
+fn deflate(stream: &mut lopdf::Stream) {
+    use std::io::Write;
+    if stream.dict.get(b"Filter").is_ok() || !stream.allows_compression {
+        return;
+    }
+    let mut encoder = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::fast());
+    if encoder.write_all(&stream.content).is_err() {
+        return;
+    }
+    if let Ok(compressed) = encoder.finish()
+        && compressed.len() + 19 < stream.content.len()
+    {
+        stream.dict.set("Filter", "FlateDecode");
+        stream.set_content(compressed);
     }
 }
 
