@@ -334,7 +334,7 @@ pub struct Doc<'f> {
 
 const LINE_THICKNESS: f32 = 0.6;
 /// The most a justified line widens each space, in em.
-const MAX_JUSTIFY_EXTRA: f32 = 0.45;
+const MAX_JUSTIFY_EXTRA: f32 = 0.6;
 
 impl<'f> Doc<'f> {
     pub fn new(fonts: &'f Fonts, title: &str) -> Self {
@@ -724,7 +724,7 @@ impl<'f> Doc<'f> {
                 Align::Left => (0.0, 0.0, 0.0),
                 Align::Center => (slack / 2.0, 0.0, 0.0),
                 Align::Right => (slack, 0.0, 0.0),
-                // A line that would need spaces wider than about half an em (a long word pushed to the next line)
+                // A line that would need spaces widened by more than 0.6 em (a long word pushed to the next line)
                 // stays ragged: wide gaps read worse than an uneven edge.
                 Align::Justify if !last && spaces > 0 && slack / spaces as f32 <= MAX_JUSTIFY_EXTRA * para.size => {
                     (0.0, 0.0, slack / spaces as f32)
