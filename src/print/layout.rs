@@ -953,3 +953,98 @@ fn deflate(stream: &mut lopdf::Stream) {
 fn black() -> Color {
     Color::Greyscale(Greyscale { percent: 0.0, icc_profile: None })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn natural_width(items: &[Item]) -> f32 {
+        let mut items: Vec<&Item> = items.iter().collect();
+        while matches!(items.last(), Some(Item::Space(_))) {
+            items.pop();
+        }
+        items
+            .iter()
+            .map(|i| match i {
+                Item::Word(w) => word_width(w),
+                Item::Space(p) => p.width,
+                Item::Fill => 0.0,
+            })
+            .sum()
+    }
+
+    fn text_of(items: &[Item]) -> String {
+        items
+            .iter()
+            .map(|i| match i {
+                Item::Word(w) => w.iter().map(|p| p.text).collect::<String>(),
+                Item::Space(_) => " ".into(),
+                Item::Fill => String::new(),
+            })
+            .collect()
+    }
+
+    /// Pseudo-random paragraphs (words of 1 to 120 letters, bold and underlined runs, indents): every line fits its
+    /// width, and no text is lost or reordered.
+    #[test]
+    fn lines_never_overflow_and_keep_every_character() {
+        let fonts = Fonts::load().unwrap();
+        let doc = Doc::new(&fonts, "test");
+        let mut seed: u64 = 42;
+        let mut next = |n: u64| {
+            seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            (seed >> 33) % n
+        };
+        let letters: Vec<char> =
+            "абвгдеёжзийклмнопрстуфхцчшщъыьэюяАБВГДЕЖЗИЙКЛМНОПРСТУФХЦЧШЩЭЮЯ0123456789-.,«»№@".chars().collect();
+        for _ in 0..300 {
+            let mut spans = Vec::new();
+            for _ in 0..(1 + next(8)) {
+                let words: Vec<String> = (0..(1 + next(12)))
+                    .map(|_| {
+                        let len = if next(20) == 0 { 60 + next(60) } else { 1 + next(14) };
+                        (0..len).map(|_| letters[next(letters.len() as u64) as usize]).collect()
+                    })
+                    .collect();
+                let mut span = Span::text(words.join(" ") + " ");
+                span.bold = next(3) == 0;
+                span.underline = next(3) == 0;
+                spans.push(span);
+            }
+            let para = Para::new(spans)
+                .size([9.0, 11.0, 14.0, 30.0][next(4) as usize])
+                .indent_mm(next(10) as f32)
+                .first_indent_mm(next(13) as f32);
+            let lines = doc.break_lines(&para);
+            let mut joined = String::new();
+            for (items, width) in &lines {
+                assert!(natural_width(items) <= width + 0.01, "{} > {width}", natural_width(items));
+                joined.push_str(&text_of(items));
+            }
+            let original: String = para
+                .spans
+                .iter()
+                .map(|s| match &s.kind {
+                    SpanKind::Text(t) => t.as_str(),
+                    _ => "",
+                })
+                .collect();
+            let squash = |s: &str| s.split_whitespace().collect::<String>();
+            assert_eq!(squash(&joined), squash(&original));
+        }
+    }
+
+    #[test]
+    fn a_word_longer_than_the_line_is_split_only_then() {
+        let fonts = Fonts::load().unwrap();
+        let doc = Doc::new(&fonts, "test");
+        let long = "a".repeat(200);
+        let para = Para::new(vec![Span::text(format!("короткое {long} слово"))]);
+        let lines = doc.break_lines(&para);
+        let texts: Vec<String> = lines.iter().map(|(items, _)| text_of(items).trim().to_string()).collect();
+        assert_eq!(texts[0], "короткое", "the short word is not glued to the split one");
+        assert!(texts.len() >= 3, "{texts:?}");
+        assert!(texts.last().unwrap().ends_with("слово"));
+        assert_eq!(texts.concat().matches('a').count(), 200);
+    }
+}
