@@ -352,8 +352,8 @@ impl<'f> Doc<'f> {
     pub fn set_created(&mut self, unix_seconds: i64) {
         if let Ok(date) = printpdf::OffsetDateTime::from_unix_timestamp(unix_seconds) {
             let info = &mut self.pdf.metadata.info;
-            info.creation_date = date.clone();
-            info.modification_date = date.clone();
+            info.creation_date = date;
+            info.modification_date = date;
             info.metadata_date = date;
         }
     }
