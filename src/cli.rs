@@ -56,6 +56,19 @@ pub struct Cli {
 pub enum Command {
     /// Print the effective configuration (file plus flags) as TOML, with the secret hidden.
     Config,
+    /// Render the application, the consent and the activation sheet of an application (its registry API JSON) and
+    /// write them to a folder and/or print them on an IPP printer. Needs no display.
+    PrintForms {
+        /// The application as the registry API returns it (`GET /api/v1/applications/{id}`).
+        #[arg(long, value_name = "APPLICATION.json")]
+        input: PathBuf,
+        /// Write application.pdf, consent.pdf and activation.pdf into this folder (created if missing).
+        #[arg(long, value_name = "DIR", required_unless_present = "printer")]
+        out: Option<PathBuf>,
+        /// Print on this printer: ipp://host[:port]/path or ipps://…
+        #[arg(long, value_name = "URI")]
+        printer: Option<String>,
+    },
     /// The queue of applications taken offline (needs no display).
     Queue {
         #[command(subcommand)]
@@ -119,6 +132,10 @@ pub fn main() -> ExitCode {
 }
 
 fn run(cli: Cli) -> anyhow::Result<()> {
+    // Printing needs neither the configuration nor the data dir, and never a window.
+    if let Some(Command::PrintForms { input, out, printer }) = &cli.command {
+        return crate::print::command::print_forms(input, out.as_deref(), printer.as_deref());
+    }
     let paths = Paths::resolve(cli.config.clone(), cli.data_dir.clone())?;
     let config = cli.apply(Config::load(&paths.config_file)?);
     if let Some(Command::Queue { action }) = &cli.command {

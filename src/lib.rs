@@ -7,6 +7,7 @@ pub mod config;
 pub mod i18n;
 pub mod logging;
 pub mod paths;
+pub mod print;
 pub mod queue_cli;
 pub mod registry;
 pub mod screen;
