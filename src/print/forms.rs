@@ -112,15 +112,7 @@ pub fn date(d: NaiveDate) -> String {
     d.format("%d.%m.%Y").to_string()
 }
 
-/// "Фамилия Имя Отчество".
-pub fn full_name(last: &str, first: &str, patronymic: Option<&str>) -> String {
-    [last, first, patronymic.unwrap_or("")]
-        .iter()
-        .map(|s| s.trim())
-        .filter(|s| !s.is_empty())
-        .collect::<Vec<_>>()
-        .join(" ")
-}
+pub use pdo_core::domain::full_name;
 
 /// "Фамилия И. О." with no-break spaces, so the initials stay together.
 pub fn short_name(last: &str, first: &str, patronymic: Option<&str>) -> String {
@@ -226,7 +218,7 @@ impl<'a> Facts<'a> {
                 _ => applicant_passport_text(&app.applicant.passport),
             };
             (
-                full_name(&child.last_name, &child.first_name, child.patronymic.as_deref()),
+                child.full_name(),
                 short_name(&child.last_name, &child.first_name, child.patronymic.as_deref()),
                 passport,
                 child.address.as_str(),
@@ -234,7 +226,7 @@ impl<'a> Facts<'a> {
         } else {
             let a = &app.applicant;
             (
-                full_name(&a.last_name, &a.first_name, a.patronymic.as_deref()),
+                a.full_name(),
                 short_name(&a.last_name, &a.first_name, a.patronymic.as_deref()),
                 applicant_passport_text(&a.passport),
                 a.address.as_str(),
@@ -251,7 +243,7 @@ impl<'a> Facts<'a> {
             applicant_short,
             applicant_passport,
             applicant_address,
-            child_name: full_name(&child.last_name, &child.first_name, child.patronymic.as_deref()),
+            child_name: child.full_name(),
             child_birth: date(child.birth_date),
             child_address: &child.address,
             child_document,

@@ -304,3 +304,23 @@ mod tests {
         assert_eq!(Lang::En.as_str(), "en");
     }
 }
+
+/// "Фамилия Имя Отчество": the parts that are there, trimmed, one space apart.
+pub fn full_name(last: &str, first: &str, patronymic: Option<&str>) -> String {
+    [last, first, patronymic.unwrap_or("")]
+        .iter()
+        .map(|s| s.trim())
+        .filter(|s| !s.is_empty())
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+#[cfg(test)]
+mod full_name_tests {
+    #[test]
+    fn parts_are_joined_without_gaps_for_a_missing_patronymic() {
+        assert_eq!(super::full_name("Зарубин", " Тихон ", None), "Зарубин Тихон");
+        assert_eq!(super::full_name("Зарубин", "Тихон", Some("Ильич")), "Зарубин Тихон Ильич");
+        assert_eq!(super::full_name("Зарубин", "Тихон", Some(" ")), "Зарубин Тихон");
+    }
+}

@@ -26,16 +26,6 @@ pub fn new_secrets() -> ConfirmationSecrets {
     ConfirmationSecrets { token, code: format!("{:06}", rng.gen_range(0..1_000_000)) }
 }
 
-fn child_name(app: &Application) -> String {
-    let c = &app.child;
-    [c.last_name.as_str(), c.first_name.as_str(), c.patronymic.as_deref().unwrap_or("")]
-        .iter()
-        .filter(|s| !s.is_empty())
-        .copied()
-        .collect::<Vec<_>>()
-        .join(" ")
-}
-
 pub fn confirmation_mail(app: &Application, public_url: &str, secrets: &ConfirmationSecrets) -> OutgoingMail {
     let link = format!("{}/confirm/{}", public_url.trim_end_matches('/'), secrets.token);
     let body = format!(
@@ -45,7 +35,7 @@ pub fn confirmation_mail(app: &Application, public_url: &str, secrets: &Confirma
          Чтобы подтвердить, что это ваш адрес электронной почты, перейдите по ссылке:\n{link}\n\n\
          Или введите на терминале код подтверждения: {code}\n\n\
          Ссылка и код действуют 24 часа. Если вы не подавали заявку, просто не отвечайте на это письмо.\n",
-        child = child_name(app),
+        child = app.child.full_name(),
         number = app.number,
         code = secrets.code,
     );
@@ -63,7 +53,7 @@ pub fn certificate_mail(app: &Application) -> OutgoingMail {
          Чтобы начать пользоваться сертификатом, придите в любую из организаций ниже с подписанными заявлением и \
          согласием на обработку персональных данных, своим паспортом и свидетельством о рождении ребёнка \
          (паспортом ребёнка с 14 лет):\n{places}\n",
-        child = child_name(app),
+        child = app.child.full_name(),
         number = app.number,
     );
     OutgoingMail { to: app.email.clone(), subject: CERTIFICATE_SUBJECT.into(), body }
@@ -83,7 +73,7 @@ pub fn claim_mail(app: &Application, public_url: &str, token: &str) -> OutgoingM
          кабинет со своим логином и паролем. Заявление появится в кабинете, этот адрес будет подтверждён, и \
          сертификат выдадут сразу — номер записи в реестре придёт следующим письмом.\n{link}\n\n\
          Если вы не подавали заявление, просто не отвечайте на это письмо.\n",
-        child = child_name(app),
+        child = app.child.full_name(),
         number = app.number,
     );
     OutgoingMail { to: app.email.clone(), subject: CLAIM_SUBJECT.into(), body }

@@ -100,3 +100,15 @@ pub struct Child {
     pub address: String,
     pub documents: Vec<Document>,
 }
+
+impl Child {
+    pub fn full_name(&self) -> String {
+        crate::domain::full_name(&self.last_name, &self.first_name, self.patronymic.as_deref())
+    }
+}
+
+impl Applicant {
+    pub fn full_name(&self) -> String {
+        crate::domain::full_name(&self.last_name, &self.first_name, self.patronymic.as_deref())
+    }
+}
