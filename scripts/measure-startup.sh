@@ -21,7 +21,10 @@ for i in $(seq "$runs"); do
   start=$(date +%s%N)
   DISPLAY=$display "$kiosk" --data-dir "$data" --config "$data/kiosk.toml" --startup-report "$data/first-frame" 2>/dev/null &
   pid=$!
-  for _ in $(seq 200); do [ -s "$data/first-frame" ] && break; sleep 0.01; done
+  for _ in $(seq 1000); do [ -s "$data/first-frame" ] && break; sleep 0.01; done
+  if [ ! -s "$data/first-frame" ]; then
+    echo "run $i: no first frame within 10 s" >&2; kill "$pid"; exit 1
+  fi
   first=$(cat "$data/first-frame")
   ms=$(( (first - start) / 1000000 ))
   sleep "$idle"
