@@ -30,6 +30,19 @@ fn certificate() -> Value {
            "issued_by": "Отдел ЗАГС г. Примерного"})
 }
 
+/// Saves the applicant's details and adds a child with a scanned birth certificate: everything an application
+/// needs. Returns the child.
+async fn child_ready_to_apply(api: &Api) -> Value {
+    let (status, _) = api.send("PUT", "/api/v1/applicant", Some(applicant()), None).await;
+    assert_eq!(status, 200);
+    let (_, c) = api.send("POST", "/api/v1/children", Some(child("112-233-445 95")), Some("c")).await;
+    let docs = format!("/api/v1/children/{}/documents", c["id"].as_str().unwrap());
+    let (_, doc) = api.send("POST", &docs, Some(certificate()), Some("d")).await;
+    let scan = format!("{docs}/{}/scan", doc["id"].as_str().unwrap());
+    assert_eq!(api.upload(&scan, "image/jpeg", fake_jpeg(1000)).await, 204);
+    c
+}
+
 /// Pulls the 6-digit code and the link out of a confirmation letter.
 fn code_and_link(body: &str) -> (String, String) {
     let code = body.split_whitespace().find(|w| w.len() == 6 && w.bytes().all(|b| b.is_ascii_digit())).unwrap();
@@ -204,11 +217,7 @@ async fn five_wrong_codes_void_the_code() {
     let sink = SmtpSink::start().await;
     let mut api = Api::start(sink.port);
     api.sign_in(ACCOUNTS[0].login, ACCOUNTS[0].password).await;
-    api.send("PUT", "/api/v1/applicant", Some(applicant()), None).await;
-    let (_, c) = api.send("POST", "/api/v1/children", Some(child("112-233-445 95")), Some("c")).await;
-    let docs = format!("/api/v1/children/{}/documents", c["id"].as_str().unwrap());
-    let (_, doc) = api.send("POST", &docs, Some(certificate()), Some("d")).await;
-    api.upload(&format!("{docs}/{}/scan", doc["id"].as_str().unwrap()), "image/jpeg", fake_jpeg(1000)).await;
+    let c = child_ready_to_apply(&api).await;
     let (_, app) = api
         .send("POST", "/api/v1/applications", Some(json!({"child_id": c["id"], "email": "a@example.org"})), Some("a"))
         .await;
@@ -244,11 +253,7 @@ async fn mail_queued_while_the_relay_is_down_arrives_when_it_is_back() {
     let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
     let mut api = Api::start(port);
     api.sign_in(ACCOUNTS[0].login, ACCOUNTS[0].password).await;
-    api.send("PUT", "/api/v1/applicant", Some(applicant()), None).await;
-    let (_, c) = api.send("POST", "/api/v1/children", Some(child("112-233-445 95")), Some("c")).await;
-    let docs = format!("/api/v1/children/{}/documents", c["id"].as_str().unwrap());
-    let (_, doc) = api.send("POST", &docs, Some(certificate()), Some("d")).await;
-    api.upload(&format!("{docs}/{}/scan", doc["id"].as_str().unwrap()), "image/jpeg", fake_jpeg(1000)).await;
+    let c = child_ready_to_apply(&api).await;
     let (status, _) = api
         .send("POST", "/api/v1/applications", Some(json!({"child_id": c["id"], "email": "a@example.org"})), Some("a"))
         .await;
