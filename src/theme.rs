@@ -64,6 +64,23 @@ impl Default for Metrics {
     }
 }
 
+/// Secondary buttons (language, back, keys): dark text on a light face with a border, high contrast for reading.
+pub fn secondary_button(_theme: &iced::Theme, status: iced::widget::button::Status) -> iced::widget::button::Style {
+    use iced::widget::button::{Status, Style};
+    let face = match status {
+        Status::Active | Status::Hovered => Color::from_rgb(0.90, 0.92, 0.94),
+        Status::Pressed => Color::from_rgb(0.78, 0.82, 0.86),
+        Status::Disabled => Color::from_rgb(0.96, 0.97, 0.98),
+    };
+    let text_color = if status == Status::Disabled { MUTED } else { Color::from_rgb(0.08, 0.10, 0.12) };
+    Style {
+        background: Some(face.into()),
+        text_color,
+        border: iced::Border { color: Color::from_rgb(0.55, 0.60, 0.65), width: 1.0, radius: 6.0.into() },
+        ..Style::default()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -87,22 +104,5 @@ mod tests {
         let small = Metrics::new(Size::new(1024.0, 600.0), (222.0, 130.0));
         let large = Metrics::new(Size::new(1920.0, 1080.0), (476.0, 268.0));
         assert!(small.text >= 20.0 && large.text > small.text && large.text <= 40.0);
-    }
-}
-
-/// Secondary buttons (language, back, keys): dark text on a light face with a border, high contrast for reading.
-pub fn secondary_button(_theme: &iced::Theme, status: iced::widget::button::Status) -> iced::widget::button::Style {
-    use iced::widget::button::{Status, Style};
-    let face = match status {
-        Status::Active | Status::Hovered => Color::from_rgb(0.90, 0.92, 0.94),
-        Status::Pressed => Color::from_rgb(0.78, 0.82, 0.86),
-        Status::Disabled => Color::from_rgb(0.96, 0.97, 0.98),
-    };
-    let text_color = if status == Status::Disabled { MUTED } else { Color::from_rgb(0.08, 0.10, 0.12) };
-    Style {
-        background: Some(face.into()),
-        text_color,
-        border: iced::Border { color: Color::from_rgb(0.55, 0.60, 0.65), width: 1.0, radius: 6.0.into() },
-        ..Style::default()
     }
 }

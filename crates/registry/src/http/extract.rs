@@ -157,6 +157,9 @@ pub fn credentials(headers: &HeaderMap, scheme: &str) -> Option<(String, String)
         .then(|| (id.to_string(), secret.to_string()))
 }
 
+/// How a credential is found in storage by its holder's id (a kiosk, a staff member).
+type CredentialLookup<T> = fn(&dyn Storage, &str) -> StoreResult<Option<Credential<T>>>;
+
 /// The holder of `Authorization: <scheme> <id>:<secret>`, found by `lookup`; `401 unauthorized` when the header is
 /// missing or malformed (another scheme included), the secret wrong, the id unknown or revoked. Every case with a
 /// secret runs one argon2 verification (against a dummy hash for an unknown id), on the blocking pool, so timing does
@@ -165,7 +168,7 @@ async fn credential_holder<T: Send + 'static>(
     parts: &Parts,
     registry: &Registry,
     scheme: &'static str,
-    lookup: fn(&dyn Storage, &str) -> StoreResult<Option<Credential<T>>>,
+    lookup: CredentialLookup<T>,
 ) -> Result<T, ApiError> {
     let lang = lang_of(&parts.headers);
     let (id, secret) = credentials(&parts.headers, scheme).ok_or_else(|| ApiError::code("unauthorized", lang))?;

@@ -40,6 +40,9 @@ pub fn start(tx: &Transaction<'_>, login: &NewDeviceLogin, now: DateTime<Utc>) -
     Ok(true)
 }
 
+/// kiosk_id, expires_at, interval_secs, last_polled_at, status, account_id of one device login.
+type DeviceLoginRow = (String, String, i64, Option<String>, String, Option<String>);
+
 /// The kiosk's poll. Unknown codes, another kiosk's codes, expired codes and codes that already gave their session
 /// are all `Expired`: the kiosk can only start again.
 pub fn poll(
@@ -48,7 +51,7 @@ pub fn poll(
     device_code_hash: &[u8],
     now: DateTime<Utc>,
 ) -> StoreResult<DevicePoll> {
-    let row: Option<(String, String, i64, Option<String>, String, Option<String>)> = tx
+    let row: Option<DeviceLoginRow> = tx
         .query_row(
             "SELECT kiosk_id, expires_at, interval_secs, last_polled_at, status, account_id FROM device_logins
              WHERE device_code_hash = ?1",
