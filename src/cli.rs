@@ -45,6 +45,12 @@ pub struct Cli {
     pub idle_timeout_secs: Option<u64>,
     #[arg(long)]
     pub idle_grace_secs: Option<u64>,
+    /// IPP printer for the forms: ipp://host[:port]/path or ipps://…
+    #[arg(long)]
+    pub printer: Option<String>,
+    /// Document camera: auto, v4l:INDEX or synthetic:DIR.
+    #[arg(long)]
+    pub camera: Option<String>,
     /// Write the wall-clock time of the first frame to this file (used by scripts/measure-startup.sh).
     #[arg(long, hide = true)]
     pub startup_report: Option<PathBuf>,
@@ -109,6 +115,10 @@ impl Cli {
         set(&mut config.municipality, &self.municipality);
         set(&mut config.operator_name, &self.operator_name);
         set(&mut config.operator_address, &self.operator_address);
+        set(&mut config.printer, &self.printer);
+        if let Some(camera) = &self.camera {
+            config.camera.clone_from(camera);
+        }
         if let Some(language) = &self.language {
             config.language.clone_from(language);
         }

@@ -27,6 +27,11 @@ pub struct Config {
     /// With no touch or key for this long, a warning is shown; after the grace period the session is wiped.
     pub idle_timeout_secs: u64,
     pub idle_grace_secs: u64,
+    /// The IPP printer the forms go to (`ipp://host:631/ipp/print` or `ipps://…`); none: the forms are shown only.
+    pub printer: Option<String>,
+    /// The document camera: `auto` (the first V4L2 camera), `v4l:INDEX`, or `synthetic:DIR` (plays a folder of
+    /// images as frames, for tests and demonstrations without a camera).
+    pub camera: String,
 }
 
 impl Default for Config {
@@ -44,6 +49,8 @@ impl Default for Config {
             screen_height_mm: 268.0,
             idle_timeout_secs: 90,
             idle_grace_secs: 30,
+            printer: None,
+            camera: "auto".into(),
         }
     }
 }

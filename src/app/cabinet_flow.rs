@@ -10,11 +10,9 @@ use pdo_core::domain::region_today;
 
 impl App {
     /// Opens the cabinet for the signed-in account and asks the registry for its applications.
-    pub(super) fn open_cabinet(&mut self, saved: bool) -> Task<Message> {
+    pub(super) fn open_cabinet(&mut self) -> Task<Message> {
         let Some(session) = &self.session else { return Task::none() };
-        let mut screen = cabinet::Cabinet::new(session.account.full_name.clone());
-        screen.set_saved(saved);
-        self.screen = Screen::Cabinet(screen);
+        self.screen = Screen::Cabinet(cabinet::Cabinet::new(session.account.full_name.clone()));
         let (client, token) = (self.env.client.clone(), session.token.clone());
         Task::perform(async move { client.applications(&token).await }, Message::ApplicationsLoaded)
     }
@@ -36,6 +34,12 @@ impl App {
         match action {
             cabinet::Action::None => Task::none(),
             cabinet::Action::SignOut => self.end_session(),
+            cabinet::Action::Open(application) => {
+                if let Some(session) = &mut self.session {
+                    session.draft = Default::default();
+                }
+                self.continue_application(application)
+            }
             cabinet::Action::Apply => {
                 let Some(session) = &self.session else { return Task::none() };
                 let (client, token) = (self.env.client.clone(), session.token.clone());
@@ -49,7 +53,12 @@ impl App {
         let Some(session) = &self.session else { return Task::none() };
         let kind = session.account.kind;
         let (existing, problem) = match result {
-            Ok(existing) => (existing, None),
+            Ok(existing) => {
+                if let Some(session) = &mut self.session {
+                    session.applicant.clone_from(&existing);
+                }
+                (existing, None)
+            }
             Err(ClientError::Unauthorized) => return self.end_session(),
             Err(err) => {
                 tracing::warn!(error = %err, "applicant not loaded");
@@ -74,7 +83,7 @@ impl App {
                 self.editing = Some(iced::widget::Id::new(id));
                 operation::focus(id)
             }
-            applicant::Action::Leave => self.open_cabinet(false),
+            applicant::Action::Leave => self.open_cabinet(),
             applicant::Action::Save(request) => {
                 let Some(session) = &self.session else { return Task::none() };
                 let (client, token) = (self.env.client.clone(), session.token.clone());
@@ -87,9 +96,12 @@ impl App {
         let failed_text = self.i18n.tr("save-failed");
         let Screen::Applicant { form, problem } = &mut self.screen else { return Task::none() };
         match result {
-            Ok(_) => {
+            Ok(applicant) => {
                 tracing::info!("applicant details saved");
-                self.open_cabinet(true)
+                if let Some(session) = &mut self.session {
+                    session.applicant = Some(applicant);
+                }
+                self.open_children()
             }
             Err(ClientError::Validation(fields)) => match form.refused(fields) {
                 applicant::Action::Focus(id) => operation::focus(id),
@@ -103,5 +115,15 @@ impl App {
                 Task::none()
             }
         }
+    }
+}
+
+impl App {
+    /// Back from the child step: the applicant's details as last saved, without asking the registry again.
+    pub(super) fn reopen_applicant(&mut self) -> Task<Message> {
+        let Some(session) = &self.session else { return Task::none() };
+        let form = applicant::ApplicantForm::new(session.applicant.as_ref(), session.account.kind);
+        self.screen = Screen::Applicant { form, problem: None };
+        self.focus_field(applicant::FIELDS[0].path, false)
     }
 }

@@ -1,12 +1,19 @@
 //! The root of the GUI: the current screen and the session. It is the only place that sequences the steps and
 //! turns a screen's `Action` into navigation or a `Task`.
 
+mod apply_flow;
 mod cabinet_flow;
+mod camera_flow;
+mod issue_flow;
+mod qr_flow;
 
 use crate::config::Config;
 use crate::i18n::I18n;
-use crate::registry::{ClientError, RegistryClient};
-use crate::screen::{ViewContext, applicant, cabinet, sign_in, welcome};
+use crate::registry::{ClientError, DevicePoll, RegistryClient};
+use crate::screen::{
+    ViewContext, applicant, application, cabinet, capture, certificate, child_form, children, confirm, document, print,
+    qr_sign_in, result, sign_in, welcome,
+};
 use crate::session::Session;
 use crate::store::Store;
 use crate::theme::{self, FONT_BOLD_FACE, Metrics};
@@ -16,12 +23,15 @@ use iced::keyboard::{self as keys, key};
 use iced::time::{Duration, Instant};
 use iced::widget::{center, column, container, opaque, operation, stack, text};
 use iced::{Element, Event, Point, Size, Subscription, Task, event, window};
-use pdo_core::api::{Applicant, Application, SessionResponse};
+use pdo_core::api::{Applicant, Application, CertificateGroup, Child, DeviceLoginStart, Document, SessionResponse};
 use pdo_core::domain::Lang;
 
 /// The steps of an application, as the progress line counts them: sign-in, cabinet, applicant, child, document,
 /// photo, application, e-mail, certificate, print.
 pub const TOTAL_STEPS: u8 = 10;
+
+/// How often the e-mail step asks the registry whether the letter's link was followed.
+pub const POLL_EVERY: Duration = Duration::from_secs(4);
 
 /// What the kiosk is started with; cloned into the app at boot.
 #[derive(Debug, Clone)]
@@ -37,16 +47,38 @@ pub struct Env {
     pub startup_report: Option<std::path::PathBuf>,
 }
 
+// One screen lives at a time and is replaced rarely: boxing the larger forms would buy nothing.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug)]
 pub enum Screen {
     Welcome(welcome::Welcome),
     SignIn(sign_in::SignIn),
+    /// Sign-in with the phone: the QR code.
+    QrSignIn(qr_sign_in::QrSignIn),
     Cabinet(cabinet::Cabinet),
     /// «Данные заявителя»; `problem` is a message about the last save that did not go through.
     Applicant {
         form: applicant::ApplicantForm,
         problem: Option<String>,
     },
+    Children(children::ChildChoice),
+    ChildForm {
+        form: child_form::ChildForm,
+        problem: Option<String>,
+    },
+    /// «Предоставить документ».
+    Document {
+        form: document::DocumentForm,
+        problem: Option<String>,
+    },
+    Capture(capture::Capture),
+    /// «Подать заявление на получение сертификата».
+    Application(application::ApplicationStep),
+    Confirm(confirm::Confirm),
+    /// «Получение сертификата».
+    Certificate(certificate::CertificateChoice),
+    Issued(result::Issued),
+    Print(print::PrintForms),
 }
 
 #[derive(Debug, Clone)]
@@ -63,6 +95,41 @@ pub enum Message {
     ApplicantLoaded(Result<Option<Applicant>, ClientError>),
     ApplicantSaved(Result<Applicant, ClientError>),
     SignInFinished(Result<SessionResponse, ClientError>),
+    Qr(qr_sign_in::Message),
+    DeviceStarted(Result<DeviceLoginStart, ClientError>),
+    PollDevice,
+    DevicePolled(Result<DevicePoll, ClientError>),
+    Children(children::Message),
+    ChildrenLoaded(Result<Vec<Child>, ClientError>),
+    ChildForm(child_form::Message),
+    ChildCreated(Result<Child, ClientError>),
+    Document(document::Message),
+    DocumentSaved(Result<Document, ClientError>),
+    Capture(capture::Message),
+    /// A picture from the camera, with what to tell the person about it.
+    CameraFrame(Option<iced::widget::image::Handle>, capture::Hint),
+    /// A flattened scan from the pipeline (auto-capture or the button).
+    ScanTaken(capture::Scan),
+    ScanUploaded(Result<(), ClientError>),
+    Application(application::Message),
+    ApplicationCreated(Result<Application, ClientError>),
+    /// An application opened from the cabinet, or the one that already existed for the child.
+    ApplicationOpened(Result<Application, ClientError>),
+    Confirm(confirm::Message),
+    EmailConfirmed(Result<Application, ClientError>),
+    EmailResent(Result<(), ClientError>),
+    EmailChanged(Result<Application, ClientError>),
+    /// Time to ask whether the e-mail link was followed.
+    Poll,
+    Polled(Result<Application, ClientError>),
+    Certificate(certificate::Message),
+    GroupsLoaded(Result<Vec<CertificateGroup>, ClientError>),
+    CertificateIssued(Result<Application, ClientError>),
+    Issued(result::Message),
+    Print(print::Message),
+    Previews(Vec<iced::widget::image::Handle>),
+    PrinterChecked(print::Printer),
+    Printed(bool),
     FocusNext,
     FocusPrevious,
     Activity,
@@ -90,6 +157,8 @@ pub struct App {
     keyboard: Keyboard,
     /// The text field the on-screen keyboard types into: the last one that had the focus.
     editing: Option<iced::widget::Id>,
+    /// The phone sign-in being waited for, while the QR code is shown.
+    device: Option<qr_flow::DeviceLogin>,
 }
 
 impl App {
@@ -107,6 +176,7 @@ impl App {
             first_frame_seen: false,
             keyboard: Keyboard { layout: keyboard::Layout::Latin, shift: false },
             editing: Some(iced::widget::Id::new(sign_in::LOGIN_ID)),
+            device: None,
         }
     }
 
@@ -154,7 +224,25 @@ impl App {
                     Screen::Welcome(_) => Task::none(),
                     // Before sign-in, back is the first screen; after it, back from the cabinet signs out.
                     Screen::SignIn(_) | Screen::Cabinet(_) => self.end_session(),
+                    Screen::QrSignIn(_) => self.qr_action(qr_sign_in::Action::UsePassword),
                     Screen::Applicant { .. } => self.applicant_message(applicant::Message::Previous),
+                    Screen::Children(_) => self.reopen_applicant(),
+                    Screen::ChildForm { .. } => self.child_form_message(child_form::Message::Previous),
+                    Screen::Document { .. } => {
+                        self.document_message(document::Message::Form(crate::widget::form::Message::Previous))
+                    }
+                    Screen::Capture(_) => {
+                        self.stop_camera();
+                        self.open_children()
+                    }
+                    Screen::Application(_) => self.application_message(application::Message::Back),
+                    // The application is saved at the registry: the cabinet shows it with its next step.
+                    Screen::Confirm(_) | Screen::Certificate(_) | Screen::Issued(_) => self.open_cabinet(),
+                    Screen::Print(_) => {
+                        let Screen::Print(screen) = &mut self.screen else { return Task::none() };
+                        let action = screen.update(print::Message::Back);
+                        self.print_action(action)
+                    }
                 }
             }
             Message::SignIn(msg) => {
@@ -166,6 +254,15 @@ impl App {
                 self.sign_in_action(action)
             }
             Message::SignInFinished(result) => self.sign_in_finished(result),
+            Message::Qr(msg) => {
+                self.touch();
+                let Screen::QrSignIn(screen) = &mut self.screen else { return Task::none() };
+                let action = screen.update(msg);
+                self.qr_action(action)
+            }
+            Message::DeviceStarted(result) => self.device_started(result),
+            Message::PollDevice => self.poll_device(),
+            Message::DevicePolled(result) => self.device_polled(result),
             Message::Cabinet(msg) => {
                 self.touch();
                 let Screen::Cabinet(screen) = &mut self.screen else {
@@ -181,6 +278,98 @@ impl App {
             }
             Message::ApplicantLoaded(result) => self.applicant_loaded(result),
             Message::ApplicantSaved(result) => self.applicant_saved(result),
+            Message::Children(msg) => {
+                self.touch();
+                let Screen::Children(screen) = &mut self.screen else { return Task::none() };
+                let action = screen.update(msg);
+                self.children_action(action)
+            }
+            Message::ChildrenLoaded(result) => self.children_loaded(result),
+            Message::ChildForm(msg) => {
+                self.touch();
+                self.child_form_message(msg)
+            }
+            Message::ChildCreated(result) => self.child_created(result),
+            Message::Document(msg) => {
+                self.touch();
+                self.document_message(msg)
+            }
+            Message::DocumentSaved(result) => self.document_saved(result),
+            Message::Capture(msg) => {
+                self.touch();
+                let Screen::Capture(screen) = &mut self.screen else { return Task::none() };
+                let action = screen.update(msg);
+                self.capture_action(action)
+            }
+            Message::CameraFrame(preview, hint) => {
+                if let Screen::Capture(screen) = &mut self.screen {
+                    screen.frame(preview, hint);
+                }
+                Task::none()
+            }
+            Message::ScanTaken(scan) => {
+                self.touch();
+                self.scan_taken(scan)
+            }
+            Message::ScanUploaded(result) => self.scan_uploaded(result),
+            Message::Application(msg) => {
+                self.touch();
+                self.application_message(msg)
+            }
+            Message::ApplicationCreated(result) => self.application_created(result),
+            Message::ApplicationOpened(result) => self.application_opened(result),
+            Message::Confirm(msg) => {
+                self.touch();
+                self.confirm_message(msg)
+            }
+            Message::EmailConfirmed(result) => self.email_confirmed(result),
+            Message::EmailResent(result) => self.email_resent(result),
+            Message::EmailChanged(result) => self.email_changed(result),
+            Message::Poll => self.poll_application(),
+            Message::Polled(result) => self.polled(result),
+            Message::Certificate(msg) => {
+                self.touch();
+                let Screen::Certificate(screen) = &mut self.screen else { return Task::none() };
+                let action = screen.update(msg);
+                self.certificate_action(action)
+            }
+            Message::GroupsLoaded(result) => self.groups_loaded(result),
+            Message::CertificateIssued(result) => self.certificate_issued(result),
+            Message::Issued(msg) => {
+                self.touch();
+                let Screen::Issued(screen) = &mut self.screen else { return Task::none() };
+                let action = screen.update(msg);
+                self.issued_action(action)
+            }
+            Message::Print(msg) => {
+                self.touch();
+                let Screen::Print(screen) = &mut self.screen else { return Task::none() };
+                let action = screen.update(msg);
+                self.print_action(action)
+            }
+            Message::Previews(previews) => {
+                if let Screen::Print(screen) = &mut self.screen {
+                    screen.set_previews(previews);
+                }
+                Task::none()
+            }
+            Message::PrinterChecked(printer) => {
+                if let Screen::Print(screen) = &mut self.screen {
+                    screen.set_printer(printer);
+                }
+                Task::none()
+            }
+            Message::Printed(ok) => {
+                let Screen::Print(screen) = &mut self.screen else { return Task::none() };
+                screen.printed(ok);
+                // After a failure the printer's state says why (paper, jam, offline).
+                if ok {
+                    Task::none()
+                } else {
+                    screen.update(print::Message::CheckPrinter);
+                    self.check_printer()
+                }
+            }
             Message::FocusNext => {
                 self.touch();
                 operation::focus_next().chain(ask_focus())
@@ -230,7 +419,7 @@ impl App {
     }
 
     /// The field being edited, if the current screen has it: its value and the message that changes it.
-    fn edited_field(&self) -> Option<(iced::widget::Id, String, Box<dyn Fn(String) -> Message>)> {
+    fn edited_field(&self) -> Option<(iced::widget::Id, String, crate::widget::form::OnInput<Message>)> {
         let id = self.editing.clone()?;
         match &self.screen {
             Screen::SignIn(screen) => {
@@ -241,7 +430,33 @@ impl App {
                 let (value, on_input) = form.field(&id)?;
                 Some((id, value, Box::new(move |v| Message::Applicant(on_input(v)))))
             }
-            Screen::Welcome(_) | Screen::Cabinet(_) => None,
+            Screen::ChildForm { form, .. } => {
+                let (value, on_input) = form.field(&id)?;
+                Some((id, value, Box::new(move |v| Message::ChildForm(on_input(v)))))
+            }
+            Screen::Document { form, .. } => {
+                let (value, on_input) = form.field(&id)?;
+                Some((id, value, Box::new(move |v| Message::Document(on_input(v)))))
+            }
+            Screen::Application(screen)
+                if screen.is_editing() && id == iced::widget::Id::new(application::EMAIL_ID) =>
+            {
+                let value = screen.email().to_owned();
+                Some((id, value, Box::new(|v| Message::Application(application::Message::Changed(v)))))
+            }
+            Screen::Confirm(screen) => {
+                let (value, on_input) = screen.field(&id)?;
+                Some((id, value, Box::new(move |v| Message::Confirm(on_input(v)))))
+            }
+            Screen::Welcome(_)
+            | Screen::QrSignIn(_)
+            | Screen::Cabinet(_)
+            | Screen::Children(_)
+            | Screen::Capture(_)
+            | Screen::Application(_)
+            | Screen::Certificate(_)
+            | Screen::Issued(_)
+            | Screen::Print(_) => None,
         }
     }
 
@@ -273,6 +488,7 @@ impl App {
         match action {
             sign_in::Action::None => Task::none(),
             sign_in::Action::Focus(id) => operation::focus(id),
+            sign_in::Action::Qr => self.open_qr(),
             sign_in::Action::SignIn { login, password } => {
                 let client = self.env.client.clone();
                 let lang = self.i18n.lang();
@@ -288,16 +504,7 @@ impl App {
         match result {
             Ok(session) => {
                 tracing::info!(account = %session.account.id, "signed in");
-                self.session = Some(Session { token: session.token, account: session.account });
-                self.touch();
-                let store = self.env.store.clone();
-                let count = Task::future(async move {
-                    if let Err(err) = store.count("sessions_started").await {
-                        tracing::warn!(error = %err, "counter not recorded");
-                    }
-                    Message::Ignored
-                });
-                Task::batch([self.open_cabinet(false), count])
+                self.signed_in(session)
             }
             Err(err) => {
                 tracing::info!(error = %err, "sign-in refused");
@@ -321,9 +528,18 @@ impl App {
         }
     }
 
+    /// A session began (password or phone): the cabinet opens.
+    fn signed_in(&mut self, session: SessionResponse) -> Task<Message> {
+        self.session = Some(Session::new(session.token, session.account));
+        self.touch();
+        Task::batch([self.open_cabinet(), self.count("sessions_started")])
+    }
+
     /// Drops everything the applicant entered and returns to a fresh sign-in screen in the default language.
     fn end_session(&mut self) -> Task<Message> {
         let token = self.session.take().map(|s| s.token);
+        self.device = None;
+        self.stop_camera();
         self.screen = Screen::Welcome(welcome::Welcome::new(self.env.operator.clone()));
         self.i18n.set_lang(default_lang(&self.env.config));
         self.idle_warning = false;
@@ -346,6 +562,50 @@ impl App {
         }
     }
 
+    /// The registry client, answering in the person's language.
+    fn client(&self) -> RegistryClient {
+        self.env.client.clone().with_lang(self.i18n.lang())
+    }
+
+    fn ctx(&self) -> ViewContext<'_> {
+        ViewContext { i18n: &self.i18n, metrics: self.metrics }
+    }
+
+    /// A plain sentence for a failed call: the registry's own message for a refusal (it speaks the person's
+    /// language), ours for the network or the server.
+    fn problem_text(&self, err: Option<&ClientError>) -> String {
+        match err {
+            None => String::new(),
+            Some(ClientError::Refused { message, .. }) if !message.is_empty() => message.clone(),
+            Some(ClientError::Validation(fields)) => {
+                fields.values().next().map_or_else(|| self.i18n.tr("problem-server"), |e| e.message.clone())
+            }
+            Some(
+                ClientError::TooManyRequests { retry_after_secs } | ClientError::TooManyAttempts { retry_after_secs },
+            ) => self.i18n.tr_with("problem-wait", [("seconds", (*retry_after_secs).into())]),
+            Some(ClientError::Unreachable) => self.i18n.tr("problem-unreachable"),
+            Some(_) => self.i18n.tr("problem-server"),
+        }
+    }
+
+    /// Moves the focus (and the on-screen keyboard) to a text field; `latin` picks the keyboard's alphabet.
+    fn focus_field(&mut self, id: &'static str, latin: bool) -> Task<Message> {
+        self.editing = Some(iced::widget::Id::new(id));
+        self.keyboard.layout = keyboard::layout_for(latin);
+        operation::focus(id)
+    }
+
+    /// Adds one to an anonymous counter of the office (no person in it).
+    fn count(&self, name: &'static str) -> Task<Message> {
+        let store = self.env.store.clone();
+        Task::future(async move {
+            if let Err(err) = store.count(name).await {
+                tracing::warn!(error = %err, "counter not recorded");
+            }
+            Message::Ignored
+        })
+    }
+
     fn touch(&mut self) {
         self.last_activity = Instant::now();
         self.idle_warning = false;
@@ -360,7 +620,7 @@ impl App {
             return Task::none();
         }
         let idle = now.saturating_duration_since(self.last_activity);
-        let warn_after = Duration::from_secs(self.env.config.idle_timeout_secs);
+        let warn_after = Duration::from_secs(self.env.config.idle_timeout_secs) * self.idle_patience();
         let wipe_after = warn_after + Duration::from_secs(self.env.config.idle_grace_secs);
         if idle >= wipe_after {
             tracing::info!(idle_secs = idle.as_secs(), "inactivity timeout");
@@ -369,6 +629,11 @@ impl App {
             self.idle_warning = idle >= warn_after;
             Task::none()
         }
+    }
+
+    /// How many idle periods to allow: more while the person is reading mail on their phone.
+    fn idle_patience(&self) -> u32 {
+        if matches!(self.screen, Screen::Confirm(_) | Screen::QrSignIn(_)) { 3 } else { 1 }
     }
 
     fn screen_mm(&self) -> (f32, f32) {
@@ -380,8 +645,18 @@ impl App {
         let content = match &self.screen {
             Screen::Welcome(screen) => screen.view(ctx).map(Message::Welcome),
             Screen::SignIn(screen) => screen.view(ctx).map(Message::SignIn),
+            Screen::QrSignIn(screen) => screen.view(ctx, Instant::now()).map(Message::Qr),
             Screen::Cabinet(screen) => screen.view(ctx).map(Message::Cabinet),
             Screen::Applicant { form, problem } => form.view(ctx, problem.clone()).map(Message::Applicant),
+            Screen::Children(screen) => screen.view(ctx).map(Message::Children),
+            Screen::ChildForm { form, problem } => form.view(ctx, problem.clone()).map(Message::ChildForm),
+            Screen::Document { form, problem } => form.view(ctx, problem.clone()).map(Message::Document),
+            Screen::Capture(screen) => screen.view(ctx).map(Message::Capture),
+            Screen::Application(screen) => screen.view(ctx).map(Message::Application),
+            Screen::Confirm(screen) => screen.view(ctx, Instant::now()).map(Message::Confirm),
+            Screen::Certificate(screen) => screen.view(ctx).map(Message::Certificate),
+            Screen::Issued(screen) => screen.view(ctx).map(Message::Issued),
+            Screen::Print(screen) => screen.view(ctx).map(Message::Print),
         };
         let content = if self.edited_field().is_some() {
             column![iced::widget::container(content).height(iced::Fill), self.keyboard.view(ctx, Message::Key)].into()
@@ -395,9 +670,16 @@ impl App {
     fn nav(&self) -> chrome::Nav<Message> {
         let (step, back) = match &self.screen {
             Screen::Welcome(_) => (None, false),
-            Screen::SignIn(_) => (Some(1), true),
+            Screen::SignIn(_) | Screen::QrSignIn(_) => (Some(1), true),
             Screen::Cabinet(_) => (Some(2), true),
             Screen::Applicant { .. } => (Some(3), true),
+            Screen::Children(_) | Screen::ChildForm { .. } => (Some(4), true),
+            Screen::Document { .. } => (Some(5), true),
+            Screen::Capture(_) => (Some(6), true),
+            Screen::Application(_) => (Some(7), true),
+            Screen::Confirm(_) => (Some(8), true),
+            Screen::Certificate(_) | Screen::Issued(_) => (Some(9), true),
+            Screen::Print(_) => (Some(10), true),
         };
         chrome::Nav { step: step.map(|n| (n, TOTAL_STEPS)), back: back.then_some(Message::Back) }
     }
@@ -407,7 +689,7 @@ impl App {
             Instant::now()
                 .saturating_duration_since(self.last_activity)
                 .as_secs()
-                .saturating_sub(self.env.config.idle_timeout_secs),
+                .saturating_sub(self.env.config.idle_timeout_secs * u64::from(self.idle_patience())),
         );
         let dialog = container(
             column![
@@ -452,13 +734,28 @@ impl App {
         } else {
             Subscription::none()
         };
-        Subscription::batch([input, resized, idle, first_frame])
+        let poll = if matches!(self.screen, Screen::Confirm(_)) {
+            iced::time::every(POLL_EVERY).map(|_| Message::Poll)
+        } else {
+            Subscription::none()
+        };
+        Subscription::batch([
+            input,
+            resized,
+            idle,
+            first_frame,
+            poll,
+            self.camera_subscription(),
+            self.device_subscription(),
+        ])
     }
 }
 
 /// Fields typed in Latin letters: logins, passwords, e-mail addresses.
 fn latin_field(id: &iced::widget::Id) -> bool {
-    [sign_in::LOGIN_ID, sign_in::PASSWORD_ID].iter().any(|latin| *id == iced::widget::Id::new(*latin))
+    [sign_in::LOGIN_ID, sign_in::PASSWORD_ID, application::EMAIL_ID, confirm::NEW_EMAIL_ID, confirm::CODE_ID]
+        .iter()
+        .any(|latin| *id == iced::widget::Id::new(latin))
 }
 
 /// Asks which widget has the focus; answered with `Message::Focused`.

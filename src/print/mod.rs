@@ -12,6 +12,7 @@ pub mod demo;
 pub mod forms;
 pub mod ipp;
 pub mod layout;
+pub mod preview;
 
 pub use forms::{Forms, render_all};
 pub use layout::Fonts;

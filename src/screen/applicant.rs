@@ -3,6 +3,7 @@
 //! the registry; checked with the shared rules before it is saved back; nothing typed is lost on an error.
 
 use super::ViewContext;
+use crate::widget::form::OnInput;
 use crate::widget::form::{self, FieldSpec, PagedForm};
 use iced::Element;
 use pdo_core::api::{Applicant, ApplicantRequest, DocumentRequest, FieldErrorBody};
@@ -32,6 +33,8 @@ pub const FIELDS: [FieldSpec; 11] = [
 
 const PAGES: &[&[usize]] = &[&[0, 1, 2, 3], &[4, 5, 6, 7], &[8, 9, 10]];
 
+// Returned once per message and matched at once; the request is not worth a box.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq)]
 pub enum Action {
     None,
@@ -78,7 +81,7 @@ impl ApplicantForm {
         request_from(self.form.values())
     }
 
-    pub fn field(&self, id: &iced::widget::Id) -> Option<(String, Box<dyn Fn(String) -> Message>)> {
+    pub fn field(&self, id: &iced::widget::Id) -> Option<(String, OnInput<Message>)> {
         self.form.field(id)
     }
 

@@ -5,8 +5,9 @@
 use super::ViewContext;
 use crate::theme::{self, FONT_BOLD_FACE};
 use crate::widget::controls::{big_button, plain_button};
-use iced::widget::{Column, column, container, row, text};
-use iced::{Alignment, Border, Element, Fill};
+use crate::widget::list::{card_button, cards, page_of, pager};
+use iced::widget::{column, container, text};
+use iced::{Element, Fill};
 use pdo_core::api::{Application, ApplicationStatus, NextAction};
 
 pub const PAGE_SIZE: usize = 3;
@@ -15,14 +16,19 @@ pub const PAGE_SIZE: usize = 3;
 pub enum Message {
     Apply,
     Page(usize),
+    /// An application of the list, to carry on with its next step.
+    Open(usize),
     SignOut,
 }
 
+// Returned once per message and matched at once; the application is not worth a box.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq)]
 pub enum Action {
     None,
     /// «Подать заявку на сертификат».
     Apply,
+    Open(Application),
     SignOut,
 }
 
@@ -40,17 +46,17 @@ pub struct Cabinet {
     full_name: String,
     applications: Applications,
     page: usize,
-    /// The applicant's details were just saved: say so.
-    saved: bool,
+    problem: Option<String>,
 }
 
 impl Cabinet {
     pub fn new(full_name: String) -> Self {
-        Self { full_name, applications: Applications::Loading, page: 0, saved: false }
+        Self { full_name, applications: Applications::Loading, page: 0, problem: None }
     }
 
-    pub fn set_saved(&mut self, saved: bool) {
-        self.saved = saved;
+    /// An application could not be opened: why, in a sentence.
+    pub fn set_problem(&mut self, problem: Option<String>) {
+        self.problem = problem;
     }
 
     pub fn loaded(&mut self, applications: Applications) {
@@ -65,6 +71,13 @@ impl Cabinet {
                 self.page = page;
                 Action::None
             }
+            Message::Open(index) => match &self.applications {
+                Applications::Loaded(list) => list
+                    .get(index)
+                    .filter(|a| a.next_action != NextAction::None)
+                    .map_or(Action::None, |a| Action::Open(a.clone())),
+                _ => Action::None,
+            },
             Message::SignOut => Action::SignOut,
         }
     }
@@ -79,8 +92,8 @@ impl Cabinet {
         ]
         .spacing(ctx.metrics.spacing);
         let mut page = column![text(greeting).size(ctx.metrics.title).font(FONT_BOLD_FACE)];
-        if self.saved {
-            page = page.push(text(i18n.tr("applicant-saved")).size(ctx.metrics.text).color(theme::ACCENT));
+        if let Some(problem) = &self.problem {
+            page = page.push(text(problem.clone()).size(ctx.metrics.text).color(theme::DANGER));
         }
         let mut page = page
             .push(services)
@@ -104,31 +117,15 @@ impl Cabinet {
             }
             Applications::Loaded(list) => list,
         };
-        let pages = list.len().div_ceil(PAGE_SIZE);
-        let page = self.page.min(pages - 1);
-        let cards = Column::with_children(
-            list.iter().skip(page * PAGE_SIZE).take(PAGE_SIZE).map(|application| card(ctx, application)),
-        )
-        .spacing(ctx.metrics.text * 0.5);
-        let mut pager = row![].spacing(ctx.metrics.spacing).align_y(Alignment::Center);
-        if pages > 1 {
-            pager = pager
-                .push(plain_button(
-                    ctx,
-                    i18n.tr("page-previous"),
-                    (page > 0).then_some(Message::Page(page.saturating_sub(1))),
-                ))
-                .push(
-                    text(i18n.tr_with("page-of", [("page", (page + 1).into()), ("pages", pages.into())]))
-                        .size(ctx.metrics.text),
-                )
-                .push(plain_button(ctx, i18n.tr("page-next"), (page + 1 < pages).then_some(Message::Page(page + 1))));
-        }
+        let (shown, page, pages) = page_of(list, self.page, PAGE_SIZE);
+        let first = page * PAGE_SIZE;
+        let cards = cards(ctx, shown.iter().enumerate().map(|(i, application)| card(ctx, first + i, application)));
+        let pager = pager(ctx, page, pages, Message::Page);
         column![cards, pager].spacing(ctx.metrics.text * 0.5).into()
     }
 }
 
-fn card<'a>(ctx: ViewContext<'_>, application: &Application) -> Element<'a, Message> {
+fn card<'a>(ctx: ViewContext<'_>, index: usize, application: &Application) -> Element<'a, Message> {
     let i18n = ctx.i18n;
     let child = &application.child;
     let name = format!("{} {}", child.last_name, child.first_name);
@@ -144,28 +141,13 @@ fn card<'a>(ctx: ViewContext<'_>, application: &Application) -> Element<'a, Mess
         NextAction::PrintForms => Some("next-print-forms"),
         NextAction::None => None,
     };
-    let mut lines = column![
-        text(name).size(ctx.metrics.text).font(FONT_BOLD_FACE),
-        text(i18n.tr_with("application-number", [("number", application.number.as_str().into())]))
-            .size(ctx.metrics.small),
-        text(i18n.tr(status)).size(ctx.metrics.small),
-    ]
-    .spacing(ctx.metrics.text * 0.2);
+    let mut lines =
+        vec![i18n.tr_with("application-number", [("number", application.number.as_str().into())]), i18n.tr(status)];
     if let Some(record) = &application.registry_record {
-        lines = lines
-            .push(text(i18n.tr_with("registry-record", [("record", record.as_str().into())])).size(ctx.metrics.small));
+        lines.push(i18n.tr_with("registry-record", [("record", record.as_str().into())]));
     }
-    if let Some(next) = next {
-        lines = lines.push(text(i18n.tr(next)).size(ctx.metrics.small).color(theme::ACCENT));
-    }
-    container(lines)
-        .padding(ctx.metrics.text * 0.6)
-        .width(Fill)
-        .style(|_| container::Style {
-            border: Border { color: theme::MUTED, width: 1.0, radius: 8.0.into() },
-            ..container::Style::default()
-        })
-        .into()
+    lines.extend(next.map(|id| i18n.tr(id)));
+    card_button(ctx, name, lines, false, next.map(|_| Message::Open(index)))
 }
 
 #[cfg(test)]

@@ -2,7 +2,17 @@
 //! do itself through an `Action`; no screen touches another screen, the store or the network.
 
 pub mod applicant;
+pub mod application;
 pub mod cabinet;
+pub mod capture;
+pub mod certificate;
+pub mod child_form;
+pub mod children;
+pub mod confirm;
+pub mod document;
+pub mod print;
+pub mod qr_sign_in;
+pub mod result;
 pub mod sign_in;
 pub mod welcome;
 

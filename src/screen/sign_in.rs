@@ -2,8 +2,9 @@
 
 use super::ViewContext;
 use crate::theme::{self, FONT_BOLD_FACE};
-use crate::widget::controls::{big_button, field, input};
-use iced::widget::{column, container, text};
+use crate::widget::controls::{big_button, field, input, plain_button};
+use crate::widget::form::OnInput;
+use iced::widget::{column, container, row, text};
 use iced::{Element, Fill, Length};
 
 pub const LOGIN_ID: &str = "sign-in-login";
@@ -15,11 +16,15 @@ pub enum Message {
     LoginChanged(String),
     PasswordChanged(String),
     Submit,
+    /// Sign in with the phone instead (the QR code).
+    UseQr,
 }
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum Action {
     None,
+    /// Show the QR code for signing in with the phone.
+    Qr,
     /// Move the keyboard focus to the widget with this id.
     Focus(&'static str),
     SignIn {
@@ -65,13 +70,13 @@ impl SignIn {
 
     /// The text field with this id: its value and the message that changes it (for the on-screen keyboard). Both
     /// fields here take Latin letters.
-    pub fn field(&self, id: &iced::widget::Id) -> Option<(String, fn(String) -> Message)> {
+    pub fn field(&self, id: &iced::widget::Id) -> Option<(String, OnInput<Message>)> {
         if self.busy {
             None
         } else if *id == iced::widget::Id::new(LOGIN_ID) {
-            Some((self.login.clone(), Message::LoginChanged))
+            Some((self.login.clone(), Box::new(Message::LoginChanged)))
         } else if *id == iced::widget::Id::new(PASSWORD_ID) {
-            Some((self.password.clone(), Message::PasswordChanged))
+            Some((self.password.clone(), Box::new(Message::PasswordChanged)))
         } else {
             None
         }
@@ -89,6 +94,8 @@ impl SignIn {
                 self.password = password;
                 Action::None
             }
+            Message::UseQr if self.busy => Action::None,
+            Message::UseQr => Action::Qr,
             Message::Submit if self.busy => Action::None,
             Message::Submit => {
                 self.problem = None;
@@ -154,7 +161,14 @@ impl SignIn {
             form = form.push(text(i18n.tr("sign-in-busy")).size(ctx.metrics.text).color(theme::MUTED));
         }
         let submit = big_button(ctx, i18n.tr("sign-in-submit"), (!self.busy).then_some(Message::Submit));
-        form = form.push(container(submit).id(SUBMIT_ID));
+        form = form.push(container(submit).id(SUBMIT_ID)).push(
+            row![
+                text(i18n.tr("sign-in-or-phone")).size(ctx.metrics.text).width(Fill),
+                plain_button(ctx, i18n.tr("sign-in-qr"), (!self.busy).then_some(Message::UseQr)),
+            ]
+            .spacing(ctx.metrics.spacing)
+            .align_y(iced::Alignment::Center),
+        );
         if let Some((login, password)) = &self.demo_hint {
             let hint =
                 i18n.tr_with("demo-hint", [("login", login.as_str().into()), ("password", password.as_str().into())]);

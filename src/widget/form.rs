@@ -20,6 +20,9 @@ pub struct FieldSpec {
     pub latin: bool,
 }
 
+/// What turns a field's new text into the screen's message (for the on-screen keyboard).
+pub type OnInput<M> = Box<dyn Fn(String) -> M>;
+
 #[derive(Debug, Clone, PartialEq)]
 pub enum Message {
     Changed(usize, String),
@@ -72,7 +75,7 @@ impl PagedForm {
     }
 
     /// The text field with this widget id on the current page: its value and the message that changes it.
-    pub fn field(&self, id: &iced::widget::Id) -> Option<(String, Box<dyn Fn(String) -> Message>)> {
+    pub fn field(&self, id: &iced::widget::Id) -> Option<(String, OnInput<Message>)> {
         if self.busy {
             return None;
         }

@@ -4,3 +4,4 @@ pub mod chrome;
 pub mod controls;
 pub mod form;
 pub mod keyboard;
+pub mod list;

@@ -1,5 +1,5 @@
 //! Shared helpers for the GUI tests: an app wired to a temporary store, and a headless UI to run operations on.
-#![allow(dead_code)]
+#![allow(dead_code, unused_imports)]
 
 use iced::{Settings, Size};
 use iced_test::Simulator;
@@ -11,6 +11,11 @@ use pdo_kiosk::config::{self, Config};
 use pdo_kiosk::registry::RegistryClient;
 use pdo_kiosk::store::Store;
 use pdo_kiosk::theme;
+use std::collections::VecDeque;
+
+#[path = "../../crates/registry/tests/support/smtp.rs"]
+mod smtp;
+pub use smtp::SmtpSink;
 
 pub const SCREEN: Size = Size::new(1920.0, 1080.0);
 
@@ -43,6 +48,50 @@ pub fn app_at_sign_in(registry_url: &str, demo_hint: Option<(String, String)>) -
 
 pub fn app() -> TestApp {
     app_at_sign_in("http://127.0.0.1:9", None)
+}
+
+/// Runs the app's tasks the way the runtime would for what matters without a window: every message a task
+/// produces goes back into `update`, and the tasks that returns are run too, until nothing is left. Widget and
+/// window actions (focus, resize) are dropped here; the simulator and `Headless` cover those.
+pub async fn settle(app: &mut App, task: iced::Task<Message>) {
+    use iced_test::futures::futures::StreamExt;
+    use iced_test::runtime::Action;
+    let mut queue = VecDeque::from([task]);
+    while let Some(task) = queue.pop_front() {
+        let Some(mut stream) = iced_test::runtime::task::into_stream(task) else { continue };
+        while let Some(action) = stream.next().await {
+            if let Action::Output(message) = action {
+                queue.push_back(app.update(message));
+            }
+        }
+    }
+}
+
+/// Clicks the button with this text in the simulator, then settles every task that follows.
+pub async fn press(app: &mut App, label: &str) {
+    let messages: Vec<Message> = {
+        let mut ui = simulator(app);
+        ui.click(label).unwrap_or_else(|e| {
+            let screen: String = format!("{:?}", app.screen()).chars().take(300).collect();
+            panic!("no {label:?} to press: {e:?}\non {screen}")
+        });
+        ui.into_messages().collect()
+    };
+    for message in messages {
+        let task = app.update(message);
+        settle(app, task).await;
+    }
+}
+
+/// Sends one message and settles what follows.
+pub async fn send(app: &mut App, message: Message) {
+    let task = app.update(message);
+    settle(app, task).await;
+}
+
+/// Whether this text is on the screen now.
+pub fn shows(app: &App, text: &str) -> bool {
+    simulator(app).find(text).is_ok()
 }
 
 pub fn settings() -> Settings {

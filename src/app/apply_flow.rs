@@ -1,0 +1,305 @@
+//! Steps 4 to 7: the child (chosen or added), the document, its photo and the application with the e-mail. Each step
+//! is sent to the registry when the person presses «Далее»; what was sent is kept in the session's draft, so going
+//! back and forward never creates anything twice.
+
+use super::{App, Message, Screen};
+use crate::registry::ClientError;
+use crate::screen::children::{self, Children, document_label, usable_document};
+use crate::screen::{application, capture, child_form, document};
+use iced::Task;
+use iced::widget::operation;
+use pdo_core::api::{Application, ApplicationRequest, Child, Document};
+use pdo_core::domain::{AccountKind, allowed_documents, full_name, region_today};
+
+fn today() -> chrono::NaiveDate {
+    region_today(chrono::Utc::now())
+}
+
+impl App {
+    /// Step 4: the account's children, asked of the registry.
+    pub(super) fn open_children(&mut self) -> Task<Message> {
+        let Some(session) = &mut self.session else { return Task::none() };
+        session.draft = Default::default();
+        let self_apply = session.account.kind == AccountKind::Child;
+        self.screen = Screen::Children(children::ChildChoice::new(self_apply, today()));
+        self.load_children()
+    }
+
+    pub(super) fn load_children(&self) -> Task<Message> {
+        let Some(session) = &self.session else { return Task::none() };
+        let (client, token) = (self.client(), session.token.clone());
+        Task::perform(async move { client.children(&token).await }, Message::ChildrenLoaded)
+    }
+
+    pub(super) fn children_loaded(&mut self, result: Result<Vec<Child>, ClientError>) -> Task<Message> {
+        let Screen::Children(screen) = &mut self.screen else { return Task::none() };
+        match result {
+            Ok(list) => screen.loaded(Children::Loaded(list)),
+            Err(ClientError::Unauthorized) => return self.end_session(),
+            Err(err) => {
+                tracing::warn!(error = %err, "children not loaded");
+                screen.loaded(Children::Unavailable);
+            }
+        }
+        Task::none()
+    }
+
+    pub(super) fn children_action(&mut self, action: children::Action) -> Task<Message> {
+        match action {
+            children::Action::None => Task::none(),
+            children::Action::Retry => self.load_children(),
+            children::Action::Add => {
+                let Some(session) = &self.session else { return Task::none() };
+                let own = (session.account.kind == AccountKind::Child).then_some(session.applicant.as_ref()).flatten();
+                let form = child_form::ChildForm::new(own);
+                let first = form.first_field();
+                self.screen = Screen::ChildForm { form, problem: None };
+                self.focus_field(first, false)
+            }
+            children::Action::Chosen(child) => self.child_ready(child),
+        }
+    }
+
+    /// The child is known to the registry: go on with the document it still needs, or straight to the application.
+    fn child_ready(&mut self, child: Child) -> Task<Message> {
+        let Some(session) = &mut self.session else { return Task::none() };
+        tracing::info!(child = %child.id, "child chosen");
+        let existing = usable_document(&child, today()).cloned();
+        session.draft.child = Some(child.clone());
+        session.draft.document = existing.clone();
+        match existing {
+            Some(document) if document.has_scan => self.open_application(),
+            Some(document) => self.open_capture(&document),
+            None => self.open_document(&child),
+        }
+    }
+
+    pub(super) fn child_form_message(&mut self, message: child_form::Message) -> Task<Message> {
+        let lang = self.i18n.lang();
+        let Screen::ChildForm { form, problem } = &mut self.screen else { return Task::none() };
+        *problem = None;
+        match form.update(message, lang, today()) {
+            child_form::Action::None => Task::none(),
+            child_form::Action::Focus(id) => self.focus_field(id, false),
+            child_form::Action::Leave => self.open_children(),
+            child_form::Action::Save(request) => {
+                let Some(session) = &self.session else { return Task::none() };
+                let (client, token, key) = (self.client(), session.token.clone(), session.draft.child_key.clone());
+                Task::perform(async move { client.create_child(&token, &key, &request).await }, Message::ChildCreated)
+            }
+        }
+    }
+
+    pub(super) fn child_created(&mut self, result: Result<Child, ClientError>) -> Task<Message> {
+        let message = self.problem_text(result.as_ref().err());
+        let Screen::ChildForm { form, problem } = &mut self.screen else { return Task::none() };
+        match result {
+            Ok(child) => {
+                tracing::info!(child = %child.id, "child added");
+                self.child_ready(child)
+            }
+            Err(ClientError::Validation(fields)) => match form.refused(fields) {
+                child_form::Action::Focus(id) => operation::focus(id),
+                _ => Task::none(),
+            },
+            Err(ClientError::Unauthorized) => self.end_session(),
+            Err(err) => {
+                tracing::info!(code = err.code(), "child not added");
+                form.failed();
+                *problem = Some(if err.code() == "child_already_registered" {
+                    self.i18n.tr("child-already-registered")
+                } else {
+                    message
+                });
+                Task::none()
+            }
+        }
+    }
+
+    fn open_document(&mut self, child: &Child) -> Task<Message> {
+        let name = full_name(&child.last_name, &child.first_name, child.patronymic.as_deref());
+        let form = document::DocumentForm::new(allowed_documents(child.birth_date, today()), name, child.birth_date);
+        let first = form.first_field();
+        self.screen = Screen::Document { form, problem: None };
+        match first {
+            Some(first) => self.focus_field(first, false),
+            None => {
+                self.editing = None;
+                Task::none()
+            }
+        }
+    }
+
+    pub(super) fn document_message(&mut self, message: document::Message) -> Task<Message> {
+        let lang = self.i18n.lang();
+        let Screen::Document { form, problem } = &mut self.screen else { return Task::none() };
+        *problem = None;
+        match form.update(message, lang, today()) {
+            document::Action::None => Task::none(),
+            document::Action::Focus(id) => self.focus_field(id, false),
+            document::Action::Leave => self.open_children(),
+            document::Action::Save(request) => {
+                let Some(session) = &self.session else { return Task::none() };
+                let Some(child) = &session.draft.child else { return Task::none() };
+                let (client, token, child_id) = (self.client(), session.token.clone(), child.id.clone());
+                let key = session.draft.document_key.clone();
+                // A document already sent in this draft is corrected rather than added again.
+                let existing = session.draft.document.as_ref().map(|d| d.id.clone());
+                Task::perform(
+                    async move {
+                        match existing {
+                            Some(id) => client.update_document(&token, &child_id, &id, &request).await,
+                            None => client.add_document(&token, &key, &child_id, &request).await,
+                        }
+                    },
+                    Message::DocumentSaved,
+                )
+            }
+        }
+    }
+
+    pub(super) fn document_saved(&mut self, result: Result<Document, ClientError>) -> Task<Message> {
+        let message = self.problem_text(result.as_ref().err());
+        let Screen::Document { form, problem } = &mut self.screen else { return Task::none() };
+        match result {
+            Ok(document) => {
+                tracing::info!(document = %document.id, "document saved");
+                if let Some(session) = &mut self.session {
+                    session.draft.document = Some(document.clone());
+                }
+                self.open_capture(&document)
+            }
+            Err(ClientError::Validation(fields)) => match form.refused(fields) {
+                document::Action::Focus(id) => operation::focus(id),
+                _ => Task::none(),
+            },
+            Err(ClientError::Unauthorized) => self.end_session(),
+            Err(err) => {
+                tracing::info!(code = err.code(), "document not saved");
+                form.failed();
+                *problem = Some(message);
+                Task::none()
+            }
+        }
+    }
+
+    fn open_capture(&mut self, document: &Document) -> Task<Message> {
+        let label = document_label(self.ctx(), document.kind, &document.series, &document.number);
+        self.screen = Screen::Capture(capture::Capture::new(label));
+        self.editing = None;
+        self.start_camera()
+    }
+
+    pub(super) fn capture_action(&mut self, action: capture::Action) -> Task<Message> {
+        match action {
+            capture::Action::None => Task::none(),
+            capture::Action::Shoot => self.shoot(),
+            capture::Action::Retake => self.start_camera(),
+            capture::Action::Accept => {
+                let Screen::Capture(screen) = &self.screen else { return Task::none() };
+                let Some(scan) = screen.scan() else { return Task::none() };
+                let Some(session) = &self.session else { return Task::none() };
+                let (Some(child), Some(document)) = (&session.draft.child, &session.draft.document) else {
+                    return Task::none();
+                };
+                let (client, token) = (self.client(), session.token.clone());
+                let (child_id, document_id) = (child.id.clone(), document.id.clone());
+                let jpeg = scan.jpeg.clone();
+                Task::perform(
+                    async move { client.put_scan(&token, &child_id, &document_id, jpeg.to_vec()).await },
+                    Message::ScanUploaded,
+                )
+            }
+        }
+    }
+
+    pub(super) fn scan_uploaded(&mut self, result: Result<(), ClientError>) -> Task<Message> {
+        let message = self.problem_text(result.as_ref().err());
+        let Screen::Capture(screen) = &mut self.screen else { return Task::none() };
+        match result {
+            Ok(()) => {
+                tracing::info!("scan uploaded");
+                if let Some(document) = self.session.as_mut().and_then(|s| s.draft.document.as_mut()) {
+                    document.has_scan = true;
+                }
+                self.open_application()
+            }
+            Err(ClientError::Unauthorized) => self.end_session(),
+            Err(err) => {
+                tracing::info!(code = err.code(), "scan not uploaded");
+                screen.failed(message);
+                Task::none()
+            }
+        }
+    }
+
+    /// Step 7: «Подать заявление на получение сертификата» with the e-mail.
+    fn open_application(&mut self) -> Task<Message> {
+        self.stop_camera();
+        let ctx = self.ctx();
+        let Some(session) = &self.session else { return Task::none() };
+        let (Some(child), Some(document)) = (&session.draft.child, &session.draft.document) else {
+            return Task::none();
+        };
+        let name = full_name(&child.last_name, &child.first_name, child.patronymic.as_deref());
+        let label = document_label(ctx, document.kind, &document.series, &document.number);
+        let step = application::ApplicationStep::new(name, label, session.email.clone());
+        let editing = step.is_editing();
+        self.screen = Screen::Application(step);
+        if editing { self.focus_field(application::EMAIL_ID, true) } else { Task::none() }
+    }
+
+    pub(super) fn application_message(&mut self, message: application::Message) -> Task<Message> {
+        let lang = self.i18n.lang();
+        let Screen::Application(screen) = &mut self.screen else { return Task::none() };
+        match screen.update(message, lang) {
+            application::Action::None => Task::none(),
+            application::Action::Focus(id) => self.focus_field(id, true),
+            application::Action::Back => self.open_children(),
+            application::Action::Submit(email) => {
+                let client = self.client();
+                let Some(session) = &mut self.session else { return Task::none() };
+                let Some(child) = &session.draft.child else { return Task::none() };
+                session.email = Some(email.clone());
+                let request = ApplicationRequest {
+                    child_id: child.id.clone(),
+                    email,
+                    municipality: self.env.config.municipality.clone(),
+                };
+                let (token, key) = (session.token.clone(), session.draft.application_key.clone());
+                Task::perform(
+                    async move { client.create_application(&token, &key, &request).await },
+                    Message::ApplicationCreated,
+                )
+            }
+        }
+    }
+
+    pub(super) fn application_created(&mut self, result: Result<Application, ClientError>) -> Task<Message> {
+        let message = self.problem_text(result.as_ref().err());
+        let Screen::Application(screen) = &mut self.screen else { return Task::none() };
+        match result {
+            Ok(application) => {
+                tracing::info!(application = %application.id, "application created");
+                Task::batch([self.count("applications_submitted"), self.continue_application(application)])
+            }
+            // The child already has an application (started at home, say): carry on with that one.
+            Err(ClientError::Refused { code, id: Some(id), .. }) if code == "application_exists" => {
+                let Some(session) = &self.session else { return Task::none() };
+                let (client, token) = (self.client(), session.token.clone());
+                Task::perform(async move { client.application(&token, &id).await }, Message::ApplicationOpened)
+            }
+            Err(ClientError::Validation(fields)) => {
+                let text = fields.into_values().next().map_or(message, |e| e.message);
+                screen.failed(text, true);
+                operation::focus(application::EMAIL_ID)
+            }
+            Err(ClientError::Unauthorized) => self.end_session(),
+            Err(err) => {
+                tracing::info!(code = err.code(), "application not created");
+                screen.failed(message, false);
+                Task::none()
+            }
+        }
+    }
+}

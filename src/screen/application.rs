@@ -1,0 +1,229 @@
+//! «Подать заявление на получение сертификата»: the e-mail the confirmation letter goes to, shown large so a typo is
+//! seen, with a suggestion when the mail domain looks mistyped (gmail.ru → gmail.com), «Изменить» and
+//! «Отправить заявку».
+
+use super::ViewContext;
+use crate::theme::{self, FONT_BOLD_FACE};
+use crate::widget::controls::{big_button, field, input, plain_button};
+use iced::widget::{column, container, row, text};
+use iced::{Element, Fill};
+use pdo_core::domain::Lang;
+use pdo_core::validation::{suggest_email, validate_email};
+
+pub const EMAIL_ID: &str = "application.email";
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Message {
+    Changed(String),
+    /// «Изменить»: back to typing the address.
+    Edit,
+    /// Done typing: check the address and show it large.
+    Check,
+    UseSuggestion,
+    Submit,
+    Back,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Action {
+    None,
+    Focus(&'static str),
+    Submit(String),
+    Back,
+}
+
+#[derive(Debug)]
+pub struct ApplicationStep {
+    child_name: String,
+    document: String,
+    email: String,
+    editing: bool,
+    error: Option<String>,
+    suggestion: Option<String>,
+    busy: bool,
+}
+
+impl ApplicationStep {
+    /// `email`: an address the account used before, if any; typing starts at once when there is none.
+    pub fn new(child_name: String, document: String, email: Option<String>) -> Self {
+        let editing = email.is_none();
+        let suggestion = email.as_deref().and_then(suggest_email);
+        let email = email.unwrap_or_default();
+        Self { child_name, document, email, editing, error: None, suggestion, busy: false }
+    }
+
+    pub fn is_editing(&self) -> bool {
+        self.editing && !self.busy
+    }
+
+    pub fn email(&self) -> &str {
+        &self.email
+    }
+
+    pub fn error(&self) -> Option<&str> {
+        self.error.as_deref()
+    }
+
+    pub fn suggestion(&self) -> Option<&str> {
+        self.suggestion.as_deref()
+    }
+
+    pub fn update(&mut self, message: Message, lang: Lang) -> Action {
+        if self.busy && message != Message::Back {
+            return Action::None;
+        }
+        match message {
+            Message::Changed(value) => {
+                self.email = value;
+                self.error = None;
+                self.suggestion = None;
+                Action::None
+            }
+            Message::Edit => {
+                self.editing = true;
+                Action::Focus(EMAIL_ID)
+            }
+            Message::Check => self.check(lang).map_or(Action::Focus(EMAIL_ID), |_| Action::None),
+            Message::UseSuggestion => {
+                if let Some(suggested) = self.suggestion.take() {
+                    self.email = suggested;
+                }
+                Action::None
+            }
+            Message::Submit => match self.check(lang) {
+                Some(email) => {
+                    self.busy = true;
+                    Action::Submit(email)
+                }
+                None => Action::Focus(EMAIL_ID),
+            },
+            Message::Back => Action::Back,
+        }
+    }
+
+    /// The address in the one spelling the registry stores, or `None` with the message shown under the field.
+    fn check(&mut self, lang: Lang) -> Option<String> {
+        match validate_email(&self.email) {
+            Ok(email) => {
+                self.editing = false;
+                self.error = None;
+                if self.suggestion.is_none() {
+                    self.suggestion = suggest_email(&email);
+                }
+                Some(email)
+            }
+            Err(errors) => {
+                self.editing = true;
+                self.error = errors.into_values().next().map(|e| e.message(lang));
+                None
+            }
+        }
+    }
+
+    /// The registry refused the address or could not be reached: everything stays, the person can try again.
+    pub fn failed(&mut self, message: String, on_field: bool) {
+        self.busy = false;
+        self.editing |= on_field;
+        self.error = Some(message);
+    }
+
+    pub fn view(&self, ctx: ViewContext<'_>) -> Element<'_, Message> {
+        let i18n = ctx.i18n;
+        let mut page = column![
+            text(i18n.tr("application-title")).size(ctx.metrics.title).font(FONT_BOLD_FACE),
+            text(i18n.tr_with(
+                "application-for",
+                [("name", self.child_name.as_str().into()), ("document", self.document.as_str().into())]
+            ))
+            .size(ctx.metrics.text),
+            text(i18n.tr("application-email-why")).size(ctx.metrics.text),
+        ]
+        .spacing(ctx.metrics.spacing)
+        .max_width(ctx.metrics.text * 40.0);
+        if self.is_editing() {
+            let email = input(ctx, &i18n.tr("application-email-placeholder"), &self.email)
+                .id(EMAIL_ID)
+                .on_input(Message::Changed)
+                .on_submit(Message::Check);
+            page = page.push(field(ctx, i18n.tr("field-email"), email, self.error.clone())).push(big_button(
+                ctx,
+                i18n.tr("application-email-done"),
+                Some(Message::Check),
+            ));
+        } else {
+            page = page.push(
+                container(text(self.email.clone()).size(ctx.metrics.title * 1.2).font(FONT_BOLD_FACE))
+                    .padding(ctx.metrics.text * 0.6)
+                    .width(Fill)
+                    .style(container::rounded_box),
+            );
+            if let Some(suggested) = &self.suggestion {
+                page = page
+                    .push(
+                        text(i18n.tr_with("application-email-suggest", [("email", suggested.as_str().into())]))
+                            .size(ctx.metrics.text)
+                            .color(theme::DANGER),
+                    )
+                    .push(plain_button(
+                        ctx,
+                        i18n.tr_with("application-email-use", [("email", suggested.as_str().into())]),
+                        (!self.busy).then_some(Message::UseSuggestion),
+                    ));
+            }
+            if let Some(error) = &self.error {
+                page = page.push(text(error.clone()).size(ctx.metrics.text).color(theme::DANGER));
+            }
+            if self.busy {
+                page = page.push(text(i18n.tr("application-sending")).size(ctx.metrics.text));
+            }
+            page = page.push(
+                row![
+                    plain_button(ctx, i18n.tr("application-email-change"), (!self.busy).then_some(Message::Edit)),
+                    big_button(ctx, i18n.tr("application-submit"), (!self.busy).then_some(Message::Submit)),
+                ]
+                .spacing(ctx.metrics.spacing),
+            );
+        }
+        container(page).center_x(Fill).into()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn step(email: Option<&str>) -> ApplicationStep {
+        ApplicationStep::new("Тестов Ярослав".into(), "свидетельство IV-ЛО 123456".into(), email.map(Into::into))
+    }
+
+    #[test]
+    fn a_mistyped_domain_is_offered_corrected_and_the_person_decides() {
+        let mut s = step(None);
+        assert!(s.is_editing());
+        s.update(Message::Changed("roditel.test@gmail.ru".into()), Lang::Ru);
+        assert_eq!(s.update(Message::Check, Lang::Ru), Action::None);
+        assert!(!s.is_editing());
+        assert_eq!(s.suggestion(), Some("roditel.test@gmail.com"));
+        s.update(Message::UseSuggestion, Lang::Ru);
+        assert_eq!(s.update(Message::Submit, Lang::Ru), Action::Submit("roditel.test@gmail.com".into()));
+        assert_eq!(s.update(Message::Edit, Lang::Ru), Action::None, "busy while sending");
+    }
+
+    #[test]
+    fn a_bad_address_keeps_the_field_open_with_a_message_and_the_text() {
+        let mut s = step(None);
+        s.update(Message::Changed("roditel.test gmail.com".into()), Lang::Ru);
+        assert_eq!(s.update(Message::Submit, Lang::Ru), Action::Focus(EMAIL_ID));
+        assert!(s.is_editing() && s.error().is_some());
+        assert_eq!(s.email(), "roditel.test gmail.com");
+    }
+
+    #[test]
+    fn a_known_address_is_shown_large_and_can_be_changed() {
+        let mut s = step(Some("roditel.test@mail.ru"));
+        assert!(!s.is_editing() && s.suggestion().is_none());
+        assert_eq!(s.update(Message::Edit, Lang::Ru), Action::Focus(EMAIL_ID));
+        s.failed("нет связи".into(), false);
+        assert!(s.is_editing());
+    }
+}

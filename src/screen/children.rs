@@ -1,0 +1,214 @@
+//! Step 4: whom the certificate is for. The account's children as large cards (a few per page) with what each still
+//! needs, and «Добавить ребёнка». A child of 14 or more with their own account applies for themself: the screen says
+//! so and shows only them.
+
+use super::ViewContext;
+use crate::theme::{self, FONT_BOLD_FACE};
+use crate::widget::controls::{big_button, plain_button};
+use crate::widget::list::{card_button, cards, page_of, pager};
+use iced::widget::{column, container, text};
+use iced::{Element, Fill};
+use pdo_core::api::{Child, Document};
+use pdo_core::domain::{DocumentKind, age_on, allowed_documents, eligibility};
+
+pub const PAGE_SIZE: usize = 3;
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Message {
+    Choose(usize),
+    Add,
+    Page(usize),
+    Retry,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Action {
+    None,
+    Chosen(Child),
+    Add,
+    Retry,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Children {
+    Loading,
+    Loaded(Vec<Child>),
+    Unavailable,
+}
+
+#[derive(Debug)]
+pub struct ChildChoice {
+    children: Children,
+    page: usize,
+    self_apply: bool,
+    today: chrono::NaiveDate,
+}
+
+impl ChildChoice {
+    pub fn new(self_apply: bool, today: chrono::NaiveDate) -> Self {
+        Self { children: Children::Loading, page: 0, self_apply, today }
+    }
+
+    pub fn loaded(&mut self, children: Children) {
+        self.children = children;
+        self.page = 0;
+    }
+
+    pub fn update(&mut self, message: Message) -> Action {
+        match message {
+            Message::Choose(index) => match &self.children {
+                Children::Loaded(list) => list
+                    .get(index)
+                    .filter(|child| eligibility(child.birth_date, self.today).is_ok())
+                    .map_or(Action::None, |child| Action::Chosen(child.clone())),
+                _ => Action::None,
+            },
+            Message::Add => Action::Add,
+            Message::Page(page) => {
+                self.page = page;
+                Action::None
+            }
+            Message::Retry => {
+                self.children = Children::Loading;
+                Action::Retry
+            }
+        }
+    }
+
+    pub fn view(&self, ctx: ViewContext<'_>) -> Element<'_, Message> {
+        let i18n = ctx.i18n;
+        let title = if self.self_apply { "children-title-self" } else { "children-title" };
+        let mut page = column![text(i18n.tr(title)).size(ctx.metrics.title).font(FONT_BOLD_FACE)]
+            .spacing(ctx.metrics.spacing)
+            .max_width(ctx.metrics.text * 40.0);
+        match &self.children {
+            Children::Loading => page = page.push(text(i18n.tr("children-loading")).size(ctx.metrics.text)),
+            Children::Unavailable => {
+                page = page
+                    .push(text(i18n.tr("children-unavailable")).size(ctx.metrics.text).color(theme::DANGER))
+                    .push(big_button(ctx, i18n.tr("retry"), Some(Message::Retry)));
+            }
+            Children::Loaded(list) => {
+                let intro = if list.is_empty() { "children-none" } else { "children-choose" };
+                page = page.push(text(i18n.tr(intro)).size(ctx.metrics.text));
+                let (shown, current, pages) = page_of(list, self.page, PAGE_SIZE);
+                let first = current * PAGE_SIZE;
+                page = page
+                    .push(cards(ctx, shown.iter().enumerate().map(|(i, child)| self.child_card(ctx, first + i, child))))
+                    .push(pager(ctx, current, pages, Message::Page));
+                // A child account applies only for themself: once they are here there is no one else to add.
+                if !self.self_apply || list.is_empty() {
+                    let add = if self.self_apply { "children-add-self" } else { "children-add" };
+                    page = page.push(plain_button(ctx, i18n.tr(add), Some(Message::Add)));
+                }
+            }
+        }
+        container(page).center_x(Fill).into()
+    }
+
+    fn child_card<'a>(&self, ctx: ViewContext<'_>, index: usize, child: &Child) -> Element<'a, Message> {
+        let i18n = ctx.i18n;
+        let name = pdo_core::domain::full_name(&child.last_name, &child.first_name, child.patronymic.as_deref());
+        let born = i18n.tr_with(
+            "children-born",
+            [
+                ("date", child.birth_date.format("%d.%m.%Y").to_string().into()),
+                ("age", age_on(child.birth_date, self.today).into()),
+            ],
+        );
+        let mut lines = vec![born];
+        let eligible = eligibility(child.birth_date, self.today);
+        match eligible {
+            Err(_) => lines.push(i18n.tr("children-not-eligible")),
+            Ok(()) => lines.push(match usable_document(child, self.today) {
+                Some(document) if document.has_scan => i18n.tr_with(
+                    "children-document-ready",
+                    [("document", document_label(ctx, document.kind, &document.series, &document.number).into())],
+                ),
+                Some(_) => i18n.tr("children-document-no-photo"),
+                None => i18n.tr("children-document-missing"),
+            }),
+        }
+        card_button(ctx, name, lines, false, eligible.is_ok().then_some(Message::Choose(index)))
+    }
+}
+
+/// The child's document the application can go on with today: one of a kind accepted at the child's age, the one
+/// with a photo first.
+pub fn usable_document(child: &Child, today: chrono::NaiveDate) -> Option<&Document> {
+    let allowed = allowed_documents(child.birth_date, today);
+    let mut usable: Vec<&Document> = child.documents.iter().filter(|d| allowed.contains(&d.kind)).collect();
+    usable.sort_by_key(|d| (!d.has_scan, allowed.iter().position(|k| *k == d.kind)));
+    usable.first().copied()
+}
+
+/// "свидетельство о рождении IV-ЛО 123456" in the person's language.
+pub fn document_label(ctx: ViewContext<'_>, kind: DocumentKind, series: &str, number: &str) -> String {
+    let kind = match kind {
+        DocumentKind::BirthCertificate => ctx.i18n.tr("document-kind-birth-certificate"),
+        DocumentKind::Passport => ctx.i18n.tr("document-kind-passport"),
+    };
+    format!("{} {series} {number}", kind.to_lowercase())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::NaiveDate;
+
+    fn date(y: i32, m: u32, d: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, d).unwrap()
+    }
+
+    fn child(birth: NaiveDate, documents: Vec<Document>) -> Child {
+        Child {
+            id: "c1".into(),
+            last_name: "Тестов".into(),
+            first_name: "Ярослав".into(),
+            patronymic: None,
+            birth_date: birth,
+            snils: "112-233-445 95".into(),
+            address: "г. Примерный, ул. Вымышленная, д. 1".into(),
+            documents,
+        }
+    }
+
+    fn document(id: &str, kind: DocumentKind, has_scan: bool) -> Document {
+        Document {
+            id: id.into(),
+            kind,
+            series: "IV-ЛО".into(),
+            number: "123456".into(),
+            issued_on: date(2016, 5, 1),
+            issued_by: "Отдел ЗАГС".into(),
+            division_code: None,
+            has_scan,
+        }
+    }
+
+    #[test]
+    fn a_child_too_old_cannot_be_chosen_and_an_eligible_one_can() {
+        let today = date(2026, 11, 25);
+        let mut screen = ChildChoice::new(false, today);
+        screen.loaded(Children::Loaded(vec![child(date(2008, 1, 1), vec![]), child(date(2016, 4, 1), vec![])]));
+        assert_eq!(screen.update(Message::Choose(0)), Action::None, "18 already");
+        assert!(matches!(screen.update(Message::Choose(1)), Action::Chosen(c) if c.birth_date == date(2016, 4, 1)));
+        assert_eq!(screen.update(Message::Choose(5)), Action::None);
+    }
+
+    #[test]
+    fn the_document_with_a_photo_of_an_accepted_kind_is_the_one_used() {
+        let today = date(2026, 11, 25);
+        let young = child(
+            date(2016, 4, 1),
+            vec![
+                document("a", DocumentKind::BirthCertificate, false),
+                document("b", DocumentKind::BirthCertificate, true),
+            ],
+        );
+        assert_eq!(usable_document(&young, today).map(|d| d.id.as_str()), Some("b"));
+        // At 15 the birth certificate no longer counts.
+        let older = child(date(2011, 1, 10), vec![document("a", DocumentKind::BirthCertificate, true)]);
+        assert_eq!(usable_document(&older, today), None);
+    }
+}
