@@ -1,0 +1,198 @@
+//! The capture pipeline: frame → document corners → upright flattened scan → accept or reject with a reason.
+
+use std::time::Instant;
+
+use serde::Serialize;
+
+use crate::detect::{Coarse, find_document};
+use crate::frame::{Frame, downscale_gray};
+use crate::geometry::{Pt, dist, signed_area};
+use crate::quality::{glare, quarter_turns, sharpness};
+use crate::refine::refine_quad;
+use crate::warp::{warp_gray, warp_rgb};
+
+/// Detection runs on a frame shrunk (by a whole factor) to about this long side.
+pub const DETECT_LONG_SIDE: usize = 480;
+/// The flattened scan's long side at most; a document smaller in the frame keeps its own size (no upscaling).
+pub const SCAN_LONG_SIDE: usize = 1600;
+/// Below this variance of the Laplacian (half-resolution grey, see `quality::sharpness`) the scan is `blur`.
+pub const MIN_SHARPNESS: f64 = 100.0;
+/// Above this share of blown-out pixels inside the document the scan is `glare`.
+pub const MAX_GLARE: f64 = 0.005;
+/// Below this share of the frame's area the document is `too_small` to read.
+pub const MIN_DOCUMENT_SHARE: f64 = 0.15;
+/// Long side of the small flattened grey image used to decide which way up the document reads.
+const ORIENTATION_LONG_SIDE: usize = 360;
+
+/// Why a scan was accepted or not. Serialised as the machine word of `scan-image`'s JSON.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Reason {
+    Ok,
+    /// Out of focus or moved; also given when no document is found in a blurred frame.
+    Blur,
+    /// Part of the document is blown out by a reflection.
+    Glare,
+    NoDocument,
+    /// The document covers less than `MIN_DOCUMENT_SHARE` of the frame.
+    TooSmall,
+    /// The document reaches past the frame's edge.
+    CutOff,
+}
+
+impl Reason {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Reason::Ok => "ok",
+            Reason::Blur => "blur",
+            Reason::Glare => "glare",
+            Reason::NoDocument => "no_document",
+            Reason::TooSmall => "too_small",
+            Reason::CutOff => "cut_off",
+        }
+    }
+}
+
+/// The one JSON object `pdo-kiosk scan-image` prints.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct ScanReport {
+    /// A document-shaped quadrilateral was found (it may still be rejected).
+    pub found: bool,
+    /// The document's corners in input pixels, clockwise from its top-left as it reads; empty when not found.
+    pub corners: Vec<[f64; 2]>,
+    /// Variance of the Laplacian of the flattened document at half resolution (of the whole frame when no document
+    /// was found). Higher is sharper; below `MIN_SHARPNESS` is `blur`.
+    pub sharpness: f64,
+    /// Share (0..1) of blown-out pixels inside the document (in the whole frame when none was found).
+    pub glare: f64,
+    pub accepted: bool,
+    pub reason: Reason,
+    /// Pipeline time from decoded frame to flattened image and measurements, milliseconds.
+    pub ms: f64,
+}
+
+/// A finished scan: the report, and the flattened image when a document was found.
+#[derive(Debug)]
+pub struct Scan {
+    pub report: ScanReport,
+    /// Upright as the document reads; `None` when no document was found.
+    pub image: Option<Frame>,
+}
+
+/// What the live preview needs per frame: where the document is and whether its position is usable, without the
+/// flattening. Cheaper than `scan` (no warp, no sharpness).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Detection {
+    /// Screen-clockwise from the corner nearest the frame's top-left (not yet turned to reading order).
+    pub corners: Option<[[f64; 2]; 4]>,
+    /// `Ok` when a document was found whole and large enough; otherwise `NoDocument`, `CutOff` or `TooSmall`.
+    pub reason: Reason,
+}
+
+/// Finds the document and says whether its placement is usable (for the preview overlay).
+pub fn detect(frame: &Frame) -> Detection {
+    match locate(frame) {
+        None => Detection { corners: None, reason: Reason::NoDocument },
+        Some(found) => Detection { corners: Some(found.quad), reason: found.placement },
+    }
+}
+
+struct Located {
+    quad: [Pt; 4],
+    /// `Ok`, `CutOff` or `TooSmall`.
+    placement: Reason,
+}
+
+fn locate(frame: &Frame) -> Option<Located> {
+    let factor = frame.w().max(frame.h()).div_ceil(DETECT_LONG_SIDE).max(1);
+    let small = downscale_gray(frame, factor);
+    let Coarse { quad, touches_border } = find_document(&small, factor)?;
+    let (wm, hm) = (frame.w() as f64 - 1.0, frame.h() as f64 - 1.0);
+    if touches_border {
+        // Sides along the frame edge have no edge to refine against.
+        return Some(Located { quad, placement: Reason::CutOff });
+    }
+    let quad = refine_quad(frame, &quad, 1.5 * factor as f64 + 2.0);
+    let outside = quad.iter().any(|p| p[0] < 0.0 || p[1] < 0.0 || p[0] > wm || p[1] > hm);
+    let share = signed_area(&quad) / (frame.w() * frame.h()) as f64;
+    let placement = if outside {
+        Reason::CutOff
+    } else if share < MIN_DOCUMENT_SHARE {
+        Reason::TooSmall
+    } else {
+        Reason::Ok
+    };
+    Some(Located { quad, placement })
+}
+
+/// Runs the whole pipeline on one frame.
+pub fn scan(frame: &Frame) -> Scan {
+    let start = Instant::now();
+    let Some(found) = locate(frame) else {
+        // No document: judge the frame itself, so a shaken or unfocused camera is reported as `blur`.
+        let half = downscale_gray(frame, 2);
+        let sharpness = sharpness(&half);
+        let reason = if sharpness < MIN_SHARPNESS { Reason::Blur } else { Reason::NoDocument };
+        let report = ScanReport {
+            found: false,
+            corners: Vec::new(),
+            sharpness: round(sharpness, 1),
+            glare: round(glare(&half), 4),
+            accepted: false,
+            reason,
+            ms: 0.0,
+        };
+        return finish(report, None, start);
+    };
+    let q = found.quad;
+    // Size from the longer of each pair of opposite sides, so the flattening never loses resolution.
+    let width = dist(q[0], q[1]).max(dist(q[3], q[2]));
+    let height = dist(q[0], q[3]).max(dist(q[1], q[2]));
+    let turns = {
+        let s = ORIENTATION_LONG_SIDE as f64 / width.max(height);
+        let (w, h) = ((width * s).round().max(8.0) as usize, (height * s).round().max(8.0) as usize);
+        warp_gray(frame, &q, w, h).map(|g| quarter_turns(&g)).unwrap_or(0)
+    };
+    // Reading order: turning the picture clockwise by k quarters makes its old corner (i - k) the new corner i.
+    let mut upright = q;
+    upright.rotate_right(turns as usize);
+    let (mut w, mut h) = (width, height);
+    if turns % 2 == 1 {
+        std::mem::swap(&mut w, &mut h);
+    }
+    let s = (SCAN_LONG_SIDE as f64 / w.max(h)).min(1.0);
+    let (w, h) = ((w * s).round().max(8.0) as usize, (h * s).round().max(8.0) as usize);
+    let image = warp_rgb(frame, &upright, w, h);
+    let (sharp, glare_share) = match &image {
+        Some(img) => {
+            let half = downscale_gray(img, 2);
+            (sharpness(&half), glare(&half))
+        }
+        None => (0.0, 0.0),
+    };
+    let reason = match found.placement {
+        Reason::Ok if sharp < MIN_SHARPNESS => Reason::Blur,
+        Reason::Ok if glare_share > MAX_GLARE => Reason::Glare,
+        placement => placement,
+    };
+    let report = ScanReport {
+        found: true,
+        corners: upright.iter().map(|p| [round(p[0], 1), round(p[1], 1)]).collect(),
+        sharpness: round(sharp, 1),
+        glare: round(glare_share, 4),
+        accepted: reason == Reason::Ok,
+        reason,
+        ms: 0.0,
+    };
+    finish(report, image, start)
+}
+
+fn finish(mut report: ScanReport, image: Option<Frame>, start: Instant) -> Scan {
+    report.ms = round(start.elapsed().as_secs_f64() * 1e3, 2);
+    Scan { report, image }
+}
+
+fn round(v: f64, places: i32) -> f64 {
+    let k = 10f64.powi(places);
+    (v * k).round() / k
+}
