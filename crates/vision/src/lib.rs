@@ -15,6 +15,7 @@ mod file;
 mod frame;
 mod geometry;
 mod jpeg;
+mod par;
 mod pipeline;
 mod quality;
 mod refine;
@@ -27,5 +28,5 @@ pub use frame::{Frame, FrameSizeError};
 pub use jpeg::{JpegError, SCAN_JPEG_QUALITY, encode_jpeg};
 pub use pipeline::{
     DETECT_LONG_SIDE, Detection, MAX_GLARE, MIN_DOCUMENT_SHARE, MIN_SHARPNESS, Reason, SCAN_LONG_SIDE, Scan,
-    ScanReport, detect, scan,
+    ScanReport, Steps, detect, scan, scan_with_steps,
 };

@@ -5,7 +5,7 @@ use std::time::Instant;
 use serde::Serialize;
 
 use crate::detect::{Coarse, find_document};
-use crate::frame::{Frame, downscale_gray};
+use crate::frame::{Frame, Gray, downscale_gray};
 use crate::geometry::{Pt, dist, signed_area};
 use crate::quality::{glare, quarter_turns, sharpness};
 use crate::refine::refine_quad;
@@ -21,8 +21,6 @@ pub const MIN_SHARPNESS: f64 = 100.0;
 pub const MAX_GLARE: f64 = 0.005;
 /// Below this share of the frame's area the document is `too_small` to read.
 pub const MIN_DOCUMENT_SHARE: f64 = 0.15;
-/// Long side of the small flattened grey image used to decide which way up the document reads.
-const ORIENTATION_LONG_SIDE: usize = 360;
 
 /// Why a scan was accepted or not. Serialised as the machine word of `scan-image`'s JSON.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
@@ -91,7 +89,7 @@ pub struct Detection {
 
 /// Finds the document and says whether its placement is usable (for the preview overlay).
 pub fn detect(frame: &Frame) -> Detection {
-    match locate(frame) {
+    match locate(frame, &mut Steps::default()) {
         None => Detection { corners: None, reason: Reason::NoDocument },
         Some(found) => Detection { corners: Some(found.quad), reason: found.placement },
     }
@@ -99,20 +97,46 @@ pub fn detect(frame: &Frame) -> Detection {
 
 struct Located {
     quad: [Pt; 4],
+    /// The downscaled grey frame detection ran on, and its factor.
+    small: Gray,
+    factor: usize,
     /// `Ok`, `CutOff` or `TooSmall`.
     placement: Reason,
 }
 
-fn locate(frame: &Frame) -> Option<Located> {
+/// Milliseconds per pipeline step of the last `scan_with_steps` (for the benchmark's breakdown).
+#[doc(hidden)]
+#[derive(Clone, Debug, Default)]
+pub struct Steps {
+    pub times: Vec<(&'static str, f64)>,
+    last: Option<Instant>,
+}
+
+impl Steps {
+    fn lap(&mut self, step: &'static str) {
+        let now = Instant::now();
+        if let Some(last) = self.last {
+            self.times.push((step, (now - last).as_secs_f64() * 1e3));
+        }
+        self.last = Some(now);
+    }
+}
+
+fn locate(frame: &Frame, steps: &mut Steps) -> Option<Located> {
+    steps.lap("start");
     let factor = frame.w().max(frame.h()).div_ceil(DETECT_LONG_SIDE).max(1);
     let small = downscale_gray(frame, factor);
-    let Coarse { quad, touches_border } = find_document(&small, factor)?;
+    steps.lap("grey+downscale");
+    let found = find_document(&small, factor);
+    steps.lap("segment+quad");
+    let Coarse { quad, touches_border } = found?;
     let (wm, hm) = (frame.w() as f64 - 1.0, frame.h() as f64 - 1.0);
     if touches_border {
         // Sides along the frame edge have no edge to refine against.
-        return Some(Located { quad, placement: Reason::CutOff });
+        return Some(Located { quad, small, factor, placement: Reason::CutOff });
     }
     let quad = refine_quad(frame, &quad, 1.5 * factor as f64 + 2.0);
+    steps.lap("refine");
     let outside = quad.iter().any(|p| p[0] < 0.0 || p[1] < 0.0 || p[0] > wm || p[1] > hm);
     let share = signed_area(&quad) / (frame.w() * frame.h()) as f64;
     let placement = if outside {
@@ -122,13 +146,21 @@ fn locate(frame: &Frame) -> Option<Located> {
     } else {
         Reason::Ok
     };
-    Some(Located { quad, placement })
+    Some(Located { quad, small, factor, placement })
 }
 
 /// Runs the whole pipeline on one frame.
 pub fn scan(frame: &Frame) -> Scan {
+    scan_with_steps(frame, &mut Steps::default())
+}
+
+/// `scan`, timing each step into `steps`.
+#[doc(hidden)]
+pub fn scan_with_steps(frame: &Frame, steps: &mut Steps) -> Scan {
     let start = Instant::now();
-    let Some(found) = locate(frame) else {
+    steps.times.clear();
+    steps.last = None;
+    let Some(found) = locate(frame, steps) else {
         // No document: judge the frame itself, so a shaken or unfocused camera is reported as `blur`.
         let half = downscale_gray(frame, 2);
         let sharpness = sharpness(&half);
@@ -148,11 +180,16 @@ pub fn scan(frame: &Frame) -> Scan {
     // Size from the longer of each pair of opposite sides, so the flattening never loses resolution.
     let width = dist(q[0], q[1]).max(dist(q[3], q[2]));
     let height = dist(q[0], q[3]).max(dist(q[1], q[2]));
+    // Which way up: decided on the document cut from the small, area-averaged frame (already at hand, and the
+    // averaging keeps text lines as smooth bands instead of aliased letters).
     let turns = {
-        let s = ORIENTATION_LONG_SIDE as f64 / width.max(height);
-        let (w, h) = ((width * s).round().max(8.0) as usize, (height * s).round().max(8.0) as usize);
-        warp_gray(frame, &q, w, h).map(|g| quarter_turns(&g)).unwrap_or(0)
+        let f = found.factor as f64;
+        let off = (f - 1.0) / 2.0;
+        let small_quad = q.map(|p| [(p[0] - off) / f, (p[1] - off) / f]);
+        let (w, h) = ((width / f).round().max(8.0) as usize, (height / f).round().max(8.0) as usize);
+        warp_gray(&found.small, &small_quad, w, h).map(|g| quarter_turns(&g)).unwrap_or(0)
     };
+    steps.lap("orientation");
     // Reading order: turning the picture clockwise by k quarters makes its old corner (i - k) the new corner i.
     let mut upright = q;
     upright.rotate_right(turns as usize);
@@ -163,6 +200,7 @@ pub fn scan(frame: &Frame) -> Scan {
     let s = (SCAN_LONG_SIDE as f64 / w.max(h)).min(1.0);
     let (w, h) = ((w * s).round().max(8.0) as usize, (h * s).round().max(8.0) as usize);
     let image = warp_rgb(frame, &upright, w, h);
+    steps.lap("warp");
     let (sharp, glare_share) = match &image {
         Some(img) => {
             let half = downscale_gray(img, 2);
@@ -170,6 +208,7 @@ pub fn scan(frame: &Frame) -> Scan {
         }
         None => (0.0, 0.0),
     };
+    steps.lap("sharpness+glare");
     let reason = match found.placement {
         Reason::Ok if sharp < MIN_SHARPNESS => Reason::Blur,
         Reason::Ok if glare_share > MAX_GLARE => Reason::Glare,
