@@ -73,3 +73,22 @@ fn a_vanished_folder_is_disconnected_and_reopens_when_back() {
     assert_eq!(cam.state(), CameraState::Closed);
     assert!(cam.next_frame().is_none());
 }
+
+/// Needs the `v4l` feature (and libclang to build): `cargo test -p pdo-vision --features v4l --test camera`.
+#[cfg(feature = "v4l")]
+#[test]
+fn v4l_without_a_device_is_no_camera_not_a_panic() {
+    use pdo_vision::CameraSpec;
+    // No such device on any machine.
+    let mut cam = open_source(&CameraSpec::V4l { index: 97 });
+    match cam.open() {
+        CameraState::NoCamera(why) => assert!(!why.is_empty()),
+        other => panic!("{other:?}"),
+    }
+    assert!(cam.next_frame().is_none());
+    // `auto` on a machine without /dev/video*: the query is empty, which is no camera too.
+    if !std::path::Path::new("/dev/video0").exists() {
+        let mut cam = open_source(&CameraSpec::Auto);
+        assert!(matches!(cam.open(), CameraState::NoCamera(_)), "{:?}", cam.state());
+    }
+}
