@@ -199,7 +199,8 @@ pub fn scan_with_steps(frame: &Frame, steps: &mut Steps) -> Scan {
     }
     let s = (SCAN_LONG_SIDE as f64 / w.max(h)).min(1.0);
     let (w, h) = ((w * s).round().max(8.0) as usize, (h * s).round().max(8.0) as usize);
-    let image = warp_rgb(frame, &upright, w, h);
+    // Pulled in by a pixel so the scan's border carries no half-background line from the edge's anti-aliasing.
+    let image = warp_rgb(frame, &inset(&upright, 1.0), w, h);
     steps.lap("warp");
     let (sharp, glare_share) = match &image {
         Some(img) => {
@@ -224,6 +225,16 @@ pub fn scan_with_steps(frame: &Frame, steps: &mut Steps) -> Scan {
         ms: 0.0,
     };
     finish(report, image, start)
+}
+
+/// `quad` with each corner moved `px` towards the centre (along the diagonal, scaled so the sides move ~`px`).
+fn inset(quad: &[Pt; 4], px: f64) -> [Pt; 4] {
+    let c = [quad.iter().map(|p| p[0]).sum::<f64>() / 4.0, quad.iter().map(|p| p[1]).sum::<f64>() / 4.0];
+    quad.map(|p| {
+        let d = dist(p, c).max(1e-9);
+        let k = px * std::f64::consts::SQRT_2 / d;
+        [p[0] + (c[0] - p[0]) * k, p[1] + (c[1] - p[1]) * k]
+    })
 }
 
 fn finish(mut report: ScanReport, image: Option<Frame>, start: Instant) -> Scan {
