@@ -105,29 +105,26 @@ pub(crate) fn downscale_gray(frame: &Frame, factor: usize) -> Gray {
     let area = (factor * factor) as u32;
     let src = frame.rgb();
     let (stride, used) = (frame.w() * 3, w * factor * 3);
-    crate::par::par_rows(&mut px, w.max(1), |first_row, band| {
-        // Sum each byte column over the block's rows first (a plain, vectorisable add of whole rows), then each
-        // block's columns, and weigh R, G, B once per output pixel rather than once per input pixel.
-        let mut cols = Zeroizing::new(vec![0u32; used]);
-        for (k, out) in band.chunks_exact_mut(w).enumerate() {
-            let oy = first_row + k;
-            cols.fill(0);
-            for y in oy * factor..(oy + 1) * factor {
-                for (c, &b) in cols.iter_mut().zip(&src[y * stride..y * stride + used]) {
-                    *c += b as u32;
-                }
-            }
-            for (o, block) in out.iter_mut().zip(cols.chunks_exact(factor * 3)) {
-                let (mut r, mut g, mut b) = (0u32, 0u32, 0u32);
-                for p in block.chunks_exact(3) {
-                    r += p[0];
-                    g += p[1];
-                    b += p[2];
-                }
-                *o = ((77 * r + 150 * g + 29 * b + area * 128) / (area * 256)) as u8;
+    // Sum each byte column over the block's rows first (a plain, vectorisable add of whole rows), then each
+    // block's columns, and weigh R, G, B once per output pixel rather than once per input pixel.
+    let mut cols = Zeroizing::new(vec![0u32; used]);
+    for (oy, out) in px.chunks_exact_mut(w.max(1)).enumerate() {
+        cols.fill(0);
+        for y in oy * factor..(oy + 1) * factor {
+            for (c, &b) in cols.iter_mut().zip(&src[y * stride..y * stride + used]) {
+                *c += b as u32;
             }
         }
-    });
+        for (o, block) in out.iter_mut().zip(cols.chunks_exact(factor * 3)) {
+            let (mut r, mut g, mut b) = (0u32, 0u32, 0u32);
+            for p in block.chunks_exact(3) {
+                r += p[0];
+                g += p[1];
+                b += p[2];
+            }
+            *o = ((77 * r + 150 * g + 29 * b + area * 128) / (area * 256)) as u8;
+        }
+    }
     Gray { w, h, px }
 }
 

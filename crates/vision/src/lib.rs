@@ -15,7 +15,6 @@ mod file;
 mod frame;
 mod geometry;
 mod jpeg;
-mod par;
 mod pipeline;
 mod quality;
 mod refine;

@@ -18,20 +18,18 @@ pub(crate) fn warp_rgb(src: &Frame, quad: &[Pt; 4], w: usize, h: usize) -> Optio
     let mut out = Zeroizing::new(vec![0u8; w * h * 3]);
     let (sw, sh, s) = (src.w(), src.h(), src.rgb());
     let stride = sw * 3;
-    crate::par::par_rows(&mut out, w * 3, |first_row, band| {
-        for (k, row) in band.chunks_exact_mut(w * 3).enumerate() {
-            for_each_sample(&m, first_row + k, w, sw, sh, |x, i, fx, fy| {
-                let i = i * 3;
-                let (a, b) = (&s[i..i + 6], &s[i + stride..i + stride + 6]);
-                let o = &mut row[x * 3..x * 3 + 3];
-                for c in 0..3 {
-                    let top = a[c] as u32 * (256 - fx) + a[c + 3] as u32 * fx;
-                    let bottom = b[c] as u32 * (256 - fx) + b[c + 3] as u32 * fx;
-                    o[c] = ((top * (256 - fy) + bottom * fy + 32768) >> 16) as u8;
-                }
-            });
-        }
-    });
+    for (y, row) in out.chunks_exact_mut(w * 3).enumerate() {
+        for_each_sample(&m, y, w, sw, sh, |x, i, fx, fy| {
+            let i = i * 3;
+            let (a, b) = (&s[i..i + 6], &s[i + stride..i + stride + 6]);
+            let o = &mut row[x * 3..x * 3 + 3];
+            for c in 0..3 {
+                let top = a[c] as u32 * (256 - fx) + a[c + 3] as u32 * fx;
+                let bottom = b[c] as u32 * (256 - fx) + b[c + 3] as u32 * fx;
+                o[c] = ((top * (256 - fy) + bottom * fy + 32768) >> 16) as u8;
+            }
+        });
+    }
     Some(Frame::filled(w, h, out))
 }
 
