@@ -26,6 +26,6 @@ pub use file::{ScanError, load_frame, scan_file};
 pub use frame::{Frame, FrameSizeError};
 pub use jpeg::{JpegError, SCAN_JPEG_QUALITY, encode_jpeg};
 pub use pipeline::{
-    DETECT_LONG_SIDE, Detection, MAX_GLARE, MIN_DOCUMENT_SHARE, MIN_SHARPNESS, Reason, SCAN_LONG_SIDE, Scan,
-    ScanReport, Steps, detect, scan, scan_with_steps,
+    DETECT_LONG_SIDE, Detection, MAX_GLARE, MIN_DOCUMENT_SHARE, MIN_FRAME_SHARPNESS, MIN_SHARPNESS, Reason,
+    SCAN_LONG_SIDE, Scan, ScanReport, Steps, detect, scan, scan_with_steps,
 };

@@ -210,38 +210,36 @@ fn glare_spot(rgb: &mut [u8], w: usize, h: usize, c: Pt, r: f64) {
     }
 }
 
-/// Three box blurs in each direction approximate a Gaussian of `sigma`.
+/// Separable Gaussian blur (kernel radius 3σ, edges clamped): an out-of-focus lens.
 fn gaussian_blur(rgb: &mut [u8], w: usize, h: usize, sigma: f64) {
-    let r = (((12.0 * sigma * sigma / 3.0 + 1.0).sqrt() - 1.0) / 2.0).round().max(1.0) as usize;
-    let mut buf: Vec<f32> = rgb.iter().map(|&v| v as f32).collect();
-    let mut line = Vec::new();
-    for _ in 0..3 {
-        for c in 0..3 {
-            for y in 0..h {
-                line.clear();
-                line.extend((0..w).map(|x| buf[(y * w + x) * 3 + c]));
-                box_1d(&line, r, |x, v| buf[(y * w + x) * 3 + c] = v);
-            }
-            for x in 0..w {
-                line.clear();
-                line.extend((0..h).map(|y| buf[(y * w + x) * 3 + c]));
-                box_1d(&line, r, |y, v| buf[(y * w + x) * 3 + c] = v);
+    let r = (3.0 * sigma).ceil() as isize;
+    let mut kernel: Vec<f32> = (-r..=r).map(|i| (-(i * i) as f64 / (2.0 * sigma * sigma)).exp() as f32).collect();
+    let total: f32 = kernel.iter().sum();
+    kernel.iter_mut().for_each(|k| *k /= total);
+    let src: Vec<f32> = rgb.iter().map(|&v| v as f32).collect();
+    let mut tmp = vec![0f32; src.len()];
+    let clamp = |i: isize, n: usize| i.clamp(0, n as isize - 1) as usize;
+    for y in 0..h {
+        for x in 0..w {
+            for c in 0..3 {
+                let mut acc = 0.0;
+                for (k, &kv) in kernel.iter().enumerate() {
+                    acc += kv * src[(y * w + clamp(x as isize + k as isize - r, w)) * 3 + c];
+                }
+                tmp[(y * w + x) * 3 + c] = acc;
             }
         }
     }
-    for (o, v) in rgb.iter_mut().zip(&buf) {
-        *o = v.round().clamp(0.0, 255.0) as u8;
-    }
-}
-
-fn box_1d(src: &[f32], r: usize, mut put: impl FnMut(usize, f32)) {
-    let n = src.len();
-    let at = |i: isize| src[i.clamp(0, n as isize - 1) as usize];
-    let mut sum: f32 = (-(r as isize)..=r as isize).map(at).sum();
-    let k = (2 * r + 1) as f32;
-    for i in 0..n {
-        put(i, sum / k);
-        sum += at(i as isize + r as isize + 1) - at(i as isize - r as isize);
+    for y in 0..h {
+        for x in 0..w {
+            for c in 0..3 {
+                let mut acc = 0.0;
+                for (k, &kv) in kernel.iter().enumerate() {
+                    acc += kv * tmp[(clamp(y as isize + k as isize - r, h) * w + x) * 3 + c];
+                }
+                rgb[(y * w + x) * 3 + c] = acc.round().clamp(0.0, 255.0) as u8;
+            }
+        }
     }
 }
 

@@ -126,3 +126,18 @@ fn random_placements_hold() {
         assert!(head + 40.0 < foot, "{label}: not upright");
     }
 }
+
+/// The blur threshold sits between a slightly soft photo (accepted) and one whose print is smeared (rejected).
+#[test]
+fn blur_threshold_brackets() {
+    let (w, h) = (1280usize, 720usize);
+    for (sigma, want) in [(1.0, Reason::Ok), (1.4, Reason::Ok), (2.2, Reason::Blur), (2.6, Reason::Blur)] {
+        let corners = card_corners(0.5 * w as f64, 0.5 * h as f64, 0.78 * h as f64, -4.0, 0.05);
+        let frame =
+            photo(&PhotoSpec { width: w, height: h, corners: Some(corners), blur: sigma, glare: None, seed: 9 });
+        let r = scan(&frame).report;
+        eprintln!("sigma {sigma}: sharpness {}", r.sharpness);
+        assert!(r.found);
+        assert_eq!(r.reason, want, "sigma {sigma}: sharpness {}", r.sharpness);
+    }
+}
