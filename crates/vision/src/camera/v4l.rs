@@ -11,6 +11,9 @@ use zeroize::Zeroizing;
 use super::{CameraState, FrameSource};
 use crate::frame::Frame;
 
+/// Undecodable frames in a row after which the camera counts as disconnected.
+const MAX_BAD_FRAMES: usize = 3;
+
 /// Frame formats we can turn into RGB, best first.
 static FORMATS: [FrameFormat; 3] = [FrameFormat::MJPEG, FrameFormat::YUYV, FrameFormat::RAWRGB];
 
@@ -63,20 +66,27 @@ impl FrameSource for V4lCamera {
     }
 
     fn next_frame(&mut self) -> Option<Frame> {
-        let cam = self.camera.as_mut()?;
-        let frame = cam.frame().map_err(|e| e.to_string()).and_then(|buf| {
+        // Webcams now and then send a damaged MJPEG frame: skip a few before calling the camera gone.
+        let mut last_err = String::new();
+        for _ in 0..MAX_BAD_FRAMES {
+            let cam = self.camera.as_mut()?;
+            let buf = match cam.frame() {
+                Ok(buf) => buf,
+                Err(e) => {
+                    last_err = e.to_string();
+                    break;
+                }
+            };
             let res = buf.resolution();
-            to_rgb(buf.buffer(), buf.source_frame_format(), res.width(), res.height())
-        });
-        match frame {
-            Ok(f) => Some(f),
-            Err(e) => {
-                // Unplugged or the driver gave up: drop the device so `open` starts clean.
-                self.camera = None;
-                self.state = CameraState::Disconnected(e);
-                None
+            match to_rgb(buf.buffer(), buf.source_frame_format(), res.width(), res.height()) {
+                Ok(frame) => return Some(frame),
+                Err(e) => last_err = e,
             }
         }
+        // Unplugged, or the driver gave up: drop the device so `open` starts clean.
+        self.camera = None;
+        self.state = CameraState::Disconnected(last_err);
+        None
     }
 
     fn state(&self) -> CameraState {
