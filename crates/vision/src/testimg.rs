@@ -32,6 +32,9 @@ pub struct PhotoSpec {
     /// A white reflection centred at this point of the card (0..1 across, 0..1 down), radius as a share of the
     /// card's height.
     pub glare: Option<(f64, f64, f64)>,
+    /// Uneven light: brightness falls linearly from 1 at the left edge to `1 - shade` at the right (a lamp to one
+    /// side). 0: even.
+    pub shade: f64,
     pub seed: u64,
 }
 
@@ -56,7 +59,7 @@ pub fn scene(scene: Scene, width: usize, height: usize, seed: u64) -> (Frame, Op
     let (w, h) = (width as f64, height as f64);
     let card_h = 0.78 * h;
     let place = |cx: f64, cy: f64, card_h: f64, turn_deg: f64| Some(card_corners(cx, cy, card_h, turn_deg, 0.06));
-    let mut spec = PhotoSpec { width, height, corners: None, blur: 0.0, glare: None, seed };
+    let mut spec = PhotoSpec { width, height, corners: None, blur: 0.0, glare: None, shade: 0.0, seed };
     spec.corners = match scene {
         Scene::Upright | Scene::Blurred | Scene::Glare => place(0.48 * w, 0.5 * h, card_h, 6.0),
         Scene::Turned(q) => place(0.52 * w, 0.49 * h, card_h, 90.0 * q as f64 - 5.0),
@@ -102,6 +105,12 @@ pub fn photo(spec: &PhotoSpec) -> Frame {
             let scale = to_photo.apply([gx * CARD_W as f64, (gy + r) * CARD_H as f64]);
             let radius = ((scale[0] - centre[0]).powi(2) + (scale[1] - centre[1]).powi(2)).sqrt();
             glare_spot(&mut rgb, w, h, [centre[0] - 0.5, centre[1] - 0.5], radius);
+        }
+    }
+    if spec.shade > 0.0 {
+        for (i, px) in rgb.chunks_exact_mut(3).enumerate() {
+            let k = 1.0 - spec.shade * (i % w) as f64 / w as f64;
+            px.iter_mut().for_each(|v| *v = (*v as f64 * k).round() as u8);
         }
     }
     if spec.blur > 0.0 {

@@ -113,7 +113,8 @@ fn random_placements_hold() {
         let cx = margin + (w as f64 - 2.0 * margin) * next();
         let cy = h as f64 / 2.0 + 0.04 * h as f64 * (next() - 0.5);
         let corners = card_corners(cx, cy, card_h, turn, persp);
-        let frame = photo(&PhotoSpec { width: w, height: h, corners: Some(corners), blur: 0.0, glare: None, seed });
+        let frame =
+            photo(&PhotoSpec { width: w, height: h, corners: Some(corners), blur: 0.0, glare: None, shade: 0.0, seed });
         let result = scan(&frame);
         let r = &result.report;
         let label = format!("seed {seed}: turn {turn:.1} persp {persp:.3} card_h {card_h:.0}");
@@ -133,11 +134,35 @@ fn blur_threshold_brackets() {
     let (w, h) = (1280usize, 720usize);
     for (sigma, want) in [(1.0, Reason::Ok), (1.4, Reason::Ok), (2.2, Reason::Blur), (2.6, Reason::Blur)] {
         let corners = card_corners(0.5 * w as f64, 0.5 * h as f64, 0.78 * h as f64, -4.0, 0.05);
-        let frame =
-            photo(&PhotoSpec { width: w, height: h, corners: Some(corners), blur: sigma, glare: None, seed: 9 });
+        let frame = photo(&PhotoSpec {
+            width: w,
+            height: h,
+            corners: Some(corners),
+            blur: sigma,
+            glare: None,
+            shade: 0.0,
+            seed: 9,
+        });
         let r = scan(&frame).report;
         eprintln!("sigma {sigma}: sharpness {}", r.sharpness);
         assert!(r.found);
         assert_eq!(r.reason, want, "sigma {sigma}: sharpness {}", r.sharpness);
+    }
+}
+
+/// A lamp to one side: the far side of the frame much darker than the near one. The card is still found (its
+/// contrast to the table survives) and its corners are exact.
+#[test]
+fn uneven_light_is_still_found() {
+    let (w, h) = (1280usize, 720usize);
+    for (seed, shade) in [(1u64, 0.3), (2, 0.5)] {
+        let corners = card_corners(0.55 * w as f64, 0.5 * h as f64, 0.8 * h as f64, 10.0, -0.04);
+        let frame =
+            photo(&PhotoSpec { width: w, height: h, corners: Some(corners), blur: 0.0, glare: None, shade, seed });
+        let r = scan(&frame).report;
+        eprintln!("shade {shade}: {}", serde_json::to_string(&r).unwrap());
+        assert_eq!(r.reason, Reason::Ok, "shade {shade}");
+        let worst = r.corners.iter().zip(corners).map(|(g, e)| (g[0] - e[0]).hypot(g[1] - e[1])).fold(0.0, f64::max);
+        assert!(worst < 1.5, "shade {shade}: worst corner error {worst:.2} px");
     }
 }
