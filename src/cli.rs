@@ -75,6 +75,16 @@ pub enum Command {
         #[arg(long, value_name = "URI")]
         printer: Option<String>,
     },
+    /// Staff and diagnostics: run the document pipeline on a still photo, write the flattened scan as JPEG and
+    /// print one JSON object (found, corners, sharpness, glare, accepted, reason, ms). Exits 0 when not accepted.
+    ScanImage {
+        /// A photo of the document (JPEG or PNG).
+        #[arg(long, value_name = "PHOTO")]
+        input: PathBuf,
+        /// Where to write the flattened scan (only when a document was found).
+        #[arg(long, value_name = "SCAN.jpg")]
+        out: PathBuf,
+    },
     /// The queue of applications taken offline (needs no display).
     Queue {
         #[command(subcommand)]
@@ -145,6 +155,11 @@ fn run(cli: Cli) -> anyhow::Result<()> {
     // Printing needs neither the configuration nor the data dir, and never a window.
     if let Some(Command::PrintForms { input, out, printer }) = &cli.command {
         return crate::print::command::print_forms(input, out.as_deref(), printer.as_deref());
+    }
+    if let Some(Command::ScanImage { input, out }) = &cli.command {
+        let report = pdo_vision::scan_file(input, out)?;
+        println!("{}", serde_json::to_string(&report)?);
+        return Ok(());
     }
     let paths = Paths::resolve(cli.config.clone(), cli.data_dir.clone())?;
     let config = cli.apply(Config::load(&paths.config_file)?);

@@ -2,6 +2,7 @@
 //! The GUI lives in `app`, `screen` and `widget`; everything else is tested without a window.
 
 pub mod app;
+pub mod camera;
 pub mod cli;
 pub mod config;
 pub mod i18n;

@@ -30,31 +30,19 @@ pub enum Action {
     Accept,
 }
 
-/// What the camera sees right now, as the person is told.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Hint {
-    Starting,
-    PlaceDocument,
-    MoveCloser,
-    HoldStill,
-    Glare,
-    CutOff,
-    Capturing,
-    NoCamera,
-}
+pub use crate::camera::Hint;
 
-impl Hint {
-    fn message_id(self) -> &'static str {
-        match self {
-            Hint::Starting => "capture-starting",
-            Hint::PlaceDocument => "capture-place",
-            Hint::MoveCloser => "capture-closer",
-            Hint::HoldStill => "capture-still",
-            Hint::Glare => "capture-glare",
-            Hint::CutOff => "capture-cut-off",
-            Hint::Capturing => "capture-capturing",
-            Hint::NoCamera => "capture-no-camera",
-        }
+/// The locale message of a hint.
+fn hint_message(hint: Hint) -> &'static str {
+    match hint {
+        Hint::Starting => "capture-starting",
+        Hint::PlaceDocument => "capture-place",
+        Hint::MoveCloser => "capture-closer",
+        Hint::HoldStill => "capture-still",
+        Hint::Glare => "capture-glare",
+        Hint::CutOff => "capture-cut-off",
+        Hint::Capturing => "capture-capturing",
+        Hint::NoCamera => "capture-no-camera",
     }
 }
 
@@ -153,7 +141,7 @@ impl Capture {
             None => {
                 let warn = matches!(self.hint, Hint::NoCamera | Hint::Glare | Hint::CutOff);
                 page = page
-                    .push(text(i18n.tr(self.hint.message_id())).size(ctx.metrics.title).color(if warn {
+                    .push(text(i18n.tr(hint_message(self.hint))).size(ctx.metrics.title).color(if warn {
                         theme::DANGER
                     } else {
                         theme::ACCENT
