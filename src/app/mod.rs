@@ -6,6 +6,7 @@ mod cabinet_flow;
 mod camera_flow;
 mod issue_flow;
 mod qr_flow;
+mod shortcuts;
 
 use crate::config::Config;
 use crate::i18n::I18n;
@@ -85,8 +86,10 @@ pub enum Screen {
 pub enum Message {
     Language(Lang),
     Welcome(welcome::Message),
-    /// Enter that no widget took (no field focused): starts from the first screen.
+    /// Enter that no widget took (no field focused): the screen's main button.
     Enter,
+    /// A digit key no widget took: the n-th card of the page.
+    Digit(usize),
     Back,
     SignIn(sign_in::Message),
     Cabinet(cabinet::Message),
@@ -214,10 +217,8 @@ impl App {
                     welcome::Action::Start { notice_version } => self.start(notice_version),
                 }
             }
-            Message::Enter => match &self.screen {
-                Screen::Welcome(_) => self.update(Message::Welcome(welcome::Message::Start)),
-                _ => Task::none(),
-            },
+            Message::Enter => self.enter(),
+            Message::Digit(n) => self.pick(n),
             Message::Back => {
                 self.touch();
                 match &self.screen {
@@ -713,6 +714,16 @@ impl App {
                 if status == event::Status::Ignored =>
             {
                 Some(Message::Enter)
+            }
+            Event::Keyboard(keys::Event::KeyPressed { key: keys::Key::Named(key::Named::Escape), .. })
+                if status == event::Status::Ignored =>
+            {
+                Some(Message::Back)
+            }
+            Event::Keyboard(keys::Event::KeyPressed { key: keys::Key::Character(c), .. })
+                if status == event::Status::Ignored && shortcuts::digit(c.as_str()).is_some() =>
+            {
+                shortcuts::digit(c.as_str()).map(Message::Digit)
             }
             Event::Keyboard(keys::Event::KeyPressed { key: keys::Key::Named(key::Named::Tab), modifiers, .. }) => {
                 Some(if modifiers.shift() { Message::FocusPrevious } else { Message::FocusNext })

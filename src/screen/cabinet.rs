@@ -64,6 +64,13 @@ impl Cabinet {
         self.page = 0;
     }
 
+    /// The `n`-th application (1-based) of the page shown, for the digit keys.
+    pub fn pick(&self, n: usize) -> Option<Message> {
+        let Applications::Loaded(list) = &self.applications else { return None };
+        let (shown, page, _) = page_of(list, self.page, PAGE_SIZE);
+        (n >= 1 && n <= shown.len()).then(|| Message::Open(page * PAGE_SIZE + n - 1))
+    }
+
     pub fn update(&mut self, message: Message) -> Action {
         match message {
             Message::Apply => Action::Apply,

@@ -96,6 +96,13 @@ impl CertificateChoice {
         Action::None
     }
 
+    /// The `n`-th group (1-based) of the page shown, for the digit keys.
+    pub fn pick(&self, n: usize) -> Option<Message> {
+        let Groups::Loaded(groups) = &self.groups else { return None };
+        let (shown, page, _) = page_of(groups, self.group_page, PAGE_SIZE);
+        (n >= 1 && n <= shown.len()).then(|| Message::Group(page * PAGE_SIZE + n - 1))
+    }
+
     pub fn request(&self) -> Option<CertificateRequest> {
         let Groups::Loaded(groups) = &self.groups else { return None };
         let group = groups.get(self.group?)?;

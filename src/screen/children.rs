@@ -75,6 +75,25 @@ impl ChildChoice {
         }
     }
 
+    /// The `n`-th card (1-based) of the page shown, for the digit keys.
+    pub fn pick(&self, n: usize) -> Option<Message> {
+        let Children::Loaded(list) = &self.children else { return None };
+        let (shown, page, _) = page_of(list, self.page, PAGE_SIZE);
+        (n >= 1 && n <= shown.len()).then(|| Message::Choose(page * PAGE_SIZE + n - 1))
+    }
+
+    /// What Enter does: the only child who can apply, or adding one when there is none.
+    pub fn primary(&self) -> Option<Message> {
+        let Children::Loaded(list) = &self.children else { return None };
+        let eligible: Vec<usize> =
+            (0..list.len()).filter(|&i| eligibility(list[i].birth_date, self.today).is_ok()).collect();
+        match eligible.as_slice() {
+            [only] => Some(Message::Choose(*only)),
+            [] => Some(Message::Add),
+            _ => None,
+        }
+    }
+
     pub fn view(&self, ctx: ViewContext<'_>) -> Element<'_, Message> {
         let i18n = ctx.i18n;
         let title = if self.self_apply { "children-title-self" } else { "children-title" };

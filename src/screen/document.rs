@@ -78,6 +78,16 @@ impl DocumentForm {
         (!self.choosing).then(|| self.form.first_field())
     }
 
+    /// The digit keys while choosing: 1 the passport, 2 the birth certificate, as the cards are shown.
+    pub fn pick(&self, n: usize) -> Option<Message> {
+        let kind = match n {
+            1 => DocumentKind::Passport,
+            2 => DocumentKind::BirthCertificate,
+            _ => return None,
+        };
+        (self.choosing && self.allowed.contains(&kind)).then_some(Message::Kind(kind))
+    }
+
     pub fn is_choosing(&self) -> bool {
         self.choosing
     }
