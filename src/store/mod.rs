@@ -3,7 +3,7 @@
 
 mod outbox;
 
-pub use outbox::{Outgoing, QueueStatus};
+pub use outbox::{Outgoing, QueueStatus, Settlement};
 
 use rusqlite::Connection;
 use rusqlite_migration::{M, Migrations};
