@@ -184,6 +184,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
     let _log_guard = crate::logging::init(&paths.logs())?;
     tracing::info!(version = env!("CARGO_PKG_VERSION"), "starting");
     let store = Store::open(&paths.store()).with_context(|| format!("opening {}", paths.store().display()))?;
+    purge_expired_drafts(&store, &paths, &config)?;
 
     // The embedded registry must outlive the window, so it is held here until `run` returns.
     let (client, demo_hint, _embedded) = match &config.registry_url {
@@ -222,6 +223,19 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         .default_font(theme::FONT)
         .window(window_settings())
         .run()?;
+    Ok(())
+}
+
+/// Unfinished applications past their time are deleted before the first screen, even after the kiosk was off for
+/// days. (While it runs, `Drafts::spawn_purge` keeps doing it.)
+fn purge_expired_drafts(store: &Store, paths: &Paths, config: &Config) -> anyhow::Result<()> {
+    let keep = std::time::Duration::from_secs(config.resume_draft_hours * 3600);
+    let drafts = crate::staff::Drafts::open(store.clone(), &paths.data_dir, keep)?;
+    let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
+    let gone = runtime.block_on(drafts.purge_expired(chrono::Utc::now()))?;
+    if gone > 0 {
+        tracing::info!(gone, "expired resume drafts deleted at start");
+    }
     Ok(())
 }
 

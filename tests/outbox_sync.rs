@@ -127,7 +127,7 @@ async fn crash_loop_loses_nothing_and_sends_nothing_twice() {
     let data = tempfile::tempdir().unwrap();
     let url = registry.url();
     let started = Instant::now();
-    let mut rng = rand::rngs::StdRng::seed_from_u64(0x5EED_0F_C4A5);
+    let mut rng = rand::rngs::StdRng::seed_from_u64(0x005E_ED0F_C4A5);
     let (mut kills, mut finished) = (0u32, 0u32);
     while kills < 220 && started.elapsed() < Duration::from_secs(60) {
         let mut child = drive(data.path(), &url, rng.gen_range(1..=2), 16 * 1024, 30).spawn().unwrap();
@@ -193,7 +193,7 @@ async fn fault_proxy(upstream: String, faults: Arc<Faults>) -> String {
                 // Every connection dies after a random share of its answers (mid-answer or between answers, so
                 // the registry has processed what the kiosk never hears); some die mid-request instead.
                 let cut_after = rng.gen_range(0..1500usize);
-                let cut_request = (roll >= 0.4 && roll < 0.55).then(|| rng.gen_range(0..12_000usize));
+                let cut_request = (0.4..0.55).contains(&roll).then(|| rng.gen_range(0..12_000usize));
                 let (mut client_read, mut client_write) = client.split();
                 let (mut server_read, mut server_write) = tokio::io::split(server);
                 let upward = async {

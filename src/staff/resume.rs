@@ -99,6 +99,9 @@ impl ResumeCode {
     }
 }
 
+/// A draft row as read back: salt, nonce, sealed box, tries so far (this one included).
+type StoredDraft = (Vec<u8>, Vec<u8>, Vec<u8>, u32);
+
 /// The kiosk's drafts waiting for their codes.
 #[derive(Clone)]
 pub struct Drafts {
@@ -221,7 +224,7 @@ impl Drafts {
                 )?;
                 // Counted before the check, so stopping the kiosk mid-check gives no free try.
                 tx.execute("UPDATE resume_drafts SET failures = failures + 1 WHERE account_hash = ?1", [&key])?;
-                let row: Option<(Vec<u8>, Vec<u8>, Vec<u8>, u32)> = tx
+                let row: Option<StoredDraft> = tx
                     .query_row(
                         "SELECT salt, nonce, sealed, failures FROM resume_drafts WHERE account_hash = ?1",
                         [&key],

@@ -157,6 +157,9 @@ pub fn credentials(headers: &HeaderMap, scheme: &str) -> Option<(String, String)
         .then(|| (id.to_string(), secret.to_string()))
 }
 
+/// Finds a credential holder by id in storage.
+type Lookup<T> = fn(&dyn Storage, &str) -> StoreResult<Option<Credential<T>>>;
+
 /// The holder of `Authorization: <scheme> <id>:<secret>`, found by `lookup`; `401 unauthorized` when the header is
 /// missing or malformed (another scheme included), the secret wrong, the id unknown or revoked. Every case with a
 /// wrong or unknown secret runs one argon2 verification (against a dummy hash for an unknown id), on the blocking
@@ -166,7 +169,7 @@ async fn credential_holder<T: Send + 'static>(
     parts: &Parts,
     registry: &Registry,
     scheme: &'static str,
-    lookup: fn(&dyn Storage, &str) -> StoreResult<Option<Credential<T>>>,
+    lookup: Lookup<T>,
 ) -> Result<T, ApiError> {
     let lang = lang_of(&parts.headers);
     let (id, secret) = credentials(&parts.headers, scheme).ok_or_else(|| ApiError::code("unauthorized", lang))?;
