@@ -1,5 +1,6 @@
 //! Outbox throughput: commits per second with full durability (WAL, synchronous=FULL, one transaction per
-//! application) and drain throughput into the embedded registry on loopback, with ~200 KB scans. Invented data.
+//! application) and drain throughput into the embedded registry on loopback, with ~200 KB scans, with the worker's
+//! default sends in flight and one at a time. Invented data.
 //! `cargo bench -p pdo-kiosk --bench outbox`
 
 use chrono::Utc;
@@ -41,7 +42,9 @@ async fn run() -> anyhow::Result<()> {
     let kiosk = root.path().join("kiosk");
     std::fs::create_dir_all(&kiosk)?;
     let store = Store::open(&kiosk.join("kiosk.sqlite3"))?;
-    let worker = SyncWorker::new(store.clone(), client, SyncSettings { batch: 32, ..SyncSettings::default() });
+    let settings = SyncSettings { batch: 32, ..SyncSettings::default() };
+    let worker_client = client.clone();
+    let worker = SyncWorker::new(store.clone(), client, settings.clone());
     worker.refresh_config().await?;
     let key = store.sealing_key().await?;
 
@@ -79,5 +82,24 @@ async fn run() -> anyhow::Result<()> {
     );
     assert_eq!(pass.sent, count, "every queued application was accepted");
     assert_eq!(pass.bytes, sealed_bytes);
+
+    // The same drain one send at a time: what the sends in flight add. The first block of numbers is used up.
+    worker.refresh_config().await?;
+    let key = store.sealing_key().await?;
+    for _ in 0..count {
+        let number = store.take_number().await?;
+        store.enqueue(&invented::payload(KIOSK_ID, &new_key(), &number, SCAN), &key).await?;
+    }
+    let one_at_a_time = SyncWorker::new(store.clone(), worker_client, SyncSettings { in_flight: 1, ..settings });
+    let started = Instant::now();
+    let pass = one_at_a_time.drain_until_empty(Instant::now() + Duration::from_secs(120)).await?;
+    let mib = pass.bytes as f64 / (1024.0 * 1024.0);
+    println!(
+        "the same, one send at a time: {:.1} MiB/s ({} sent in {:.2} s)",
+        mib / started.elapsed().as_secs_f64(),
+        pass.sent,
+        started.elapsed().as_secs_f64()
+    );
+    assert_eq!(pass.sent, count);
     Ok(())
 }

@@ -90,6 +90,31 @@ pub enum Command {
         #[command(subcommand)]
         action: QueueCommand,
     },
+    /// Staff tasks from a terminal (needs no display).
+    Staff {
+        #[command(subcommand)]
+        action: StaffCommand,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum StaffCommand {
+    /// Set the staff PIN (4-8 digits): read twice from standard input (prompted, without echo, on a terminal) and
+    /// written as an argon2id hash into the config file, the rest of the file left as it was.
+    SetPin,
+    /// The office's anonymous figures per day and in total: sessions, applications, certificates, prints,
+    /// abandons by step, median time per step.
+    Counters {
+        /// Print CSV (day,figure,step,value) instead of a table.
+        #[arg(long)]
+        csv: bool,
+        /// The last N days, today included.
+        #[arg(long, default_value_t = 31)]
+        days: u32,
+    },
+    /// Whether any applicant data is left on the kiosk (drafts, unsent applications, temp files), as JSON; exits
+    /// with 1 when something is.
+    PrivacyCheck,
 }
 
 #[derive(Debug, Subcommand)]
@@ -166,9 +191,17 @@ fn run(cli: Cli) -> anyhow::Result<()> {
     if let Some(Command::Queue { action }) = &cli.command {
         return crate::queue_cli::run(action, &paths, &config);
     }
+    if let Some(Command::Staff { action }) = &cli.command {
+        return crate::staff_cli::run(action, &paths, &config);
+    }
     config.validate()?;
     if let Some(Command::Config) = cli.command {
-        let shown = Config { kiosk_secret: config.kiosk_secret.as_ref().map(|_| "********".into()), ..config };
+        let hidden = |value: &Option<String>| value.as_ref().map(|_| "********".to_string());
+        let shown = Config {
+            kiosk_secret: hidden(&config.kiosk_secret),
+            staff_pin_hash: hidden(&config.staff_pin_hash),
+            ..config
+        };
         println!("# {}", paths.config_file.display());
         print!("{}", toml::to_string(&shown)?);
         return Ok(());
@@ -176,6 +209,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
     let _log_guard = crate::logging::init(&paths.logs())?;
     tracing::info!(version = env!("CARGO_PKG_VERSION"), "starting");
     let store = Store::open(&paths.store()).with_context(|| format!("opening {}", paths.store().display()))?;
+    purge_expired_drafts(&store, &paths, &config)?;
 
     // The embedded registry must outlive the window, so it is held here until `run` returns.
     let (client, demo_hint, _embedded) = match &config.registry_url {
@@ -214,6 +248,19 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         .default_font(theme::FONT)
         .window(window_settings())
         .run()?;
+    Ok(())
+}
+
+/// Unfinished applications past their time are deleted before the first screen, even after the kiosk was off for
+/// days. (While it runs, `Drafts::spawn_purge` keeps doing it.)
+fn purge_expired_drafts(store: &Store, paths: &Paths, config: &Config) -> anyhow::Result<()> {
+    let keep = std::time::Duration::from_secs(config.resume_draft_hours * 3600);
+    let drafts = crate::staff::Drafts::open(store.clone(), &paths.data_dir, keep)?;
+    let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
+    let gone = runtime.block_on(drafts.purge_expired(chrono::Utc::now()))?;
+    if gone > 0 {
+        tracing::info!(gone, "expired resume drafts deleted at start");
+    }
     Ok(())
 }
 

@@ -32,6 +32,10 @@ pub struct Config {
     /// The document camera: `auto` (the first V4L2 camera), `v4l:INDEX`, or `synthetic:DIR` (plays a folder of
     /// images as frames, for tests and demonstrations without a camera).
     pub camera: String,
+    /// argon2id hash of the staff PIN, written by `pdo-kiosk staff set-pin`; none: staff mode is closed.
+    pub staff_pin_hash: Option<String>,
+    /// How long an unfinished application waits for its resume code before it is deleted.
+    pub resume_draft_hours: u64,
 }
 
 impl Default for Config {
@@ -51,6 +55,8 @@ impl Default for Config {
             idle_grace_secs: 30,
             printer: None,
             camera: "auto".into(),
+            staff_pin_hash: None,
+            resume_draft_hours: 24,
         }
     }
 }
@@ -104,6 +110,9 @@ impl Config {
         let plausible = 50.0..=3000.0;
         if !plausible.contains(&self.screen_width_mm) || !plausible.contains(&self.screen_height_mm) {
             return Err(ConfigError::OutOfRange("screen size must be between 50 and 3000 mm each way".into()));
+        }
+        if !(1..=24 * 14).contains(&self.resume_draft_hours) {
+            return Err(ConfigError::OutOfRange("resume_draft_hours must be between 1 and 336 (two weeks)".into()));
         }
         if self.idle_timeout_secs < 15 {
             return Err(ConfigError::OutOfRange("idle_timeout_secs must be at least 15".into()));

@@ -13,6 +13,8 @@ pub mod queue_cli;
 pub mod registry;
 pub mod screen;
 pub mod session;
+pub mod staff;
+pub mod staff_cli;
 pub mod startup;
 pub mod store;
 pub mod sync;

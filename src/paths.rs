@@ -35,6 +35,12 @@ impl Paths {
         self.data_dir.join("logs")
     }
 
+    /// The only place the kiosk may keep applicant files for a moment (scans, print jobs); the privacy check
+    /// looks here.
+    pub fn temp(&self) -> PathBuf {
+        self.data_dir.join("tmp")
+    }
+
     pub fn demo_registry(&self) -> PathBuf {
         self.data_dir.join("demo-registry.sqlite3")
     }

@@ -137,8 +137,19 @@ impl RegistryClient {
 
     /// Whether the registry answers its health check within `timeout`.
     pub async fn healthy(&self, timeout: Duration) -> bool {
-        let request = self.request(Method::GET, "/healthz").timeout(timeout);
-        matches!(request.send().await, Ok(r) if r.status() == StatusCode::OK)
+        self.probe(timeout).await.is_ok()
+    }
+
+    /// The registry's health check with its round-trip time: `Unreachable` when no answer came within `timeout`,
+    /// `Server` with the status when it answered anything but `200`.
+    pub async fn probe(&self, timeout: Duration) -> Result<Duration, ClientError> {
+        let started = std::time::Instant::now();
+        let response = self.request(Method::GET, "/healthz").timeout(timeout).send().await;
+        match response {
+            Ok(r) if r.status() == StatusCode::OK => Ok(started.elapsed()),
+            Ok(r) => Err(ClientError::Server { status: r.status().as_u16(), code: "unhealthy".into() }),
+            Err(_) => Err(ClientError::Unreachable),
+        }
     }
 }
 

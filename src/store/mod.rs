@@ -3,7 +3,7 @@
 
 mod outbox;
 
-pub use outbox::{Outgoing, QueueStatus};
+pub use outbox::{Outgoing, QueueStatus, Settlement};
 
 use rusqlite::Connection;
 use rusqlite_migration::{M, Migrations};
@@ -16,6 +16,7 @@ static MIGRATIONS: LazyLock<Migrations<'static>> = LazyLock::new(|| {
     Migrations::new(vec![
         M::up(include_str!("../../migrations/0001_init.sql")),
         M::up(include_str!("../../migrations/0002_outbox.sql")),
+        M::up(include_str!("../../migrations/0003_staff.sql")),
     ])
 });
 
@@ -95,14 +96,44 @@ impl Store {
         answer.await.map_err(|_| StoreError::Stopped)?
     }
 
-    /// Adds one to an anonymous daily counter (no personal data: a name and a number).
+    /// Adds one to an anonymous daily counter (no personal data: a name and a number). Days are the region's
+    /// (UTC+7), so the office's day does not end at 07:00.
     pub async fn count(&self, name: impl Into<String>) -> Result<(), StoreError> {
-        let name = name.into();
+        let (name, day) = (name.into(), region_day(chrono::Utc::now()));
         self.call(move |conn| {
             conn.execute(
-                "INSERT INTO counters (day, name, value) VALUES (date('now'), ?1, 1)
+                "INSERT INTO counters (day, name, value) VALUES (?1, ?2, 1)
                  ON CONFLICT(day, name) DO UPDATE SET value = value + 1",
-                [&name],
+                [&day, &name],
+            )
+            .map(|_| ())
+        })
+        .await
+    }
+
+    /// A small fact about the kiosk kept as JSON under `key` in `kiosk_state` (never applicant data).
+    pub async fn state_json<T>(&self, key: &'static str) -> Result<Option<T>, StoreError>
+    where
+        T: serde::de::DeserializeOwned + Send + 'static,
+    {
+        self.call_with(move |conn| {
+            let text: Option<String> = rusqlite::OptionalExtension::optional(conn.query_row(
+                "SELECT value FROM kiosk_state WHERE key = ?1",
+                [key],
+                |r| r.get(0),
+            ))?;
+            text.map(|t| serde_json::from_str(&t).map_err(|e| StoreError::Database(e.to_string()))).transpose()
+        })
+        .await
+    }
+
+    pub async fn set_state_json<T: serde::Serialize>(&self, key: &'static str, value: &T) -> Result<(), StoreError> {
+        let json = serde_json::to_string(value).map_err(|e| StoreError::Database(e.to_string()))?;
+        self.call(move |conn| {
+            conn.execute(
+                "INSERT INTO kiosk_state (key, value) VALUES (?1, ?2)
+                 ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+                [key, json.as_str()],
             )
             .map(|_| ())
         })
@@ -110,15 +141,21 @@ impl Store {
     }
 
     pub async fn counter_today(&self, name: &'static str) -> Result<i64, StoreError> {
+        let day = region_day(chrono::Utc::now());
         self.call(move |conn| {
             conn.query_row(
-                "SELECT COALESCE(SUM(value), 0) FROM counters WHERE day = date('now') AND name = ?1",
-                [name],
+                "SELECT COALESCE(SUM(value), 0) FROM counters WHERE day = ?1 AND name = ?2",
+                [day.as_str(), name],
                 |row| row.get(0),
             )
         })
         .await
     }
+}
+
+/// The region's date of `at` as `YYYY-MM-DD`, the `day` of the counter tables.
+pub fn region_day(at: chrono::DateTime<chrono::Utc>) -> String {
+    pdo_core::domain::region_today(at).format("%Y-%m-%d").to_string()
 }
 
 fn configure(conn: &Connection) -> rusqlite::Result<()> {

@@ -10,14 +10,30 @@ use chrono::{DateTime, TimeZone, Utc};
 use pdo_core::api::{KioskConfig, NumberBlock, OfflinePayload, PublicKey};
 use rusqlite::{Connection, OptionalExtension, params};
 
-/// One queued application as the sync worker sends it.
+/// One queued application due to be sent. The sealed box itself is read with `Store::sealed` just before sending,
+/// so a batch of due rows never holds more than the boxes in flight in memory (a box may be up to 12 MiB).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Outgoing {
     pub submission_id: String,
     pub key_id: String,
-    pub sealed: Vec<u8>,
     pub application_number: String,
     pub attempts: u32,
+    /// Bytes of the sealed box.
+    pub size: u64,
+}
+
+/// What became of one sent row, applied to the outbox with others in one transaction (`Store::settle`).
+#[derive(Debug, Clone, PartialEq)]
+pub enum Settlement {
+    /// The registry accepted it (`202`): the row goes.
+    Sent { submission_id: String },
+    /// The registry opened it and rejected it with a reason code (it writes to the applicant): the row goes, the
+    /// reason is counted.
+    Rejected { submission_id: String, reason: String },
+    /// The registry cannot open it (`422 unsealable`): kept aside for staff, never retried automatically.
+    Held { submission_id: String, error: String },
+    /// Sending failed in a way a retry may fix: count the attempt and wait until `retry_at`.
+    Failed { submission_id: String, error: String, retry_at: DateTime<Utc> },
 }
 
 /// What the queue looks like, for `pdo-kiosk queue status`, heartbeats and the staff screen. No personal data.
@@ -119,19 +135,30 @@ impl Store {
         let now = millis(now);
         self.call(move |conn| {
             let mut statement = conn.prepare_cached(
-                "SELECT submission_id, key_id, sealed, application_number, attempts FROM outbox
+                "SELECT submission_id, key_id, application_number, attempts, length(sealed) FROM outbox
                  WHERE held = 0 AND next_attempt_at <= ?1 ORDER BY created_at, submission_id LIMIT ?2",
             )?;
             let rows = statement.query_map(params![now, limit as i64], |r| {
                 Ok(Outgoing {
                     submission_id: r.get(0)?,
                     key_id: r.get(1)?,
-                    sealed: r.get(2)?,
-                    application_number: r.get(3)?,
-                    attempts: r.get(4)?,
+                    application_number: r.get(2)?,
+                    attempts: r.get(3)?,
+                    size: r.get::<_, i64>(4)? as u64,
                 })
             })?;
             rows.collect()
+        })
+        .await
+    }
+
+    /// The sealed box of a queued row; `None` once it has left the outbox.
+    pub async fn sealed(&self, submission_id: &str) -> Result<Option<Vec<u8>>, StoreError> {
+        let id = submission_id.to_string();
+        self.call(move |conn| {
+            conn.prepare_cached("SELECT sealed FROM outbox WHERE submission_id = ?1")?
+                .query_row([id], |r| r.get(0))
+                .optional()
         })
         .await
     }
@@ -145,66 +172,80 @@ impl Store {
         .map(|ms| ms.map(from_millis))
     }
 
-    /// The registry accepted the row (`202`): it is deleted and the WAL emptied.
-    pub async fn sent(&self, submission_id: &str) -> Result<(), StoreError> {
-        let id = submission_id.to_string();
+    /// Applies what became of sent rows in one transaction (one fsync for the whole batch) and, when rows were
+    /// deleted, empties the WAL once after it.
+    pub async fn settle(&self, outcomes: Vec<Settlement>) -> Result<(), StoreError> {
+        if outcomes.is_empty() {
+            return Ok(());
+        }
         self.call(move |conn| {
             let tx = conn.transaction()?;
-            tx.execute("DELETE FROM outbox WHERE submission_id = ?1", [&id])?;
-            delete_state(&tx, LAST_ERROR)?;
+            let mut deleted = false;
+            let mut last_error = None;
+            for outcome in &outcomes {
+                match outcome {
+                    Settlement::Sent { submission_id } => {
+                        deleted |= tx.execute("DELETE FROM outbox WHERE submission_id = ?1", [submission_id])? > 0;
+                    }
+                    Settlement::Rejected { submission_id, reason } => {
+                        if tx.execute("DELETE FROM outbox WHERE submission_id = ?1", [submission_id])? > 0 {
+                            deleted = true;
+                            tx.execute(
+                                "INSERT INTO outbox_rejections (reason, count) VALUES (?1, 1)
+                                 ON CONFLICT(reason) DO UPDATE SET count = count + 1",
+                                [reason],
+                            )?;
+                        }
+                    }
+                    Settlement::Held { submission_id, error } => {
+                        tx.execute(
+                            "UPDATE outbox SET held = 1, attempts = attempts + 1, last_error = ?2 WHERE submission_id = ?1",
+                            params![submission_id, error],
+                        )?;
+                        last_error = Some(error);
+                    }
+                    Settlement::Failed { submission_id, error, retry_at } => {
+                        tx.execute(
+                            "UPDATE outbox SET attempts = attempts + 1, last_error = ?2, next_attempt_at = ?3
+                             WHERE submission_id = ?1",
+                            params![submission_id, error, millis(*retry_at)],
+                        )?;
+                        last_error = Some(error);
+                    }
+                }
+            }
+            // A failure is the news; an accepted row means the last error is over; a rejection says nothing of it.
+            let accepted = outcomes.iter().any(|o| matches!(o, Settlement::Sent { .. }));
+            match last_error {
+                Some(error) => set_state(&tx, LAST_ERROR, error)?,
+                None if accepted => delete_state(&tx, LAST_ERROR)?,
+                None => {}
+            }
             tx.commit()?;
-            checkpoint(conn)
+            if deleted { checkpoint(conn) } else { Ok(()) }
         })
         .await
+    }
+
+    /// The registry accepted the row (`202`): it is deleted and the WAL emptied.
+    pub async fn sent(&self, submission_id: &str) -> Result<(), StoreError> {
+        self.settle(vec![Settlement::Sent { submission_id: submission_id.into() }]).await
     }
 
     /// Sending failed in a way a retry may fix: count the attempt and wait until `retry_at`.
     pub async fn failed(&self, submission_id: &str, error: &str, retry_at: DateTime<Utc>) -> Result<(), StoreError> {
-        let (id, error, at) = (submission_id.to_string(), error.to_string(), millis(retry_at));
-        self.call(move |conn| {
-            let tx = conn.transaction()?;
-            tx.execute(
-                "UPDATE outbox SET attempts = attempts + 1, last_error = ?2, next_attempt_at = ?3 WHERE submission_id = ?1",
-                params![id, error, at],
-            )?;
-            set_state(&tx, LAST_ERROR, &error)?;
-            tx.commit()
-        })
-        .await
+        let (submission_id, error) = (submission_id.into(), error.into());
+        self.settle(vec![Settlement::Failed { submission_id, error, retry_at }]).await
     }
 
-    /// The registry opened the box and rejected it with `reason` (it writes to the applicant): the row goes, the
-    /// reason is counted.
+    /// The registry opened the box and rejected it with `reason`: the row goes, the reason is counted (once).
     pub async fn rejected(&self, submission_id: &str, reason: &str) -> Result<(), StoreError> {
-        let (id, reason) = (submission_id.to_string(), reason.to_string());
-        self.call(move |conn| {
-            let tx = conn.transaction()?;
-            if tx.execute("DELETE FROM outbox WHERE submission_id = ?1", [&id])? > 0 {
-                tx.execute(
-                    "INSERT INTO outbox_rejections (reason, count) VALUES (?1, 1)
-                     ON CONFLICT(reason) DO UPDATE SET count = count + 1",
-                    [&reason],
-                )?;
-            }
-            tx.commit()?;
-            checkpoint(conn)
-        })
-        .await
+        self.settle(vec![Settlement::Rejected { submission_id: submission_id.into(), reason: reason.into() }]).await
     }
 
     /// The registry cannot open the box (`422 unsealable`): keep it aside for staff, never retried automatically.
     pub async fn hold(&self, submission_id: &str, error: &str) -> Result<(), StoreError> {
-        let (id, error) = (submission_id.to_string(), error.to_string());
-        self.call(move |conn| {
-            let tx = conn.transaction()?;
-            tx.execute(
-                "UPDATE outbox SET held = 1, attempts = attempts + 1, last_error = ?2 WHERE submission_id = ?1",
-                params![id, error],
-            )?;
-            set_state(&tx, LAST_ERROR, &error)?;
-            tx.commit()
-        })
-        .await
+        self.settle(vec![Settlement::Held { submission_id: submission_id.into(), error: error.into() }]).await
     }
 
     pub async fn queue_status(&self) -> Result<QueueStatus, StoreError> {
@@ -407,8 +448,10 @@ mod tests {
             ["sub-0", "sub-1", "sub-2", "sub-3"]
         );
         assert_eq!(due[0].application_number, "100");
+        let sealed = store.sealed("sub-0").await.unwrap().unwrap();
+        assert_eq!(due[0].size, sealed.len() as u64);
         let opened: OfflinePayload =
-            serde_json::from_slice(&pdo_core::sealed::unseal(&secret, &due[0].sealed).unwrap()).unwrap();
+            serde_json::from_slice(&pdo_core::sealed::unseal(&secret, &sealed).unwrap()).unwrap();
         assert_eq!(opened.child.first_name, crate::sync::invented::CHILD_FIRST_NAME, "the box holds the application");
         assert_eq!(store.due(now, 2).await.unwrap().len(), 2);
 

@@ -10,6 +10,7 @@ pub mod mail;
 pub mod sqlite;
 pub mod storage;
 pub mod throttle;
+pub mod verified;
 
 use chrono::{DateTime, Utc};
 use std::collections::HashSet;
@@ -27,6 +28,8 @@ pub struct Registry {
     pub public_url: String,
     /// Wakes the mail worker when a letter was queued.
     pub mail_wakeup: Arc<tokio::sync::Notify>,
+    /// Kiosk and staff secrets that passed argon2id lately (see `verified`).
+    pub verified: Arc<verified::VerifiedSecrets>,
 }
 
 /// The public URL until `serve --public-url` or the embedded registry sets one: `serve`'s default listen address.
@@ -59,6 +62,7 @@ impl Registry {
             in_flight: Default::default(),
             public_url: DEFAULT_PUBLIC_URL.to_string(),
             mail_wakeup: Default::default(),
+            verified: Default::default(),
         }
     }
 

@@ -157,25 +157,40 @@ pub fn credentials(headers: &HeaderMap, scheme: &str) -> Option<(String, String)
         .then(|| (id.to_string(), secret.to_string()))
 }
 
-/// How a credential is found in storage by its holder's id (a kiosk, a staff member).
-type CredentialLookup<T> = fn(&dyn Storage, &str) -> StoreResult<Option<Credential<T>>>;
+/// Finds a credential holder by id in storage.
+type Lookup<T> = fn(&dyn Storage, &str) -> StoreResult<Option<Credential<T>>>;
 
 /// The holder of `Authorization: <scheme> <id>:<secret>`, found by `lookup`; `401 unauthorized` when the header is
 /// missing or malformed (another scheme included), the secret wrong, the id unknown or revoked. Every case with a
-/// secret runs one argon2 verification (against a dummy hash for an unknown id), on the blocking pool, so timing does
-/// not tell which case it was. Nothing is cached: a revocation counts from the next request.
+/// wrong or unknown secret runs one argon2 verification (against a dummy hash for an unknown id), on the blocking
+/// pool, so timing does not tell which case it was. The record is read on every request, so a revocation counts
+/// from the next one; only a secret that already matched the same stored hash skips argon2 (`crate::verified`).
 async fn credential_holder<T: Send + 'static>(
     parts: &Parts,
     registry: &Registry,
     scheme: &'static str,
-    lookup: CredentialLookup<T>,
+    lookup: Lookup<T>,
 ) -> Result<T, ApiError> {
     let lang = lang_of(&parts.headers);
     let (id, secret) = credentials(&parts.headers, scheme).ok_or_else(|| ApiError::code("unauthorized", lang))?;
+    let holder = format!("{scheme}:{id}");
     let record = registry.store(move |s| lookup(s, &id)).await.map_err(|e| ApiError::from_store(e, lang))?;
+    let record = match record {
+        Some(record)
+            if !record.revoked
+                && registry.verified.known(&holder, &record.secret_hash, &secret, std::time::Instant::now()) =>
+        {
+            return Ok(record.info);
+        }
+        other => other,
+    };
+    let verified_secrets = registry.verified.clone();
     let verified = tokio::task::spawn_blocking(move || match record {
         Some(record) => {
             let matches = accounts::password_matches(&secret, &record.secret_hash);
+            if matches {
+                verified_secrets.remember(&holder, &record.secret_hash, &secret, std::time::Instant::now());
+            }
             (matches && !record.revoked).then_some(record.info)
         }
         None => {
