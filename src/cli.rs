@@ -238,7 +238,24 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         // Only the demo gets here (validate() requires both with a real registry): its invented operator.
         _ => Operator { name: pdo_registry::demo::OPERATOR.0.into(), address: pdo_registry::demo::OPERATOR.1.into() },
     };
-    let env = Env { config, client, store, demo_hint, operator, startup_report: cli.startup_report.clone() };
+    // The sync worker (offline queue, heartbeats, config, the link's state) runs on a small runtime of its own that
+    // lives as long as the window; it needs the kiosk's credentials, which the demo has too.
+    let background = tokio::runtime::Builder::new_multi_thread().worker_threads(1).enable_all().build()?;
+    let sync = client.has_kiosk().then(|| {
+        let worker = crate::sync::SyncWorker::new(store.clone(), client.clone(), Default::default());
+        let _guard = background.enter();
+        let (stop, _) = worker.clone().spawn();
+        (worker, stop)
+    });
+    let env = Env {
+        config,
+        client,
+        store,
+        demo_hint,
+        operator,
+        startup_report: cli.startup_report.clone(),
+        sync: sync.as_ref().map(|(worker, _)| worker.clone()),
+    };
     iced::application(move || App::boot(env.clone()), App::update, App::view)
         .title(App::title)
         .subscription(App::subscription)
@@ -248,6 +265,10 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         .default_font(theme::FONT)
         .window(window_settings())
         .run()?;
+    if let Some((_, stop)) = sync {
+        let _ = stop.send(true);
+    }
+    background.shutdown_timeout(std::time::Duration::from_secs(2));
     Ok(())
 }
 

@@ -5,6 +5,7 @@ mod apply_flow;
 mod cabinet_flow;
 mod camera_flow;
 mod issue_flow;
+mod link;
 mod qr_flow;
 mod shortcuts;
 
@@ -46,6 +47,9 @@ pub struct Env {
     pub operator: pdo_core::api::Operator,
     /// Where to write the wall-clock time of the first frame (startup measurements); usually `None`.
     pub startup_report: Option<std::path::PathBuf>,
+    /// The offline queue's sender and the registry link's watch; `None` without kiosk credentials (and in tests
+    /// that do not need it).
+    pub sync: Option<crate::sync::SyncWorker>,
 }
 
 // One screen lives at a time and is replaced rarely: boxing the larger forms would buy nothing.
@@ -144,6 +148,8 @@ pub enum Message {
     Key(keyboard::Key),
     /// Which widget has the focus now (asked after each tap), so the on-screen keyboard knows the field.
     Focused(Option<iced::widget::Id>),
+    /// The registry link changed (online, offline, latency).
+    Link(crate::sync::Connectivity),
     FirstFrame,
     Ignored,
 }
@@ -162,6 +168,8 @@ pub struct App {
     editing: Option<iced::widget::Id>,
     /// The phone sign-in being waited for, while the QR code is shown.
     device: Option<qr_flow::DeviceLogin>,
+    /// The registry link as last reported.
+    link: crate::sync::Connectivity,
 }
 
 impl App {
@@ -180,6 +188,7 @@ impl App {
             keyboard: Keyboard { layout: keyboard::Layout::Latin, shift: false },
             editing: Some(iced::widget::Id::new(sign_in::LOGIN_ID)),
             device: None,
+            link: Default::default(),
         }
     }
 
@@ -404,6 +413,13 @@ impl App {
                 Task::batch([window::move_to(id, Point::ORIGIN), window::resize(id, size)])
             }
             Message::MonitorSize(_, None) | Message::Ignored => Task::none(),
+            Message::Link(link) => {
+                if link.link != self.link.link {
+                    tracing::info!(link = ?link.link, "registry link");
+                }
+                self.link = link;
+                Task::none()
+            }
             Message::FirstFrame => {
                 self.first_frame_seen = true;
                 if let Some(path) = &self.env.startup_report {
@@ -758,6 +774,7 @@ impl App {
             poll,
             self.camera_subscription(),
             self.device_subscription(),
+            self.link_subscription(),
         ])
     }
 }

@@ -91,6 +91,11 @@ impl RegistryClient {
         Self { base, http, kiosk: None, lang: Lang::Ru }
     }
 
+    /// Whether this client can call the kiosk's own endpoints (config, heartbeats, the queue).
+    pub fn has_kiosk(&self) -> bool {
+        self.kiosk.is_some()
+    }
+
     pub fn with_kiosk(mut self, credentials: Option<KioskCredentials>) -> Self {
         self.kiosk = credentials;
         self

@@ -61,6 +61,12 @@ impl Default for SyncSettings {
     }
 }
 
+impl std::fmt::Debug for SyncWorker {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SyncWorker").finish_non_exhaustive()
+    }
+}
+
 #[derive(Clone)]
 pub struct SyncWorker {
     store: Store,
