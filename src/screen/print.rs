@@ -68,6 +68,11 @@ impl PrintForms {
         &self.printer
     }
 
+    /// How many page previews are shown.
+    pub fn previews(&self) -> usize {
+        self.previews.len()
+    }
+
     pub fn set_previews(&mut self, previews: Vec<image::Handle>) {
         self.previews = previews;
     }
