@@ -212,7 +212,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
     purge_expired_drafts(&store, &paths, &config)?;
 
     // The embedded registry must outlive the window, so it is held here until `run` returns.
-    let (client, demo_hint, _embedded) = match &config.registry_url {
+    let (client, demo_hint, embedded) = match &config.registry_url {
         Some(url) => {
             let kiosk = config
                 .kiosk_id
@@ -255,6 +255,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         operator,
         startup_report: cli.startup_report.clone(),
         sync: sync.as_ref().map(|(worker, _)| worker.clone()),
+        demo_mail: embedded.as_ref().map(|_| paths.demo_registry().with_file_name("mail")),
     };
     iced::application(move || App::boot(env.clone()), App::update, App::view)
         .title(App::title)

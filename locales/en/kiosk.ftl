@@ -235,3 +235,4 @@ qr-unavailable = The QR code could not be fetched: no connection to the server.
 qr-new-code = Get a new code
 qr-use-password = Type the login and password
 document-choose-title = Which document to provide
+confirm-demo-code = Demo mode: letters go nowhere, they are saved on this computer. The code in the letter: { $code }

@@ -4,6 +4,7 @@
 mod apply_flow;
 mod cabinet_flow;
 mod camera_flow;
+mod demo_mail;
 mod issue_flow;
 mod link;
 mod qr_flow;
@@ -50,6 +51,8 @@ pub struct Env {
     /// The offline queue's sender and the registry link's watch; `None` without kiosk credentials (and in tests
     /// that do not need it).
     pub sync: Option<crate::sync::SyncWorker>,
+    /// Where the embedded demo registry writes its letters; `None` with a real registry.
+    pub demo_mail: Option<std::path::PathBuf>,
 }
 
 // One screen lives at a time and is replaced rarely: boxing the larger forms would buy nothing.
@@ -129,6 +132,8 @@ pub enum Message {
     /// Time to ask whether the e-mail link was followed.
     Poll,
     Polled(Result<Application, ClientError>),
+    /// The code from the demo registry's letter (demo only).
+    DemoCode(Option<String>),
     Certificate(certificate::Message),
     GroupsLoaded(Result<Vec<CertificateGroup>, ClientError>),
     CertificateIssued(Result<Application, ClientError>),
@@ -335,7 +340,13 @@ impl App {
             Message::EmailConfirmed(result) => self.email_confirmed(result),
             Message::EmailResent(result) => self.email_resent(result),
             Message::EmailChanged(result) => self.email_changed(result),
-            Message::Poll => self.poll_application(),
+            Message::Poll => Task::batch([self.poll_application(), self.look_for_demo_code()]),
+            Message::DemoCode(code) => {
+                if let (Screen::Confirm(screen), Some(code)) = (&mut self.screen, code) {
+                    screen.set_demo_code(code);
+                }
+                Task::none()
+            }
             Message::Polled(result) => self.polled(result),
             Message::Certificate(msg) => {
                 self.touch();

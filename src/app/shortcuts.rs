@@ -45,6 +45,10 @@ impl App {
             Screen::Certificate(screen) => screen.pick(n).map(Message::Certificate),
             Screen::Cabinet(screen) => screen.pick(n).map(Message::Cabinet),
             Screen::Document { form, .. } => form.pick(n).map(Message::Document),
+            // 1 takes the corrected address offered for a likely typo.
+            Screen::Application(screen) if n == 1 && screen.suggestion().is_some() => {
+                Some(Message::Application(application::Message::UseSuggestion))
+            }
             _ => None,
         };
         message.map_or_else(Task::none, |message| self.update(message))

@@ -118,7 +118,9 @@ impl ChildChoice {
                 // A child account applies only for themself: once they are here there is no one else to add.
                 if !self.self_apply || list.is_empty() {
                     let add = if self.self_apply { "children-add-self" } else { "children-add" };
-                    page = page.push(plain_button(ctx, i18n.tr(add), Some(Message::Add)));
+                    // With no child yet, adding one is the only way on: the main button.
+                    let button = if list.is_empty() { big_button } else { plain_button };
+                    page = page.push(button(ctx, i18n.tr(add), Some(Message::Add)));
                 }
             }
         }

@@ -50,6 +50,8 @@ pub struct Confirm {
     resend_at: Instant,
     started: Instant,
     busy: bool,
+    /// Demo only: the code from the letter the demo registry saved as a file.
+    demo_code: Option<String>,
 }
 
 impl Confirm {
@@ -63,7 +65,12 @@ impl Confirm {
             resend_at: now + RESEND_AFTER,
             started: now,
             busy: false,
+            demo_code: None,
         }
+    }
+
+    pub fn set_demo_code(&mut self, code: String) {
+        self.demo_code = Some(code);
     }
 
     pub fn email(&self) -> &str {
@@ -210,6 +217,13 @@ impl Confirm {
             ]
             .spacing(ctx.metrics.spacing),
         );
+        if let Some(code) = &self.demo_code {
+            page = page.push(
+                text(i18n.tr_with("confirm-demo-code", [("code", code.as_str().into())]))
+                    .size(ctx.metrics.text)
+                    .color(theme::DEMO),
+            );
+        }
         if now.saturating_duration_since(self.started) >= ASK_STAFF_AFTER {
             page = page.push(text(i18n.tr("confirm-ask-staff")).size(ctx.metrics.text).color(theme::DANGER));
         }

@@ -168,6 +168,7 @@ impl PrintForms {
                 .into()
         }))
         .spacing(ctx.metrics.spacing);
+        let buttons = buttons.wrap().vertical_spacing(ctx.metrics.spacing);
         let page = column![info, previews.height(Length::Fill), buttons].spacing(ctx.metrics.spacing);
         container(page).center_x(Fill).into()
     }

@@ -82,7 +82,9 @@ impl Issued {
             plain_button(ctx, i18n.tr("result-another-child"), Some(Message::AnotherChild)),
             plain_button(ctx, i18n.tr("sign-out"), Some(Message::SignOut)),
         ]
-        .spacing(ctx.metrics.spacing);
+        .spacing(ctx.metrics.spacing)
+        .wrap()
+        .vertical_spacing(ctx.metrics.spacing);
         let body: Element<'_, Message> = if ctx.metrics.landscape {
             row![left.width(Fill), right.width(Fill)].spacing(ctx.metrics.spacing * 2.0).into()
         } else {

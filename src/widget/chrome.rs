@@ -36,9 +36,16 @@ pub fn frame<'a, M: Clone + 'a>(
         .spacing(ctx.metrics.spacing)
         .align_y(Alignment::Center)
         .width(Fill);
+    // On a portrait panel the progress gets a line of its own under the header, so the title has room to wrap.
+    let mut progress_line = None;
     if let Some((step, total)) = nav.step {
         let progress = ctx.i18n.tr_with("step-of", [("step", step.into()), ("total", total.into())]);
-        title = title.push(text(progress).size(ctx.metrics.text).color(theme::ACCENT));
+        let progress = text(progress).size(ctx.metrics.text).color(theme::ACCENT);
+        if ctx.metrics.landscape {
+            title = title.push(progress);
+        } else {
+            progress_line = Some(progress);
+        }
     }
     if demo {
         title = title.push(
@@ -52,9 +59,9 @@ pub fn frame<'a, M: Clone + 'a>(
         );
     }
     header = header.push(title).push(switch(Lang::Ru, "language-ru")).push(switch(Lang::En, "language-en"));
-    column![
-        container(header).padding([ctx.metrics.text * 0.4, ctx.metrics.text]).width(Fill),
-        container(content).padding(ctx.metrics.text).width(Fill).height(Fill),
-    ]
-    .into()
+    let mut page = column![container(header).padding([ctx.metrics.text * 0.4, ctx.metrics.text]).width(Fill)];
+    if let Some(progress) = progress_line {
+        page = page.push(container(progress).padding([0.0, ctx.metrics.text]));
+    }
+    page.push(container(content).padding(ctx.metrics.text).width(Fill).height(Fill)).into()
 }

@@ -33,7 +33,16 @@ pub fn app_with(registry_url: &str, demo_hint: Option<(String, String)>) -> Test
         name: "Тестовый оператор реестра (вымышленный)".into(),
         address: "г. Примерный, ул. Вымышленная, д. 1".into(),
     };
-    let env = Env { config: Config::default(), client, store, demo_hint, operator, startup_report: None, sync: None };
+    let env = Env {
+        config: Config::default(),
+        client,
+        store,
+        demo_hint,
+        operator,
+        startup_report: None,
+        sync: None,
+        demo_mail: None,
+    };
     let mut app = App::new(env);
     let _ = app.update(Message::Resized(SCREEN));
     TestApp { app, _dir: dir }

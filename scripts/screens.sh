@@ -1,0 +1,97 @@
+#!/usr/bin/env bash
+# Screenshots of every screen of the applicant flow, from the real binary under Xvfb, driven only by the keyboard
+# (xdotool) as a person with a physical keyboard would: welcome, sign-in, phone sign-in, cabinet, «Данные
+# заявителя», the child, the document, the live camera with the outline, the scan, the e-mail with a typo caught,
+# the e-mail step, «Получение сертификата», the issued number and the forms. The embedded demo registry and a
+# synthetic camera (generated photos of an invented document) stand in for the real ones; every name is invented.
+# usage: scripts/screens.sh OUT_DIR   (SCREEN=1080x1920 for a portrait panel; KIOSK=path/to/pdo-kiosk to skip the build)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+out=${1:?usage: $0 OUT_DIR}
+mkdir -p "$out"
+scripts/install-deps.sh test
+target=${CARGO_TARGET_DIR:-target}
+if [ -z "${KIOSK:-}" ]; then
+  cargo build --release --quiet
+  KIOSK="$target/release/pdo-kiosk"
+fi
+data=$(mktemp -d)
+cargo run --quiet -p pdo-vision --example synthetic_photos -- "$data/camera" >/dev/null
+display=":$((600 + $$ % 300))"
+Xvfb "$display" -screen 0 "${SCREEN:-1920x1080}x24" -nolisten tcp >/dev/null 2>&1 &
+xvfb=$!
+kiosk=""
+trap 'kill $kiosk $xvfb 2>/dev/null; rm -rf "$data"' EXIT
+for _ in $(seq 100); do xdpyinfo -display "$display" >/dev/null 2>&1 && break; sleep 0.05; done
+export DISPLAY=$display
+
+start_kiosk() {
+  "$KIOSK" --data-dir "$data/kiosk" --config "$data/kiosk.toml" --camera "synthetic:$data/camera" \
+    --idle-timeout-secs 600 2>>"$data/stderr.log" &
+  kiosk=$!
+  for _ in $(seq 100); do xdotool search --onlyvisible --pid $kiosk >/dev/null 2>&1 && break; sleep 0.1; done
+  sleep 2
+}
+# 256 colours: the text stays crisp and the folder half the size.
+# 256 colours: the text stays crisp and the folder half the size.
+shot() { sleep "${2:-1}"; import -window root "PNG8:$out/$1.png"; echo "$out/$1.png"; }
+key() { xdotool key --delay 80 "$@"; }
+type_in() { xdotool type --delay 25 "$1"; }
+# Fields in order: type each, Tab to the next; Enter sends the page.
+fields() { local first=1; for v in "$@"; do [ $first = 1 ] || key Tab; first=0; type_in "$v"; done; key Return; sleep 0.8; }
+
+start_kiosk
+shot 01-welcome
+key Return
+shot 02-sign-in
+fields demo.roditel kuzbass-2026
+shot 03-cabinet 1.5
+key Return
+shot 04-applicant 1.5
+fields "Зарубина" "Алевтина" "Тимофеевна" "14.03.1988"
+fields "32 12" "345678" "01.04.2008" "420-007"
+fields "Отделом УФМС по Примерной области" "г. Примерный, ул. Вымышленная, д. 7" "8 900 765-43-21"
+shot 05-children 1.5
+key Return
+shot 06-child
+fields "Зарубин" "Ярослав" "Святославович" "20.04.2016"
+fields "112-233-445 95" "г. Примерный, ул. Вымышленная, д. 7"
+shot 07-document 1.5
+fields "IV-ЛО" "123456" "05.05.2016"
+fields "Отдел ЗАГС г. Примерного"
+shot 08-capture 3
+key Return
+shot 09-scan 2
+key Return
+shot 10-application 1.5
+fields "roditel.test@gmail.ru"
+shot 11-email-typo
+key 1
+key Return
+shot 12-confirm 2
+letter=$(ls -t $(find "$data" -name '*.eml') | head -1)
+code=$(python3 - "$letter" <<'PY'
+import email, re, sys
+from email import policy
+msg = email.message_from_binary_file(open(sys.argv[1], 'rb'), policy=policy.default)
+body = msg.get_body(preferencelist=('plain',)).get_content()
+print(re.search(r'код подтверждения:\s*(\d{6})', body).group(1))
+PY
+)
+type_in "$code"
+key Return
+shot 13-certificate 2
+key Return
+shot 14-result 2
+key Return
+shot 15-print 3
+kill $kiosk; wait $kiosk 2>/dev/null || true
+
+# The phone sign-in button has no key of its own: it is clicked where OCR finds its label.
+start_kiosk
+key Return
+sleep 1
+import -window root "$data/sign-in.png"
+read -r x y < <(tesseract "$data/sign-in.png" - -l rus tsv 2>/dev/null | awk -F'\t' '$12 ~ /телефон/ {print $7+$9/2, $8+$10/2; exit}')
+xdotool mousemove "${x%.*}" "${y%.*}" click 1
+shot 16-qr-sign-in 2
