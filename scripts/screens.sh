@@ -33,7 +33,6 @@ start_kiosk() {
   sleep 2
 }
 # 256 colours: the text stays crisp and the folder half the size.
-# 256 colours: the text stays crisp and the folder half the size.
 shot() { sleep "${2:-1}"; import -window root "PNG8:$out/$1.png"; echo "$out/$1.png"; }
 key() { xdotool key --delay 80 "$@"; }
 type_in() { xdotool type --delay 25 "$1"; }
