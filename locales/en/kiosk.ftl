@@ -236,3 +236,9 @@ qr-new-code = Get a new code
 qr-use-password = Type the login and password
 document-choose-title = Which document to provide
 confirm-demo-code = Demo mode: letters go nowhere, they are saved on this computer. The code in the letter: { $code }
+
+offline-explained = There is no connection to the registry right now. You can still apply: the kiosk keeps the application encrypted and sends it as soon as the connection is back. No password is needed for this.
+offline-start = Apply without a connection
+offline-banner = No connection to the registry: the application will be sent later. Everything you enter is checked here.
+offline-not-queued = The application could not be saved on the kiosk. Please ask a member of staff.
+print-offline-note = Application No. { $number } is saved and will go to the registry as soon as there is a connection. The certificate number will come to your e-mail: follow the link in the letter.

@@ -81,6 +81,8 @@ impl App {
         match form.update(message, lang, today()) {
             child_form::Action::None => Task::none(),
             child_form::Action::Focus(id) => self.focus_field(id, false),
+            child_form::Action::Leave if self.is_offline() => self.offline_back(),
+            child_form::Action::Save(request) if self.is_offline() => self.offline_child(request),
             child_form::Action::Leave => self.open_children(),
             child_form::Action::Save(request) => {
                 let Some(session) = &self.session else { return Task::none() };
@@ -137,6 +139,8 @@ impl App {
         match form.update(message, lang, today()) {
             document::Action::None => Task::none(),
             document::Action::Focus(id) => self.focus_field(id, false),
+            document::Action::Leave if self.is_offline() => self.offline_back(),
+            document::Action::Save(request) if self.is_offline() => self.offline_document(request),
             document::Action::Leave => self.open_children(),
             document::Action::Save(request) => {
                 let Some(session) = &self.session else { return Task::none() };
@@ -195,6 +199,7 @@ impl App {
             capture::Action::None => Task::none(),
             capture::Action::Shoot => self.shoot(),
             capture::Action::Retake => self.start_camera(),
+            capture::Action::Accept if self.is_offline() => self.offline_scan(),
             capture::Action::Accept => {
                 let Screen::Capture(screen) = &self.screen else { return Task::none() };
                 let Some(scan) = screen.scan() else { return Task::none() };
@@ -255,6 +260,8 @@ impl App {
         match screen.update(message, lang) {
             application::Action::None => Task::none(),
             application::Action::Focus(id) => self.focus_field(id, true),
+            application::Action::Back if self.is_offline() => self.offline_back(),
+            application::Action::Submit(email) if self.is_offline() => self.offline_email(email),
             application::Action::Back => self.open_children(),
             application::Action::Submit(email) => {
                 let client = self.client();

@@ -83,6 +83,8 @@ impl App {
                 self.editing = Some(iced::widget::Id::new(id));
                 operation::focus(id)
             }
+            applicant::Action::Leave if self.is_offline() => self.offline_back(),
+            applicant::Action::Save(request) if self.is_offline() => self.offline_applicant(request),
             applicant::Action::Leave => self.open_cabinet(),
             applicant::Action::Save(request) => {
                 let Some(session) = &self.session else { return Task::none() };

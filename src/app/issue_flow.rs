@@ -183,6 +183,7 @@ impl App {
         match action {
             certificate::Action::None => Task::none(),
             certificate::Action::Retry => self.load_groups(),
+            certificate::Action::Issue(request) if self.is_offline() => self.offline_submit(request.group_id),
             certificate::Action::Issue(request) => {
                 let Some((client, token, id)) = self.application_id() else { return Task::none() };
                 let Some(key) = self.session.as_ref().map(|s| s.draft.certificate_key.clone()) else {
@@ -223,6 +224,9 @@ impl App {
     }
 
     fn issued_application(&self) -> Option<Application> {
+        if self.is_offline() {
+            return self.offline_printed.clone();
+        }
         self.session.as_ref()?.draft.application.clone()
     }
 
@@ -275,10 +279,12 @@ impl App {
         match action {
             print::Action::None => Task::none(),
             print::Action::CheckPrinter => self.check_printer(),
+            print::Action::Back if self.is_offline() => self.end_session(),
             print::Action::Back => match self.issued_application() {
                 Some(application) => self.continue_application(application),
                 None => Task::none(),
             },
+            print::Action::AnotherChild if self.is_offline() => self.offline_another_child(),
             print::Action::AnotherChild => self.open_children(),
             print::Action::SignOut => self.end_session(),
             print::Action::Print => {

@@ -7,6 +7,7 @@ mod camera_flow;
 mod demo_mail;
 mod issue_flow;
 mod link;
+mod offline_flow;
 mod qr_flow;
 mod shortcuts;
 
@@ -134,6 +135,10 @@ pub enum Message {
     Polled(Result<Application, ClientError>),
     /// The code from the demo registry's letter (demo only).
     DemoCode(Option<String>),
+    /// An offline application sealed into the queue (or why not).
+    OfflineQueued(Result<Application, String>),
+    /// Reference data for offline use, as kept in the store.
+    Reference(Vec<pdo_core::api::CertificateGroup>, Vec<pdo_core::api::Institution>),
     Certificate(certificate::Message),
     GroupsLoaded(Result<Vec<CertificateGroup>, ClientError>),
     CertificateIssued(Result<Application, ClientError>),
@@ -175,6 +180,13 @@ pub struct App {
     device: Option<qr_flow::DeviceLogin>,
     /// The registry link as last reported.
     link: crate::sync::Connectivity,
+    /// An application being taken without the registry (see `offline_flow`).
+    offline: Option<offline_flow::OfflineDraft>,
+    /// The offline application just queued, for printing and reprinting its forms.
+    offline_printed: Option<Application>,
+    /// Reference data kept for offline use: certificate groups and institutions.
+    offline_groups: Vec<pdo_core::api::CertificateGroup>,
+    offline_institutions: Vec<pdo_core::api::Institution>,
 }
 
 impl App {
@@ -194,6 +206,10 @@ impl App {
             editing: Some(iced::widget::Id::new(sign_in::LOGIN_ID)),
             device: None,
             link: Default::default(),
+            offline: None,
+            offline_printed: None,
+            offline_groups: Vec::new(),
+            offline_institutions: Vec::new(),
         }
     }
 
@@ -202,7 +218,14 @@ impl App {
     pub fn boot(env: Env) -> (Self, Task<Message>) {
         let fill_screen =
             window::latest().and_then(|id| window::monitor_size(id).map(move |size| Message::MonitorSize(id, size)));
-        (Self::new(env), fill_screen)
+        let app = Self::new(env);
+        let startup = app.startup_tasks();
+        (app, Task::batch([fill_screen, startup]))
+    }
+
+    /// What the app fetches as it starts, window aside: the reference data kept for offline applications.
+    pub fn startup_tasks(&self) -> Task<Message> {
+        self.refresh_reference()
     }
 
     pub fn title(&self) -> String {
@@ -246,10 +269,15 @@ impl App {
                     Screen::Document { .. } => {
                         self.document_message(document::Message::Form(crate::widget::form::Message::Previous))
                     }
+                    Screen::Capture(_) if self.is_offline() => {
+                        self.stop_camera();
+                        self.offline_back()
+                    }
                     Screen::Capture(_) => {
                         self.stop_camera();
                         self.open_children()
                     }
+                    Screen::Certificate(_) if self.is_offline() => self.offline_back(),
                     Screen::Application(_) => self.application_message(application::Message::Back),
                     // The application is saved at the registry: the cabinet shows it with its next step.
                     Screen::Confirm(_) | Screen::Certificate(_) | Screen::Issued(_) => self.open_cabinet(),
@@ -341,6 +369,12 @@ impl App {
             Message::EmailResent(result) => self.email_resent(result),
             Message::EmailChanged(result) => self.email_changed(result),
             Message::Poll => Task::batch([self.poll_application(), self.look_for_demo_code()]),
+            Message::OfflineQueued(result) => self.offline_queued(result),
+            Message::Reference(groups, institutions) => {
+                self.offline_groups = groups;
+                self.offline_institutions = institutions;
+                Task::none()
+            }
             Message::DemoCode(code) => {
                 if let (Screen::Confirm(screen), Some(code)) = (&mut self.screen, code) {
                     screen.set_demo_code(code);
@@ -425,11 +459,16 @@ impl App {
             }
             Message::MonitorSize(_, None) | Message::Ignored => Task::none(),
             Message::Link(link) => {
-                if link.link != self.link.link {
-                    tracing::info!(link = ?link.link, "registry link");
-                }
+                let changed = link.link != self.link.link;
                 self.link = link;
-                Task::none()
+                if let Screen::SignIn(screen) = &mut self.screen {
+                    screen.set_offline(self.link.link == crate::sync::Link::Offline);
+                }
+                if changed {
+                    tracing::info!(link = ?self.link.link, "registry link");
+                }
+                // Back online: the reference data kept for offline use is refreshed.
+                if changed && self.link.online() { self.refresh_reference() } else { Task::none() }
             }
             Message::FirstFrame => {
                 self.first_frame_seen = true;
@@ -517,6 +556,7 @@ impl App {
             sign_in::Action::None => Task::none(),
             sign_in::Action::Focus(id) => operation::focus(id),
             sign_in::Action::Qr => self.open_qr(),
+            sign_in::Action::Offline => self.open_offline(),
             sign_in::Action::SignIn { login, password } => {
                 let client = self.env.client.clone();
                 let lang = self.i18n.lang();
@@ -566,6 +606,8 @@ impl App {
     /// Drops everything the applicant entered and returns to a fresh sign-in screen in the default language.
     fn end_session(&mut self) -> Task<Message> {
         let token = self.session.take().map(|s| s.token);
+        self.offline = None;
+        self.offline_printed = None;
         self.device = None;
         self.stop_camera();
         self.screen = Screen::Welcome(welcome::Welcome::new(self.env.operator.clone()));
@@ -640,7 +682,7 @@ impl App {
     }
 
     fn has_applicant_data(&self) -> bool {
-        self.session.is_some() || matches!(&self.screen, Screen::SignIn(s) if s.has_input())
+        self.session.is_some() || self.offline.is_some() || matches!(&self.screen, Screen::SignIn(s) if s.has_input())
     }
 
     fn check_idle(&mut self, now: Instant) -> Task<Message> {

@@ -53,11 +53,24 @@ pub struct PrintForms {
     previews: Vec<image::Handle>,
     printer: Printer,
     job: Job,
+    /// Taken offline: the registry number comes by e-mail later.
+    offline: bool,
 }
 
 impl PrintForms {
     pub fn new(number: String, registry_record: Option<String>, printer: Printer) -> Self {
-        Self { number, registry_record, previews: Vec::new(), printer, job: Job::Idle }
+        Self { number, registry_record, previews: Vec::new(), printer, job: Job::Idle, offline: false }
+    }
+
+    /// The forms of an application taken offline.
+    pub fn offline(mut self) -> Self {
+        self.offline = true;
+        self
+    }
+
+    /// The application number the forms carry.
+    pub fn number(&self) -> &str {
+        &self.number
     }
 
     pub fn job(&self) -> &Job {
@@ -121,6 +134,13 @@ impl PrintForms {
             text(state_text).size(ctx.metrics.text).color(if trouble { theme::DANGER } else { theme::ACCENT }),
         ]
         .spacing(ctx.metrics.text * 0.5);
+        if self.offline {
+            info = info.push(
+                text(i18n.tr_with("print-offline-note", [("number", self.number.as_str().into())]))
+                    .size(ctx.metrics.text)
+                    .font(FONT_BOLD_FACE),
+            );
+        }
         match self.job {
             Job::Printing => info = info.push(text(i18n.tr("print-printing")).size(ctx.metrics.text)),
             Job::Printed => {

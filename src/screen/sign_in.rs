@@ -18,6 +18,8 @@ pub enum Message {
     Submit,
     /// Sign in with the phone instead (the QR code).
     UseQr,
+    /// The registry cannot be reached: apply without it (the offline queue).
+    Offline,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -25,6 +27,8 @@ pub enum Action {
     None,
     /// Show the QR code for signing in with the phone.
     Qr,
+    /// Take the application offline.
+    Offline,
     /// Move the keyboard focus to the widget with this id.
     Focus(&'static str),
     SignIn {
@@ -51,6 +55,8 @@ pub struct SignIn {
     problem: Option<Problem>,
     busy: bool,
     demo_hint: Option<(String, String)>,
+    /// The registry is known to be out of reach: the offline way is offered.
+    offline: bool,
 }
 
 impl SignIn {
@@ -94,6 +100,8 @@ impl SignIn {
                 self.password = password;
                 Action::None
             }
+            Message::Offline if self.offline => Action::Offline,
+            Message::Offline => Action::None,
             Message::UseQr if self.busy => Action::None,
             Message::UseQr => Action::Qr,
             Message::Submit if self.busy => Action::None,
@@ -113,6 +121,11 @@ impl SignIn {
         }
     }
 
+    /// Whether the registry is out of reach (from the link's health checks or a failed sign-in).
+    pub fn set_offline(&mut self, offline: bool) {
+        self.offline = offline;
+    }
+
     /// The registry turned the attempt down. A wrong password is cleared; otherwise everything typed stays, so a
     /// retry after a network hiccup is one press.
     pub fn failed(&mut self, problem: Problem) -> Action {
@@ -123,6 +136,7 @@ impl SignIn {
         } else {
             Action::None
         };
+        self.offline |= problem == Problem::Unreachable;
         self.problem = Some(problem);
         focus
     }
@@ -161,20 +175,39 @@ impl SignIn {
             form = form.push(text(i18n.tr("sign-in-busy")).size(ctx.metrics.text).color(theme::MUTED));
         }
         let submit = big_button(ctx, i18n.tr("sign-in-submit"), (!self.busy).then_some(Message::Submit));
-        form = form.push(container(submit).id(SUBMIT_ID)).push(
-            row![
-                text(i18n.tr("sign-in-or-phone")).size(ctx.metrics.text).width(Fill),
-                plain_button(ctx, i18n.tr("sign-in-qr"), (!self.busy).then_some(Message::UseQr)),
-            ]
-            .spacing(ctx.metrics.spacing)
-            .align_y(iced::Alignment::Center),
-        );
+        form = form.push(container(submit).id(SUBMIT_ID));
+        // Signing in with the phone needs the registry too: offered only while it can be reached.
+        if !self.offline {
+            form = form.push(
+                row![
+                    text(i18n.tr("sign-in-or-phone")).size(ctx.metrics.text).width(Fill),
+                    plain_button(ctx, i18n.tr("sign-in-qr"), (!self.busy).then_some(Message::UseQr)),
+                ]
+                .spacing(ctx.metrics.spacing)
+                .align_y(iced::Alignment::Center),
+            );
+        }
         if let Some((login, password)) = &self.demo_hint {
             let hint =
                 i18n.tr_with("demo-hint", [("login", login.as_str().into()), ("password", password.as_str().into())]);
             form = form.push(text(hint).size(ctx.metrics.small).color(theme::MUTED));
         }
-        container(form).center_x(Fill).height(Length::Fill).into()
+        if !self.offline {
+            return container(form).center_x(Fill).height(Length::Fill).into();
+        }
+        let offline = column![
+            text(i18n.tr("offline-explained")).size(ctx.metrics.text),
+            big_button(ctx, i18n.tr("offline-start"), (!self.busy).then_some(Message::Offline)),
+        ]
+        .spacing(ctx.metrics.spacing)
+        .max_width(ctx.metrics.text * 24.0);
+        // Beside the form on a landscape panel, under it on a portrait one, so neither is pushed off the screen.
+        let both: Element<'_, Message> = if ctx.metrics.landscape {
+            row![form, offline].spacing(ctx.metrics.spacing * 3.0).into()
+        } else {
+            column![form, offline].spacing(ctx.metrics.spacing).into()
+        };
+        container(both).center_x(Fill).height(Length::Fill).into()
     }
 
     fn problem_text(&self, ctx: ViewContext<'_>, problem: &Problem) -> String {

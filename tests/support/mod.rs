@@ -21,6 +21,9 @@ pub const SCREEN: Size = Size::new(1920.0, 1080.0);
 
 pub struct TestApp {
     pub app: App,
+    /// The kiosk's own store (a real SQLite file in `dir`).
+    pub store: Store,
+    pub dir: std::path::PathBuf,
     _dir: tempfile::TempDir,
 }
 
@@ -28,6 +31,7 @@ pub struct TestApp {
 pub fn app_with(registry_url: &str, demo_hint: Option<(String, String)>) -> TestApp {
     let dir = tempfile::tempdir().unwrap();
     let store = Store::open(&dir.path().join("kiosk.sqlite3")).unwrap();
+    let store_clone = store.clone();
     let client = RegistryClient::new(config::registry_url(registry_url).unwrap());
     let operator = pdo_core::api::Operator {
         name: "Тестовый оператор реестра (вымышленный)".into(),
@@ -45,7 +49,7 @@ pub fn app_with(registry_url: &str, demo_hint: Option<(String, String)>) -> Test
     };
     let mut app = App::new(env);
     let _ = app.update(Message::Resized(SCREEN));
-    TestApp { app, _dir: dir }
+    TestApp { app, store: store_clone, dir: dir.path().to_path_buf(), _dir: dir }
 }
 
 /// An app past the first screen, on the sign-in form.

@@ -1,0 +1,316 @@
+//! Applying while the registry cannot be reached. No password is checked or kept: the person gives their own
+//! details, the child, the document, its photo, the e-mail and the certificate group, each checked here with the
+//! shared rules. The whole application is then sealed with the registry's public key into the outbox in one
+//! transaction, gets its number from the kiosk's block, and the forms are printed at once; the registry number comes
+//! by e-mail once the sync worker has delivered it and the applicant has followed the claim link.
+//!
+//! Each step's screen is kept on a stack as it was left, so «Назад» returns to it with everything typed.
+
+use super::{App, Message, Screen};
+use crate::screen::children::document_label;
+use crate::screen::{applicant, application, capture, certificate, child_form, document, print};
+use base64::Engine;
+use iced::Task;
+use pdo_core::api::{
+    ApplicantRequest, Application, ApplicationSource, ApplicationStatus, CertificateGroup, Child, ChildRequest,
+    Document, DocumentRequest, Institution, NextAction, OfflinePayload,
+};
+use pdo_core::domain::{AccountKind, allowed_documents, full_name, region_today};
+use pdo_core::validation::{parse_date, validate_applicant, validate_child, validate_document};
+use zeroize::Zeroizing;
+
+/// Public reference data kept for offline use (never applicant data).
+pub const GROUPS_KEY: &str = "reference.certificate_groups";
+pub const INSTITUTIONS_KEY: &str = "reference.institutions";
+
+/// What the person entered so far, checked; dropped as a whole with the session.
+#[derive(Debug, Default)]
+pub struct OfflineDraft {
+    applicant: Option<ApplicantRequest>,
+    child: Option<ChildRequest>,
+    document: Option<DocumentRequest>,
+    scan: Option<Zeroizing<Vec<u8>>>,
+    email: Option<String>,
+    /// The screens behind the current one, as they were left.
+    behind: Vec<Screen>,
+}
+
+fn today() -> chrono::NaiveDate {
+    region_today(chrono::Utc::now())
+}
+
+impl App {
+    pub(super) fn is_offline(&self) -> bool {
+        self.offline.is_some()
+    }
+
+    /// From the sign-in screen: the offline way starts with the applicant's own details.
+    pub(super) fn open_offline(&mut self) -> Task<Message> {
+        tracing::info!("offline application started");
+        self.offline = Some(OfflineDraft::default());
+        self.screen = Screen::Applicant {
+            form: applicant::ApplicantForm::new(None, AccountKind::Parent),
+            problem: Some(self.i18n.tr("offline-banner")),
+        };
+        self.focus_field(applicant::FIELDS[0].path, false)
+    }
+
+    /// Another child after printing: the applicant's details and e-mail stay, the child's start afresh.
+    pub(super) fn offline_another_child(&mut self) -> Task<Message> {
+        let Some(draft) = &mut self.offline else { return Task::none() };
+        let kept = OfflineDraft { applicant: draft.applicant.take(), email: draft.email.take(), ..Default::default() };
+        *draft = kept;
+        self.offline_printed = None;
+        let form = child_form::ChildForm::new(None);
+        let first = form.first_field();
+        self.screen = Screen::ChildForm { form, problem: None };
+        self.focus_field(first, false)
+    }
+
+    /// Moves on to `next`, keeping the screen left behind for «Назад».
+    fn offline_forward(&mut self, next: Screen) {
+        let left = std::mem::replace(&mut self.screen, next);
+        if let Some(draft) = &mut self.offline {
+            draft.behind.push(left);
+        }
+    }
+
+    /// «Назад» in the offline flow: the previous step as it was left; from the first, the sign-in screen.
+    pub(super) fn offline_back(&mut self) -> Task<Message> {
+        let previous = self.offline.as_mut().and_then(|d| d.behind.pop());
+        match previous {
+            Some(mut screen) => {
+                match &mut screen {
+                    Screen::Applicant { form, .. } => form.failed(),
+                    Screen::ChildForm { form, .. } => form.failed(),
+                    Screen::Document { form, .. } => form.failed(),
+                    Screen::Capture(capture) => capture.failed(String::new()),
+                    Screen::Application(step) => step.failed(String::new(), false),
+                    _ => {}
+                }
+                self.screen = screen;
+                self.editing = None;
+                Task::none()
+            }
+            None => self.end_session(),
+        }
+    }
+
+    pub(super) fn offline_applicant(&mut self, request: ApplicantRequest) -> Task<Message> {
+        let Some(draft) = &mut self.offline else { return Task::none() };
+        draft.applicant = Some(request);
+        let form = child_form::ChildForm::new(None);
+        let first = form.first_field();
+        self.offline_forward(Screen::ChildForm { form, problem: None });
+        self.focus_field(first, false)
+    }
+
+    pub(super) fn offline_child(&mut self, request: ChildRequest) -> Task<Message> {
+        let Ok(birth) = parse_date(&request.birth_date) else { return Task::none() };
+        let name = full_name(&request.last_name, &request.first_name, request.patronymic.as_deref());
+        let Some(draft) = &mut self.offline else { return Task::none() };
+        draft.child = Some(request);
+        let form = document::DocumentForm::new(allowed_documents(birth, today()), name, birth);
+        let first = form.first_field();
+        self.offline_forward(Screen::Document { form, problem: None });
+        match first {
+            Some(first) => self.focus_field(first, false),
+            None => Task::none(),
+        }
+    }
+
+    pub(super) fn offline_document(&mut self, request: DocumentRequest) -> Task<Message> {
+        let label = document_label(self.ctx(), request.kind, &request.series, &request.number);
+        let Some(draft) = &mut self.offline else { return Task::none() };
+        draft.document = Some(request);
+        self.offline_forward(Screen::Capture(capture::Capture::new(label)));
+        self.editing = None;
+        self.start_camera()
+    }
+
+    pub(super) fn offline_scan(&mut self) -> Task<Message> {
+        let Screen::Capture(screen) = &self.screen else { return Task::none() };
+        let Some(scan) = screen.scan().map(|s| s.jpeg.clone()) else { return Task::none() };
+        self.stop_camera();
+        let Some(draft) = &self.offline else { return Task::none() };
+        let (Some(child), Some(document)) = (&draft.child, &draft.document) else { return Task::none() };
+        let name = full_name(&child.last_name, &child.first_name, child.patronymic.as_deref());
+        let label = document_label(self.ctx(), document.kind, &document.series, &document.number);
+        let Some(draft) = &mut self.offline else { return Task::none() };
+        draft.scan = Some(scan);
+        let step = application::ApplicationStep::new(name, label, draft.email.clone());
+        let editing = step.is_editing();
+        self.offline_forward(Screen::Application(step));
+        if editing { self.focus_field(application::EMAIL_ID, true) } else { Task::none() }
+    }
+
+    /// The e-mail is given: the certificate group, from the reference data kept while online.
+    pub(super) fn offline_email(&mut self, email: String) -> Task<Message> {
+        let Some(draft) = &mut self.offline else { return Task::none() };
+        draft.email = Some(email);
+        let Some(document) = self.offline_document_record() else { return Task::none() };
+        let name = self
+            .offline
+            .as_ref()
+            .and_then(|d| d.child.as_ref())
+            .map(|c| full_name(&c.last_name, &c.first_name, c.patronymic.as_deref()));
+        self.offline_forward(Screen::Certificate(certificate::CertificateChoice::new(
+            name.unwrap_or_default(),
+            vec![document],
+        )));
+        self.editing = None;
+        let store = self.env.store.clone();
+        Task::perform(
+            async move { store.state_json::<Vec<CertificateGroup>>(GROUPS_KEY).await.ok().flatten() },
+            |groups| Message::GroupsLoaded(groups.ok_or(crate::registry::ClientError::Unreachable)),
+        )
+    }
+
+    /// The document as the forms show it (it has no registry id yet).
+    fn offline_document_record(&self) -> Option<Document> {
+        let draft = self.offline.as_ref()?;
+        let (child, request) = (draft.child.as_ref()?, draft.document.as_ref()?);
+        let birth = parse_date(&child.birth_date).ok()?;
+        let valid = validate_document(request, birth, today()).ok()?;
+        Some(Document {
+            id: "offline".into(),
+            kind: valid.kind,
+            series: valid.series,
+            number: valid.number,
+            issued_on: valid.issued_on,
+            issued_by: valid.issued_by,
+            division_code: valid.division_code,
+            has_scan: true,
+        })
+    }
+
+    /// «Получить сертификат» offline: seal the application into the outbox with a number from the block.
+    pub(super) fn offline_submit(&mut self, group_id: String) -> Task<Message> {
+        let Some(application) = self.offline_application(&group_id) else { return Task::none() };
+        let Some(draft) = &self.offline else { return Task::none() };
+        let (Some(applicant), Some(child), Some(document), Some(scan), Some(email)) =
+            (&draft.applicant, &draft.child, &draft.document, &draft.scan, &draft.email)
+        else {
+            return Task::none();
+        };
+        let mut payload = OfflinePayload {
+            kiosk_id: self.env.config.kiosk_id.clone().unwrap_or_else(|| pdo_registry::demo::KIOSK_ID.into()),
+            submission_id: crate::registry::new_key(),
+            application_number: String::new(),
+            captured_at: chrono::Utc::now(),
+            login: None,
+            applicant: applicant.clone(),
+            child: child.clone(),
+            document: document.clone(),
+            scan_jpeg_base64: base64::engine::general_purpose::STANDARD.encode(scan.as_slice()),
+            email: email.clone(),
+            group_id,
+        };
+        let (store, worker) = (self.env.store.clone(), self.env.sync.clone());
+        Task::perform(
+            async move {
+                let key = store.sealing_key().await.map_err(|e| e.to_string())?;
+                payload.application_number = store.take_number().await.map_err(|e| e.to_string())?;
+                store.enqueue(&payload, &key).await.map_err(|e| e.to_string())?;
+                if let Some(worker) = worker {
+                    worker.wake();
+                }
+                Ok(Application { number: payload.application_number.clone(), ..application })
+            },
+            Message::OfflineQueued,
+        )
+    }
+
+    pub(super) fn offline_queued(&mut self, result: Result<Application, String>) -> Task<Message> {
+        match result {
+            Ok(application) => {
+                tracing::info!(number = %application.number, "application queued offline");
+                if let Some(draft) = &mut self.offline {
+                    // What was typed is sealed in the queue now; the screens holding it are dropped.
+                    draft.behind.clear();
+                    draft.scan = None;
+                }
+                let printer = match &self.env.config.printer {
+                    Some(_) => print::Printer::Checking,
+                    None => print::Printer::NotConfigured,
+                };
+                self.screen =
+                    Screen::Print(print::PrintForms::new(application.number.clone(), None, printer).offline());
+                let preview = application.clone();
+                let previews = Task::perform(
+                    async move {
+                        tokio::task::spawn_blocking(move || crate::print::preview::first_pages(&preview))
+                            .await
+                            .unwrap_or_default()
+                    },
+                    Message::Previews,
+                );
+                self.offline_printed = Some(application);
+                Task::batch([self.count("applications_queued_offline"), previews, self.check_printer()])
+            }
+            Err(err) => {
+                tracing::warn!(error = %err, "offline application not queued");
+                if let Screen::Certificate(screen) = &mut self.screen {
+                    screen.failed(self.i18n.tr("offline-not-queued"));
+                }
+                Task::none()
+            }
+        }
+    }
+
+    /// The application as the forms print it: built from what was entered, with the number still to come.
+    fn offline_application(&self, group_id: &str) -> Option<Application> {
+        let draft = self.offline.as_ref()?;
+        let (applicant, child, email) = (draft.applicant.as_ref()?, draft.child.as_ref()?, draft.email.clone()?);
+        let applicant = validate_applicant(applicant, AccountKind::Parent, today()).ok()?;
+        let child = validate_child(child, today()).ok()?;
+        let document = self.offline_document_record()?;
+        let (groups, institutions) = (self.offline_groups.clone(), self.offline_institutions.clone());
+        let group = groups.into_iter().find(|g| g.id == group_id)?;
+        Some(Application {
+            id: "offline".into(),
+            number: String::new(),
+            status: ApplicationStatus::AwaitingClaim,
+            next_action: NextAction::None,
+            child: Child {
+                id: "offline".into(),
+                last_name: child.last_name,
+                first_name: child.first_name,
+                patronymic: child.patronymic,
+                birth_date: child.birth_date,
+                snils: child.snils,
+                address: child.address,
+                documents: vec![document.clone()],
+            },
+            applicant,
+            applicant_kind: AccountKind::Parent,
+            email,
+            email_confirmed_at: None,
+            certificate_group: Some(group),
+            document: Some(document),
+            registry_record: None,
+            institutions,
+            operator: self.env.operator.clone(),
+            created_at: chrono::Utc::now(),
+            source: ApplicationSource::KioskOffline,
+        })
+    }
+
+    /// While online: keep the certificate groups and the institutions for the kiosk's municipality, so an offline
+    /// application can offer the groups and print where to go.
+    pub(super) fn refresh_reference(&self) -> Task<Message> {
+        let (client, store) = (self.client(), self.env.store.clone());
+        let municipality = self.env.config.municipality.clone();
+        Task::future(async move {
+            if let Ok(groups) = client.certificate_groups().await {
+                let _ = store.set_state_json(GROUPS_KEY, &groups).await;
+            }
+            if let Ok(institutions) = client.institutions(municipality.as_deref()).await {
+                let _ = store.set_state_json(INSTITUTIONS_KEY, &institutions).await;
+            }
+            let groups = store.state_json::<Vec<CertificateGroup>>(GROUPS_KEY).await.ok().flatten();
+            let institutions = store.state_json::<Vec<Institution>>(INSTITUTIONS_KEY).await.ok().flatten();
+            Message::Reference(groups.unwrap_or_default(), institutions.unwrap_or_default())
+        })
+    }
+}
