@@ -8,6 +8,7 @@ mod issue_flow;
 mod link;
 mod qr_flow;
 mod shortcuts;
+mod staff_flow;
 
 use crate::config::Config;
 use crate::i18n::I18n;
@@ -150,6 +151,8 @@ pub enum Message {
     Focused(Option<iced::widget::Id>),
     /// The registry link changed (online, offline, latency).
     Link(crate::sync::Connectivity),
+    /// Staff mode: the hidden corner, the PIN pad, the panel, assisted mode (see `staff_flow`).
+    Staff(crate::screen::staff::Message),
     FirstFrame,
     Ignored,
 }
@@ -170,6 +173,8 @@ pub struct App {
     device: Option<qr_flow::DeviceLogin>,
     /// The registry link as last reported.
     link: crate::sync::Connectivity,
+    /// Staff mode, over the applicant's screen (see `staff_flow`).
+    staff: staff_flow::Staff,
 }
 
 impl App {
@@ -189,6 +194,7 @@ impl App {
             editing: Some(iced::widget::Id::new(sign_in::LOGIN_ID)),
             device: None,
             link: Default::default(),
+            staff: Default::default(),
         }
     }
 
@@ -213,6 +219,10 @@ impl App {
     }
 
     pub fn update(&mut self, message: Message) -> Task<Message> {
+        let message = match self.staff_filter(message) {
+            Ok(message) => message,
+            Err(task) => return task,
+        };
         match message {
             Message::Language(lang) => {
                 self.i18n.set_lang(lang);
@@ -420,6 +430,7 @@ impl App {
                 self.link = link;
                 Task::none()
             }
+            Message::Staff(msg) => self.staff_update(msg),
             Message::FirstFrame => {
                 self.first_frame_seen = true;
                 if let Some(path) = &self.env.startup_report {
@@ -681,7 +692,8 @@ impl App {
             content
         };
         let framed = chrome::frame(ctx, self.env.demo_hint.is_some(), Message::Language, self.nav(), content);
-        if self.idle_warning { stack![framed, opaque(self.idle_dialog(ctx))].into() } else { framed }
+        let shown = if self.idle_warning { stack![framed, opaque(self.idle_dialog(ctx))].into() } else { framed };
+        self.staff_view(ctx, shown)
     }
 
     fn nav(&self) -> chrome::Nav<Message> {
@@ -775,6 +787,7 @@ impl App {
             self.camera_subscription(),
             self.device_subscription(),
             self.link_subscription(),
+            self.staff_subscription(),
         ])
     }
 }
