@@ -10,10 +10,9 @@ pub mod pin_pad;
 
 use super::ViewContext;
 use crate::staff::PinCheck;
-use crate::theme::FONT_BOLD_FACE;
-use crate::widget::controls::big_button;
+use crate::theme::{self, FONT_BOLD_FACE, MIN_TARGET_MM};
 use iced::time::{Duration, Instant};
-use iced::widget::{column, container, image, mouse_area, row, space, text};
+use iced::widget::{button, column, container, image, mouse_area, row, space, text};
 use iced::{Alignment, Color, Element, Fill, Length};
 
 pub use crate::camera::Hint;
@@ -66,15 +65,24 @@ pub fn frame<'a, M: 'a>(ctx: ViewContext<'_>, right: Element<'a, M>, page: Eleme
 
 /// The band over the applicant's screens while staff help: what is going on, and the way to hand the kiosk back.
 pub fn assist_banner<'a>(ctx: ViewContext<'_>) -> Element<'a, Message> {
+    // Every pixel of height is taken from the applicant's screen (the sign-in form with its keyboard is tight on a
+    // 1080p panel), so the band is exactly one 12 mm button tall, not a full `big_button` with padding.
+    let twelve_mm = (MIN_TARGET_MM * ctx.metrics.px_per_mm).ceil();
+    let hand_back =
+        button(text(ctx.i18n.tr("staff-hand-back")).size(ctx.metrics.small).font(FONT_BOLD_FACE).center().height(Fill))
+            .height(Length::Fixed(twelve_mm))
+            .padding([0.0, ctx.metrics.text])
+            .style(theme::secondary_button)
+            .on_press(Message::HandBack);
     let band = row![
-        text(ctx.i18n.tr("staff-assist-banner")).size(ctx.metrics.text).font(FONT_BOLD_FACE).color(Color::WHITE),
+        text(ctx.i18n.tr("staff-assist-banner")).size(ctx.metrics.small).font(FONT_BOLD_FACE).color(Color::WHITE),
         space::horizontal(),
-        big_button(ctx, ctx.i18n.tr("staff-hand-back"), Some(Message::HandBack)),
+        hand_back,
     ]
     .spacing(ctx.metrics.spacing)
     .align_y(Alignment::Center);
     container(band)
-        .padding([ctx.metrics.text * 0.3, ctx.metrics.text])
+        .padding([0.0, ctx.metrics.text])
         .width(Fill)
         .style(|_| container::Style { background: Some(STAFF.into()), ..container::Style::default() })
         .into()

@@ -149,8 +149,10 @@ impl PinPad {
         };
         let keys = self.accepts_keys();
         let key = |label: String, message: Message, enabled: bool| -> Element<'_, Message> {
-            // Wider and taller than a plain button: a PIN is typed quickly, standing, often with a thumb.
-            button(text(label).size(ctx.metrics.title).font(FONT_BOLD_FACE).center().width(Fill).height(Fill))
+            // Wider and taller than a plain button: a PIN is typed quickly, standing, often with a thumb. Digits
+            // are large; the two words must fit the same key.
+            let size = if label.chars().count() == 1 { ctx.metrics.title } else { ctx.metrics.text };
+            button(text(label).size(size).font(FONT_BOLD_FACE).center().width(Fill).height(Fill))
                 .width(Length::Fixed(ctx.metrics.target * 2.2))
                 .height(Length::Fixed(ctx.metrics.target * 1.2))
                 .style(theme::secondary_button)
