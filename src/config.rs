@@ -34,6 +34,8 @@ pub struct Config {
     pub camera: String,
     /// argon2id hash of the staff PIN, written by `pdo-kiosk staff set-pin`; none: staff mode is closed.
     pub staff_pin_hash: Option<String>,
+    /// Staff mode ends by itself after this long without a touch and the kiosk returns to the applicant's screen.
+    pub staff_idle_secs: u64,
     /// How long an unfinished application waits for its resume code before it is deleted.
     pub resume_draft_hours: u64,
 }
@@ -56,6 +58,7 @@ impl Default for Config {
             printer: None,
             camera: "auto".into(),
             staff_pin_hash: None,
+            staff_idle_secs: 180,
             resume_draft_hours: 24,
         }
     }
@@ -113,6 +116,9 @@ impl Config {
         }
         if !(1..=24 * 14).contains(&self.resume_draft_hours) {
             return Err(ConfigError::OutOfRange("resume_draft_hours must be between 1 and 336 (two weeks)".into()));
+        }
+        if self.staff_idle_secs < 30 {
+            return Err(ConfigError::OutOfRange("staff_idle_secs must be at least 30".into()));
         }
         if self.idle_timeout_secs < 15 {
             return Err(ConfigError::OutOfRange("idle_timeout_secs must be at least 15".into()));

@@ -9,6 +9,9 @@ use pdo_core::domain::Lang;
 pub const SOURCES: &[(Lang, &str, &str)] = &[
     (Lang::Ru, "ru/kiosk.ftl", include_str!("../locales/ru/kiosk.ftl")),
     (Lang::En, "en/kiosk.ftl", include_str!("../locales/en/kiosk.ftl")),
+    // Staff mode's words in files of their own: the applicant's files change often, and apart they merge cleanly.
+    (Lang::Ru, "ru/staff.ftl", include_str!("../locales/ru/staff.ftl")),
+    (Lang::En, "en/staff.ftl", include_str!("../locales/en/staff.ftl")),
 ];
 
 pub struct I18n {

@@ -20,6 +20,8 @@ pub fn init(dir: &Path) -> anyhow::Result<WorkerGuard> {
     tracing_subscriber::registry()
         .with(fmt::layer().json().with_writer(file).with_filter(filter()))
         .with(fmt::layer().compact().with_writer(std::io::stderr).with_filter(filter()))
+        // The staff panel's "last problems": messages and codes only (see staff::recent).
+        .with(crate::staff::recent::RecentProblems)
         .init();
     Ok(guard)
 }

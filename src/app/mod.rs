@@ -10,6 +10,7 @@ mod link;
 mod offline_flow;
 mod qr_flow;
 mod shortcuts;
+mod staff_flow;
 
 use crate::config::Config;
 use crate::i18n::I18n;
@@ -160,6 +161,8 @@ pub enum Message {
     Focused(Option<iced::widget::Id>),
     /// The registry link changed (online, offline, latency).
     Link(crate::sync::Connectivity),
+    /// Staff mode: the hidden corner, the PIN pad, the panel, assisted mode (see `staff_flow`).
+    Staff(crate::screen::staff::Message),
     FirstFrame,
     Ignored,
 }
@@ -187,6 +190,8 @@ pub struct App {
     /// Reference data kept for offline use: certificate groups and institutions.
     offline_groups: Vec<pdo_core::api::CertificateGroup>,
     offline_institutions: Vec<pdo_core::api::Institution>,
+    /// Staff mode, over the applicant's screen (see `staff_flow`).
+    staff: staff_flow::Staff,
 }
 
 impl App {
@@ -210,6 +215,7 @@ impl App {
             offline_printed: None,
             offline_groups: Vec::new(),
             offline_institutions: Vec::new(),
+            staff: Default::default(),
         }
     }
 
@@ -241,6 +247,10 @@ impl App {
     }
 
     pub fn update(&mut self, message: Message) -> Task<Message> {
+        let message = match self.staff_filter(message) {
+            Ok(message) => message,
+            Err(task) => return task,
+        };
         match message {
             Message::Language(lang) => {
                 self.i18n.set_lang(lang);
@@ -470,6 +480,7 @@ impl App {
                 // Back online: the reference data kept for offline use is refreshed.
                 if changed && self.link.online() { self.refresh_reference() } else { Task::none() }
             }
+            Message::Staff(msg) => self.staff_update(msg),
             Message::FirstFrame => {
                 self.first_frame_seen = true;
                 if let Some(path) = &self.env.startup_report {
@@ -734,7 +745,8 @@ impl App {
             content
         };
         let framed = chrome::frame(ctx, self.env.demo_hint.is_some(), Message::Language, self.nav(), content);
-        if self.idle_warning { stack![framed, opaque(self.idle_dialog(ctx))].into() } else { framed }
+        let shown = if self.idle_warning { stack![framed, opaque(self.idle_dialog(ctx))].into() } else { framed };
+        self.staff_view(ctx, shown)
     }
 
     fn nav(&self) -> chrome::Nav<Message> {
@@ -828,6 +840,7 @@ impl App {
             self.camera_subscription(),
             self.device_subscription(),
             self.link_subscription(),
+            self.staff_subscription(),
         ])
     }
 }

@@ -14,6 +14,7 @@ pub mod print;
 pub mod qr_sign_in;
 pub mod result;
 pub mod sign_in;
+pub mod staff;
 pub mod welcome;
 
 use crate::i18n::I18n;

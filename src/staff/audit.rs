@@ -22,10 +22,16 @@ pub enum StaffAction {
     PrivacyWipe,
     /// `pdo-kiosk staff set-pin` changed the PIN.
     PinChanged,
+    /// The staff panel's camera test was opened.
+    CameraTest,
+    /// The office figures were looked at on the staff panel.
+    ViewCounters,
+    /// The privacy check was run from the staff panel.
+    PrivacyCheck,
 }
 
 impl StaffAction {
-    pub const ALL: [StaffAction; 10] = [
+    pub const ALL: [StaffAction; 13] = [
         StaffAction::StaffEnter,
         StaffAction::StaffLeave,
         StaffAction::PinRefused,
@@ -36,6 +42,9 @@ impl StaffAction {
         StaffAction::ExportCounters,
         StaffAction::PrivacyWipe,
         StaffAction::PinChanged,
+        StaffAction::CameraTest,
+        StaffAction::ViewCounters,
+        StaffAction::PrivacyCheck,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -50,6 +59,9 @@ impl StaffAction {
             StaffAction::ExportCounters => "export_counters",
             StaffAction::PrivacyWipe => "privacy_wipe",
             StaffAction::PinChanged => "pin_changed",
+            StaffAction::CameraTest => "camera_test",
+            StaffAction::ViewCounters => "view_counters",
+            StaffAction::PrivacyCheck => "privacy_check",
         }
     }
 

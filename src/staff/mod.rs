@@ -5,7 +5,9 @@
 pub mod audit;
 pub mod counters;
 pub mod gate;
+pub mod health;
 pub mod pin;
+pub mod recent;
 pub mod resume;
 pub mod wipe;
 

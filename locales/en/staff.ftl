@@ -1,0 +1,86 @@
+# Staff mode: the PIN pad, the staff panel and the banner of assisted mode. Applicants see only the banner.
+
+staff-title = Staff mode
+staff-pin-title = Staff sign-in
+staff-pin-prompt = Enter the staff PIN (4 to 8 digits).
+staff-pin-checking = Checking the PIN…
+staff-pin-wrong = Wrong PIN. Tries before a pause: { $left }.
+staff-pin-locked = Too many wrong tries. Try again in { $seconds } s.
+staff-pin-not-set = Staff mode is not set up on this kiosk: set a PIN with pdo-kiosk staff set-pin.
+staff-pin-erase = Erase
+staff-pin-enter = Enter
+staff-pin-cancel = Cancel
+staff-leave = Leave staff mode
+staff-assist = Help the applicant
+staff-assist-banner = A staff member is helping the applicant
+staff-hand-back = Hand back to the applicant
+
+staff-page-health = Health
+staff-page-figures = Figures and privacy
+staff-page-camera = Camera test
+staff-checking = checking…
+staff-unknown = could not be found out
+
+staff-registry = Registry
+staff-registry-online = reachable, { $ms } ms round trip
+staff-registry-offline = unreachable ({ $code }); applications wait in the queue
+staff-registry-no-worker = not syncing: the kiosk has no credentials (kiosk_id, kiosk_secret)
+staff-camera = Camera
+staff-camera-working = working, { $width }×{ $height }, { $fps } frames/s
+staff-camera-missing = not found
+staff-camera-disconnected = stopped sending frames
+staff-camera-bad-setting = the camera setting in kiosk.toml is not understood
+staff-camera-in-use = in use: the applicant is on the photo step
+staff-printer = Printer
+staff-printer-ready = ready
+staff-printer-out-of-paper = out of paper
+staff-printer-jammed = paper jam
+staff-printer-out-of-toner = out of toner
+staff-printer-offline = off or not connected
+staff-printer-busy = printing
+staff-printer-other = cannot print ({ $reason })
+staff-printer-none = none (no printer in kiosk.toml)
+staff-printer-unreachable = not answering
+staff-queue = Application queue
+staff-queue-empty = empty
+staff-queue-waiting = waiting to be sent: { $count }, the oldest for { $minutes } min
+staff-last-error = ; last error: { $code }
+staff-queue-done = Rejected and held
+staff-queue-settled = rejected by the registry: { $rejected }, held (could not be opened): { $held }
+staff-disk = Data disk
+staff-disk-free = { $free } GB free of { $total } GB
+staff-version = Version
+staff-problems = Last errors
+staff-problems-none = none
+
+staff-test-print = Test print
+staff-test-print-title = Test page
+staff-test-print-sending = The test page went to the printer…
+staff-test-print-done = The test page was printed.
+staff-test-print-failed = The test page was not printed: { $reason }
+staff-retry-sync = Send the queue now
+staff-sync-woken = Sending the queue has started.
+staff-refresh = Refresh
+
+staff-figures-title = Figures
+staff-figure-columns = today / last 30 days
+staff-figure-pair = { $today } / { $period }
+staff-figure-sessions = Sessions
+staff-figure-applications = Applications
+staff-figure-certificates = Certificates
+staff-figure-prints = Prints
+staff-steps-title = Steps over 30 days
+staff-steps-none = No data yet.
+staff-step-line = left here: { $abandoned }, median { $median } s ({ $visits })
+staff-privacy-title = Privacy
+staff-privacy-clean = No applicant data remains on the kiosk.
+staff-privacy-remains = Applicant data remains on the kiosk:
+staff-privacy-drafts = drafts waiting for a resume code: { $count }
+staff-privacy-queued = unsent applications (sealed for the registry): { $count }
+staff-privacy-temp = temporary files: { $count }
+staff-privacy-wal = database journal (WAL): { $bytes } bytes
+staff-privacy-tables = tables the check does not know: { $tables }
+
+staff-camera-test-title = Camera test
+staff-camera-test-captured = A document was found and captured: the camera and the detection work. Nothing is kept.
+staff-camera-again = Again

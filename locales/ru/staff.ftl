@@ -1,0 +1,86 @@
+# Staff mode: the PIN pad, the staff panel and the banner of assisted mode. Applicants see only the banner.
+
+staff-title = Режим сотрудника
+staff-pin-title = Вход для сотрудника
+staff-pin-prompt = Введите PIN-код сотрудника (от 4 до 8 цифр).
+staff-pin-checking = Проверяем PIN-код…
+staff-pin-wrong = Неверный PIN-код. Попыток до паузы: { $left }.
+staff-pin-locked = Слишком много неверных попыток. Повторите через { $seconds } с.
+staff-pin-not-set = Режим сотрудника на этом терминале не настроен: задайте PIN-код командой pdo-kiosk staff set-pin.
+staff-pin-erase = Стереть
+staff-pin-enter = Войти
+staff-pin-cancel = Отмена
+staff-leave = Выйти из режима сотрудника
+staff-assist = Помочь заявителю
+staff-assist-banner = Сотрудник помогает заявителю
+staff-hand-back = Вернуть заявителю
+
+staff-page-health = Состояние
+staff-page-figures = Учёт и конфиденциальность
+staff-page-camera = Проверка камеры
+staff-checking = проверяется…
+staff-unknown = не удалось узнать
+
+staff-registry = Реестр
+staff-registry-online = на связи, отклик { $ms } мс
+staff-registry-offline = нет связи ({ $code }); заявления копятся в очереди
+staff-registry-no-worker = не синхронизируется: у терминала нет учётных данных (kiosk_id, kiosk_secret)
+staff-camera = Камера
+staff-camera-working = работает, { $width }×{ $height }, { $fps } кадров/с
+staff-camera-missing = не найдена
+staff-camera-disconnected = перестала передавать кадры
+staff-camera-bad-setting = настройка camera в kiosk.toml не распознана
+staff-camera-in-use = занята: заявитель на шаге фотографии
+staff-printer = Принтер
+staff-printer-ready = готов
+staff-printer-out-of-paper = нет бумаги
+staff-printer-jammed = замялась бумага
+staff-printer-out-of-toner = нет тонера
+staff-printer-offline = выключен или не на связи
+staff-printer-busy = печатает
+staff-printer-other = не может печатать ({ $reason })
+staff-printer-none = не подключён (в kiosk.toml нет printer)
+staff-printer-unreachable = не отвечает
+staff-queue = Очередь заявлений
+staff-queue-empty = пуста
+staff-queue-waiting = ждут отправки: { $count }, самое старое — { $minutes } мин
+staff-last-error = ; последняя ошибка: { $code }
+staff-queue-done = Отклонено и отложено
+staff-queue-settled = отклонено реестром: { $rejected }, отложено (не расшифровано): { $held }
+staff-disk = Диск с данными
+staff-disk-free = свободно { $free } ГБ из { $total } ГБ
+staff-version = Версия
+staff-problems = Последние ошибки
+staff-problems-none = нет
+
+staff-test-print = Тестовая печать
+staff-test-print-title = Тестовая страница
+staff-test-print-sending = Тестовая страница отправлена на принтер…
+staff-test-print-done = Тестовая страница напечатана.
+staff-test-print-failed = Тестовая страница не напечатана: { $reason }
+staff-retry-sync = Отправить очередь сейчас
+staff-sync-woken = Отправка очереди запущена.
+staff-refresh = Обновить
+
+staff-figures-title = Учёт
+staff-figure-columns = сегодня / за 30 дней
+staff-figure-pair = { $today } / { $period }
+staff-figure-sessions = Сеансы
+staff-figure-applications = Заявления
+staff-figure-certificates = Сертификаты
+staff-figure-prints = Печать
+staff-steps-title = Шаги за 30 дней
+staff-steps-none = Пока нет данных.
+staff-step-line = ушли: { $abandoned }, медиана { $median } с ({ $visits })
+staff-privacy-title = Конфиденциальность
+staff-privacy-clean = Данных заявителей на терминале не осталось.
+staff-privacy-remains = На терминале остались данные заявителей:
+staff-privacy-drafts = черновики для продолжения: { $count }
+staff-privacy-queued = неотправленные заявления (зашифрованы для реестра): { $count }
+staff-privacy-temp = временные файлы: { $count }
+staff-privacy-wal = журнал базы (WAL): { $bytes } байт
+staff-privacy-tables = таблицы без проверки: { $tables }
+
+staff-camera-test-title = Проверка камеры
+staff-camera-test-captured = Документ найден и снят: камера и распознавание работают. Снимок не сохраняется.
+staff-camera-again = Ещё раз
