@@ -247,6 +247,8 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         let (stop, _) = worker.clone().spawn();
         (worker, stop)
     });
+    let keep = std::time::Duration::from_secs(config.resume_draft_hours * 3600);
+    let drafts = crate::staff::Drafts::open(store.clone(), &paths.data_dir, keep)?;
     let env = Env {
         config,
         client,
@@ -256,6 +258,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         startup_report: cli.startup_report.clone(),
         sync: sync.as_ref().map(|(worker, _)| worker.clone()),
         demo_mail: embedded.as_ref().map(|_| paths.demo_registry().with_file_name("mail")),
+        drafts: Some(drafts),
     };
     iced::application(move || App::boot(env.clone()), App::update, App::view)
         .title(App::title)

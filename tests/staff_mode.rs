@@ -56,6 +56,7 @@ fn kiosk(pin: Option<&str>) -> Kiosk {
         startup_report: None,
         sync,
         demo_mail: None,
+        drafts: None,
     };
     let mut app = App::new(env);
     let _ = app.update(Message::Resized(SCREEN));

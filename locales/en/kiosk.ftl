@@ -242,3 +242,17 @@ offline-start = Apply without a connection
 offline-banner = No connection to the registry: the application will be sent later. Everything you enter is checked here.
 offline-not-queued = The application could not be saved on the kiosk. Please ask a member of staff.
 print-offline-note = Application No. { $number } is saved and will go to the registry as soon as there is a connection. The certificate number will come to your e-mail: follow the link in the letter.
+
+resume-later = Continue later
+resume-title = Your application will wait
+resume-write-down = Write down or take a photo of this code. You need it to carry on from the same place.
+resume-how = Sign in again with the same login at this kiosk and type the code. The unfinished application is kept here, encrypted, for { $hours } h and then deleted.
+resume-finish = I have the code, sign out
+resume-waiting = You have an unfinished application
+resume-enter = Type the code the kiosk showed when you left.
+resume-code = Code
+resume-continue = Continue
+resume-start-over = Start again
+resume-wrong = Wrong code. Tries left: { $tries }.
+resume-bad-code = The code has 8 letters and digits, e.g. ABCD-EFGH.
+resume-deleted = The unfinished application is no longer kept (it expired or the code was wrong too many times). Please start again.

@@ -187,7 +187,7 @@ impl App {
         }
     }
 
-    fn open_capture(&mut self, document: &Document) -> Task<Message> {
+    pub(super) fn open_capture(&mut self, document: &Document) -> Task<Message> {
         let label = document_label(self.ctx(), document.kind, &document.series, &document.number);
         self.screen = Screen::Capture(capture::Capture::new(label));
         self.editing = None;
@@ -239,7 +239,7 @@ impl App {
     }
 
     /// Step 7: «Подать заявление на получение сертификата» with the e-mail.
-    fn open_application(&mut self) -> Task<Message> {
+    pub(super) fn open_application(&mut self) -> Task<Message> {
         self.stop_camera();
         let ctx = self.ctx();
         let Some(session) = &self.session else { return Task::none() };

@@ -9,6 +9,7 @@ mod issue_flow;
 mod link;
 mod offline_flow;
 mod qr_flow;
+mod resume_flow;
 mod shortcuts;
 mod staff_flow;
 
@@ -17,7 +18,7 @@ use crate::i18n::I18n;
 use crate::registry::{ClientError, DevicePoll, RegistryClient};
 use crate::screen::{
     ViewContext, applicant, application, cabinet, capture, certificate, child_form, children, confirm, document, print,
-    qr_sign_in, result, sign_in, welcome,
+    qr_sign_in, result, resume, sign_in, welcome,
 };
 use crate::session::Session;
 use crate::store::Store;
@@ -55,6 +56,8 @@ pub struct Env {
     pub sync: Option<crate::sync::SyncWorker>,
     /// Where the embedded demo registry writes its letters; `None` with a real registry.
     pub demo_mail: Option<std::path::PathBuf>,
+    /// Unfinished applications kept under resume codes; `None` turns «Продолжить позже» off.
+    pub drafts: Option<crate::staff::Drafts>,
 }
 
 // One screen lives at a time and is replaced rarely: boxing the larger forms would buy nothing.
@@ -89,6 +92,8 @@ pub enum Screen {
     Certificate(certificate::CertificateChoice),
     Issued(result::Issued),
     Print(print::PrintForms),
+    /// A resume code: shown to write down, or asked for after sign-in.
+    Resume(resume::Resume),
 }
 
 #[derive(Debug, Clone)]
@@ -145,6 +150,12 @@ pub enum Message {
     CertificateIssued(Result<Application, ClientError>),
     Issued(result::Message),
     Print(print::Message),
+    /// «Продолжить позже».
+    ResumeLater,
+    ResumeSaved(Result<String, String>),
+    ResumeWaiting(bool),
+    Resume(resume::Message),
+    ResumeRestored(Result<(std::sync::Arc<resume_flow::ResumeDraft>, Vec<Child>), resume_flow::ResumeProblem>),
     Previews(Vec<iced::widget::image::Handle>),
     PrinterChecked(print::Printer),
     Printed(bool),
@@ -183,6 +194,8 @@ pub struct App {
     device: Option<qr_flow::DeviceLogin>,
     /// The registry link as last reported.
     link: crate::sync::Connectivity,
+    /// The devices in one word each, as the heartbeats tell the registry (and staff) about them.
+    devices: (&'static str, &'static str),
     /// An application being taken without the registry (see `offline_flow`).
     offline: Option<offline_flow::OfflineDraft>,
     /// The offline application just queued, for printing and reprinting its forms.
@@ -211,6 +224,7 @@ impl App {
             editing: Some(iced::widget::Id::new(sign_in::LOGIN_ID)),
             device: None,
             link: Default::default(),
+            devices: ("unknown", "unknown"),
             offline: None,
             offline_printed: None,
             offline_groups: Vec::new(),
@@ -296,6 +310,7 @@ impl App {
                         let action = screen.update(print::Message::Back);
                         self.print_action(action)
                     }
+                    Screen::Resume(_) => self.open_cabinet(),
                 }
             }
             Message::SignIn(msg) => {
@@ -355,6 +370,7 @@ impl App {
                 self.capture_action(action)
             }
             Message::CameraFrame(preview, hint) => {
+                self.report_camera(hint);
                 if let Screen::Capture(screen) = &mut self.screen {
                     screen.frame(preview, hint);
                 }
@@ -412,6 +428,19 @@ impl App {
                 let action = screen.update(msg);
                 self.print_action(action)
             }
+            Message::ResumeLater => {
+                self.touch();
+                self.resume_later()
+            }
+            Message::ResumeSaved(result) => self.resume_saved(result),
+            Message::ResumeWaiting(waiting) => self.resume_waiting(waiting),
+            Message::Resume(msg) => {
+                self.touch();
+                let Screen::Resume(screen) = &mut self.screen else { return Task::none() };
+                let action = screen.update(msg);
+                self.resume_action(action)
+            }
+            Message::ResumeRestored(result) => self.resume_restored(result),
             Message::Previews(previews) => {
                 if let Screen::Print(screen) = &mut self.screen {
                     screen.set_previews(previews);
@@ -419,6 +448,7 @@ impl App {
                 Task::none()
             }
             Message::PrinterChecked(printer) => {
+                self.report_printer(&printer);
                 if let Screen::Print(screen) = &mut self.screen {
                     screen.set_printer(printer);
                 }
@@ -526,6 +556,10 @@ impl App {
                 let (value, on_input) = screen.field(&id)?;
                 Some((id, value, Box::new(move |v| Message::Confirm(on_input(v)))))
             }
+            Screen::Resume(screen) => {
+                let (value, on_input) = screen.field(&id)?;
+                Some((id, value, Box::new(move |v| Message::Resume(on_input(v)))))
+            }
             Screen::Welcome(_)
             | Screen::QrSignIn(_)
             | Screen::Cabinet(_)
@@ -611,7 +645,7 @@ impl App {
     fn signed_in(&mut self, session: SessionResponse) -> Task<Message> {
         self.session = Some(Session::new(session.token, session.account));
         self.touch();
-        Task::batch([self.open_cabinet(), self.count("sessions_started")])
+        Task::batch([self.open_cabinet(), self.count("sessions_started"), self.check_waiting_draft()])
     }
 
     /// Drops everything the applicant entered and returns to a fresh sign-in screen in the default language.
@@ -738,6 +772,7 @@ impl App {
             Screen::Certificate(screen) => screen.view(ctx).map(Message::Certificate),
             Screen::Issued(screen) => screen.view(ctx).map(Message::Issued),
             Screen::Print(screen) => screen.view(ctx).map(Message::Print),
+            Screen::Resume(screen) => screen.view(ctx).map(Message::Resume),
         };
         let content = if self.edited_field().is_some() {
             column![iced::widget::container(content).height(iced::Fill), self.keyboard.view(ctx, Message::Key)].into()
@@ -762,8 +797,13 @@ impl App {
             Screen::Confirm(_) => (Some(8), true),
             Screen::Certificate(_) | Screen::Issued(_) => (Some(9), true),
             Screen::Print(_) => (Some(10), true),
+            Screen::Resume(_) => (None, true),
         };
-        chrome::Nav { step: step.map(|n| (n, TOTAL_STEPS)), back: back.then_some(Message::Back) }
+        chrome::Nav {
+            step: step.map(|n| (n, TOTAL_STEPS)),
+            back: back.then_some(Message::Back),
+            later: self.can_resume_later().then_some(Message::ResumeLater),
+        }
     }
 
     fn idle_dialog(&self, ctx: ViewContext<'_>) -> Element<'_, Message> {
@@ -847,9 +887,16 @@ impl App {
 
 /// Fields typed in Latin letters: logins, passwords, e-mail addresses.
 fn latin_field(id: &iced::widget::Id) -> bool {
-    [sign_in::LOGIN_ID, sign_in::PASSWORD_ID, application::EMAIL_ID, confirm::NEW_EMAIL_ID, confirm::CODE_ID]
-        .iter()
-        .any(|latin| *id == iced::widget::Id::new(latin))
+    [
+        sign_in::LOGIN_ID,
+        sign_in::PASSWORD_ID,
+        application::EMAIL_ID,
+        confirm::NEW_EMAIL_ID,
+        confirm::CODE_ID,
+        resume::CODE_ID,
+    ]
+    .iter()
+    .any(|latin| *id == iced::widget::Id::new(latin))
 }
 
 /// Asks which widget has the focus; answered with `Message::Focused`.

@@ -5,7 +5,7 @@
 use super::{App, Message, Screen};
 use crate::screen::{
     applicant, application, cabinet, capture, certificate, child_form, confirm, document, print, qr_sign_in, result,
-    sign_in, welcome,
+    resume, sign_in, welcome,
 };
 use iced::Task;
 
@@ -34,6 +34,8 @@ impl App {
             Screen::Certificate(_) => Message::Certificate(certificate::Message::Issue),
             Screen::Issued(_) => Message::Issued(result::Message::Print),
             Screen::Print(_) => Message::Print(print::Message::Print),
+            Screen::Resume(resume::Resume::Show { .. }) => Message::Resume(resume::Message::Finish),
+            Screen::Resume(_) => Message::Resume(resume::Message::Submit),
         };
         self.update(message)
     }

@@ -57,6 +57,11 @@ impl ChildForm {
         Self { form: PagedForm::new(&FIELDS, PAGES, values), self_apply: self_details.is_some() }
     }
 
+    /// A form with these values typed already (an unfinished application taken up again).
+    pub fn with_values(values: Vec<String>) -> Self {
+        Self { form: PagedForm::new(&FIELDS, PAGES, values), self_apply: false }
+    }
+
     pub fn first_field(&self) -> &'static str {
         self.form.first_field()
     }

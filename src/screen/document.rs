@@ -69,6 +69,19 @@ impl DocumentForm {
         Self { form: new_form(kind, Vec::new()), allowed, kind, child_name, birth_date, choosing }
     }
 
+    /// The kind and the values typed so far, taken up again later.
+    pub fn restore(&mut self, kind: DocumentKind, values: Vec<String>) {
+        if self.allowed.contains(&kind) {
+            self.kind = kind;
+            self.form = new_form(kind, values);
+            self.choosing = false;
+        }
+    }
+
+    pub fn values(&self) -> &[String] {
+        self.form.values()
+    }
+
     pub fn kind(&self) -> DocumentKind {
         self.kind
     }

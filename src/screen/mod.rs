@@ -13,6 +13,7 @@ pub mod document;
 pub mod print;
 pub mod qr_sign_in;
 pub mod result;
+pub mod resume;
 pub mod sign_in;
 pub mod staff;
 pub mod welcome;

@@ -102,6 +102,12 @@ impl ResumeCode {
 /// A draft row as read back: salt, nonce, sealed box, tries so far (this one included).
 type StoredDraft = (Vec<u8>, Vec<u8>, Vec<u8>, u32);
 
+impl std::fmt::Debug for Drafts {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Drafts").field("keep_for", &self.keep_for).finish_non_exhaustive()
+    }
+}
+
 /// The kiosk's drafts waiting for their codes.
 #[derive(Clone)]
 pub struct Drafts {

@@ -12,6 +12,8 @@ pub struct Nav<M> {
     /// "Step N of M", when the screen is a step of the application.
     pub step: Option<(u8, u8)>,
     pub back: Option<M>,
+    /// «Продолжить позже», where an unfinished application can wait for a resume code.
+    pub later: Option<M>,
 }
 
 pub fn frame<'a, M: Clone + 'a>(
@@ -30,6 +32,9 @@ pub fn frame<'a, M: Clone + 'a>(
     let mut header = row![].spacing(ctx.metrics.spacing).align_y(Alignment::Center);
     if let Some(back) = nav.back {
         header = header.push(plain_button(ctx, format!("‹ {}", ctx.i18n.tr("back")), Some(back)));
+    }
+    if let Some(later) = nav.later {
+        header = header.push(plain_button(ctx, ctx.i18n.tr("resume-later"), Some(later)));
     }
     // The title takes the room left and wraps, so the language switch is never pushed off a narrow (portrait) screen.
     let mut title = row![text(ctx.i18n.tr("app-title")).size(ctx.metrics.text).font(FONT_BOLD_FACE).width(Fill)]

@@ -37,6 +37,8 @@ pub fn app_with(registry_url: &str, demo_hint: Option<(String, String)>) -> Test
         name: "Тестовый оператор реестра (вымышленный)".into(),
         address: "г. Примерный, ул. Вымышленная, д. 1".into(),
     };
+    let drafts =
+        pdo_kiosk::staff::Drafts::open(store.clone(), dir.path(), pdo_kiosk::staff::resume::DEFAULT_KEEP).unwrap();
     let env = Env {
         config: Config::default(),
         client,
@@ -46,6 +48,7 @@ pub fn app_with(registry_url: &str, demo_hint: Option<(String, String)>) -> Test
         startup_report: None,
         sync: None,
         demo_mail: None,
+        drafts: Some(drafts),
     };
     let mut app = App::new(env);
     let _ = app.update(Message::Resized(SCREEN));

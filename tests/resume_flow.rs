@@ -1,0 +1,102 @@
+//! «Продолжить позже»: an applicant leaves in the middle of the document step with a code; the kiosk's files hold
+//! nothing of what was typed; after signing in again with the same account and the code, the form is back as it was.
+//! Then inactivity wipes the session, and again nothing readable is left on disk.
+
+mod support;
+
+use iced::time::{Duration, Instant};
+use pdo_kiosk::app::{Message, Screen};
+use pdo_kiosk::screen::{child_form, document, resume, sign_in};
+use pdo_kiosk::widget::form;
+use pdo_registry::demo::ACCOUNTS;
+use pdo_registry::embedded::EmbeddedRegistry;
+use support::*;
+
+async fn sign_in(app: &mut pdo_kiosk::app::App) {
+    send(app, Message::SignIn(sign_in::Message::LoginChanged(ACCOUNTS[0].login.into()))).await;
+    send(app, Message::SignIn(sign_in::Message::PasswordChanged(ACCOUNTS[0].password.into()))).await;
+    press(app, "Войти").await;
+}
+
+fn nothing_on_disk(dir: &std::path::Path, secrets: &[&str]) {
+    for entry in std::fs::read_dir(dir).unwrap().flatten() {
+        let bytes = std::fs::read(entry.path()).unwrap_or_default();
+        for secret in secrets {
+            let needle = secret.as_bytes();
+            assert!(!bytes.windows(needle.len()).any(|w| w == needle), "{secret} found in {:?}", entry.path());
+        }
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_unfinished_application_waits_under_its_code_and_comes_back_as_it_was() {
+    let dir = tempfile::tempdir().unwrap();
+    let registry = EmbeddedRegistry::start(&dir.path().join("registry.sqlite3"), true).unwrap();
+    let mut t = app_at_sign_in(&registry.base_url(), None);
+    let app = &mut t.app;
+    sign_in(app).await;
+    press(app, "Подать заявку на сертификат").await;
+    let details = [
+        "Зарубина",
+        "Алевтина",
+        "Тимофеевна",
+        "14.03.1988",
+        "32 12",
+        "345678",
+        "01.04.2008",
+        "420-007",
+        "Отделом УФМС по Примерной области",
+        "г. Примерный, ул. Вымышленная, д. 7",
+        "8 900 765-43-21",
+    ];
+    for (i, v) in details.iter().enumerate() {
+        send(app, Message::Applicant(form::Message::Changed(i, (*v).into()))).await;
+    }
+    for label in ["Далее", "Далее", "Сохранить", "Добавить ребёнка"] {
+        press(app, label).await;
+    }
+    let child = ["Зарубин", "Ярослав", "Святославович", "20.04.2016", "112-233-445 95", "г. Примерный, д. 7"];
+    for (i, v) in child.iter().enumerate() {
+        send(app, Message::ChildForm(child_form::Message::Changed(i, (*v).into()))).await;
+    }
+    press(app, "Далее").await;
+    press(app, "Далее").await;
+    // Half of the document typed, then the applicant has to go and fetch it.
+    for (i, v) in ["IV-ЛО", "654987"].iter().enumerate() {
+        send(app, Message::Document(document::Message::Form(form::Message::Changed(i, (*v).into())))).await;
+    }
+    press(app, "Продолжить позже").await;
+    let Screen::Resume(resume::Resume::Show { code, .. }) = app.screen() else {
+        panic!("the code: {:?}", app.screen())
+    };
+    let code = code.clone();
+    assert!(shows(app, &code) && shows(app, "Заявление подождёт"));
+    press(app, "Код записан, выйти").await;
+    assert!(!t.app.is_signed_in());
+    nothing_on_disk(&t.dir, &["IV-ЛО", "654987", "Зарубин"]);
+
+    // The same account again: the code is asked for; a wrong one is answered next to the field.
+    let app = &mut t.app;
+    send(app, Message::Welcome(pdo_kiosk::screen::welcome::Message::Start)).await;
+    sign_in(app).await;
+    assert!(shows(app, "У вас есть незаконченное заявление"), "{:?}", app.screen());
+    send(app, Message::Resume(resume::Message::Code("ZZZZ-ZZZZ".into()))).await;
+    press(app, "Продолжить").await;
+    assert!(shows(app, "Код состоит из 8 букв и цифр, например ABCD-EFGH."), "{:?}", app.screen());
+    let wrong: String = code.chars().rev().collect();
+    assert_ne!(wrong, code);
+    send(app, Message::Resume(resume::Message::Code(wrong))).await;
+    press(app, "Продолжить").await;
+    assert!(shows(app, "Код не подошёл. Осталось попыток: 4."), "{:?}", app.screen());
+    send(app, Message::Resume(resume::Message::Code(code))).await;
+    press(app, "Продолжить").await;
+    let Screen::Document { form, .. } = app.screen() else { panic!("back at the document: {:?}", app.screen()) };
+    assert_eq!(&form.values()[..2], ["IV-ЛО", "654987"], "what was typed is back");
+    assert!(shows(app, "Шаг 5 из 10"));
+
+    // Inactivity: the warning, then the wipe; nothing of the applicant is left in memory or on disk.
+    let later = Instant::now() + Duration::from_secs(90 + 30 + 5);
+    send(app, Message::Tick(later)).await;
+    assert!(!t.app.is_signed_in() && matches!(t.app.screen(), Screen::Welcome(_)));
+    nothing_on_disk(&t.dir, &["IV-ЛО", "654987", "Зарубин", "Алевтина"]);
+}
