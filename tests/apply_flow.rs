@@ -237,6 +237,19 @@ async fn a_parent_applies_for_a_new_child_and_leaves_with_the_registry_number() 
     press(app, "Сертификат для другого ребёнка").await;
     assert!(shows(app, "Зарубин Ярослав Святославович"));
     assert!(shows(app, "Документ: свидетельство о рождении IV-ЛО 123456, фото есть"));
+
+    // Signing out leaves nothing of the applicant on the kiosk: not in memory, not in any file of its data dir.
+    send(app, Message::Back).await;
+    send(app, Message::Back).await;
+    send(app, Message::Back).await;
+    assert!(!k.t.app.is_signed_in() && matches!(k.t.app.screen(), Screen::Welcome(_)));
+    for secret in ["Зарубин", "Алевтина", "112-233-445 95", "345678", "roditel.test@gmail.com", &record]
+    {
+        for entry in std::fs::read_dir(&k.t.dir).unwrap().flatten() {
+            let bytes = std::fs::read(entry.path()).unwrap_or_default();
+            assert!(!bytes.windows(secret.len()).any(|w| w == secret.as_bytes()), "{secret} in {:?}", entry.path());
+        }
+    }
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -99,4 +99,20 @@ async fn an_unfinished_application_waits_under_its_code_and_comes_back_as_it_was
     send(app, Message::Tick(later)).await;
     assert!(!t.app.is_signed_in() && matches!(t.app.screen(), Screen::Welcome(_)));
     nothing_on_disk(&t.dir, &["IV-ЛО", "654987", "Зарубин", "Алевтина"]);
+
+    // A code never used again: after its 24 hours the draft is purged, and still nothing readable is left.
+    let account = t.store.clone();
+    let drafts = pdo_kiosk::staff::Drafts::open(account, &t.dir, pdo_kiosk::staff::resume::DEFAULT_KEEP).unwrap();
+    let day_later = chrono::Utc::now() + chrono::Duration::hours(25);
+    let client =
+        pdo_kiosk::registry::RegistryClient::new(pdo_kiosk::config::registry_url(&registry.base_url()).unwrap());
+    let session = client.sign_in(ACCOUNTS[0].login.into(), ACCOUNTS[0].password.into(), pdo_core::domain::Lang::Ru);
+    let account_id = session.await.unwrap().account.id;
+    // The restore above used the draft up; leave another one and let it expire.
+    let code = drafts.save_json(&account_id, &vec!["IV-ЛО", "654987"], chrono::Utc::now()).await.unwrap();
+    assert!(drafts.waiting_for(&account_id, chrono::Utc::now()).await.unwrap());
+    assert_eq!(drafts.purge_expired(day_later).await.unwrap(), 1);
+    assert!(!drafts.waiting_for(&account_id, chrono::Utc::now()).await.unwrap(), "gone after its time");
+    assert!(drafts.restore_json::<Vec<String>>(&account_id, &code.display(), chrono::Utc::now()).await.is_err());
+    nothing_on_disk(&t.dir, &["IV-ЛО", "654987", "Зарубин", "Алевтина"]);
 }
