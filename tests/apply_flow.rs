@@ -3,6 +3,7 @@
 //! the code from the letter, the certificate, the issued number and the forms screen. The app's own tasks run
 //! (`settle`), so its real registry calls are what is tested; only the camera's scan is handed in.
 
+mod print_support;
 mod support;
 
 use pdo_kiosk::app::{Message, Screen};
@@ -23,11 +24,16 @@ struct Kiosk {
 }
 
 async fn kiosk() -> Kiosk {
+    kiosk_with(pdo_kiosk::config::Config::default()).await
+}
+
+async fn kiosk_with(config: pdo_kiosk::config::Config) -> Kiosk {
     let smtp = SmtpSink::start().await;
     let dir = tempfile::tempdir().unwrap();
     let mail = MailSink::Smtp { host: "127.0.0.1".into(), port: smtp.port };
     let registry = EmbeddedRegistry::start_with(&dir.path().join("registry.sqlite3"), true, mail).unwrap();
-    let t = app_at_sign_in(&registry.base_url(), None);
+    let mut t = app_configured(&registry.base_url(), None, config);
+    send(&mut t.app, Message::Welcome(pdo_kiosk::screen::welcome::Message::Start)).await;
     Kiosk { t, smtp, _registry: registry, _dir: dir }
 }
 
@@ -338,4 +344,44 @@ async fn a_child_of_fifteen_applies_alone_with_their_own_passport() {
     assert!(!shows(app, "• ваш паспорт;"));
     let Screen::Issued(issued) = app.screen() else { panic!("issued") };
     assert_eq!(issued.application().applicant_kind, pdo_core::domain::AccountKind::Child);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_forms_are_printed_on_the_kiosk_printer_and_an_empty_tray_is_said_plainly() {
+    let printer = tokio::task::spawn_blocking(|| print_support::TestPrinter::start("pdo-kiosk flow")).await.unwrap();
+    let config = pdo_kiosk::config::Config { printer: Some(printer.uri()), ..Default::default() };
+    let mut k = kiosk_with(config).await;
+    sign_in(&mut k, 0).await;
+    let app = &mut k.t.app;
+    parent_details(app).await;
+    press(app, "Добавить ребёнка").await;
+    add_child(app, &FIRST_CHILD).await;
+    provide_document(app, &["IV-ЛО", "123456", "05.05.2016", "Отдел ЗАГС г. Примерного"]).await;
+    photo(app).await;
+    send_application(app, "roditel.test@mail.ru").await;
+    confirm_with_letter(&mut k, 1, "roditel.test@mail.ru").await;
+    get_certificate(&mut k.t.app).await;
+    let app = &mut k.t.app;
+    press(app, "Распечатать заявление и согласие").await;
+    assert!(shows(app, "Принтер готов к печати."), "{:?}", app.screen());
+    assert_targets(app, &["Печать"]);
+    press(app, "Печать").await;
+    assert!(shows(app, "Готово: заберите листы из принтера, подпишите заявление и согласие."), "{:?}", app.screen());
+    let spooled = printer.spooled();
+    assert_eq!(spooled.len(), 3, "the application, the consent and the activation sheet: {spooled:?}");
+    for file in &spooled {
+        assert!(std::fs::read(file).unwrap().starts_with(b"%PDF-"), "{file:?} is a whole PDF");
+    }
+
+    // The tray runs out: the screen says so before anything is sent, «Печать» waits, and the numbers are shown.
+    printer.set_paper_level(0);
+    press(app, "Назад").await;
+    press(app, "Распечатать заявление и согласие").await;
+    assert!(shows(app, "В принтере закончилась бумага. Попросите сотрудника помочь."), "{:?}", app.screen());
+    assert!(shows(
+        app,
+        "Ничего страшного: любое учреждение из списка распечатает документы для вас. Сфотографируйте номера ниже на телефон."
+    ));
+    press(app, "Печать").await;
+    assert_eq!(printer.spooled().len(), 3, "nothing was sent to a printer without paper");
 }

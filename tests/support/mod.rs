@@ -29,6 +29,11 @@ pub struct TestApp {
 
 /// An app whose registry is `registry_url` (nothing needs to listen there unless a test signs in).
 pub fn app_with(registry_url: &str, demo_hint: Option<(String, String)>) -> TestApp {
+    app_configured(registry_url, demo_hint, Config::default())
+}
+
+/// The same with settings of the test's own (a printer, say).
+pub fn app_configured(registry_url: &str, demo_hint: Option<(String, String)>, config: Config) -> TestApp {
     let dir = tempfile::tempdir().unwrap();
     let store = Store::open(&dir.path().join("kiosk.sqlite3")).unwrap();
     let store_clone = store.clone();
@@ -40,7 +45,7 @@ pub fn app_with(registry_url: &str, demo_hint: Option<(String, String)>) -> Test
     let drafts =
         pdo_kiosk::staff::Drafts::open(store.clone(), dir.path(), pdo_kiosk::staff::resume::DEFAULT_KEEP).unwrap();
     let env = Env {
-        config: Config::default(),
+        config,
         client,
         store,
         demo_hint,
