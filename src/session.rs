@@ -28,6 +28,8 @@ pub struct Draft {
     pub child: Option<Child>,
     pub document: Option<Document>,
     pub application: Option<Application>,
+    /// The scan as sent, kept in memory (zeroed when dropped) in case the rest must go the offline way.
+    pub scan: Option<zeroize::Zeroizing<Vec<u8>>>,
     pub child_key: String,
     pub document_key: String,
     pub application_key: String,
@@ -40,6 +42,7 @@ impl Default for Draft {
             child: None,
             document: None,
             application: None,
+            scan: None,
             child_key: new_key(),
             document_key: new_key(),
             application_key: new_key(),

@@ -121,3 +121,65 @@ async fn with_the_registry_gone_an_application_is_sealed_into_the_queue_and_its_
     send(&mut t.app, Message::Back).await;
     assert!(!t.app.is_signed_in() && matches!(t.app.screen(), Screen::Welcome(_)));
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_registry_lost_midway_leaves_the_application_to_be_finished_offline_from_the_same_screen() {
+    let dir = tempfile::tempdir().unwrap();
+    let registry = EmbeddedRegistry::start(&dir.path().join("registry.sqlite3"), true).unwrap();
+    let url = registry.base_url();
+    let mut t = app_at_sign_in(&url, None);
+    let kiosk =
+        KioskCredentials { id: pdo_registry::demo::KIOSK_ID.into(), secret: pdo_registry::demo::KIOSK_SECRET.into() };
+    let client = RegistryClient::new(pdo_kiosk::config::registry_url(&url).unwrap()).with_kiosk(Some(kiosk));
+    t.store.save_kiosk_config(&client.kiosk_config().await.unwrap()).await.unwrap();
+    let startup = t.app.startup_tasks();
+    settle(&mut t.app, startup).await;
+
+    // Online: signed in, details saved, the child added.
+    let app = &mut t.app;
+    send(app, Message::SignIn(sign_in::Message::LoginChanged("demo.roditel".into()))).await;
+    send(app, Message::SignIn(sign_in::Message::PasswordChanged("kuzbass-2026".into()))).await;
+    press(app, "Войти").await;
+    press(app, "Подать заявку на сертификат").await;
+    let details = [
+        "Зарубина",
+        "Алевтина",
+        "Тимофеевна",
+        "14.03.1988",
+        "32 12",
+        "345678",
+        "01.04.2008",
+        "420-007",
+        "Отделом УФМС по Примерной области",
+        "г. Примерный, ул. Вымышленная, д. 7",
+        "8 900 765-43-21",
+    ];
+    fill(app, |i, v| Message::Applicant(form::Message::Changed(i, v)), &details).await;
+    for label in ["Далее", "Далее", "Сохранить", "Добавить ребёнка"] {
+        press(app, label).await;
+    }
+    let child = ["Зарубин", "Ярослав", "Святославович", "20.04.2016", "112-233-445 95", "г. Примерный, д. 7"];
+    fill(app, |i, v| Message::ChildForm(child_form::Message::Changed(i, v)), &child).await;
+    press(app, "Далее").await;
+    press(app, "Далее").await;
+    assert!(matches!(app.screen(), Screen::Document { .. }));
+
+    // The registry goes away as the document is sent: the typed document stays and the offline way is offered.
+    drop(registry);
+    let doc = ["IV-ЛО", "123456", "05.05.2016", "Отдел ЗАГС г. Примерного"];
+    fill(app, |i, v| Message::Document(document::Message::Form(form::Message::Changed(i, v))), &doc).await;
+    press(app, "Далее").await;
+    press(app, "Далее").await;
+    assert!(matches!(app.screen(), Screen::Document { .. }), "held on the document with what was typed");
+    assert!(shows(app, "Связь с реестром пропала. Всё введённое сохранено; заявление можно закончить без связи."));
+    press(app, "Продолжить без связи").await;
+    press(app, "Далее").await;
+    send(app, Message::ScanTaken(scan())).await;
+    press(app, "Подходит").await;
+    send(app, Message::Application(application::Message::Changed("roditel.test@mail.ru".into()))).await;
+    press(app, "Готово").await;
+    press(app, "Отправить заявку").await;
+    press(app, "Получить сертификат").await;
+    assert!(matches!(app.screen(), Screen::Print(_)), "{:?}", app.screen());
+    assert_eq!(t.store.queue_status().await.unwrap().count, 1, "the application waits in the outbox, sealed");
+}

@@ -210,6 +210,9 @@ impl App {
                 let (client, token) = (self.client(), session.token.clone());
                 let (child_id, document_id) = (child.id.clone(), document.id.clone());
                 let jpeg = scan.jpeg.clone();
+                if let Some(session) = &mut self.session {
+                    session.draft.scan = Some(jpeg.clone());
+                }
                 Task::perform(
                     async move { client.put_scan(&token, &child_id, &document_id, jpeg.to_vec()).await },
                     Message::ScanUploaded,

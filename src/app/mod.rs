@@ -150,6 +150,8 @@ pub enum Message {
     CertificateIssued(Result<Application, ClientError>),
     Issued(result::Message),
     Print(print::Message),
+    /// «Продолжить без связи»: the registry went away in the middle of an application.
+    ContinueOffline,
     /// «Продолжить позже».
     ResumeLater,
     ResumeSaved(Result<String, String>),
@@ -194,6 +196,8 @@ pub struct App {
     device: Option<qr_flow::DeviceLogin>,
     /// The registry link as last reported.
     link: crate::sync::Connectivity,
+    /// A registry call of this session failed as unreachable: the offline way is offered from here on.
+    unreachable: bool,
     /// The devices in one word each, as the heartbeats tell the registry (and staff) about them.
     devices: (&'static str, &'static str),
     /// An application being taken without the registry (see `offline_flow`).
@@ -225,6 +229,7 @@ impl App {
             device: None,
             link: Default::default(),
             devices: ("unknown", "unknown"),
+            unreachable: false,
             offline: None,
             offline_printed: None,
             offline_groups: Vec::new(),
@@ -428,6 +433,10 @@ impl App {
                 let action = screen.update(msg);
                 self.print_action(action)
             }
+            Message::ContinueOffline => {
+                self.touch();
+                self.continue_offline()
+            }
             Message::ResumeLater => {
                 self.touch();
                 self.resume_later()
@@ -501,6 +510,9 @@ impl App {
             Message::Link(link) => {
                 let changed = link.link != self.link.link;
                 self.link = link;
+                if self.link.online() {
+                    self.unreachable = false;
+                }
                 if let Screen::SignIn(screen) = &mut self.screen {
                     screen.set_offline(self.link.link == crate::sync::Link::Offline);
                 }
@@ -653,6 +665,7 @@ impl App {
         let token = self.session.take().map(|s| s.token);
         self.offline = None;
         self.offline_printed = None;
+        self.unreachable = false;
         self.device = None;
         self.stop_camera();
         self.screen = Screen::Welcome(welcome::Welcome::new(self.env.operator.clone()));
@@ -688,7 +701,10 @@ impl App {
 
     /// A plain sentence for a failed call: the registry's own message for a refusal (it speaks the person's
     /// language), ours for the network or the server.
-    fn problem_text(&self, err: Option<&ClientError>) -> String {
+    fn problem_text(&mut self, err: Option<&ClientError>) -> String {
+        if matches!(err, Some(ClientError::Unreachable)) {
+            self.unreachable = true;
+        }
         match err {
             None => String::new(),
             Some(ClientError::Refused { message, .. }) if !message.is_empty() => message.clone(),
@@ -803,6 +819,7 @@ impl App {
             step: step.map(|n| (n, TOTAL_STEPS)),
             back: back.then_some(Message::Back),
             later: self.can_resume_later().then_some(Message::ResumeLater),
+            offline: self.can_continue_offline().then_some(Message::ContinueOffline),
         }
     }
 

@@ -55,6 +55,64 @@ impl App {
         self.focus_field(applicant::FIELDS[0].path, false)
     }
 
+    /// «Продолжить без связи» is offered when a call of this session failed as unreachable, on the steps where
+    /// the application is still being put together.
+    pub(super) fn can_continue_offline(&self) -> bool {
+        (self.unreachable || self.link.link == crate::sync::Link::Offline)
+            && self.session.is_some()
+            && !self.is_offline()
+            && self.session.as_ref().is_some_and(|s| s.applicant.is_some())
+            && matches!(
+                self.screen,
+                Screen::Children(_)
+                    | Screen::ChildForm { .. }
+                    | Screen::Document { .. }
+                    | Screen::Capture(_)
+                    | Screen::Application(_)
+            )
+    }
+
+    /// The registry went away in the middle: what was already sent or typed becomes the offline draft and the person
+    /// carries on from the same screen. The offline submission is checked again by the registry when it arrives, so
+    /// a child whose online application did get through is not given a second one.
+    pub(super) fn continue_offline(&mut self) -> Task<Message> {
+        let Some(session) = &self.session else { return Task::none() };
+        let Some(applicant) = &session.applicant else { return Task::none() };
+        tracing::info!("application continues offline");
+        let draft = &session.draft;
+        let mut offline = OfflineDraft {
+            applicant: Some(applicant_request(applicant)),
+            child: draft.child.as_ref().map(child_request),
+            document: draft.document.as_ref().map(document_request),
+            scan: draft.scan.clone(),
+            email: session.email.clone(),
+            behind: Vec::new(),
+        };
+        let on_children = matches!(self.screen, Screen::Children(_));
+        // The capture screen's own photo, if one was taken and not sent yet.
+        if let Screen::Capture(screen) = &self.screen {
+            offline.scan = screen.scan().map(|s| s.jpeg.clone()).or(offline.scan);
+        }
+        let needs_photo = offline.scan.is_none() && matches!(self.screen, Screen::Application(_));
+        let document = offline.document.clone();
+        self.offline = Some(offline);
+        if on_children {
+            // Choosing among the registry's children needs the registry: a child is entered here instead.
+            let form = child_form::ChildForm::new(None);
+            let first = form.first_field();
+            self.screen = Screen::ChildForm { form, problem: None };
+            return self.focus_field(first, false);
+        }
+        if let (true, Some(document)) = (needs_photo, document) {
+            let label = document_label(self.ctx(), document.kind, &document.series, &document.number);
+            self.screen = Screen::Capture(capture::Capture::new(label));
+            self.editing = None;
+            return self.start_camera();
+        }
+        // Every other screen goes on as it is; its next «Далее» takes the offline way.
+        Task::none()
+    }
+
     /// Another child after printing: the applicant's details and e-mail stay, the child's start afresh.
     pub(super) fn offline_another_child(&mut self) -> Task<Message> {
         let Some(draft) = &mut self.offline else { return Task::none() };
@@ -92,7 +150,9 @@ impl App {
                 self.editing = None;
                 Task::none()
             }
-            None => self.end_session(),
+            // Taken offline from the sign-in screen, the first step's «Назад» leaves; taken midway, it stays.
+            None if self.session.is_none() => self.end_session(),
+            None => Task::none(),
         }
     }
 
@@ -312,5 +372,51 @@ impl App {
             let institutions = store.state_json::<Vec<Institution>>(INSTITUTIONS_KEY).await.ok().flatten();
             Message::Reference(groups.unwrap_or_default(), institutions.unwrap_or_default())
         })
+    }
+}
+
+fn date(d: chrono::NaiveDate) -> String {
+    d.format("%d.%m.%Y").to_string()
+}
+
+fn document_request(d: &Document) -> DocumentRequest {
+    DocumentRequest {
+        kind: d.kind,
+        series: d.series.clone(),
+        number: d.number.clone(),
+        issued_on: date(d.issued_on),
+        issued_by: d.issued_by.clone(),
+        division_code: d.division_code.clone(),
+    }
+}
+
+fn child_request(c: &Child) -> ChildRequest {
+    ChildRequest {
+        last_name: c.last_name.clone(),
+        first_name: c.first_name.clone(),
+        patronymic: c.patronymic.clone(),
+        birth_date: date(c.birth_date),
+        snils: c.snils.clone(),
+        address: c.address.clone(),
+    }
+}
+
+fn applicant_request(a: &pdo_core::api::Applicant) -> ApplicantRequest {
+    let p = &a.passport;
+    ApplicantRequest {
+        last_name: a.last_name.clone(),
+        first_name: a.first_name.clone(),
+        patronymic: a.patronymic.clone(),
+        birth_date: date(a.birth_date),
+        passport: DocumentRequest {
+            kind: p.kind,
+            series: p.series.clone(),
+            number: p.number.clone(),
+            issued_on: date(p.issued_on),
+            issued_by: p.issued_by.clone(),
+            division_code: Some(p.division_code.clone()),
+        },
+        address: a.address.clone(),
+        phone: a.phone.clone(),
     }
 }

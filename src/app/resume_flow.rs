@@ -175,6 +175,7 @@ impl App {
             child: child.clone(),
             document: document.clone(),
             application: None,
+            scan: None,
             child_key,
             document_key,
             application_key,

@@ -14,6 +14,8 @@ pub struct Nav<M> {
     pub back: Option<M>,
     /// «Продолжить позже», where an unfinished application can wait for a resume code.
     pub later: Option<M>,
+    /// «Продолжить без связи», when the registry went away in the middle of an application.
+    pub offline: Option<M>,
 }
 
 pub fn frame<'a, M: Clone + 'a>(
@@ -67,6 +69,19 @@ pub fn frame<'a, M: Clone + 'a>(
     let mut page = column![container(header).padding([ctx.metrics.text * 0.4, ctx.metrics.text]).width(Fill)];
     if let Some(progress) = progress_line {
         page = page.push(container(progress).padding([0.0, ctx.metrics.text]));
+    }
+    if let Some(offline) = nav.offline {
+        page = page.push(
+            container(
+                row![
+                    text(ctx.i18n.tr("offline-midway")).size(ctx.metrics.text).width(Fill),
+                    plain_button(ctx, ctx.i18n.tr("offline-continue"), Some(offline)),
+                ]
+                .spacing(ctx.metrics.spacing)
+                .align_y(Alignment::Center),
+            )
+            .padding([0.0, ctx.metrics.text]),
+        );
     }
     page.push(container(content).padding(ctx.metrics.text).width(Fill).height(Fill)).into()
 }
