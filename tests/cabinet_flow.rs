@@ -28,6 +28,7 @@ async fn a_parent_fills_in_their_details_which_are_saved_and_prefilled_next_time
     let mut t = app_at_sign_in(&registry.base_url(), None);
     let session = client.sign_in(ACCOUNTS[0].login.into(), ACCOUNTS[0].password.into(), Lang::Ru).await;
     let token = session.as_ref().unwrap().token.clone();
+    submitted(&mut t);
     let _ = t.app.update(Message::SignInFinished(session));
     assert!(simulator(&t.app).find("Загружаем ваши заявления…").is_ok());
     let _ = t.app.update(Message::ApplicationsLoaded(client.applications(&token).await));
@@ -88,6 +89,9 @@ async fn a_parent_fills_in_their_details_which_are_saved_and_prefilled_next_time
     drop(ui);
 
     // And the same from the registry on a fresh start from the cabinet.
+    let _ = t.app.update(Message::Back);
+    let _ = t.app.update(Message::Back);
+    assert!(matches!(t.app.screen(), Screen::Cabinet(_)));
     let _ = t.app.update(Message::Cabinet(cabinet::Message::Apply));
     let _ = t.app.update(Message::ApplicantLoaded(client.applicant(&token).await));
     let _ = t.app.update(Message::Applicant(applicant::Message::Next));
@@ -104,6 +108,7 @@ fn back_from_the_first_page_of_the_form_returns_to_the_cabinet_without_signing_o
         full_name: "Тестова Мария".into(),
     };
     let session = pdo_core::api::SessionResponse { token: "t".into(), expires_at: chrono::Utc::now(), account };
+    submitted(&mut t);
     let _ = t.app.update(Message::SignInFinished(Ok(session)));
     let _ = t.app.update(Message::ApplicantLoaded(Ok(None)));
     click(&mut t, "‹ Назад");

@@ -26,6 +26,7 @@ async fn right_password_opens_the_cabinet_with_the_account_name() {
     let result = client.sign_in(demo.login.into(), demo.password.into(), Lang::Ru).await;
     assert!(result.is_ok(), "{result:?}");
     let mut t = app_at_sign_in(&registry.base_url(), None);
+    submitted(&mut t);
     let _ = t.app.update(Message::SignInFinished(result));
     assert!(t.app.is_signed_in());
     assert!(matches!(t.app.screen(), Screen::Cabinet(_)));
@@ -61,6 +62,7 @@ async fn each_refusal_gets_its_own_plain_message() {
         (unreachable, "Нет связи с сервером"),
     ] {
         let mut t = app_at_sign_in(&registry.base_url(), None);
+        submitted(&mut t);
         let _ = t.app.update(Message::SignInFinished(result));
         assert!(!t.app.is_signed_in());
         let mut ui = simulator(&t.app);
@@ -70,4 +72,18 @@ async fn each_refusal_gets_its_own_plain_message() {
         });
         assert!(shown.is_ok(), "{expected:?} not shown");
     }
+}
+
+#[tokio::test]
+async fn an_answer_nobody_waits_for_any_more_signs_nobody_in() {
+    let (registry, client, _dir) = registry();
+    let demo = &ACCOUNTS[0];
+    let late = client.sign_in(demo.login.into(), demo.password.into(), Lang::Ru).await;
+    let token = late.as_ref().unwrap().token.clone();
+    // The form was left (or a new person stands at a fresh one): the answer must not open anyone's cabinet.
+    let mut t = app_at_sign_in(&registry.base_url(), None);
+    let task = t.app.update(Message::SignInFinished(late));
+    assert!(!t.app.is_signed_in());
+    settle(&mut t.app, task).await;
+    assert_eq!(client.applications(&token).await, Err(ClientError::Unauthorized), "the stray session was revoked");
 }

@@ -258,3 +258,4 @@ resume-bad-code = The code has 8 letters and digits, e.g. ABCD-EFGH.
 resume-deleted = The unfinished application is no longer kept (it expired or the code was wrong too many times). Please start again.
 offline-midway = The connection to the registry is lost. Everything you entered is kept; you can finish the application without it.
 offline-continue = Continue without a connection
+resume-not-saved = The application could not be kept for later. Please finish it now or ask a member of staff.

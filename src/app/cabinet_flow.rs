@@ -50,6 +50,10 @@ impl App {
 
     /// The applicant's details as the registry holds them (or nothing yet): the form opens pre-filled.
     pub(super) fn applicant_loaded(&mut self, result: Result<Option<Applicant>, ClientError>) -> Task<Message> {
+        // A second tap's answer, or one arriving after the person moved on, must not replace the form being filled.
+        if !matches!(self.screen, Screen::Cabinet(_)) {
+            return Task::none();
+        }
         let Some(session) = &self.session else { return Task::none() };
         let kind = session.account.kind;
         let (existing, problem) = match result {

@@ -36,7 +36,21 @@ impl App {
     }
 
     pub(super) fn application_opened(&mut self, result: Result<Application, ClientError>) -> Task<Message> {
+        // The answer belongs to the screen that asked (the e-mail step, or the cabinet): not to one moved on to.
+        if !matches!(self.screen, Screen::Application(_) | Screen::Cabinet(_)) {
+            return Task::none();
+        }
         match result {
+            Ok(application) if application.status == ApplicationStatus::AwaitingClaim => {
+                // Taken offline and not claimed yet: nothing to carry on with here until the letter's link is followed.
+                let text = self.i18n.tr("status-awaiting-claim");
+                match &mut self.screen {
+                    Screen::Application(screen) => screen.failed(text, false),
+                    Screen::Cabinet(screen) => screen.set_problem(Some(text)),
+                    _ => {}
+                }
+                Task::none()
+            }
             Ok(application) => self.continue_application(application),
             Err(ClientError::Unauthorized) => self.end_session(),
             Err(err) => {
@@ -138,7 +152,9 @@ impl App {
         match result {
             Ok(application)
                 if matches!(self.screen, Screen::Confirm(_))
-                    && application.status != ApplicationStatus::AwaitingEmailConfirmation =>
+                    && application.status != ApplicationStatus::AwaitingEmailConfirmation
+                    && self.session.as_ref().and_then(|s| s.draft.application.as_ref()).map(|a| &a.id)
+                        == Some(&application.id) =>
             {
                 tracing::info!(application = %application.id, "e-mail confirmed with the link");
                 self.continue_application(application)

@@ -596,7 +596,9 @@ impl App {
 
     /// From the notice to the sign-in form; the notice version shown is counted (a name and a number, no person).
     fn start(&mut self, notice_version: &'static str) -> Task<Message> {
-        self.screen = Screen::SignIn(sign_in::SignIn::new(self.env.demo_hint.clone()));
+        let mut screen = sign_in::SignIn::new(self.env.demo_hint.clone());
+        screen.set_offline(self.link.link == crate::sync::Link::Offline);
+        self.screen = Screen::SignIn(screen);
         self.editing = Some(iced::widget::Id::new(sign_in::LOGIN_ID));
         let store = self.env.store.clone();
         let record = Task::future(async move {
@@ -623,6 +625,15 @@ impl App {
     }
 
     fn sign_in_finished(&mut self, result: Result<SessionResponse, ClientError>) -> Task<Message> {
+        // Only the form that asked takes the answer: a late one after «Назад» (or for the person before) is dropped,
+        // and its session revoked at once.
+        let asked = matches!(&self.screen, Screen::SignIn(screen) if screen.is_busy());
+        if !asked {
+            return match result {
+                Ok(session) => self.revoke_unused(session.token),
+                Err(_) => Task::none(),
+            };
+        }
         let Screen::SignIn(screen) = &mut self.screen else {
             return Task::none();
         };
@@ -653,6 +664,17 @@ impl App {
         }
     }
 
+    /// Ends a registry session at the registry too (sign-out, or an answer nobody is waiting for any more).
+    pub(super) fn revoke_unused(&self, token: String) -> Task<Message> {
+        let client = self.env.client.clone();
+        Task::future(async move {
+            if let Err(err) = client.sign_out(token).await {
+                tracing::warn!(error = %err, "registry session not revoked; it expires by itself");
+            }
+            Message::Ignored
+        })
+    }
+
     /// A session began (password or phone): the cabinet opens.
     fn signed_in(&mut self, session: SessionResponse) -> Task<Message> {
         self.session = Some(Session::new(session.token, session.account));
@@ -674,20 +696,7 @@ impl App {
         self.keyboard = Keyboard { layout: keyboard::Layout::Latin, shift: false };
         self.editing = Some(iced::widget::Id::new(sign_in::LOGIN_ID));
         tracing::info!("session wiped");
-        let focus = Task::none();
-        match token {
-            Some(token) => {
-                let client = self.env.client.clone();
-                let revoke = Task::future(async move {
-                    if let Err(err) = client.sign_out(token).await {
-                        tracing::warn!(error = %err, "registry session not revoked; it expires by itself");
-                    }
-                    Message::Ignored
-                });
-                Task::batch([focus, revoke])
-            }
-            None => focus,
-        }
+        token.map_or_else(Task::none, |token| self.revoke_unused(token))
     }
 
     /// The registry client, answering in the person's language.
@@ -755,7 +764,8 @@ impl App {
         let wipe_after = warn_after + Duration::from_secs(self.env.config.idle_grace_secs);
         if idle >= wipe_after {
             tracing::info!(idle_secs = idle.as_secs(), "inactivity timeout");
-            self.end_session()
+            // Nobody is at the kiosk: staff assistance ends with the session, so the next person sees no banner.
+            Task::batch([self.end_assisting(), self.end_session()])
         } else {
             self.idle_warning = idle >= warn_after;
             Task::none()

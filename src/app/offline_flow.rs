@@ -208,22 +208,29 @@ impl App {
     pub(super) fn offline_email(&mut self, email: String) -> Task<Message> {
         let Some(draft) = &mut self.offline else { return Task::none() };
         draft.email = Some(email);
-        let Some(document) = self.offline_document_record() else { return Task::none() };
+        let Some(document) = self.offline_document_record() else {
+            tracing::warn!("offline document could not be read back");
+            let text = self.i18n.tr("offline-not-queued");
+            if let Screen::Application(screen) = &mut self.screen {
+                screen.failed(text, false);
+            }
+            return Task::none();
+        };
         let name = self
             .offline
             .as_ref()
             .and_then(|d| d.child.as_ref())
             .map(|c| full_name(&c.last_name, &c.first_name, c.patronymic.as_deref()));
-        self.offline_forward(Screen::Certificate(certificate::CertificateChoice::new(
-            name.unwrap_or_default(),
-            vec![document],
-        )));
+        let mut choice = certificate::CertificateChoice::new(name.unwrap_or_default(), vec![document]);
+        // The same groups the offline application is put together with (kept while online).
+        choice.loaded(if self.offline_groups.is_empty() {
+            certificate::Groups::Unavailable
+        } else {
+            certificate::Groups::Loaded(self.offline_groups.clone())
+        });
+        self.offline_forward(Screen::Certificate(choice));
         self.editing = None;
-        let store = self.env.store.clone();
-        Task::perform(
-            async move { store.state_json::<Vec<CertificateGroup>>(GROUPS_KEY).await.ok().flatten() },
-            |groups| Message::GroupsLoaded(groups.ok_or(crate::registry::ClientError::Unreachable)),
-        )
+        Task::none()
     }
 
     /// The document as the forms show it (it has no registry id yet).
@@ -246,7 +253,14 @@ impl App {
 
     /// «Получить сертификат» offline: seal the application into the outbox with a number from the block.
     pub(super) fn offline_submit(&mut self, group_id: String) -> Task<Message> {
-        let Some(application) = self.offline_application(&group_id) else { return Task::none() };
+        let Some(application) = self.offline_application(&group_id) else {
+            tracing::warn!("offline application could not be put together");
+            let text = self.i18n.tr("offline-not-queued");
+            if let Screen::Certificate(screen) = &mut self.screen {
+                screen.failed(text);
+            }
+            return Task::none();
+        };
         let Some(draft) = &self.offline else { return Task::none() };
         let (Some(applicant), Some(child), Some(document), Some(scan), Some(email)) =
             (&draft.applicant, &draft.child, &draft.document, &draft.scan, &draft.email)
@@ -282,6 +296,10 @@ impl App {
     }
 
     pub(super) fn offline_queued(&mut self, result: Result<Application, String>) -> Task<Message> {
+        // Wiped meanwhile (inactivity, sign-out): the application is queued, but its forms are not shown to anyone.
+        if self.offline.is_none() {
+            return Task::none();
+        }
         match result {
             Ok(application) => {
                 tracing::info!(number = %application.number, "application queued offline");

@@ -63,7 +63,9 @@ impl App {
             }
             qr_sign_in::Action::UsePassword => {
                 self.device = None;
-                self.screen = Screen::SignIn(sign_in::SignIn::new(self.env.demo_hint.clone()));
+                let mut screen = sign_in::SignIn::new(self.env.demo_hint.clone());
+                screen.set_offline(self.link.link == crate::sync::Link::Offline);
+                self.screen = Screen::SignIn(screen);
                 self.focus_field(sign_in::LOGIN_ID, true)
             }
         }
@@ -76,7 +78,13 @@ impl App {
     }
 
     pub(super) fn device_polled(&mut self, result: Result<DevicePoll, ClientError>) -> Task<Message> {
-        let Screen::QrSignIn(screen) = &mut self.screen else { return Task::none() };
+        let Screen::QrSignIn(screen) = &mut self.screen else {
+            // Approved after the person left the QR code: nobody will use that session.
+            return match result {
+                Ok(DevicePoll::Approved(session)) => self.revoke_unused(session.token),
+                _ => Task::none(),
+            };
+        };
         match result {
             Ok(DevicePoll::Pending) => Task::none(),
             Ok(DevicePoll::SlowDown) => {
@@ -96,6 +104,7 @@ impl App {
                 screen.set(State::Denied);
                 Task::none()
             }
+            Ok(DevicePoll::Approved(session)) if self.device.is_none() => self.revoke_unused(session.token),
             Ok(DevicePoll::Approved(session)) => {
                 self.device = None;
                 tracing::info!(account = %session.account.id, "signed in with the phone");

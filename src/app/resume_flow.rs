@@ -22,9 +22,13 @@ enum Step {
 /// Why a code did not open the draft.
 #[derive(Debug, Clone, PartialEq)]
 pub enum ResumeProblem {
-    Wrong { tries_left: u32 },
+    Wrong {
+        tries_left: u32,
+    },
     BadCode,
     Gone,
+    /// The registry could not be asked for the children: the draft is kept (sealed again) for another try.
+    Unreachable,
 }
 
 /// What is sealed under the code (never written in the clear).
@@ -85,6 +89,10 @@ impl App {
     }
 
     pub(super) fn resume_saved(&mut self, result: Result<String, String>) -> Task<Message> {
+        // Signed out or wiped meanwhile: the draft waits under its code, but the code is shown to nobody.
+        if self.session.is_none() {
+            return Task::none();
+        }
         match result {
             Ok(code) => {
                 tracing::info!("unfinished application kept under a resume code");
@@ -94,6 +102,13 @@ impl App {
             }
             Err(err) => {
                 tracing::warn!(error = %err, "resume draft not saved");
+                let text = self.i18n.tr("resume-not-saved");
+                match &mut self.screen {
+                    Screen::ChildForm { problem, .. } | Screen::Document { problem, .. } => *problem = Some(text),
+                    Screen::Capture(screen) => screen.failed(text),
+                    Screen::Application(screen) => screen.failed(text, false),
+                    _ => {}
+                }
                 Task::none()
             }
         }
@@ -136,8 +151,14 @@ impl App {
                                 ResumeError::BadCode => ResumeProblem::BadCode,
                                 _ => ResumeProblem::Gone,
                             })?;
-                        let children = client.children(&token).await.unwrap_or_default();
-                        Ok((draft, children))
+                        match client.children(&token).await {
+                            Ok(children) => Ok((draft, children)),
+                            Err(_) => {
+                                // Opening used the draft up: seal it again under the same code, so nothing is lost.
+                                let _ = drafts.save_json_with_code(&account, &draft, &code, chrono::Utc::now()).await;
+                                Err(ResumeProblem::Unreachable)
+                            }
+                        }
                     },
                     |result| Message::ResumeRestored(result.map(|(d, c)| (std::sync::Arc::new(d), c))),
                 )
@@ -158,6 +179,7 @@ impl App {
                     }
                     ResumeProblem::BadCode => self.i18n.tr("resume-bad-code"),
                     ResumeProblem::Gone => self.i18n.tr("resume-deleted"),
+                    ResumeProblem::Unreachable => self.i18n.tr("problem-unreachable"),
                 };
                 if let Screen::Resume(screen) = &mut self.screen {
                     screen.refused(message);
@@ -203,7 +225,15 @@ impl App {
                 first.map_or_else(Task::none, |first| self.focus_field(first, false))
             }
             (Step::Capture, Some(_), Some(document)) => self.open_capture(&document),
-            (Step::Application, Some(_), Some(_)) => self.open_application(),
+            (Step::Application, Some(_), Some(_)) => {
+                // The address typed but not sent yet comes back too.
+                if let (Some(session), Some(typed)) = (&mut self.session, draft.values.first())
+                    && !typed.trim().is_empty()
+                {
+                    session.email = Some(typed.clone());
+                }
+                self.open_application()
+            }
             // The child step, or a step whose child or document is gone from the registry: choose again.
             _ => self.open_children(),
         }

@@ -265,6 +265,11 @@ impl App {
         self.health_facts()
     }
 
+    /// The applicant's session ended (sign-out, inactivity): assisted mode ends with it, recorded as a hand-back.
+    pub(super) fn end_assisting(&mut self) -> Task<Message> {
+        if self.staff_assisting() { self.leave_staff(Some(StaffAction::HandBack)) } else { Task::none() }
+    }
+
     /// Leaves staff mode for the applicant's screen, as it was; `word` goes to the audit log.
     fn leave_staff(&mut self, word: Option<StaffAction>) -> Task<Message> {
         self.staff.mode = None;

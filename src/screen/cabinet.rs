@@ -47,11 +47,13 @@ pub struct Cabinet {
     applications: Applications,
     page: usize,
     problem: Option<String>,
+    /// «Подать заявку на сертификат» was pressed and its answer is awaited.
+    applying: bool,
 }
 
 impl Cabinet {
     pub fn new(full_name: String) -> Self {
-        Self { full_name, applications: Applications::Loading, page: 0, problem: None }
+        Self { full_name, applications: Applications::Loading, page: 0, problem: None, applying: false }
     }
 
     /// An application could not be opened: why, in a sentence.
@@ -73,7 +75,11 @@ impl Cabinet {
 
     pub fn update(&mut self, message: Message) -> Action {
         match message {
-            Message::Apply => Action::Apply,
+            Message::Apply if self.applying => Action::None,
+            Message::Apply => {
+                self.applying = true;
+                Action::Apply
+            }
             Message::Page(page) => {
                 self.page = page;
                 Action::None

@@ -145,7 +145,7 @@ impl DocumentForm {
                     form::Event::None => Action::None,
                     form::Event::Focus(id) => Action::Focus(id),
                     // Back from the fields returns to the choice of kind, when there was one.
-                    form::Event::Leave if self.allowed.len() > 1 => {
+                    form::Event::Leave if self.allowed.len() > 1 && !self.choosing => {
                         self.choosing = true;
                         Action::None
                     }
@@ -267,6 +267,8 @@ mod tests {
         // Back from the fields returns to the choice, not out of the step.
         assert_eq!(form.update(Message::Form(form::Message::Previous), Lang::Ru, today), Action::None);
         assert!(form.is_choosing());
+        // And from the choice itself, out of the step.
+        assert_eq!(form.update(Message::Form(form::Message::Previous), Lang::Ru, today), Action::Leave);
         let request = request_from(form.kind(), form.form.values());
         assert_eq!((request.number.as_str(), request.issued_on.as_str()), ("654321", "15.10.2026"));
         assert_eq!(request.series, "", "the passport series is not a certificate series");

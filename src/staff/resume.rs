@@ -176,8 +176,29 @@ impl Drafts {
     /// Encrypts `draft` for `account_id` under a new code (replacing the account's earlier draft) and returns the
     /// code to show.
     pub async fn save(&self, account_id: &str, draft: &[u8], now: DateTime<Utc>) -> Result<ResumeCode, ResumeError> {
+        self.save_under(account_id, draft, ResumeCode::generate(), now).await
+    }
+
+    /// Seals a draft again under the code the person already has (a restore that could not be finished).
+    pub async fn save_json_with_code<T: serde::Serialize>(
+        &self,
+        account_id: &str,
+        draft: &T,
+        code: &str,
+        now: DateTime<Utc>,
+    ) -> Result<ResumeCode, ResumeError> {
+        let json = Zeroizing::new(serde_json::to_vec(draft).map_err(|_| ResumeError::Format)?);
+        self.save_under(account_id, &json, ResumeCode::parse(code)?, now).await
+    }
+
+    async fn save_under(
+        &self,
+        account_id: &str,
+        draft: &[u8],
+        code: ResumeCode,
+        now: DateTime<Utc>,
+    ) -> Result<ResumeCode, ResumeError> {
         let account = self.account_hash(account_id);
-        let code = ResumeCode::generate();
         let mut salt = vec![0u8; 16];
         rand::rngs::OsRng.fill_bytes(&mut salt);
         salt.extend_from_slice(&account);

@@ -67,6 +67,14 @@ pub fn app_at_sign_in(registry_url: &str, demo_hint: Option<(String, String)>) -
     t
 }
 
+/// The sign-in form filled in and sent, waiting for the registry's answer (which the test then hands in).
+pub fn submitted(t: &mut TestApp) {
+    use pdo_kiosk::screen::sign_in;
+    let _ = t.app.update(Message::SignIn(sign_in::Message::LoginChanged("test.login".into())));
+    let _ = t.app.update(Message::SignIn(sign_in::Message::PasswordChanged("test-password".into())));
+    let _ = t.app.update(Message::SignIn(sign_in::Message::Submit));
+}
+
 pub fn app() -> TestApp {
     app_at_sign_in("http://127.0.0.1:9", None)
 }
