@@ -35,8 +35,12 @@ pub fn frame<'a, M: Clone + 'a>(
     if let Some(back) = nav.back {
         header = header.push(plain_button(ctx, format!("‹ {}", ctx.i18n.tr("back")), Some(back)));
     }
-    if let Some(later) = nav.later {
-        header = header.push(plain_button(ctx, ctx.i18n.tr("resume-later"), Some(later)));
+    // «Продолжить позже» sits in the header on a landscape panel, and beside the progress on a portrait one.
+    let mut later = nav.later.map(|later| plain_button(ctx, ctx.i18n.tr("resume-later"), Some(later)));
+    if ctx.metrics.landscape
+        && let Some(button) = later.take()
+    {
+        header = header.push(button);
     }
     // The title takes the room left and wraps, so the language switch is never pushed off a narrow (portrait) screen.
     let mut title = row![text(ctx.i18n.tr("app-title")).size(ctx.metrics.text).font(FONT_BOLD_FACE).width(Fill)]
@@ -67,8 +71,15 @@ pub fn frame<'a, M: Clone + 'a>(
     }
     header = header.push(title).push(switch(Lang::Ru, "language-ru")).push(switch(Lang::En, "language-en"));
     let mut page = column![container(header).padding([ctx.metrics.text * 0.4, ctx.metrics.text]).width(Fill)];
-    if let Some(progress) = progress_line {
-        page = page.push(container(progress).padding([0.0, ctx.metrics.text]));
+    if progress_line.is_some() || later.is_some() {
+        let mut line = row![].spacing(ctx.metrics.spacing).align_y(Alignment::Center);
+        if let Some(progress) = progress_line {
+            line = line.push(container(progress).width(Fill));
+        }
+        if let Some(button) = later {
+            line = line.push(button);
+        }
+        page = page.push(container(line).padding([0.0, ctx.metrics.text]));
     }
     if let Some(offline) = nav.offline {
         page = page.push(
