@@ -33,17 +33,7 @@ pub const FIELDS: [FieldSpec; 11] = [
 
 const PAGES: &[&[usize]] = &[&[0, 1, 2, 3], &[4, 5, 6, 7], &[8, 9, 10]];
 
-// Returned once per message and matched at once; the request is not worth a box.
-#[allow(clippy::large_enum_variant)]
-#[derive(Debug, Clone, PartialEq)]
-pub enum Action {
-    None,
-    Focus(&'static str),
-    /// Every field passed the shared rules: save this.
-    Save(ApplicantRequest),
-    /// Back from the first page.
-    Leave,
-}
+pub type Action = form::FormAction<ApplicantRequest>;
 
 #[derive(Debug)]
 pub struct ApplicantForm {
@@ -87,24 +77,15 @@ impl ApplicantForm {
 
     pub fn update(&mut self, message: Message, lang: Lang, today: chrono::NaiveDate) -> Action {
         let kind = self.kind;
-        let check = |values: &[String]| {
-            let errors = validate_applicant(&request_from(values), kind, today).err().unwrap_or_default();
-            errors.into_iter().map(|(path, e)| (path, e.message(lang))).collect()
-        };
-        match self.form.update(message, check) {
-            form::Event::None => Action::None,
-            form::Event::Focus(id) => Action::Focus(id),
-            form::Event::Leave => Action::Leave,
-            form::Event::Complete => Action::Save(self.request()),
-        }
+        let check =
+            |values: &[String]| form::field_messages(validate_applicant(&request_from(values), kind, today), lang);
+        let event = self.form.update(message, check);
+        event.into_action(|| self.request())
     }
 
     /// The registry refused the save: its field errors go next to the fields, everything typed stays.
     pub fn refused(&mut self, fields: BTreeMap<String, FieldErrorBody>) -> Action {
-        match self.form.refused(fields) {
-            form::Event::Focus(id) => Action::Focus(id),
-            _ => Action::None,
-        }
+        self.form.refused(fields)
     }
 
     pub fn failed(&mut self) {

@@ -27,13 +27,7 @@ pub const FIELDS: [FieldSpec; 6] = [
 
 const PAGES: &[&[usize]] = &[&[0, 1, 2, 3], &[4, 5]];
 
-#[derive(Debug, Clone, PartialEq)]
-pub enum Action {
-    None,
-    Focus(&'static str),
-    Save(ChildRequest),
-    Leave,
-}
+pub type Action = form::FormAction<ChildRequest>;
 
 #[derive(Debug)]
 pub struct ChildForm {
@@ -79,23 +73,13 @@ impl ChildForm {
     }
 
     pub fn update(&mut self, message: Message, lang: Lang, today: chrono::NaiveDate) -> Action {
-        let check = |values: &[String]| {
-            let errors = validate_child(&request_from(values), today).err().unwrap_or_default();
-            errors.into_iter().map(|(path, e)| (path, e.message(lang))).collect()
-        };
-        match self.form.update(message, check) {
-            form::Event::None => Action::None,
-            form::Event::Focus(id) => Action::Focus(id),
-            form::Event::Leave => Action::Leave,
-            form::Event::Complete => Action::Save(request_from(self.form.values())),
-        }
+        let check = |values: &[String]| form::field_messages(validate_child(&request_from(values), today), lang);
+        let event = self.form.update(message, check);
+        event.into_action(|| request_from(self.form.values()))
     }
 
     pub fn refused(&mut self, fields: BTreeMap<String, FieldErrorBody>) -> Action {
-        match self.form.refused(fields) {
-            form::Event::Focus(id) => Action::Focus(id),
-            _ => Action::None,
-        }
+        self.form.refused(fields)
     }
 
     pub fn failed(&mut self) {

@@ -42,13 +42,7 @@ pub enum Message {
     Form(form::Message),
 }
 
-#[derive(Debug, Clone, PartialEq)]
-pub enum Action {
-    None,
-    Focus(&'static str),
-    Save(DocumentRequest),
-    Leave,
-}
+pub type Action = form::FormAction<DocumentRequest>;
 
 #[derive(Debug)]
 pub struct DocumentForm {
@@ -138,29 +132,22 @@ impl DocumentForm {
             Message::Form(message) => {
                 let (kind, birth) = (self.kind, self.birth_date);
                 let check = |values: &[String]| {
-                    let errors = validate_document(&request_from(kind, values), birth, today).err().unwrap_or_default();
-                    errors.into_iter().map(|(path, e)| (path, e.message(lang))).collect()
+                    form::field_messages(validate_document(&request_from(kind, values), birth, today), lang)
                 };
                 match self.form.update(message, check) {
-                    form::Event::None => Action::None,
-                    form::Event::Focus(id) => Action::Focus(id),
                     // Back from the fields returns to the choice of kind, when there was one.
                     form::Event::Leave if self.allowed.len() > 1 && !self.choosing => {
                         self.choosing = true;
                         Action::None
                     }
-                    form::Event::Leave => Action::Leave,
-                    form::Event::Complete => Action::Save(request_from(self.kind, self.form.values())),
+                    event => event.into_action(|| request_from(self.kind, self.form.values())),
                 }
             }
         }
     }
 
     pub fn refused(&mut self, fields: BTreeMap<String, FieldErrorBody>) -> Action {
-        match self.form.refused(fields) {
-            form::Event::Focus(id) => Action::Focus(id),
-            _ => Action::None,
-        }
+        self.form.refused(fields)
     }
 
     pub fn failed(&mut self) {

@@ -8,6 +8,8 @@ use crate::widget::controls::{big_button, field_row, input, plain_button};
 use iced::widget::{Column, column, container, row, text};
 use iced::{Element, Fill};
 use pdo_core::api::FieldErrorBody;
+use pdo_core::domain::Lang;
+use pdo_core::validation::FieldErrors;
 use std::collections::BTreeMap;
 
 /// One field: its API path (also its widget id), its label and format-hint message ids, and whether it is typed
@@ -30,6 +32,24 @@ pub enum Message {
     Previous,
 }
 
+/// What a screen made of one paged form asks of the root; `Save` carries the request its fields make.
+// Returned once per message and matched at once; a request is not worth a box.
+#[allow(clippy::large_enum_variant)]
+#[derive(Debug, Clone, PartialEq)]
+pub enum FormAction<T> {
+    None,
+    Focus(&'static str),
+    /// Every field passed the checks: save this.
+    Save(T),
+    /// Back from the first page.
+    Leave,
+}
+
+/// A form's field errors with their messages in `lang`, by path, for [`PagedForm::update`]'s check.
+pub fn field_messages<T>(checked: Result<T, FieldErrors>, lang: Lang) -> BTreeMap<String, String> {
+    checked.err().unwrap_or_default().into_iter().map(|(path, e)| (path, e.message(lang))).collect()
+}
+
 #[derive(Debug, Clone, PartialEq)]
 pub enum Event {
     None,
@@ -38,6 +58,18 @@ pub enum Event {
     Complete,
     /// Back from the first page.
     Leave,
+}
+
+impl Event {
+    /// The screen's action for this event; `request` makes what is saved when the form is complete.
+    pub fn into_action<T>(self, request: impl FnOnce() -> T) -> FormAction<T> {
+        match self {
+            Event::None => FormAction::None,
+            Event::Focus(id) => FormAction::Focus(id),
+            Event::Leave => FormAction::Leave,
+            Event::Complete => FormAction::Save(request()),
+        }
+    }
 }
 
 #[derive(Debug)]
@@ -131,16 +163,17 @@ impl PagedForm {
         self.pages.iter().position(|p| p.contains(&index)).unwrap_or(self.page)
     }
 
-    /// The registry refused what was sent: its field errors go next to the fields, everything typed stays.
-    pub fn refused(&mut self, fields: BTreeMap<String, FieldErrorBody>) -> Event {
+    /// The registry refused what was sent: its field errors go next to the fields, everything typed stays, and the
+    /// first field in error gets the focus.
+    pub fn refused<T>(&mut self, fields: BTreeMap<String, FieldErrorBody>) -> FormAction<T> {
         self.busy = false;
         self.errors = fields.into_iter().map(|(path, e)| (path, e.message)).collect();
         match self.fields.iter().position(|f| self.errors.contains_key(f.path)) {
             Some(index) => {
                 self.page = self.page_of(index);
-                Event::Focus(self.fields[index].path)
+                FormAction::Focus(self.fields[index].path)
             }
-            None => Event::None,
+            None => FormAction::None,
         }
     }
 
