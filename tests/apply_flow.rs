@@ -7,9 +7,8 @@ mod print_support;
 mod support;
 
 use pdo_kiosk::app::{Message, Screen};
-use pdo_kiosk::screen::{application, capture, child_form, confirm, document, sign_in};
+use pdo_kiosk::screen::{application, confirm};
 use pdo_kiosk::theme::{MIN_TARGET_MM, Metrics};
-use pdo_kiosk::widget::form;
 use pdo_registry::demo::ACCOUNTS;
 use pdo_registry::embedded::EmbeddedRegistry;
 use pdo_registry::mail::MailSink;
@@ -39,58 +38,14 @@ async fn kiosk_with(config: pdo_kiosk::config::Config) -> Kiosk {
 
 async fn sign_in(k: &mut Kiosk, account: usize) {
     let app = &mut k.t.app;
-    send(app, Message::SignIn(sign_in::Message::LoginChanged(ACCOUNTS[account].login.into()))).await;
-    send(app, Message::SignIn(sign_in::Message::PasswordChanged(ACCOUNTS[account].password.into()))).await;
-    press(app, "Войти").await;
+    sign_in_with(app, ACCOUNTS[account].login, ACCOUNTS[account].password).await;
     assert!(matches!(app.screen(), Screen::Cabinet(_)), "signed in");
-}
-
-async fn fill(app: &mut pdo_kiosk::app::App, to: fn(usize, String) -> Message, values: &[&str]) {
-    for (index, value) in values.iter().enumerate() {
-        send(app, to(index, (*value).into())).await;
-    }
-}
-
-fn applicant_field(index: usize, value: String) -> Message {
-    Message::Applicant(form::Message::Changed(index, value))
-}
-
-fn child_field(index: usize, value: String) -> Message {
-    Message::ChildForm(child_form::Message::Changed(index, value))
-}
-
-fn document_field(index: usize, value: String) -> Message {
-    Message::Document(document::Message::Form(form::Message::Changed(index, value)))
-}
-
-/// The bytes of a JPEG as the camera pipeline hands it over (the registry checks the magic number).
-fn scan() -> capture::Scan {
-    let mut jpeg = vec![0xFF, 0xD8, 0xFF, 0xE0, 0x00, 0x10, b'J', b'F', b'I', b'F', 0x00];
-    jpeg.resize(4096, 0x55);
-    jpeg.extend_from_slice(&[0xFF, 0xD9]);
-    capture::Scan {
-        jpeg: zeroize::Zeroizing::new(jpeg),
-        preview: iced::widget::image::Handle::from_rgba(2, 2, vec![200; 16]),
-    }
 }
 
 async fn parent_details(app: &mut pdo_kiosk::app::App) {
     press(app, "Подать заявку на сертификат").await;
     assert!(shows(app, "Данные заявителя") && shows(app, "Шаг 3 из 10"));
-    let details = [
-        "Зарубина",
-        "Алевтина",
-        "Тимофеевна",
-        "14.03.1988",
-        "32 12",
-        "345678",
-        "01.04.2008",
-        "420-007",
-        "Отделом УФМС по Примерной области",
-        "г. Примерный, ул. Вымышленная, д. 7",
-        "8 900 765-43-21",
-    ];
-    fill(app, applicant_field, &details).await;
+    fill(app, applicant_field, &PARENT).await;
     press(app, "Далее").await;
     press(app, "Далее").await;
     press(app, "Сохранить").await;
@@ -249,13 +204,10 @@ async fn a_parent_applies_for_a_new_child_and_leaves_with_the_registry_number() 
     send(app, Message::Back).await;
     send(app, Message::Back).await;
     assert!(!k.t.app.is_signed_in() && matches!(k.t.app.screen(), Screen::Welcome(_)));
-    for secret in ["Зарубин", "Алевтина", "112-233-445 95", "345678", "roditel.test@gmail.com", &record]
-    {
-        for entry in std::fs::read_dir(&k.t.dir).unwrap().flatten() {
-            let bytes = std::fs::read(entry.path()).unwrap_or_default();
-            assert!(!bytes.windows(secret.len()).any(|w| w == secret.as_bytes()), "{secret} in {:?}", entry.path());
-        }
-    }
+    assert_nothing_on_disk(
+        &k.t.dir,
+        &["Зарубин", "Алевтина", "112-233-445 95", "345678", "roditel.test@gmail.com", &record],
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -7,26 +7,9 @@ mod support;
 
 use pdo_kiosk::app::{Message, Screen};
 use pdo_kiosk::registry::{KioskCredentials, RegistryClient};
-use pdo_kiosk::screen::{application, capture, child_form, document, sign_in};
-use pdo_kiosk::widget::form;
+use pdo_kiosk::screen::application;
 use pdo_registry::embedded::EmbeddedRegistry;
 use support::*;
-
-fn scan() -> capture::Scan {
-    let mut jpeg = vec![0xFF, 0xD8, 0xFF, 0xE0, 0x00, 0x10, b'J', b'F', b'I', b'F', 0x00];
-    jpeg.extend(std::iter::repeat_n(0x5A, 3000));
-    jpeg.extend_from_slice(&[0xFF, 0xD9]);
-    capture::Scan {
-        jpeg: zeroize::Zeroizing::new(jpeg),
-        preview: iced::widget::image::Handle::from_rgba(2, 2, vec![200; 16]),
-    }
-}
-
-async fn fill(app: &mut pdo_kiosk::app::App, to: fn(usize, String) -> Message, values: &[&str]) {
-    for (index, value) in values.iter().enumerate() {
-        send(app, to(index, (*value).into())).await;
-    }
-}
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn with_the_registry_gone_an_application_is_sealed_into_the_queue_and_its_forms_are_shown() {
@@ -44,41 +27,26 @@ async fn with_the_registry_gone_an_application_is_sealed_into_the_queue_and_its_
     drop(registry);
 
     let app = &mut t.app;
-    send(app, Message::SignIn(sign_in::Message::LoginChanged("demo.roditel".into()))).await;
-    send(app, Message::SignIn(sign_in::Message::PasswordChanged("kuzbass-2026".into()))).await;
-    press(app, "Войти").await;
+    sign_in_with(app, "demo.roditel", "kuzbass-2026").await;
     assert!(shows(app, "Нет связи с сервером. Попробуйте ещё раз через минуту или обратитесь к сотруднику."));
     press(app, "Подать заявление без связи").await;
     assert!(shows(app, "Данные заявителя"));
-    let details = [
-        "Зарубина",
-        "Алевтина",
-        "Тимофеевна",
-        "14.03.1988",
-        "32 12",
-        "345678",
-        "01.04.2008",
-        "420-007",
-        "Отделом УФМС по Примерной области",
-        "г. Примерный, ул. Вымышленная, д. 7",
-        "8 900 765-43-21",
-    ];
-    fill(app, |i, v| Message::Applicant(form::Message::Changed(i, v)), &details).await;
+    fill(app, applicant_field, &PARENT).await;
     press(app, "Далее").await;
     press(app, "Далее").await;
     press(app, "Сохранить").await;
 
     // The child, checked here: a wrong СНИЛС is still answered next to its field.
     let child = ["Зарубин", "Ярослав", "Святославович", "20.04.2016", "112-233-445 00", "г. Примерный, д. 7"];
-    fill(app, |i, v| Message::ChildForm(child_form::Message::Changed(i, v)), &child).await;
+    fill(app, child_field, &child).await;
     press(app, "Далее").await;
     press(app, "Далее").await;
     assert!(matches!(app.screen(), Screen::ChildForm { form, .. } if form.error("child.snils").is_some()));
-    send(app, Message::ChildForm(child_form::Message::Changed(4, "112-233-445 95".into()))).await;
+    send(app, child_field(4, "112-233-445 95".into())).await;
     press(app, "Далее").await;
 
     let doc = ["IV-ЛО", "123456", "05.05.2016", "Отдел ЗАГС г. Примерного"];
-    fill(app, |i, v| Message::Document(document::Message::Form(form::Message::Changed(i, v))), &doc).await;
+    fill(app, document_field, &doc).await;
     press(app, "Далее").await;
     press(app, "Далее").await;
     send(app, Message::ScanTaken(scan())).await;
@@ -109,13 +77,7 @@ async fn with_the_registry_gone_an_application_is_sealed_into_the_queue_and_its_
     ));
 
     // Nothing typed is readable in the kiosk's files (WAL included).
-    for secret in ["Зарубин", "Алевтина", "112-233-445 95", "345678", "roditel.test@mail.ru"] {
-        for entry in std::fs::read_dir(&t.dir).unwrap().flatten() {
-            let bytes = std::fs::read(entry.path()).unwrap_or_default();
-            let needle = secret.as_bytes();
-            assert!(!bytes.windows(needle.len()).any(|w| w == needle), "{secret} found in {:?}", entry.path());
-        }
-    }
+    assert_nothing_on_disk(&t.dir, &["Зарубин", "Алевтина", "112-233-445 95", "345678", "roditel.test@mail.ru"]);
 
     // Signing out drops the offline draft with the rest.
     send(&mut t.app, Message::Back).await;
@@ -137,29 +99,14 @@ async fn a_registry_lost_midway_leaves_the_application_to_be_finished_offline_fr
 
     // Online: signed in, details saved, the child added.
     let app = &mut t.app;
-    send(app, Message::SignIn(sign_in::Message::LoginChanged("demo.roditel".into()))).await;
-    send(app, Message::SignIn(sign_in::Message::PasswordChanged("kuzbass-2026".into()))).await;
-    press(app, "Войти").await;
+    sign_in_with(app, "demo.roditel", "kuzbass-2026").await;
     press(app, "Подать заявку на сертификат").await;
-    let details = [
-        "Зарубина",
-        "Алевтина",
-        "Тимофеевна",
-        "14.03.1988",
-        "32 12",
-        "345678",
-        "01.04.2008",
-        "420-007",
-        "Отделом УФМС по Примерной области",
-        "г. Примерный, ул. Вымышленная, д. 7",
-        "8 900 765-43-21",
-    ];
-    fill(app, |i, v| Message::Applicant(form::Message::Changed(i, v)), &details).await;
+    fill(app, applicant_field, &PARENT).await;
     for label in ["Далее", "Далее", "Сохранить", "Добавить ребёнка"] {
         press(app, label).await;
     }
     let child = ["Зарубин", "Ярослав", "Святославович", "20.04.2016", "112-233-445 95", "г. Примерный, д. 7"];
-    fill(app, |i, v| Message::ChildForm(child_form::Message::Changed(i, v)), &child).await;
+    fill(app, child_field, &child).await;
     press(app, "Далее").await;
     press(app, "Далее").await;
     assert!(matches!(app.screen(), Screen::Document { .. }));
@@ -167,7 +114,7 @@ async fn a_registry_lost_midway_leaves_the_application_to_be_finished_offline_fr
     // The registry goes away as the document is sent: the typed document stays and the offline way is offered.
     drop(registry);
     let doc = ["IV-ЛО", "123456", "05.05.2016", "Отдел ЗАГС г. Примерного"];
-    fill(app, |i, v| Message::Document(document::Message::Form(form::Message::Changed(i, v))), &doc).await;
+    fill(app, document_field, &doc).await;
     press(app, "Далее").await;
     press(app, "Далее").await;
     assert!(matches!(app.screen(), Screen::Document { .. }), "held on the document with what was typed");

@@ -6,26 +6,13 @@ mod support;
 
 use iced::time::{Duration, Instant};
 use pdo_kiosk::app::{Message, Screen};
-use pdo_kiosk::screen::{child_form, document, resume, sign_in};
-use pdo_kiosk::widget::form;
+use pdo_kiosk::screen::resume;
 use pdo_registry::demo::ACCOUNTS;
 use pdo_registry::embedded::EmbeddedRegistry;
 use support::*;
 
 async fn sign_in(app: &mut pdo_kiosk::app::App) {
-    send(app, Message::SignIn(sign_in::Message::LoginChanged(ACCOUNTS[0].login.into()))).await;
-    send(app, Message::SignIn(sign_in::Message::PasswordChanged(ACCOUNTS[0].password.into()))).await;
-    press(app, "Войти").await;
-}
-
-fn nothing_on_disk(dir: &std::path::Path, secrets: &[&str]) {
-    for entry in std::fs::read_dir(dir).unwrap().flatten() {
-        let bytes = std::fs::read(entry.path()).unwrap_or_default();
-        for secret in secrets {
-            let needle = secret.as_bytes();
-            assert!(!bytes.windows(needle.len()).any(|w| w == needle), "{secret} found in {:?}", entry.path());
-        }
-    }
+    sign_in_with(app, ACCOUNTS[0].login, ACCOUNTS[0].password).await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -36,35 +23,16 @@ async fn an_unfinished_application_waits_under_its_code_and_comes_back_as_it_was
     let app = &mut t.app;
     sign_in(app).await;
     press(app, "Подать заявку на сертификат").await;
-    let details = [
-        "Зарубина",
-        "Алевтина",
-        "Тимофеевна",
-        "14.03.1988",
-        "32 12",
-        "345678",
-        "01.04.2008",
-        "420-007",
-        "Отделом УФМС по Примерной области",
-        "г. Примерный, ул. Вымышленная, д. 7",
-        "8 900 765-43-21",
-    ];
-    for (i, v) in details.iter().enumerate() {
-        send(app, Message::Applicant(form::Message::Changed(i, (*v).into()))).await;
-    }
+    fill(app, applicant_field, &PARENT).await;
     for label in ["Далее", "Далее", "Сохранить", "Добавить ребёнка"] {
         press(app, label).await;
     }
     let child = ["Зарубин", "Ярослав", "Святославович", "20.04.2016", "112-233-445 95", "г. Примерный, д. 7"];
-    for (i, v) in child.iter().enumerate() {
-        send(app, Message::ChildForm(child_form::Message::Changed(i, (*v).into()))).await;
-    }
+    fill(app, child_field, &child).await;
     press(app, "Далее").await;
     press(app, "Далее").await;
     // Half of the document typed, then the applicant has to go and fetch it.
-    for (i, v) in ["IV-ЛО", "654987"].iter().enumerate() {
-        send(app, Message::Document(document::Message::Form(form::Message::Changed(i, (*v).into())))).await;
-    }
+    fill(app, document_field, &["IV-ЛО", "654987"]).await;
     press(app, "Продолжить позже").await;
     let Screen::Resume(resume::Resume::Show { code, .. }) = app.screen() else {
         panic!("the code: {:?}", app.screen())
@@ -73,7 +41,7 @@ async fn an_unfinished_application_waits_under_its_code_and_comes_back_as_it_was
     assert!(shows(app, &code) && shows(app, "Заявление подождёт"));
     press(app, "Код записан, выйти").await;
     assert!(!t.app.is_signed_in());
-    nothing_on_disk(&t.dir, &["IV-ЛО", "654987", "Зарубин"]);
+    assert_nothing_on_disk(&t.dir, &["IV-ЛО", "654987", "Зарубин"]);
 
     // The same account again: the code is asked for; a wrong one is answered next to the field.
     let app = &mut t.app;
@@ -98,7 +66,7 @@ async fn an_unfinished_application_waits_under_its_code_and_comes_back_as_it_was
     let later = Instant::now() + Duration::from_secs(90 + 30 + 5);
     send(app, Message::Tick(later)).await;
     assert!(!t.app.is_signed_in() && matches!(t.app.screen(), Screen::Welcome(_)));
-    nothing_on_disk(&t.dir, &["IV-ЛО", "654987", "Зарубин", "Алевтина"]);
+    assert_nothing_on_disk(&t.dir, &["IV-ЛО", "654987", "Зарубин", "Алевтина"]);
 
     // A code never used again: after its 24 hours the draft is purged, and still nothing readable is left.
     let account = t.store.clone();
@@ -114,5 +82,5 @@ async fn an_unfinished_application_waits_under_its_code_and_comes_back_as_it_was
     assert_eq!(drafts.purge_expired(day_later).await.unwrap(), 1);
     assert!(!drafts.waiting_for(&account_id, chrono::Utc::now()).await.unwrap(), "gone after its time");
     assert!(drafts.restore_json::<Vec<String>>(&account_id, &code.display(), chrono::Utc::now()).await.is_err());
-    nothing_on_disk(&t.dir, &["IV-ЛО", "654987", "Зарубин", "Алевтина"]);
+    assert_nothing_on_disk(&t.dir, &["IV-ЛО", "654987", "Зарубин", "Алевтина"]);
 }

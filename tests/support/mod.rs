@@ -13,6 +13,9 @@ use pdo_kiosk::store::Store;
 use pdo_kiosk::theme;
 use std::collections::VecDeque;
 
+mod flow;
+pub use flow::*;
+
 #[path = "../../crates/registry/tests/support/smtp.rs"]
 mod smtp;
 pub use smtp::SmtpSink;
