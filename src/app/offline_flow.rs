@@ -81,9 +81,9 @@ impl App {
         tracing::info!("application continues offline");
         let draft = &session.draft;
         let mut offline = OfflineDraft {
-            applicant: Some(applicant_request(applicant)),
-            child: draft.child.as_ref().map(child_request),
-            document: draft.document.as_ref().map(document_request),
+            applicant: Some(ApplicantRequest::from(applicant)),
+            child: draft.child.as_ref().map(ChildRequest::from),
+            document: draft.document.as_ref().map(DocumentRequest::from),
             scan: draft.scan.clone(),
             email: session.email.clone(),
             behind: Vec::new(),
@@ -390,51 +390,5 @@ impl App {
             let institutions = store.state_json::<Vec<Institution>>(INSTITUTIONS_KEY).await.ok().flatten();
             Message::Reference(groups.unwrap_or_default(), institutions.unwrap_or_default())
         })
-    }
-}
-
-fn date(d: chrono::NaiveDate) -> String {
-    d.format("%d.%m.%Y").to_string()
-}
-
-fn document_request(d: &Document) -> DocumentRequest {
-    DocumentRequest {
-        kind: d.kind,
-        series: d.series.clone(),
-        number: d.number.clone(),
-        issued_on: date(d.issued_on),
-        issued_by: d.issued_by.clone(),
-        division_code: d.division_code.clone(),
-    }
-}
-
-fn child_request(c: &Child) -> ChildRequest {
-    ChildRequest {
-        last_name: c.last_name.clone(),
-        first_name: c.first_name.clone(),
-        patronymic: c.patronymic.clone(),
-        birth_date: date(c.birth_date),
-        snils: c.snils.clone(),
-        address: c.address.clone(),
-    }
-}
-
-fn applicant_request(a: &pdo_core::api::Applicant) -> ApplicantRequest {
-    let p = &a.passport;
-    ApplicantRequest {
-        last_name: a.last_name.clone(),
-        first_name: a.first_name.clone(),
-        patronymic: a.patronymic.clone(),
-        birth_date: date(a.birth_date),
-        passport: DocumentRequest {
-            kind: p.kind,
-            series: p.series.clone(),
-            number: p.number.clone(),
-            issued_on: date(p.issued_on),
-            issued_by: p.issued_by.clone(),
-            division_code: Some(p.division_code.clone()),
-        },
-        address: a.address.clone(),
-        phone: a.phone.clone(),
     }
 }

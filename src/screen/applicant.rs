@@ -44,22 +44,7 @@ pub struct ApplicantForm {
 impl ApplicantForm {
     /// A form pre-filled with what the registry holds, if anything. `kind` says whether a child applies for themself.
     pub fn new(existing: Option<&Applicant>, kind: AccountKind) -> Self {
-        let values = existing.map_or_else(Vec::new, |a| {
-            let d = |date: chrono::NaiveDate| date.format("%d.%m.%Y").to_string();
-            vec![
-                a.last_name.clone(),
-                a.first_name.clone(),
-                a.patronymic.clone().unwrap_or_default(),
-                d(a.birth_date),
-                a.passport.series.clone(),
-                a.passport.number.clone(),
-                d(a.passport.issued_on),
-                a.passport.division_code.clone(),
-                a.passport.issued_by.clone(),
-                a.address.clone(),
-                a.phone.clone(),
-            ]
-        });
+        let values = existing.map_or_else(Vec::new, |a| values_of(&ApplicantRequest::from(a)));
         Self { form: PagedForm::new(&FIELDS, PAGES, values), kind }
     }
 
@@ -96,6 +81,24 @@ impl ApplicantForm {
         let title = if self.kind == AccountKind::Child { "applicant-title-self" } else { "applicant-title" };
         self.form.view(ctx, ctx.i18n.tr(title), ctx.i18n.tr("applicant-save"), problem)
     }
+}
+
+/// The form's values for a request, in field order (the inverse of `request_from`).
+fn values_of(r: &ApplicantRequest) -> Vec<String> {
+    let p = &r.passport;
+    vec![
+        r.last_name.clone(),
+        r.first_name.clone(),
+        r.patronymic.clone().unwrap_or_default(),
+        r.birth_date.clone(),
+        p.series.clone(),
+        p.number.clone(),
+        p.issued_on.clone(),
+        p.division_code.clone().unwrap_or_default(),
+        p.issued_by.clone(),
+        r.address.clone(),
+        r.phone.clone(),
+    ]
 }
 
 fn request_from(v: &[String]) -> ApplicantRequest {

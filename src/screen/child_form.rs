@@ -5,7 +5,7 @@ use super::ViewContext;
 use crate::widget::form::OnInput;
 use crate::widget::form::{self, FieldSpec, PagedForm};
 use iced::Element;
-use pdo_core::api::{Applicant, ChildRequest, FieldErrorBody};
+use pdo_core::api::{Applicant, ApplicantRequest, ChildRequest, FieldErrorBody};
 use pdo_core::domain::Lang;
 use pdo_core::validation::validate_child;
 use std::collections::BTreeMap;
@@ -38,15 +38,8 @@ pub struct ChildForm {
 impl ChildForm {
     /// An empty form, or for a child applying for themself one filled in from their own details.
     pub fn new(self_details: Option<&Applicant>) -> Self {
-        let values = self_details.map_or_else(Vec::new, |a| {
-            vec![
-                a.last_name.clone(),
-                a.first_name.clone(),
-                a.patronymic.clone().unwrap_or_default(),
-                a.birth_date.format("%d.%m.%Y").to_string(),
-                String::new(),
-                a.address.clone(),
-            ]
+        let values = self_details.map(ApplicantRequest::from).map_or_else(Vec::new, |a| {
+            vec![a.last_name, a.first_name, a.patronymic.unwrap_or_default(), a.birth_date, String::new(), a.address]
         });
         Self { form: PagedForm::new(&FIELDS, PAGES, values), self_apply: self_details.is_some() }
     }

@@ -112,3 +112,58 @@ impl Applicant {
         crate::domain::full_name(&self.last_name, &self.first_name, self.patronymic.as_deref())
     }
 }
+
+/// A date as people type it into the forms (and the API accepts): DD.MM.YYYY.
+fn typed_date(d: chrono::NaiveDate) -> String {
+    d.format("%d.%m.%Y").to_string()
+}
+
+/// A stored record back as the request that would make it: a form pre-filled from the registry, or an application
+/// carried on offline with what was already sent.
+impl From<&Document> for DocumentRequest {
+    fn from(d: &Document) -> Self {
+        DocumentRequest {
+            kind: d.kind,
+            series: d.series.clone(),
+            number: d.number.clone(),
+            issued_on: typed_date(d.issued_on),
+            issued_by: d.issued_by.clone(),
+            division_code: d.division_code.clone(),
+        }
+    }
+}
+
+impl From<&Child> for ChildRequest {
+    fn from(c: &Child) -> Self {
+        ChildRequest {
+            last_name: c.last_name.clone(),
+            first_name: c.first_name.clone(),
+            patronymic: c.patronymic.clone(),
+            birth_date: typed_date(c.birth_date),
+            snils: c.snils.clone(),
+            address: c.address.clone(),
+        }
+    }
+}
+
+impl From<&Applicant> for ApplicantRequest {
+    fn from(a: &Applicant) -> Self {
+        let p = &a.passport;
+        ApplicantRequest {
+            last_name: a.last_name.clone(),
+            first_name: a.first_name.clone(),
+            patronymic: a.patronymic.clone(),
+            birth_date: typed_date(a.birth_date),
+            passport: DocumentRequest {
+                kind: p.kind,
+                series: p.series.clone(),
+                number: p.number.clone(),
+                issued_on: typed_date(p.issued_on),
+                issued_by: p.issued_by.clone(),
+                division_code: Some(p.division_code.clone()),
+            },
+            address: a.address.clone(),
+            phone: a.phone.clone(),
+        }
+    }
+}
