@@ -9,7 +9,7 @@ use crate::screen::children::usable_document;
 use crate::screen::{certificate, confirm, print, result};
 use iced::Task;
 use iced::time::Instant;
-use pdo_core::api::{Application, ApplicationStatus, CertificateGroup};
+use pdo_core::api::{Application, ApplicationSource, ApplicationStatus, CertificateGroup};
 use pdo_core::domain::{full_name, region_today};
 
 impl App {
@@ -246,18 +246,26 @@ impl App {
         self.session.as_ref()?.draft.application.clone()
     }
 
-    /// Step 10: previews of the forms and the printer's state, asked at once.
     fn open_print(&mut self) -> Task<Message> {
-        let Some(application) = self.issued_application() else { return Task::none() };
+        match self.issued_application() {
+            Some(application) => self.open_print_of(application),
+            None => Task::none(),
+        }
+    }
+
+    /// Step 10 for `application` (issued, or queued offline): previews of the forms and the printer's state, asked
+    /// at once.
+    pub(super) fn open_print_of(&mut self, application: Application) -> Task<Message> {
         let printer = match &self.env.config.printer {
             Some(_) => print::Printer::Checking,
             None => print::Printer::NotConfigured,
         };
-        self.screen = Screen::Print(print::PrintForms::new(
-            application.number.clone(),
-            application.registry_record.clone(),
-            printer,
-        ));
+        let mut screen =
+            print::PrintForms::new(application.number.clone(), application.registry_record.clone(), printer);
+        if application.source == ApplicationSource::KioskOffline {
+            screen = screen.offline();
+        }
+        self.screen = Screen::Print(screen);
         let previews = Task::perform(
             async move {
                 tokio::task::spawn_blocking(move || crate::print::preview::first_pages(&application))

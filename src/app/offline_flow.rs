@@ -8,7 +8,7 @@
 
 use super::{App, Message, Screen};
 use crate::screen::children::document_label;
-use crate::screen::{applicant, application, capture, certificate, child_form, document, print};
+use crate::screen::{applicant, application, capture, certificate, child_form, document};
 use base64::Engine;
 use iced::Task;
 use pdo_core::api::{
@@ -308,23 +308,8 @@ impl App {
                     draft.behind.clear();
                     draft.scan = None;
                 }
-                let printer = match &self.env.config.printer {
-                    Some(_) => print::Printer::Checking,
-                    None => print::Printer::NotConfigured,
-                };
-                self.screen =
-                    Screen::Print(print::PrintForms::new(application.number.clone(), None, printer).offline());
-                let preview = application.clone();
-                let previews = Task::perform(
-                    async move {
-                        tokio::task::spawn_blocking(move || crate::print::preview::first_pages(&preview))
-                            .await
-                            .unwrap_or_default()
-                    },
-                    Message::Previews,
-                );
-                self.offline_printed = Some(application);
-                Task::batch([self.count("applications_queued_offline"), previews, self.check_printer()])
+                self.offline_printed = Some(application.clone());
+                Task::batch([self.count("applications_queued_offline"), self.open_print_of(application)])
             }
             Err(err) => {
                 tracing::warn!(error = %err, "offline application not queued");
