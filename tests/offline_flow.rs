@@ -11,19 +11,25 @@ use pdo_kiosk::screen::application;
 use pdo_registry::embedded::EmbeddedRegistry;
 use support::*;
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn with_the_registry_gone_an_application_is_sealed_into_the_queue_and_its_forms_are_shown() {
+/// A kiosk that has been online: it holds its config (keys, number block) and the reference data. The registry is
+/// handed back so the test decides when it goes away.
+async fn kiosk_that_was_online() -> (TestApp, EmbeddedRegistry, tempfile::TempDir) {
     let dir = tempfile::tempdir().unwrap();
     let registry = EmbeddedRegistry::start(&dir.path().join("registry.sqlite3"), true).unwrap();
     let url = registry.base_url();
     let mut t = app_at_sign_in(&url, None);
-    // While online: the kiosk's config and the reference data.
     let kiosk =
         KioskCredentials { id: pdo_registry::demo::KIOSK_ID.into(), secret: pdo_registry::demo::KIOSK_SECRET.into() };
     let client = RegistryClient::new(pdo_kiosk::config::registry_url(&url).unwrap()).with_kiosk(Some(kiosk));
     t.store.save_kiosk_config(&client.kiosk_config().await.unwrap()).await.unwrap();
     let startup = t.app.startup_tasks();
     settle(&mut t.app, startup).await;
+    (t, registry, dir)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn with_the_registry_gone_an_application_is_sealed_into_the_queue_and_its_forms_are_shown() {
+    let (mut t, registry, _dir) = kiosk_that_was_online().await;
     drop(registry);
 
     let app = &mut t.app;
@@ -86,16 +92,7 @@ async fn with_the_registry_gone_an_application_is_sealed_into_the_queue_and_its_
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_registry_lost_midway_leaves_the_application_to_be_finished_offline_from_the_same_screen() {
-    let dir = tempfile::tempdir().unwrap();
-    let registry = EmbeddedRegistry::start(&dir.path().join("registry.sqlite3"), true).unwrap();
-    let url = registry.base_url();
-    let mut t = app_at_sign_in(&url, None);
-    let kiosk =
-        KioskCredentials { id: pdo_registry::demo::KIOSK_ID.into(), secret: pdo_registry::demo::KIOSK_SECRET.into() };
-    let client = RegistryClient::new(pdo_kiosk::config::registry_url(&url).unwrap()).with_kiosk(Some(kiosk));
-    t.store.save_kiosk_config(&client.kiosk_config().await.unwrap()).await.unwrap();
-    let startup = t.app.startup_tasks();
-    settle(&mut t.app, startup).await;
+    let (mut t, registry, _dir) = kiosk_that_was_online().await;
 
     // Online: signed in, details saved, the child added.
     let app = &mut t.app;
