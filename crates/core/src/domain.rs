@@ -6,6 +6,26 @@ use serde::{Deserialize, Serialize};
 
 use crate::validation::FieldError;
 
+/// The Latin capital a Cyrillic capital looks like (А В С Е Н К М Р Т Х У), so a code printed in Latin letters can
+/// be typed on a Russian keyboard; every other character as it is. Codes people copy from paper or a screen (the
+/// phone sign-in code, resume codes) are read through it.
+pub fn latin_look_alike(c: char) -> char {
+    match c {
+        'А' => 'A',
+        'В' => 'B',
+        'С' => 'C',
+        'Е' => 'E',
+        'Н' => 'H',
+        'К' => 'K',
+        'М' => 'M',
+        'Р' => 'P',
+        'Т' => 'T',
+        'Х' => 'X',
+        'У' => 'Y',
+        other => other,
+    }
+}
+
 /// Kuzbass lives at UTC+7 (Asia/Novokuznetsk) all year: no daylight saving since 2014, so a fixed offset is exact.
 pub const REGION_UTC_OFFSET_HOURS: i32 = 7;
 
@@ -183,6 +203,14 @@ mod tests {
         );
         assert!(serde_json::from_str::<DocumentKind>("\"BirthCertificate\"").is_err());
         assert_eq!(DocumentKind::Passport.as_str(), "passport");
+    }
+
+    #[test]
+    fn cyrillic_look_alikes_read_as_latin_and_nothing_else_changes() {
+        let read: String = "АВСЕНКМРТХУ".chars().map(latin_look_alike).collect();
+        assert_eq!(read, "ABCEHKMPTXY");
+        let kept: String = "ДЖЗ7b-".chars().map(latin_look_alike).collect();
+        assert_eq!(kept, "ДЖЗ7b-");
     }
 
     #[test]

@@ -3,5 +3,7 @@
 
 pub mod api;
 pub mod domain;
+pub mod letters;
 pub mod sealed;
+pub mod sqlite;
 pub mod validation;

@@ -78,7 +78,7 @@ pub fn create_account(
         "INSERT INTO accounts (id, login, password_hash, kind, full_name, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
         params![id, login.trim(), hash_password(password), kind_str(kind), full_name.trim(), now.to_rfc3339()],
     )?;
-    Ok(Account { id, kind, full_name: full_name.trim().to_string() })
+    Ok(Account { id, kind, full_name: full_name.trim().to_string(), login: login.trim().to_string() })
 }
 
 pub fn account_exists(conn: &Connection, login: &str) -> anyhow::Result<bool> {
@@ -112,24 +112,26 @@ pub fn check_password(
     if let Err(retry_after) = throttle::check(record.as_ref(), now) {
         return Ok(Err(SignInError::TooManyAttempts(retry_after)));
     }
-    let row: Option<(String, String, String, String)> = conn
-        .query_row("SELECT id, password_hash, kind, full_name FROM accounts WHERE login = ?1", [login.trim()], |r| {
-            Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
-        })
+    let row: Option<(String, String, String, String, String)> = conn
+        .query_row(
+            "SELECT id, password_hash, kind, full_name, login FROM accounts WHERE login = ?1",
+            [login.trim()],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)),
+        )
         .optional()?;
     let matched = match &row {
-        Some((_, phc, _, _)) => password_matches(password, phc),
+        Some((_, phc, _, _, _)) => password_matches(password, phc),
         None => {
             password_matches(password, &DUMMY_HASH);
             false
         }
     };
-    let Some((id, _, kind, full_name)) = row.filter(|_| matched) else {
+    let Some((id, _, kind, full_name, login)) = row.filter(|_| matched) else {
         save_failures(conn, &login_key, &throttle::after_failure(record.as_ref(), now))?;
         return Ok(Err(SignInError::InvalidCredentials));
     };
     conn.execute("DELETE FROM login_failures WHERE login_key = ?1", [&login_key])?;
-    Ok(Ok(Account { id, kind: parse_kind(&kind), full_name }))
+    Ok(Ok(Account { id, kind: parse_kind(&kind), full_name, login }))
 }
 
 /// Opens a bearer session for `account`: the one way a session is made, by password sign-in and by the device flow.
@@ -146,25 +148,29 @@ pub fn open_session(conn: &Connection, account: Account, now: DateTime<Utc>) -> 
 /// The account with this id, if it still exists.
 pub fn account_by_id(conn: &Connection, id: &str) -> anyhow::Result<Option<Account>> {
     Ok(conn
-        .query_row("SELECT id, kind, full_name FROM accounts WHERE id = ?1", [id], |r| {
-            Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?))
+        .query_row("SELECT id, kind, full_name, login FROM accounts WHERE id = ?1", [id], |r| {
+            Ok(Account {
+                id: r.get(0)?,
+                kind: parse_kind(&r.get::<_, String>(1)?),
+                full_name: r.get(2)?,
+                login: r.get(3)?,
+            })
         })
-        .optional()?
-        .map(|(id, kind, full_name)| Account { id, kind: parse_kind(&kind), full_name }))
+        .optional()?)
 }
 
 /// The account behind a bearer token, refreshing its idle timer; `None` when unknown or expired.
 pub fn authenticate(conn: &Connection, token: &str, now: DateTime<Utc>) -> anyhow::Result<Option<Account>> {
     let hash = token_hash(token);
-    let row: Option<(String, String, String, String)> = conn
+    let row: Option<(String, String, String, String, String)> = conn
         .query_row(
-            "SELECT a.id, a.kind, a.full_name, s.last_used_at FROM sessions s JOIN accounts a ON a.id = s.account_id
-             WHERE s.token_hash = ?1",
+            "SELECT a.id, a.kind, a.full_name, s.last_used_at, a.login FROM sessions s
+             JOIN accounts a ON a.id = s.account_id WHERE s.token_hash = ?1",
             [&hash],
-            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)),
         )
         .optional()?;
-    let Some((id, kind, full_name, last_used)) = row else {
+    let Some((id, kind, full_name, last_used, login)) = row else {
         return Ok(None);
     };
     let last_used = DateTime::parse_from_rfc3339(&last_used)?.with_timezone(&Utc);
@@ -177,7 +183,7 @@ pub fn authenticate(conn: &Connection, token: &str, now: DateTime<Utc>) -> anyho
     if now - last_used >= TOUCH_EVERY {
         conn.execute("UPDATE sessions SET last_used_at = ?1 WHERE token_hash = ?2", params![now.to_rfc3339(), hash])?;
     }
-    Ok(Some(Account { id, kind: parse_kind(&kind), full_name }))
+    Ok(Some(Account { id, kind: parse_kind(&kind), full_name, login }))
 }
 
 pub fn end_session(conn: &Connection, token: &str) -> anyhow::Result<bool> {

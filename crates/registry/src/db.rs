@@ -12,6 +12,7 @@ static MIGRATIONS: LazyLock<Migrations<'static>> = LazyLock::new(|| {
         M::up(include_str!("../migrations/0003_kiosks_device.sql")),
         M::up(include_str!("../migrations/0004_offline.sql")),
         M::up(include_str!("../migrations/0005_staff.sql")),
+        M::up(include_str!("../migrations/0006_seam.sql")),
     ])
 });
 
@@ -28,13 +29,10 @@ pub fn open(path: &Path) -> anyhow::Result<Connection> {
 }
 
 fn configure(conn: &Connection) -> rusqlite::Result<()> {
-    conn.pragma_update(None, "journal_mode", "WAL")?;
-    conn.pragma_update(None, "synchronous", "FULL")?;
-    conn.pragma_update(None, "foreign_keys", "ON")?;
-    // Deleted personal data is overwritten, not left in free pages.
-    conn.pragma_update(None, "secure_delete", "ON")?;
-    conn.busy_timeout(std::time::Duration::from_secs(5))?;
-    Ok(())
+    for (pragma, value) in pdo_core::sqlite::PRAGMAS {
+        conn.pragma_update(None, pragma, value)?;
+    }
+    conn.busy_timeout(std::time::Duration::from_millis(pdo_core::sqlite::BUSY_TIMEOUT_MS))
 }
 
 #[cfg(test)]

@@ -10,8 +10,7 @@ use pdo_core::api::Application;
 use rand::Rng;
 use std::path::PathBuf;
 
-pub const CONFIRMATION_SUBJECT: &str = "Заявка на сертификат ПДО. Подтверждение электронной почты";
-pub const CERTIFICATE_SUBJECT: &str = "Сертификат дополнительного образования выдан";
+pub use pdo_core::letters::{CERTIFICATE_SUBJECT, CLAIM_SUBJECT, CONFIRMATION_SUBJECT, REJECTED_SUBJECT};
 
 #[derive(Debug, Clone)]
 pub enum MailSink {
@@ -59,9 +58,6 @@ pub fn certificate_mail(app: &Application) -> OutgoingMail {
     OutgoingMail { to: app.email.clone(), subject: CERTIFICATE_SUBJECT.into(), body }
 }
 
-pub const CLAIM_SUBJECT: &str = "Заявление на сертификат ПДО принято терминалом";
-pub const REJECTED_SUBJECT: &str = "Заявление на сертификат ПДО не принято";
-
 /// The letter for an application taken offline: follow the link and sign in to finish.
 pub fn claim_mail(app: &Application, public_url: &str, token: &str) -> OutgoingMail {
     let link = format!("{}/claim/{token}", public_url.trim_end_matches('/'));
@@ -89,7 +85,12 @@ pub fn rejected_mail(to: &str, reason: &str, fields: &pdo_core::validation::Fiel
                 .collect();
             format!("в заявлении нашлись ошибки:\n{lines}")
         }
-        "child_already_registered" => "этот ребёнок уже зарегистрирован в реестре в другом личном кабинете.".into(),
+        "child_already_registered" => "ребёнок с этим СНИЛС уже записан в реестре, в личном кабинете с другим \
+                                       логином. Если это ваш ребёнок, войдите в тот кабинет (логин и пароль выдают в \
+                                       школе или детском саду) и продолжите заявление в нём. Если СНИЛС в заявлении \
+                                       указан с ошибкой или ребёнок записан не в тот кабинет, обратитесь к сотруднику \
+                                       в месте, где стоит терминал: он поможет всё поправить."
+            .into(),
         "scan_invalid" => "снимок документа не удалось прочитать.".into(),
         _ => "заявление не удалось проверить.".into(),
     };

@@ -144,17 +144,7 @@ pub enum UserCodeLookup {
     Found(DeviceRequest),
 }
 
-/// What the kiosk's poll of `POST /api/v1/device-login/token` finds.
-#[derive(Debug, Clone, PartialEq)]
-pub enum DevicePoll {
-    Pending,
-    SlowDown,
-    /// Expired, unknown, another kiosk's, or already used.
-    Expired,
-    Denied,
-    /// Approved: the session opened for the approving account, handed out once.
-    Approved(SessionResponse),
-}
+pub use pdo_core::api::DevicePoll;
 
 pub trait Storage: Send + Sync + 'static {
     // Accounts and sessions.
@@ -319,14 +309,14 @@ pub trait Storage: Send + Sync + 'static {
     fn submission(&self, kiosk_id: &str, submission_id: &str) -> StoreResult<SubmissionReceipt>;
     /// The application number behind a live claim link.
     fn claimable(&self, token: &str) -> StoreResult<Option<String>>;
-    /// Joins the application to `account` and issues its certificate; `None` when the link is used or unknown.
+    /// Joins the application to `account` and issues its certificate, unless the child is another account's.
     fn claim(
         &self,
         token: &str,
         account: &Account,
         mail: MailFor<'_>,
         now: DateTime<Utc>,
-    ) -> StoreResult<Option<Application>>;
+    ) -> StoreResult<crate::sqlite::offline::ClaimOutcome>;
 
     // Maintenance.
     /// Deletes idempotency records older than the 31 days kept and sessions idle past their expiry; returns how

@@ -4,10 +4,10 @@
 mod support;
 
 use pdo_core::api::KioskInfo;
-use pdo_registry::demo::ACCOUNTS;
 use pdo_registry::sqlite::SqliteStorage;
 use pdo_registry::storage::Storage;
-use serde_json::{Value, json};
+use serde_json::Value;
+use support::online::*;
 use support::*;
 
 const KIOSK_SECRET: &str = "inventedkiosksecretforstafftests2";
@@ -25,30 +25,7 @@ fn staff_cli(db: &std::path::Path, args: &[&str]) -> std::process::Output {
 
 /// Makes an application for the demo parent the way the kiosk does online; returns it.
 async fn an_application(api: &mut Api) -> Value {
-    api.sign_in(ACCOUNTS[0].login, ACCOUNTS[0].password).await;
-    let applicant = json!({
-        "last_name": "Зарубина", "first_name": "Алевтина", "patronymic": "Тимофеевна", "birth_date": "1988-03-14",
-        "passport": {"kind": "passport", "series": "32 12", "number": "345678", "issued_on": "2008-04-01",
-                     "issued_by": "Отделом УФМС по Примерной области", "division_code": "420-007"},
-        "address": "г. Примерный, ул. Вымышленная, д. 7, кв. 3", "phone": "+7 (900) 765-43-21"
-    });
-    assert_eq!(api.send("PUT", "/api/v1/applicant", Some(applicant), None).await.0, 200);
-    let child = json!({"last_name": "Зарубин", "first_name": "Тихон", "birth_date": "2016-09-02",
-                       "snils": "112-233-445 95", "address": "г. Примерный, ул. Вымышленная, д. 7, кв. 3"});
-    let (status, child) = api.send("POST", "/api/v1/children", Some(child), Some("child-1")).await;
-    assert_eq!(status, 201, "{child}");
-    let child_id = child["id"].as_str().unwrap();
-    let document = json!({"kind": "birth_certificate", "series": "IV-ЛО", "number": "654321",
-                          "issued_on": "2016-09-20", "issued_by": "Отдел ЗАГС г. Примерного"});
-    let docs = format!("/api/v1/children/{child_id}/documents");
-    let (status, document) = api.send("POST", &docs, Some(document), Some("doc-1")).await;
-    assert_eq!(status, 201, "{document}");
-    let scan = format!("{docs}/{}/scan", document["id"].as_str().unwrap());
-    assert_eq!(api.upload(&scan, "image/jpeg", fake_jpeg(2048)).await, 204);
-    let request = json!({"child_id": child_id, "email": "zarubina@example.invalid"});
-    let (status, application) = api.send("POST", "/api/v1/applications", Some(request), Some("app-1")).await;
-    assert_eq!(status, 201, "{application}");
-    application
+    online_until(api, Online::Application).await
 }
 
 async fn look_up(api: &Api, number: &str, authorization: Option<&str>) -> (u16, Value) {

@@ -78,7 +78,7 @@ pub struct Municipality {
 }
 
 /// Who processes the personal data: named in the consent form.
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Operator {
     pub name: String,

@@ -34,6 +34,10 @@ pub struct KioskConfig {
     pub kiosk: KioskInfo,
     pub public_keys: Vec<PublicKey>,
     pub number_block: NumberBlock,
+    /// Who processes the data (an extension): the kiosk names this operator in its notice and on the consent of an
+    /// application taken offline, the same one the registry's forms name.
+    #[serde(default)]
+    pub operator: Option<super::Operator>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
@@ -108,6 +112,22 @@ pub struct DeviceLoginStart {
     pub expires_in: u64,
     /// Seconds to wait between polls.
     pub interval: u64,
+}
+
+/// What a kiosk's poll of `POST /api/v1/device-login/token` finds (the registry's answer, and the client's reading
+/// of it).
+#[derive(Debug, Clone, PartialEq)]
+pub enum DevicePoll {
+    /// `400 authorization_pending`.
+    Pending,
+    /// `400 slow_down`.
+    SlowDown,
+    /// `400 expired_token`: expired, unknown, another kiosk's, or already used.
+    Expired,
+    /// `400 access_denied`.
+    Denied,
+    /// `200`: the session opened for the approving account, handed out once.
+    Approved(super::SessionResponse),
 }
 
 /// `POST /api/v1/device-login/token`

@@ -31,6 +31,10 @@ pub struct Account {
     pub id: String,
     pub kind: AccountKind,
     pub full_name: String,
+    /// The login the account signs in with (an extension of the contract): a kiosk whose application goes offline
+    /// midway names it in the sealed payload, so the registry joins what was already created online.
+    #[serde(default)]
+    pub login: String,
 }
 
 /// Every error the service returns has this body.

@@ -6,6 +6,7 @@ use super::page;
 use crate::Registry;
 use crate::accounts::{self, SignInError};
 use crate::mail::certificate_mail;
+use crate::sqlite::offline::ClaimOutcome;
 use crate::storage::StoreResult;
 use axum::Form;
 use axum::extract::rejection::FormRejection;
@@ -59,6 +60,8 @@ pub async fn show(State(registry): State<Registry>, Path(token): Path<String>) -
             body = String, content_type = "text/html"),
         (status = 403, description = "HTML page: CSRF token and cookie differ",
             body = String, content_type = "text/html"),
+        (status = 409, description = "HTML form again: the child is registered in another account; nothing changed \
+                                      and the link stays valid", body = String, content_type = "text/html"),
         (status = 410, description = "HTML page: the link is used or unknown",
             body = String, content_type = "text/html"),
         (status = 422, description = "HTML form again: login or password missing",
@@ -104,7 +107,19 @@ async fn claim(registry: &Registry, token: &str, form: ClaimForm) -> StoreResult
     };
     let claim_token = token.to_string();
     let claimed = registry.store(move |s| s.claim(&claim_token, &account, &certificate_mail, now)).await?;
-    let Some(application) = claimed else { return Ok(gone()) };
+    let application = match claimed {
+        ClaimOutcome::Claimed(application) => application,
+        ClaimOutcome::Gone => return Ok(gone()),
+        ClaimOutcome::OtherAccount => {
+            tracing::info!("claim refused: the child is another account's");
+            return Ok(again(
+                StatusCode::CONFLICT,
+                "Этот ребёнок записан в другом личном кабинете. Войдите с логином и паролем того кабинета, в котором \
+                 подавали заявление на терминале. Если не получается, покажите это письмо сотруднику организации из \
+                 списка или в месте, где стоит терминал.",
+            ));
+        }
+    };
     registry.mail_wakeup.notify_one();
     tracing::info!("offline application claimed");
     let body = format!(

@@ -44,17 +44,7 @@ pub fn normalise_user_code(input: &str) -> String {
         .chars()
         .filter(|c| !c.is_whitespace() && !matches!(c, '-' | '‐' | '‑' | '–' | '—'))
         .flat_map(char::to_uppercase)
-        .map(|c| match c {
-            'В' => 'B',
-            'С' => 'C',
-            'Н' => 'H',
-            'К' => 'K',
-            'М' => 'M',
-            'Р' => 'P',
-            'Т' => 'T',
-            'Х' => 'X',
-            other => other,
-        })
+        .map(pdo_core::domain::latin_look_alike)
         .take(32)
         .collect()
 }

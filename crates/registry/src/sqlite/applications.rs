@@ -111,9 +111,26 @@ pub fn application(conn: &Connection, account_id: &str, id: &str) -> StoreResult
     view(conn, r)
 }
 
+/// An application by its number, or by a number a kiosk printed for an offline part that joined it.
 pub fn application_by_number(conn: &Connection, number: &str) -> StoreResult<Application> {
     let r = conn
-        .query_row(&format!("SELECT {COLUMNS} FROM applications WHERE number = ?1"), [number], row)
+        .query_row(
+            &format!(
+                "SELECT {COLUMNS} FROM applications WHERE number = ?1
+                 OR id = (SELECT application_id FROM application_aliases WHERE number = ?1) LIMIT 1"
+            ),
+            [number],
+            row,
+        )
+        .optional()?
+        .ok_or(StoreError::NotFound("application_not_found"))?;
+    view(conn, r)
+}
+
+/// An application whoever holds it (offline submissions and claims).
+pub fn application_by_id(conn: &Connection, id: &str) -> StoreResult<Application> {
+    let r = conn
+        .query_row(&format!("SELECT {COLUMNS} FROM applications WHERE id = ?1"), [id], row)
         .optional()?
         .ok_or(StoreError::NotFound("application_not_found"))?;
     view(conn, r)

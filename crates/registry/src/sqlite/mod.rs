@@ -317,6 +317,7 @@ impl Storage for SqliteStorage {
                 kiosk: kiosk.clone(),
                 public_keys: offline::public_keys(tx)?,
                 number_block: offline::number_block(tx, &kiosk.id, now)?,
+                operator: Some(reference::operator(tx)?).filter(|o| !o.name.is_empty()),
             })
         })
     }
@@ -351,7 +352,7 @@ impl Storage for SqliteStorage {
         account: &Account,
         mail: MailFor<'_>,
         now: DateTime<Utc>,
-    ) -> StoreResult<Option<Application>> {
+    ) -> StoreResult<offline::ClaimOutcome> {
         self.in_tx(|tx| offline::claim(tx, token, account, mail, now))
     }
 

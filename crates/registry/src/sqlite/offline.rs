@@ -207,21 +207,29 @@ fn accept(
         return reject("number_not_reserved");
     }
     if tx
-        .query_row("SELECT 1 FROM applications WHERE number = ?1", [&p.application_number], |_| Ok(()))
+        .query_row(
+            "SELECT 1 FROM applications WHERE number = ?1 UNION ALL SELECT 1 FROM application_aliases WHERE number = ?1",
+            [&p.application_number],
+            |_| Ok(()),
+        )
         .optional()?
         .is_some()
     {
         return reject("number_used");
     }
     let today = region_today(p.captured_at);
-    let kind = match &p.login {
+    // The account the kiosk's session signed in to online, if it did: what was created there is joined, not doubled.
+    let named: Option<(String, String)> = match &p.login {
         Some(login) => tx
-            .query_row("SELECT kind FROM accounts WHERE login = ?1", [login.trim()], |r| r.get::<_, String>(0))
-            .optional()?
-            .filter(|k| k == "child")
-            .map_or(AccountKind::Parent, |_| AccountKind::Child),
-        None => AccountKind::Parent,
+            .query_row("SELECT id, kind FROM accounts WHERE login = ?1", [login.trim()], |r| Ok((r.get(0)?, r.get(1)?)))
+            .optional()?,
+        None => None,
     };
+    let kind = match &named {
+        Some((_, kind)) if kind == "child" => AccountKind::Child,
+        _ => AccountKind::Parent,
+    };
+    let named = named.map(|(id, _)| id);
     let mut errors = FieldErrors::new();
     let applicant = validation::validate_applicant(&p.applicant, kind, today).map_err(|e| errors.extend(e)).ok();
     let child = validation::validate_child(&p.child, today).map_err(|e| errors.extend(e)).ok();
@@ -243,41 +251,111 @@ fn accept(
     if !reference::certificate_groups(tx)?.iter().any(|g| g.id == p.group_id) {
         return reject("group_not_found");
     }
-    let child = match people::insert_child(tx, None, &child, now) {
-        Ok(child) => child,
-        Err(StoreError::Conflict { .. }) => return reject("child_already_registered"),
-        Err(other) => return Err(other),
+    let (child_id, owner) = match people::holder_of(tx, &child.snils)? {
+        None => {
+            let inserted = people::insert_child(tx, None, &child, now)?;
+            tx.execute("UPDATE children SET named_account_id = ?2 WHERE id = ?1", params![inserted.id, named])?;
+            (inserted.id, None)
+        }
+        Some((id, owner, waiting_for)) => {
+            // Whose the child is decides: the account the submission names, or (without a login) the account that
+            // claims it. A child waiting for its claim joins when nobody else was named for it.
+            let joins = match (&owner, &named) {
+                (Some(owner), Some(named)) => owner == named,
+                (Some(_), None) => true,
+                (None, named) => waiting_for.is_none() || named.is_none() || &waiting_for == named,
+            };
+            if !joins {
+                return reject("child_already_registered");
+            }
+            (id, owner)
+        }
     };
-    let document = people::insert_document(tx, &child.id, &document, now)?;
-    tx.execute("UPDATE documents SET scan = ?2, scan_type = 'image/jpeg' WHERE id = ?1", params![document.id, scan])?;
-    let municipality: Option<String> =
-        tx.query_row("SELECT municipality FROM kiosks WHERE id = ?1", [kiosk_id], |r| r.get(0)).optional()?;
-    let id = super::new_id();
+    let document_id = joined_document(tx, &child_id, &document, &scan, now)?;
+    // One application per child: one that already exists (created online before the link dropped, or by an earlier
+    // offline part) is completed by this part, and the number the kiosk printed becomes another name for it.
+    let existing: Option<String> = tx
+        .query_row("SELECT id FROM applications WHERE child_id = ?1 LIMIT 1", [&child_id], |r| r.get(0))
+        .optional()?;
+    let id = match existing {
+        Some(id) => {
+            tx.execute(
+                "UPDATE applications SET requested_group = COALESCE(requested_group, ?2),
+                     document_id = COALESCE(document_id, ?3) WHERE id = ?1",
+                params![id, p.group_id, document_id],
+            )?;
+            tx.execute(
+                "INSERT INTO application_aliases (number, application_id) VALUES (?1, ?2)",
+                params![p.application_number, id],
+            )?;
+            tracing::info!(kiosk = kiosk_id, submission = submission_id, "offline part joined an application");
+            id
+        }
+        None => {
+            let municipality: Option<String> =
+                tx.query_row("SELECT municipality FROM kiosks WHERE id = ?1", [kiosk_id], |r| r.get(0)).optional()?;
+            // The account is set at once when the child is the named account's own, so its cabinet lists it.
+            let account = owner.filter(|o| named.as_ref() == Some(o));
+            let id = super::new_id();
+            tx.execute(
+                "INSERT INTO applications (id, number, account_id, child_id, applicant, applicant_kind, email, status,
+                     document_id, municipality_code, source, kiosk_id, created_at, requested_group)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, 'awaiting_claim', ?8, ?9, 'kiosk_offline', ?10, ?11, ?12)",
+                params![
+                    id,
+                    p.application_number,
+                    account,
+                    child_id,
+                    serde_json::to_string(&applicant)?,
+                    crate::accounts::kind_str(kind),
+                    email,
+                    document_id,
+                    municipality,
+                    kiosk_id,
+                    p.captured_at,
+                    p.group_id
+                ],
+            )?;
+            id
+        }
+    };
     tx.execute(
-        "INSERT INTO applications (id, number, account_id, child_id, applicant, applicant_kind, email, status, document_id,
-             municipality_code, source, kiosk_id, created_at, requested_group)
-         VALUES (?1, ?2, NULL, ?3, ?4, ?5, ?6, 'awaiting_claim', ?7, ?8, 'kiosk_offline', ?9, ?10, ?11)",
-        params![
-            id,
-            p.application_number,
-            child.id,
-            serde_json::to_string(&applicant)?,
-            crate::accounts::kind_str(kind),
-            email,
-            document.id,
-            municipality,
-            kiosk_id,
-            p.captured_at,
-            p.group_id
-        ],
+        "INSERT INTO claims (token_hash, application_id, number, email, created_at) VALUES (?1, ?2, ?3, ?4, ?5)",
+        params![applications::hash(mail.claim_token), id, p.application_number, email, now.to_rfc3339()],
     )?;
-    tx.execute(
-        "INSERT INTO claims (token_hash, application_id, created_at) VALUES (?1, ?2, ?3)",
-        params![applications::hash(mail.claim_token), id, now.to_rfc3339()],
-    )?;
-    let created = applications::application_by_number(tx, &p.application_number)?;
-    applications::queue_mail(tx, &(mail.accepted)(&created), now)?;
+    // The letter names the number on the kiosk's forms and goes to the address typed there.
+    let joined = applications::application_by_id(tx, &id)?;
+    let letter = Application { number: p.application_number.clone(), email, ..joined };
+    applications::queue_mail(tx, &(mail.accepted)(&letter), now)?;
     Ok(Ok(id))
+}
+
+/// The child's document with the same kind, series and number if it has one (its scan filled in when missing),
+/// else the submission's document, added with its scan.
+fn joined_document(
+    tx: &Transaction<'_>,
+    child_id: &str,
+    document: &validation::ValidDocument,
+    scan: &[u8],
+    now: DateTime<Utc>,
+) -> StoreResult<String> {
+    let same: Option<String> = tx
+        .query_row(
+            "SELECT id FROM documents WHERE child_id = ?1 AND kind = ?2 AND series = ?3 AND number = ?4
+             ORDER BY created_at LIMIT 1",
+            params![child_id, document.kind.as_str(), document.series, document.number],
+            |r| r.get(0),
+        )
+        .optional()?;
+    let id = match same {
+        Some(id) => id,
+        None => people::insert_document(tx, child_id, document, now)?.id,
+    };
+    tx.execute(
+        "UPDATE documents SET scan = ?2, scan_type = 'image/jpeg' WHERE id = ?1 AND scan IS NULL",
+        params![id, scan],
+    )?;
+    Ok(id)
 }
 
 fn status_str(status: SubmissionStatus) -> &'static str {
@@ -307,49 +385,57 @@ pub fn submission(conn: &Connection, kiosk_id: &str, submission_id: &str) -> Sto
     Ok(receipt(submission_id, &number, status, reason.as_deref()))
 }
 
-/// The application behind a live claim link, to show before the applicant signs in.
+/// The number behind a live claim link (the one its letter and the kiosk's forms carry).
 pub fn claimable(conn: &Connection, token: &str) -> StoreResult<Option<String>> {
     Ok(conn
         .query_row(
-            "SELECT a.number FROM claims c JOIN applications a ON a.id = c.application_id
-             WHERE c.token_hash = ?1 AND c.claimed_at IS NULL",
+            "SELECT number FROM claims WHERE token_hash = ?1 AND claimed_at IS NULL",
             [applications::hash(token)],
             |r| r.get(0),
         )
         .optional()?)
 }
 
+/// What following a claim link came to.
+#[derive(Debug)]
+pub enum ClaimOutcome {
+    /// The link is used or unknown.
+    Gone,
+    /// The child (or the application) is another account's: nothing changed and the link stays valid.
+    OtherAccount,
+    /// The application is the account's, with its certificate issued (now, or before).
+    Claimed(Application),
+}
+
 /// Joins a claimed application (and its child) to the signed-in account: following the link confirmed the
-/// address, so the certificate is issued at once and its registry record e-mailed.
+/// address, so the certificate is issued at once and its registry record e-mailed. An application that already has
+/// its certificate (issued online meanwhile) is only joined.
 pub fn claim(
     tx: &Transaction<'_>,
     token: &str,
     account: &Account,
     mail: MailFor<'_>,
     now: DateTime<Utc>,
-) -> StoreResult<Option<Application>> {
-    let found: Option<(String, String, String, String, Option<String>, String)> = tx
+) -> StoreResult<ClaimOutcome> {
+    type Found = (String, String, Option<String>, Option<String>, String, String);
+    let found: Option<Found> = tx
         .query_row(
-            "SELECT a.id, a.child_id, a.applicant, a.email, a.requested_group, a.kiosk_id FROM claims c
-             JOIN applications a ON a.id = c.application_id WHERE c.token_hash = ?1 AND c.claimed_at IS NULL",
+            "SELECT a.id, c.email, a.account_id, ch.account_id, a.status, a.applicant FROM claims c
+             JOIN applications a ON a.id = c.application_id JOIN children ch ON ch.id = a.child_id
+             WHERE c.token_hash = ?1 AND c.claimed_at IS NULL",
             [applications::hash(token)],
-            |r| {
-                Ok((
-                    r.get(0)?,
-                    r.get(1)?,
-                    r.get(2)?,
-                    r.get(3)?,
-                    r.get(4)?,
-                    r.get::<_, Option<String>>(5)?.unwrap_or_default(),
-                ))
-            },
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?)),
         )
         .optional()?;
-    let Some((id, child_id, applicant, email, group, kiosk_id)) = found else { return Ok(None) };
+    let Some((id, email, app_owner, child_owner, status, applicant)) = found else { return Ok(ClaimOutcome::Gone) };
+    if app_owner.or(child_owner).is_some_and(|owner| owner != account.id) {
+        return Ok(ClaimOutcome::OtherAccount);
+    }
     tx.execute(
         "UPDATE claims SET claimed_at = ?2 WHERE token_hash = ?1",
         params![applications::hash(token), now.to_rfc3339()],
     )?;
+    let child_id: String = tx.query_row("SELECT child_id FROM applications WHERE id = ?1", [&id], |r| r.get(0))?;
     tx.execute(
         "UPDATE children SET account_id = ?2 WHERE id = ?1 AND account_id IS NULL",
         params![child_id, account.id],
@@ -361,17 +447,19 @@ pub fn claim(
         "INSERT OR IGNORE INTO confirmed_emails (account_id, email, confirmed_at) VALUES (?1, ?2, ?3)",
         params![account.id, email, now.to_rfc3339()],
     )?;
-    let record = format!("42{:08}", reference::next_in_sequence(tx, "registry_record", 0, 1)?);
-    tx.execute(
-        "UPDATE applications SET account_id = ?2, status = 'certificate_issued', email_confirmed_at = ?3,
-             certificate_group = ?4, registry_record = ?5, applicant_kind = ?6 WHERE id = ?1",
-        params![id, account.id, now, group, record, crate::accounts::kind_str(account.kind)],
-    )?;
-    tx.execute(
-        "UPDATE submissions SET status = 'certificate_issued' WHERE kiosk_id = ?1 AND application_id = ?2",
-        params![kiosk_id, id],
-    )?;
+    if status != "certificate_issued" {
+        let record = format!("42{:08}", reference::next_in_sequence(tx, "registry_record", 0, 1)?);
+        tx.execute(
+            "UPDATE applications SET account_id = ?2, status = 'certificate_issued', email = ?3,
+                 email_confirmed_at = COALESCE(email_confirmed_at, ?4), certificate_group = requested_group,
+                 registry_record = ?5, applicant_kind = ?6 WHERE id = ?1",
+            params![id, account.id, email, now, record, crate::accounts::kind_str(account.kind)],
+        )?;
+    }
+    tx.execute("UPDATE submissions SET status = 'certificate_issued' WHERE application_id = ?1", params![id])?;
     let issued = applications::application(tx, &account.id, &id)?;
-    applications::queue_mail(tx, &mail(&issued), now)?;
-    Ok(Some(issued))
+    if status != "certificate_issued" {
+        applications::queue_mail(tx, &mail(&issued), now)?;
+    }
+    Ok(ClaimOutcome::Claimed(issued))
 }

@@ -117,12 +117,7 @@ pub fn insert_child(
     child: &ValidChild,
     now: DateTime<Utc>,
 ) -> StoreResult<Child> {
-    let holder: Option<(String, Option<String>)> = tx
-        .query_row("SELECT id, account_id FROM children WHERE snils = ?1", [&child.snils], |r| {
-            Ok((r.get(0)?, r.get(1)?))
-        })
-        .optional()?;
-    if let Some((id, holder)) = holder {
+    if let Some((id, holder, _)) = holder_of(tx, &child.snils)? {
         return Err(if holder.as_deref() == account_id && account_id.is_some() {
             StoreError::Conflict { code: "child_exists", id: Some(id) }
         } else {
@@ -156,9 +151,41 @@ pub fn create_child(
     now: DateTime<Utc>,
 ) -> StoreResult<Stored> {
     super::idempotency::run(tx, idem, now, |tx| {
-        let created = insert_child(tx, Some(account_id), child, now)?;
+        let created = match join_waiting_child(tx, account_id, &child.snils)? {
+            Some(joined) => joined,
+            None => insert_child(tx, Some(account_id), child, now)?,
+        };
         Ok((201, serde_json::to_vec(&created)?))
     })
+}
+
+/// A child an offline submission brought in for this account (it named the account's login) and that still waits
+/// for its claim: the account takes it, with its application, instead of being refused for the same SNILS.
+fn join_waiting_child(tx: &Transaction<'_>, account_id: &str, snils: &str) -> StoreResult<Option<Child>> {
+    let waiting: Option<String> = tx
+        .query_row(
+            "SELECT id FROM children WHERE snils = ?1 AND account_id IS NULL AND named_account_id = ?2",
+            [snils, account_id],
+            |r| r.get(0),
+        )
+        .optional()?;
+    let Some(id) = waiting else { return Ok(None) };
+    tx.execute("UPDATE children SET account_id = ?2 WHERE id = ?1", [&id, account_id])?;
+    tx.execute(
+        "UPDATE applications SET account_id = ?2 WHERE child_id = ?1 AND account_id IS NULL",
+        [&id, account_id],
+    )?;
+    child(tx, account_id, &id).map(Some)
+}
+
+/// Who holds the child with this SNILS: `None` when no child has it, else (child id, its account, the account an
+/// offline submission named for it while it waits for its claim).
+pub fn holder_of(conn: &Connection, snils: &str) -> StoreResult<Option<(String, Option<String>, Option<String>)>> {
+    Ok(conn
+        .query_row("SELECT id, account_id, named_account_id FROM children WHERE snils = ?1", [snils], |r| {
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+        })
+        .optional()?)
 }
 
 pub fn insert_document(

@@ -5,6 +5,8 @@ use pdo_registry::embedded::EmbeddedRegistry;
 use pdo_registry::mail::MailSink;
 use serde_json::Value;
 
+pub mod offline;
+pub mod online;
 mod smtp;
 pub use smtp::SmtpSink;
 use std::time::Duration;

@@ -78,6 +78,32 @@ impl SmtpSink {
         self.received.lock().unwrap().len()
     }
 
+    /// Waits for the first letter with this subject and returns it as (subject, text body, to).
+    pub async fn first_with_subject(&self, subject: &str, timeout: Duration) -> (String, String, String) {
+        let deadline = tokio::time::Instant::now() + timeout;
+        let mut seen = 0;
+        loop {
+            while seen < self.count() {
+                seen += 1;
+                let letter = self.letter(seen, timeout).await;
+                if letter.0 == subject {
+                    return letter;
+                }
+            }
+            assert!(tokio::time::Instant::now() < deadline, "no letter with subject {subject:?} arrived");
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    }
+
+    /// Waits for `n` letters and returns them all as (subject, text body, to), in the order they arrived.
+    pub async fn letters(&self, n: usize, timeout: Duration) -> Vec<(String, String, String)> {
+        let mut letters = Vec::new();
+        for i in 1..=n {
+            letters.push(self.letter(i, timeout).await);
+        }
+        letters
+    }
+
     /// Waits for the `n`-th letter (1-based) and returns (subject, text body, to).
     pub async fn letter(&self, n: usize, timeout: Duration) -> (String, String, String) {
         let deadline = tokio::time::Instant::now() + timeout;
