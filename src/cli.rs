@@ -2,6 +2,7 @@
 
 use crate::app::{App, Env};
 use crate::config::{self, Config};
+use crate::demo::DemoParts;
 use crate::paths::Paths;
 use crate::registry::{KioskCredentials, RegistryClient};
 use crate::store::Store;
@@ -209,34 +210,27 @@ fn run(cli: Cli) -> anyhow::Result<()> {
     let _log_guard = crate::logging::init(&paths.logs())?;
     tracing::info!(version = env!("CARGO_PKG_VERSION"), "starting");
     let store = Store::open(&paths.store()).with_context(|| format!("opening {}", paths.store().display()))?;
-    purge_expired_drafts(&store, &paths, &config)?;
 
-    // The embedded registry must outlive the window, so it is held here until `run` returns.
-    let (client, demo_hint, embedded) = match &config.registry_url {
+    // The embedded demo registry must outlive the window, so it is held here until `run` returns.
+    let (client, demo) = match &config.registry_url {
         Some(url) => {
             let kiosk = config
                 .kiosk_id
                 .clone()
                 .zip(config.kiosk_secret.clone())
                 .map(|(id, secret)| KioskCredentials { id, secret });
-            (RegistryClient::new(config::registry_url(url)?).with_kiosk(kiosk), None, None)
+            (RegistryClient::new(config::registry_url(url)?).with_kiosk(kiosk), None)
         }
         None => {
-            let embedded = pdo_registry::embedded::EmbeddedRegistry::start(&paths.demo_registry(), true)?;
-            let url = config::registry_url(&embedded.base_url())?;
-            let demo = &pdo_registry::demo::ACCOUNTS[0];
-            let kiosk = KioskCredentials {
-                id: pdo_registry::demo::KIOSK_ID.into(),
-                secret: pdo_registry::demo::KIOSK_SECRET.into(),
-            };
-            let client = RegistryClient::new(url).with_kiosk(Some(kiosk));
-            (client, Some((demo.login.to_string(), demo.password.to_string())), Some(embedded))
+            let demo = crate::demo::start(&paths)?;
+            (demo.client(), Some(demo))
         }
     };
+    // Until the kiosk first reaches its registry (whose operator it keeps from then on), the notice names the one
+    // configured here; only the demo may leave it out (validate() requires it with a real registry).
     let operator = match (&config.operator_name, &config.operator_address) {
         (Some(name), Some(address)) => Operator { name: name.clone(), address: address.clone() },
-        // Only the demo gets here (validate() requires both with a real registry): its invented operator.
-        _ => Operator { name: pdo_registry::demo::OPERATOR.0.into(), address: pdo_registry::demo::OPERATOR.1.into() },
+        _ => demo.as_ref().map(DemoParts::operator).unwrap_or_default(),
     };
     // The sync worker (offline queue, heartbeats, config, the link's state) runs on a small runtime of its own that
     // lives as long as the window; it needs the kiosk's credentials, which the demo has too.
@@ -249,15 +243,25 @@ fn run(cli: Cli) -> anyhow::Result<()> {
     });
     let keep = std::time::Duration::from_secs(config.resume_draft_hours * 3600);
     let drafts = crate::staff::Drafts::open(store.clone(), &paths.data_dir, keep)?;
+    // Unfinished applications past their time go before the first screen, even after the kiosk was off for days,
+    // and then every few minutes for as long as it runs.
+    let gone = background.block_on(drafts.purge_expired(chrono::Utc::now()))?;
+    if gone > 0 {
+        tracing::info!(gone, "expired resume drafts deleted at start");
+    }
+    {
+        let _guard = background.enter();
+        drafts.clone().spawn_purge(DRAFT_PURGE_EVERY);
+    }
     let env = Env {
         config,
         client,
         store,
-        demo_hint,
         operator,
         startup_report: cli.startup_report.clone(),
         sync: sync.as_ref().map(|(worker, _)| worker.clone()),
-        demo_mail: embedded.as_ref().map(|_| paths.demo_registry().with_file_name("mail")),
+        demo_hint: demo.as_ref().map(DemoParts::hint),
+        demo_mail: demo.as_ref().map(DemoParts::mail_dir),
         drafts: Some(drafts),
     };
     iced::application(move || App::boot(env.clone()), App::update, App::view)
@@ -276,18 +280,8 @@ fn run(cli: Cli) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// Unfinished applications past their time are deleted before the first screen, even after the kiosk was off for
-/// days. (While it runs, `Drafts::spawn_purge` keeps doing it.)
-fn purge_expired_drafts(store: &Store, paths: &Paths, config: &Config) -> anyhow::Result<()> {
-    let keep = std::time::Duration::from_secs(config.resume_draft_hours * 3600);
-    let drafts = crate::staff::Drafts::open(store.clone(), &paths.data_dir, keep)?;
-    let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
-    let gone = runtime.block_on(drafts.purge_expired(chrono::Utc::now()))?;
-    if gone > 0 {
-        tracing::info!(gone, "expired resume drafts deleted at start");
-    }
-    Ok(())
-}
+/// How often expired resume drafts are looked for while the kiosk runs: a draft outlives its time by at most this.
+const DRAFT_PURGE_EVERY: std::time::Duration = std::time::Duration::from_secs(300);
 
 /// Full screen without decorations. Under a Wayland kiosk compositor `fullscreen` does it; on a bare X server with
 /// no window manager the app also resizes itself to the monitor at boot (see `App::boot`).

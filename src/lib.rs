@@ -5,6 +5,7 @@ pub mod app;
 pub mod camera;
 pub mod cli;
 pub mod config;
+pub mod demo;
 pub mod i18n;
 pub mod logging;
 pub mod paths;

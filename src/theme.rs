@@ -14,6 +14,8 @@ pub const ACCENT: Color = Color::from_rgb(0.05, 0.36, 0.62);
 pub const DANGER: Color = Color::from_rgb(0.70, 0.11, 0.11);
 pub const MUTED: Color = Color::from_rgb(0.30, 0.33, 0.37);
 pub const DEMO: Color = Color::from_rgb(0.80, 0.35, 0.0);
+/// A calm band behind a notice that holds for the whole application (the offline way): light, so dark text reads.
+pub const NOTICE: Color = Color::from_rgb(1.0, 0.93, 0.70);
 /// Dims the screen behind a dialog.
 pub const SCRIM: Color = Color { r: 0.0, g: 0.0, b: 0.0, a: 0.55 };
 

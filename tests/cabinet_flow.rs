@@ -106,6 +106,7 @@ fn back_from_the_first_page_of_the_form_returns_to_the_cabinet_without_signing_o
         id: "a1".into(),
         kind: pdo_core::domain::AccountKind::Parent,
         full_name: "Тестова Мария".into(),
+        login: "testova.m".into(),
     };
     let session = pdo_core::api::SessionResponse { token: "t".into(), expires_at: chrono::Utc::now(), account };
     submitted(&mut t);

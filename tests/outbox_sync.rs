@@ -390,6 +390,7 @@ async fn queue_status_prints_one_json_object_without_a_display() {
             id: KIOSK_ID.into(), name: "Т".into(), address: "А".into(), municipality: "demo-02".into()
         },
         public_keys: vec![pdo_core::api::PublicKey { key_id: "k1".into(), public_key: public }],
+        operator: None,
         number_block: pdo_core::api::NumberBlock { from: "7000".into(), to: "7099".into() },
     };
     store.save_kiosk_config(&config).await.unwrap();

@@ -149,7 +149,7 @@ fn check_application(app: &Application, text: &str) {
         None => {
             assert_has(text, what, "под номером реестровой записи №");
             assert_has(text, what, &format!("направлен на адрес электронной почты {}", app.email));
-            assert_has(text, what, pdo_registry::mail::CLAIM_SUBJECT);
+            assert_has(text, what, pdo_core::letters::CLAIM_SUBJECT);
             assert_has(text, what, "(придёт по электронной почте)");
         }
     }

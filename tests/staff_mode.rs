@@ -191,6 +191,7 @@ async fn queue_one(store: &Store) {
             municipality: "demo-02".into(),
         },
         public_keys: vec![pdo_core::api::PublicKey { key_id: "k1".into(), public_key: public }],
+        operator: None,
         number_block: pdo_core::api::NumberBlock { from: "7000".into(), to: "7099".into() },
     };
     store.save_kiosk_config(&config).await.unwrap();

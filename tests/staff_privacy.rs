@@ -56,6 +56,7 @@ async fn a_wipe_leaves_no_byte_of_a_draft_a_queued_application_or_a_temp_scan() 
                 municipality: "demo-02".into(),
             },
             public_keys: vec![PublicKey { key_id: "k1".into(), public_key: public }],
+            operator: None,
             number_block: NumberBlock { from: "9100".into(), to: "9199".into() },
         })
         .await

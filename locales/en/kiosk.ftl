@@ -154,6 +154,7 @@ capture-uploading = Sending the photo…
 application-title = Apply for the certificate
 application-for = Child: { $name }. Document: { $document }.
 application-email-why = A letter with a confirmation code goes to this address, and later the certificate number.
+application-email-why-offline = A letter with a link goes to this address: open it and sign in to your personal account, and the certificate is issued at once.
 application-email-placeholder = e.g. ivanova@mail.ru
 field-email = E-mail
 application-email-done = Done
@@ -239,7 +240,7 @@ confirm-demo-code = Demo mode: letters go nowhere, they are saved on this comput
 
 offline-explained = There is no connection to the registry right now. You can still apply: the kiosk keeps the application encrypted and sends it as soon as the connection is back. No password is needed for this.
 offline-start = Apply without a connection
-offline-banner = No connection to the registry: the application will be sent later. Everything you enter is checked here.
+offline-banner = No connection to the registry — the application will be kept on this kiosk and sent by itself.
 offline-not-queued = The application could not be saved on the kiosk. Please ask a member of staff.
 print-offline-note = Application No. { $number } is saved and will go to the registry as soon as there is a connection. The certificate number will come to your e-mail: follow the link in the letter.
 

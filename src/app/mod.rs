@@ -144,7 +144,7 @@ pub enum Message {
     /// An offline application sealed into the queue (or why not).
     OfflineQueued(Result<Application, String>),
     /// Reference data for offline use, as kept in the store.
-    Reference(Vec<pdo_core::api::CertificateGroup>, Vec<pdo_core::api::Institution>),
+    Reference(offline_flow::Reference),
     Certificate(certificate::Message),
     GroupsLoaded(Result<Vec<CertificateGroup>, ClientError>),
     CertificateIssued(Result<Application, ClientError>),
@@ -178,6 +178,8 @@ pub enum Message {
     Staff(crate::screen::staff::Message),
     FirstFrame,
     Ignored,
+    /// What a task produced, tagged with the session lifetime it was started in (see `App::update`).
+    Of(u64, Box<Message>),
 }
 
 pub struct App {
@@ -207,14 +209,21 @@ pub struct App {
     /// Reference data kept for offline use: certificate groups and institutions.
     offline_groups: Vec<pdo_core::api::CertificateGroup>,
     offline_institutions: Vec<pdo_core::api::Institution>,
+    /// Who processes the data, named in the notice and on an offline application's consent: the registry's own once
+    /// the kiosk has reached it (kept with its config), until then the one configured.
+    operator: pdo_core::api::Operator,
     /// Staff mode, over the applicant's screen (see `staff_flow`).
     staff: staff_flow::Staff,
+    /// Which session's lifetime it is: moves on at every wipe, so answers to the previous person's requests are
+    /// dropped whenever they arrive.
+    lifetime: u64,
 }
 
 impl App {
     pub fn new(env: Env) -> Self {
         let i18n = I18n::new(default_lang(&env.config));
         let screen = Screen::Welcome(welcome::Welcome::new(env.operator.clone()));
+        let operator = env.operator.clone();
         Self {
             env,
             i18n,
@@ -234,7 +243,9 @@ impl App {
             offline_printed: None,
             offline_groups: Vec::new(),
             offline_institutions: Vec::new(),
+            operator,
             staff: Default::default(),
+            lifetime: 0,
         }
     }
 
@@ -265,7 +276,21 @@ impl App {
         self.session.is_some()
     }
 
+    /// Every task started here carries the lifetime it was started in, so what it produces later is matched against
+    /// the session then current (`Message::Of`).
     pub fn update(&mut self, message: Message) -> Task<Message> {
+        let lifetime = self.lifetime;
+        self.update_now(message).map(move |produced| Message::Of(lifetime, Box::new(produced)))
+    }
+
+    fn update_now(&mut self, message: Message) -> Task<Message> {
+        let message = match message {
+            Message::Of(lifetime, produced) if lifetime != self.lifetime && session_bound(&produced) => {
+                return self.late(*produced);
+            }
+            Message::Of(_, produced) => *produced,
+            message => message,
+        };
         let message = match self.staff_filter(message) {
             Ok(message) => message,
             Err(task) => return task,
@@ -401,11 +426,7 @@ impl App {
             Message::EmailChanged(result) => self.email_changed(result),
             Message::Poll => Task::batch([self.poll_application(), self.look_for_demo_code()]),
             Message::OfflineQueued(result) => self.offline_queued(result),
-            Message::Reference(groups, institutions) => {
-                self.offline_groups = groups;
-                self.offline_institutions = institutions;
-                Task::none()
-            }
+            Message::Reference(reference) => self.reference_kept(reference),
             Message::DemoCode(code) => {
                 if let (Screen::Confirm(screen), Some(code)) = (&mut self.screen, code) {
                     screen.set_demo_code(code);
@@ -506,7 +527,8 @@ impl App {
                 self.metrics = Metrics::new(size, self.screen_mm());
                 Task::batch([window::move_to(id, Point::ORIGIN), window::resize(id, size)])
             }
-            Message::MonitorSize(_, None) | Message::Ignored => Task::none(),
+            // `Of` is unwrapped above; a doubly wrapped message cannot be made.
+            Message::MonitorSize(_, None) | Message::Ignored | Message::Of(..) => Task::none(),
             Message::Link(link) => {
                 let changed = link.link != self.link.link;
                 self.link = link;
@@ -664,6 +686,17 @@ impl App {
         }
     }
 
+    /// An answer to a request of a session that has ended: dropped, and a registry session it opened is revoked.
+    fn late(&self, produced: Message) -> Task<Message> {
+        tracing::debug!("an answer for an ended session dropped");
+        match produced {
+            Message::SignInFinished(Ok(session)) | Message::DevicePolled(Ok(DevicePoll::Approved(session))) => {
+                self.revoke_unused(session.token)
+            }
+            _ => Task::none(),
+        }
+    }
+
     /// Ends a registry session at the registry too (sign-out, or an answer nobody is waiting for any more).
     pub(super) fn revoke_unused(&self, token: String) -> Task<Message> {
         let client = self.env.client.clone();
@@ -684,13 +717,14 @@ impl App {
 
     /// Drops everything the applicant entered and returns to a fresh sign-in screen in the default language.
     fn end_session(&mut self) -> Task<Message> {
+        self.lifetime += 1;
         let token = self.session.take().map(|s| s.token);
         self.offline = None;
         self.offline_printed = None;
         self.unreachable = false;
         self.device = None;
         self.stop_camera();
-        self.screen = Screen::Welcome(welcome::Welcome::new(self.env.operator.clone()));
+        self.screen = Screen::Welcome(welcome::Welcome::new(self.operator.clone()));
         self.i18n.set_lang(default_lang(&self.env.config));
         self.idle_warning = false;
         self.keyboard = Keyboard { layout: keyboard::Layout::Latin, shift: false };
@@ -751,8 +785,13 @@ impl App {
         self.idle_warning = false;
     }
 
+    /// Whether the idle clock runs: while there is anything of a person to wipe, or a phone sign-in is waiting (an
+    /// approval that comes after the person walked away must not open their cabinet for the next one).
     fn has_applicant_data(&self) -> bool {
-        self.session.is_some() || self.offline.is_some() || matches!(&self.screen, Screen::SignIn(s) if s.has_input())
+        self.session.is_some()
+            || self.offline.is_some()
+            || matches!(&self.screen, Screen::SignIn(s) if s.has_input())
+            || matches!(&self.screen, Screen::QrSignIn(_))
     }
 
     fn check_idle(&mut self, now: Instant) -> Task<Message> {
@@ -830,6 +869,7 @@ impl App {
             back: back.then_some(Message::Back),
             later: self.can_resume_later().then_some(Message::ResumeLater),
             offline: self.can_continue_offline().then_some(Message::ContinueOffline),
+            offline_way: self.is_offline(),
         }
     }
 
@@ -910,6 +950,41 @@ impl App {
             self.staff_subscription(),
         ])
     }
+}
+
+/// The answers that belong to one person's session: registry calls, the store's drafts and queue, the camera's scan,
+/// the forms and the printer. Everything else (the window, the link, reference data, staff mode) outlives sessions.
+fn session_bound(message: &Message) -> bool {
+    matches!(
+        message,
+        Message::SignInFinished(_)
+            | Message::DeviceStarted(_)
+            | Message::DevicePolled(_)
+            | Message::ApplicationsLoaded(_)
+            | Message::ApplicantLoaded(_)
+            | Message::ApplicantSaved(_)
+            | Message::ChildrenLoaded(_)
+            | Message::ChildCreated(_)
+            | Message::DocumentSaved(_)
+            | Message::ScanTaken(_)
+            | Message::ScanUploaded(_)
+            | Message::ApplicationCreated(_)
+            | Message::ApplicationOpened(_)
+            | Message::EmailConfirmed(_)
+            | Message::EmailResent(_)
+            | Message::EmailChanged(_)
+            | Message::Polled(_)
+            | Message::DemoCode(_)
+            | Message::OfflineQueued(_)
+            | Message::GroupsLoaded(_)
+            | Message::CertificateIssued(_)
+            | Message::ResumeSaved(_)
+            | Message::ResumeWaiting(_)
+            | Message::ResumeRestored(_)
+            | Message::Previews(_)
+            | Message::PrinterChecked(_)
+            | Message::Printed(_)
+    )
 }
 
 /// Fields typed in Latin letters: logins, passwords, e-mail addresses.

@@ -8,7 +8,7 @@
 
 use super::{App, Message, Screen};
 use crate::screen::children::document_label;
-use crate::screen::{applicant, application, capture, certificate, child_form, document};
+use crate::screen::{applicant, application, capture, certificate, child_form, document, welcome};
 use base64::Engine;
 use iced::Task;
 use pdo_core::api::{
@@ -22,6 +22,15 @@ use zeroize::Zeroizing;
 /// Public reference data kept for offline use (never applicant data).
 pub const GROUPS_KEY: &str = "reference.certificate_groups";
 pub const INSTITUTIONS_KEY: &str = "reference.institutions";
+
+/// Public data kept while online for the offline way and the notice (never applicant data).
+#[derive(Debug, Clone)]
+pub struct Reference {
+    pub groups: Vec<CertificateGroup>,
+    pub institutions: Vec<Institution>,
+    /// The registry's operator, from the kiosk config kept.
+    pub operator: Option<pdo_core::api::Operator>,
+}
 
 /// What the person entered so far, checked; dropped as a whole with the session.
 #[derive(Debug, Default)]
@@ -48,28 +57,31 @@ impl App {
     pub(super) fn open_offline(&mut self) -> Task<Message> {
         tracing::info!("offline application started");
         self.offline = Some(OfflineDraft::default());
-        self.screen = Screen::Applicant {
-            form: applicant::ApplicantForm::new(None, AccountKind::Parent),
-            problem: Some(self.i18n.tr("offline-banner")),
-        };
+        self.screen =
+            Screen::Applicant { form: applicant::ApplicantForm::new(None, AccountKind::Parent), problem: None };
         self.focus_field(applicant::FIELDS[0].path, false)
     }
 
     /// «Продолжить без связи» is offered when a call of this session failed as unreachable, on the steps where
     /// the application is still being put together.
     pub(super) fn can_continue_offline(&self) -> bool {
+        let Some(session) = &self.session else { return false };
+        let draft = &session.draft;
+        // Once the application exists (the e-mail step, the certificate), the rest needs what was sent for it, the
+        // scan included; an application opened from the cabinet on a later visit has no scan here.
+        let application_made = draft.child.is_some() && draft.document.is_some() && draft.scan.is_some();
         (self.unreachable || self.link.link == crate::sync::Link::Offline)
-            && self.session.is_some()
             && !self.is_offline()
-            && self.session.as_ref().is_some_and(|s| s.applicant.is_some())
-            && matches!(
-                self.screen,
+            && session.applicant.is_some()
+            && match self.screen {
                 Screen::Children(_)
-                    | Screen::ChildForm { .. }
-                    | Screen::Document { .. }
-                    | Screen::Capture(_)
-                    | Screen::Application(_)
-            )
+                | Screen::ChildForm { .. }
+                | Screen::Document { .. }
+                | Screen::Capture(_)
+                | Screen::Application(_) => true,
+                Screen::Confirm(_) | Screen::Certificate(_) => application_made,
+                _ => false,
+            }
     }
 
     /// The registry went away in the middle: what was already sent or typed becomes the offline draft and the person
@@ -85,9 +97,10 @@ impl App {
             child: draft.child.as_ref().map(ChildRequest::from),
             document: draft.document.as_ref().map(DocumentRequest::from),
             scan: draft.scan.clone(),
-            email: session.email.clone(),
+            email: draft.application.as_ref().map(|a| a.email.clone()).or_else(|| session.email.clone()),
             behind: Vec::new(),
         };
+        let email_step = matches!(self.screen, Screen::Confirm(_));
         let on_children = matches!(self.screen, Screen::Children(_));
         // The capture screen's own photo, if one was taken and not sent yet.
         if let Screen::Capture(screen) = &self.screen {
@@ -96,6 +109,15 @@ impl App {
         let needs_photo = offline.scan.is_none() && matches!(self.screen, Screen::Application(_));
         let document = offline.document.clone();
         self.offline = Some(offline);
+        // The message of the online attempt that failed no longer holds: the banner says what happens now.
+        match &mut self.screen {
+            Screen::Applicant { problem, .. }
+            | Screen::ChildForm { problem, .. }
+            | Screen::Document { problem, .. } => *problem = None,
+            Screen::Capture(capture) => capture.failed(String::new()),
+            Screen::Application(step) => step.go_offline(),
+            _ => {}
+        }
         if on_children {
             // Choosing among the registry's children needs the registry: a child is entered here instead.
             let form = child_form::ChildForm::new(None);
@@ -108,6 +130,12 @@ impl App {
             self.screen = Screen::Capture(capture::Capture::new(label));
             self.editing = None;
             return self.start_camera();
+        }
+        if email_step && let Some(step) = self.offline_email_step() {
+            // The code or link of the e-mail step would confirm nothing now: the e-mail step again, saying that the
+            // letter will bring a link to sign in with.
+            self.screen = Screen::Application(step);
+            self.editing = None;
         }
         // Every other screen goes on as it is; its next «Далее» takes the offline way.
         Task::none()
@@ -192,16 +220,23 @@ impl App {
         let Screen::Capture(screen) = &self.screen else { return Task::none() };
         let Some(scan) = screen.scan().map(|s| s.jpeg.clone()) else { return Task::none() };
         self.stop_camera();
-        let Some(draft) = &self.offline else { return Task::none() };
-        let (Some(child), Some(document)) = (&draft.child, &draft.document) else { return Task::none() };
-        let name = full_name(&child.last_name, &child.first_name, child.patronymic.as_deref());
-        let label = document_label(self.ctx(), document.kind, &document.series, &document.number);
         let Some(draft) = &mut self.offline else { return Task::none() };
         draft.scan = Some(scan);
-        let step = application::ApplicationStep::new(name, label, draft.email.clone());
+        let Some(step) = self.offline_email_step() else { return Task::none() };
         let editing = step.is_editing();
         self.offline_forward(Screen::Application(step));
         if editing { self.focus_field(application::EMAIL_ID, true) } else { Task::none() }
+    }
+
+    /// «Подать заявление на получение сертификата» on the offline way, with the address given so far.
+    fn offline_email_step(&self) -> Option<application::ApplicationStep> {
+        let draft = self.offline.as_ref()?;
+        let (child, document) = (draft.child.as_ref()?, draft.document.as_ref()?);
+        let name = full_name(&child.last_name, &child.first_name, child.patronymic.as_deref());
+        let label = document_label(self.ctx(), document.kind, &document.series, &document.number);
+        let mut step = application::ApplicationStep::new(name, label, draft.email.clone());
+        step.go_offline();
+        Some(step)
     }
 
     /// The e-mail is given: the certificate group, from the reference data kept while online.
@@ -267,12 +302,14 @@ impl App {
         else {
             return Task::none();
         };
+        // The account signed in to online, if any: the registry joins what was created there instead of doubling it.
+        let login = self.session.as_ref().map(|s| s.account.login.clone()).filter(|l| !l.is_empty());
         let mut payload = OfflinePayload {
-            kiosk_id: self.env.config.kiosk_id.clone().unwrap_or_else(|| pdo_registry::demo::KIOSK_ID.into()),
+            kiosk_id: String::new(),
             submission_id: crate::registry::new_key(),
             application_number: String::new(),
             captured_at: chrono::Utc::now(),
-            login: None,
+            login,
             applicant: applicant.clone(),
             child: child.clone(),
             document: document.clone(),
@@ -283,9 +320,16 @@ impl App {
         let (store, worker) = (self.env.store.clone(), self.env.sync.clone());
         Task::perform(
             async move {
+                // The kiosk as its registry knows it (the config kept while online), whichever build this is.
+                let config = store.kiosk_config().await.map_err(|e| e.to_string())?;
+                payload.kiosk_id = config.ok_or_else(|| "no kiosk config kept".to_string())?.kiosk.id;
                 let key = store.sealing_key().await.map_err(|e| e.to_string())?;
                 payload.application_number = store.take_number().await.map_err(|e| e.to_string())?;
                 store.enqueue(&payload, &key).await.map_err(|e| e.to_string())?;
+                // Counted here, not when the answer comes: the application is queued even if nobody sees its forms.
+                if let Err(err) = store.count("applications_queued_offline").await {
+                    tracing::warn!(error = %err, "counter not recorded");
+                }
                 if let Some(worker) = worker {
                     worker.wake();
                 }
@@ -309,7 +353,7 @@ impl App {
                     draft.scan = None;
                 }
                 self.offline_printed = Some(application.clone());
-                Task::batch([self.count("applications_queued_offline"), self.open_print_of(application)])
+                self.open_print_of(application)
             }
             Err(err) => {
                 tracing::warn!(error = %err, "offline application not queued");
@@ -353,7 +397,7 @@ impl App {
             document: Some(document),
             registry_record: None,
             institutions,
-            operator: self.env.operator.clone(),
+            operator: self.operator.clone(),
             created_at: chrono::Utc::now(),
             source: ApplicationSource::KioskOffline,
         })
@@ -373,7 +417,30 @@ impl App {
             }
             let groups = store.state_json::<Vec<CertificateGroup>>(GROUPS_KEY).await.ok().flatten();
             let institutions = store.state_json::<Vec<Institution>>(INSTITUTIONS_KEY).await.ok().flatten();
-            Message::Reference(groups.unwrap_or_default(), institutions.unwrap_or_default())
+            let operator = store.kiosk_config().await.ok().flatten().and_then(|c| c.operator);
+            Message::Reference(Reference {
+                groups: groups.unwrap_or_default(),
+                institutions: institutions.unwrap_or_default(),
+                operator,
+            })
         })
+    }
+
+    /// The reference data kept: offered offline, and the registry's operator named from now on.
+    pub(super) fn reference_kept(&mut self, reference: Reference) -> Task<Message> {
+        self.offline_groups = reference.groups;
+        self.offline_institutions = reference.institutions;
+        if let Some(operator) = reference.operator.filter(|o| !o.name.trim().is_empty())
+            && operator != self.operator
+        {
+            if operator != self.env.operator {
+                tracing::warn!(code = "operator_mismatch", "the operator in kiosk.toml differs from the registry's");
+            }
+            self.operator = operator;
+            if let Screen::Welcome(_) = self.screen {
+                self.screen = Screen::Welcome(welcome::Welcome::new(self.operator.clone()));
+            }
+        }
+        Task::none()
     }
 }

@@ -12,10 +12,35 @@ fn day(y: i32, m: u32, d: u32) -> NaiveDate {
     NaiveDate::from_ymd_opt(y, m, d).expect("a valid date")
 }
 
+/// The sample's institutions: invented, like the demo registry's (the kiosk is built without that registry too).
+const INSTITUTIONS: &[(&str, &str, &str, &str, &str)] = &[
+    (
+        "inst-1",
+        "Дом детского творчества «Радуга» (демо)",
+        "г. Примерный, ул. Вымышленная, д. 10",
+        "+7 900 000-00-01",
+        "пн–пт 9:00–18:00",
+    ),
+    (
+        "inst-2",
+        "Станция юных техников «Орбита» (демо)",
+        "г. Примерный, пр. Условный, д. 3",
+        "+7 900 000-00-02",
+        "пн–сб 10:00–19:00",
+    ),
+    (
+        "inst-3",
+        "Детско-юношеская спортивная школа «Старт» (демо)",
+        "пос. Учебный, ул. Спортивная, д. 1",
+        "+7 900 000-00-03",
+        "вт–сб 9:00–17:00",
+    ),
+];
+
 fn institutions() -> Vec<Institution> {
-    pdo_registry::demo::INSTITUTIONS
+    INSTITUTIONS
         .iter()
-        .map(|(id, _, name, address, phone, hours)| Institution {
+        .map(|(id, name, address, phone, hours)| Institution {
             id: (*id).into(),
             name: (*name).into(),
             address: (*address).into(),
@@ -26,13 +51,14 @@ fn institutions() -> Vec<Institution> {
 }
 
 fn operator() -> Operator {
-    let (name, address) = pdo_registry::demo::OPERATOR;
-    Operator { name: name.into(), address: address.into() }
+    Operator {
+        name: "Региональный модельный центр дополнительного образования детей (демонстрационный оператор)".into(),
+        address: "650000, г. Примерный, ул. Вымышленная, д. 1".into(),
+    }
 }
 
 fn group() -> CertificateGroup {
-    let (id, title) = pdo_registry::demo::GROUPS[0];
-    CertificateGroup { id: id.into(), title: title.into() }
+    CertificateGroup { id: "5-18".into(), title: "Дети в возрасте от 5 до 18 лет".into() }
 }
 
 fn birth_certificate() -> Document {

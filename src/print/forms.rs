@@ -373,7 +373,7 @@ fn application(f: &Facts, fonts: &Fonts) -> Vec<u8> {
                  направлен на адрес электронной почты {} после того, как заявитель перейдёт по ссылке из письма \
                  «{}» и войдёт в личный кабинет. Полученный номер впишите в строку выше.",
                 app.email,
-                pdo_registry::mail::CLAIM_SUBJECT
+                pdo_core::letters::CLAIM_SUBJECT
             )
         } else {
             format!(
@@ -612,7 +612,7 @@ fn activation(f: &Facts, fonts: &Fonts) -> Result<Vec<u8>, FormsError> {
                     "Номер реестровой записи придёт на адрес электронной почты {} после того, как вы перейдёте по \
                      ссылке из письма «{}» и войдёте в личный кабинет.",
                     app.email,
-                    pdo_registry::mail::CLAIM_SUBJECT
+                    pdo_core::letters::CLAIM_SUBJECT
                 )
             } else {
                 format!(

@@ -1,18 +1,10 @@
 //! Sign-in without typing (RFC 8628): the kiosk shows a QR code, the applicant approves on their own phone.
 
 use super::{ClientError, RegistryClient, expect_json, send};
-use pdo_core::api::{DeviceLoginStart, DeviceTokenRequest, ErrorBody, SessionResponse};
+use pdo_core::api::{DeviceLoginStart, DeviceTokenRequest, ErrorBody};
 use reqwest::{Method, StatusCode};
 
-/// What a poll of the token endpoint found.
-#[derive(Debug, Clone, PartialEq)]
-pub enum DevicePoll {
-    Pending,
-    SlowDown,
-    Expired,
-    Denied,
-    Approved(SessionResponse),
-}
+pub use pdo_core::api::DevicePoll;
 
 impl RegistryClient {
     pub async fn start_device_login(&self) -> Result<DeviceLoginStart, ClientError> {

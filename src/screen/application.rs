@@ -41,6 +41,8 @@ pub struct ApplicationStep {
     error: Option<String>,
     suggestion: Option<String>,
     busy: bool,
+    /// The application goes the offline way: the letter brings a claim link, not a code.
+    claim_letter: bool,
 }
 
 impl ApplicationStep {
@@ -49,7 +51,15 @@ impl ApplicationStep {
         let editing = email.is_none();
         let suggestion = email.as_deref().and_then(suggest_email);
         let email = email.unwrap_or_default();
-        Self { child_name, document, email, editing, error: None, suggestion, busy: false }
+        Self { child_name, document, email, editing, error: None, suggestion, busy: false, claim_letter: false }
+    }
+
+    /// The application is finished without the registry: the letter will bring a link to sign in with, so no code
+    /// is promised. Any message of the failed online attempt goes.
+    pub fn go_offline(&mut self) {
+        self.claim_letter = true;
+        self.busy = false;
+        self.error = None;
     }
 
     pub fn is_editing(&self) -> bool {
@@ -136,7 +146,8 @@ impl ApplicationStep {
                 [("name", self.child_name.as_str().into()), ("document", self.document.as_str().into())]
             ))
             .size(ctx.metrics.text),
-            text(i18n.tr("application-email-why")).size(ctx.metrics.text),
+            text(i18n.tr(if self.claim_letter { "application-email-why-offline" } else { "application-email-why" }))
+                .size(ctx.metrics.text),
         ]
         .spacing(ctx.metrics.spacing)
         .max_width(ctx.metrics.text * 40.0);

@@ -101,10 +101,11 @@ impl Capture {
         self.problem = None;
     }
 
-    /// The upload did not go through: the scan stays, the person can try again.
+    /// The upload did not go through: the scan stays, the person can try again. An empty `problem` clears the
+    /// message (the offline way took over).
     pub fn failed(&mut self, problem: String) {
         self.busy = false;
-        self.problem = Some(problem);
+        self.problem = (!problem.is_empty()).then_some(problem);
     }
 
     pub fn update(&mut self, message: Message) -> Action {

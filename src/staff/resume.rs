@@ -69,19 +69,7 @@ impl ResumeCode {
     pub fn parse(typed: &str) -> Result<Self, ResumeError> {
         let mut code = Zeroizing::new(String::with_capacity(CODE_LEN));
         for c in typed.chars().filter(|c| !c.is_whitespace() && *c != '-') {
-            let c = match c.to_uppercase().next().unwrap_or(c) {
-                'А' => 'A',
-                'С' => 'C',
-                'Е' => 'E',
-                'Н' => 'H',
-                'К' => 'K',
-                'М' => 'M',
-                'Р' => 'P',
-                'Т' => 'T',
-                'Х' => 'X',
-                'У' => 'Y',
-                other => other,
-            };
+            let c = pdo_core::domain::latin_look_alike(c.to_uppercase().next().unwrap_or(c));
             if !c.is_ascii() || !CODE_ALPHABET.contains(&(c as u8)) {
                 return Err(ResumeError::BadCode);
             }

@@ -159,13 +159,10 @@ pub fn region_day(at: chrono::DateTime<chrono::Utc>) -> String {
 }
 
 fn configure(conn: &Connection) -> rusqlite::Result<()> {
-    conn.pragma_update(None, "journal_mode", "WAL")?;
-    // A power cut must not lose a committed row: the kiosk queues applications here.
-    conn.pragma_update(None, "synchronous", "FULL")?;
-    conn.pragma_update(None, "foreign_keys", "ON")?;
-    conn.pragma_update(None, "secure_delete", "ON")?;
-    conn.busy_timeout(std::time::Duration::from_secs(5))?;
-    Ok(())
+    for (pragma, value) in pdo_core::sqlite::PRAGMAS {
+        conn.pragma_update(None, pragma, value)?;
+    }
+    conn.busy_timeout(std::time::Duration::from_millis(pdo_core::sqlite::BUSY_TIMEOUT_MS))
 }
 
 #[cfg(test)]

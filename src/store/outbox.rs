@@ -376,6 +376,7 @@ mod tests {
                 municipality: "demo-02".into(),
             },
             public_keys: vec![PublicKey { key_id: "key-1".into(), public_key: public_key.into() }],
+            operator: None,
             number_block: NumberBlock { from: from.into(), to: to.into() },
         }
     }

@@ -16,6 +16,8 @@ pub struct Nav<M> {
     pub later: Option<M>,
     /// «Продолжить без связи», when the registry went away in the middle of an application.
     pub offline: Option<M>,
+    /// The offline way was taken: every step says so.
+    pub offline_way: bool,
 }
 
 pub fn frame<'a, M: Clone + 'a>(
@@ -43,10 +45,22 @@ pub fn frame<'a, M: Clone + 'a>(
         header = header.push(button);
     }
     // The title takes the room left and wraps, so the language switch is never pushed off a narrow (portrait) screen.
-    let mut title = row![text(ctx.i18n.tr("app-title")).size(ctx.metrics.text).font(FONT_BOLD_FACE).width(Fill)]
-        .spacing(ctx.metrics.spacing)
-        .align_y(Alignment::Center)
-        .width(Fill);
+    // On the offline way the notice takes the title's place on every step, in smaller type on a calm band, so it
+    // costs the form below no height.
+    let title_text: Element<'a, M> = if nav.offline_way {
+        container(text(ctx.i18n.tr("offline-banner")).size(ctx.metrics.small).font(FONT_BOLD_FACE))
+            .padding([0.0, ctx.metrics.small * 0.5])
+            .width(Fill)
+            .style(|_| container::Style {
+                background: Some(theme::NOTICE.into()),
+                border: Border { radius: 6.0.into(), ..Border::default() },
+                ..container::Style::default()
+            })
+            .into()
+    } else {
+        text(ctx.i18n.tr("app-title")).size(ctx.metrics.text).font(FONT_BOLD_FACE).width(Fill).into()
+    };
+    let mut title = row![title_text].spacing(ctx.metrics.spacing).align_y(Alignment::Center).width(Fill);
     // On a portrait panel the progress gets a line of its own under the header, so the title has room to wrap.
     let mut progress_line = None;
     if let Some((step, total)) = nav.step {
