@@ -12,6 +12,8 @@ static MIGRATIONS: LazyLock<Migrations<'static>> = LazyLock::new(|| {
         M::up(include_str!("../migrations/0003_kiosks_device.sql")),
         M::up(include_str!("../migrations/0004_offline.sql")),
         M::up(include_str!("../migrations/0005_staff.sql")),
+        // 0006 belongs to a parallel change and is registered there.
+        M::up(include_str!("../migrations/0007_reference_active.sql")),
     ])
 });
 

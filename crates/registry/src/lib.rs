@@ -6,6 +6,7 @@ pub mod db;
 pub mod demo;
 pub mod embedded;
 pub mod http;
+pub mod import;
 pub mod mail;
 pub mod sqlite;
 pub mod storage;
