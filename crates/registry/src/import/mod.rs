@@ -131,7 +131,7 @@ pub fn parse(
     }
 }
 
-/// A connection a dry run can only read: the database as it is, never created or migrated. Without a database yet,
+/// A connection for a dry run: the database as it is, never created or migrated. Without a database yet,
 /// an empty one in memory (everything would be added).
 pub fn open_for_dry_run(db: &Path) -> anyhow::Result<rusqlite::Connection> {
     if !db.exists() {
@@ -139,7 +139,10 @@ pub fn open_for_dry_run(db: &Path) -> anyhow::Result<rusqlite::Connection> {
         crate::db::migrations().to_latest(&mut conn)?;
         return Ok(conn);
     }
-    let conn = rusqlite::Connection::open_with_flags(db, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)?;
+    // Read-write but never created, migrated or written (apply only reads in a dry run): a read-only connection to
+    // a stopped service's database would leave a -wal and -shm owned by whoever ran it, which can lock the service's
+    // user out; a read-write one, the last to close, removes them.
+    let conn = rusqlite::Connection::open_with_flags(db, rusqlite::OpenFlags::SQLITE_OPEN_READ_WRITE)?;
     conn.busy_timeout(std::time::Duration::from_secs(5))?;
     let current = conn.prepare("SELECT active FROM municipalities LIMIT 0").is_ok();
     anyhow::ensure!(
