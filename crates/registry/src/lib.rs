@@ -2,6 +2,7 @@
 //! in-process on a random loopback port; `pdo-registry` (main.rs) is a thin command line around it.
 
 pub mod accounts;
+pub mod backup;
 pub mod db;
 pub mod demo;
 pub mod embedded;

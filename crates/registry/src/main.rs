@@ -59,6 +59,14 @@ enum Command {
         #[command(subcommand)]
         command: ReferenceCommand,
     },
+    /// Copy the database consistently while the service may be serving and writing (SQLite's online backup).
+    Backup {
+        #[arg(long)]
+        db: PathBuf,
+        /// The copy; replaced whole once complete and checked, never left half-written.
+        #[arg(long)]
+        to: PathBuf,
+    },
     /// Add a new sealing key for offline applications; kiosks use it from their next config refresh, and older keys
     /// keep opening boxes already queued. Prints the new key id.
     RotateKey {
@@ -191,6 +199,11 @@ fn main() -> anyhow::Result<()> {
         }
         Command::Reference { command: ReferenceCommand::Import { db, dir, dry_run } } => {
             import_reference(&db, &dir, dry_run)
+        }
+        Command::Backup { db, to } => {
+            let pages = pdo_registry::backup::backup(&db, &to)?;
+            println!("backup of {} written to {} ({pages} pages, integrity check ok)", db.display(), to.display());
+            Ok(())
         }
         Command::RotateKey { db } => {
             let (key_id, _) = SqliteStorage::open(&db)?.rotate_sealing_key(chrono::Utc::now())?;
