@@ -298,8 +298,12 @@ fn import_reference(db: &Path, dir: &Path, dry_run: bool) -> anyhow::Result<()> 
     let data = match import::read_dir(dir) {
         Ok(data) => data,
         Err(errors) => {
-            for error in &errors {
+            // A wrong file can fail on every line; the first hundred are enough to see what is wrong.
+            for error in errors.iter().take(100) {
                 eprintln!("{error}");
+            }
+            if errors.len() > 100 {
+                eprintln!("… and {} more", errors.len() - 100);
             }
             anyhow::bail!("{} problem(s) in the files in {}; nothing was changed", errors.len(), dir.display());
         }
