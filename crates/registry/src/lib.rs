@@ -2,10 +2,12 @@
 //! in-process on a random loopback port; `pdo-registry` (main.rs) is a thin command line around it.
 
 pub mod accounts;
+pub mod backup;
 pub mod db;
 pub mod demo;
 pub mod embedded;
 pub mod http;
+pub mod import;
 pub mod mail;
 pub mod sqlite;
 pub mod storage;

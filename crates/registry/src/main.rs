@@ -8,8 +8,8 @@ use pdo_core::validation::{nfc, text};
 use pdo_registry::mail::MailSink;
 use pdo_registry::sqlite::SqliteStorage;
 use pdo_registry::storage::{StaffInfo, Storage, StoreError};
-use pdo_registry::{Registry, accounts, demo};
-use std::path::PathBuf;
+use pdo_registry::{Registry, accounts, demo, import};
+use std::path::{Path, PathBuf};
 
 #[derive(Parser)]
 #[command(name = "pdo-registry", version, about = "Registry service for certificates of supplementary education")]
@@ -54,11 +54,39 @@ enum Command {
         #[command(subcommand)]
         command: StaffCommand,
     },
+    /// Reference data: municipalities, certificate groups, institutions and the operator.
+    Reference {
+        #[command(subcommand)]
+        command: ReferenceCommand,
+    },
+    /// Copy the database consistently while the service may be serving and writing (SQLite's online backup).
+    Backup {
+        #[arg(long)]
+        db: PathBuf,
+        /// The copy; replaced whole once complete and checked, never left half-written.
+        #[arg(long)]
+        to: PathBuf,
+    },
     /// Add a new sealing key for offline applications; kiosks use it from their next config refresh, and older keys
     /// keep opening boxes already queued. Prints the new key id.
     RotateKey {
         #[arg(long)]
         db: PathBuf,
+    },
+}
+
+#[derive(Subcommand)]
+enum ReferenceCommand {
+    /// Import municipalities.csv, groups.csv, institutions.csv and operator.csv from DIR: all checked before anything
+    /// is written, then added or updated in one transaction; rows missing from a file become inactive.
+    Import {
+        #[arg(long)]
+        db: PathBuf,
+        #[arg(long)]
+        dir: PathBuf,
+        /// Check the files and print what would change, writing nothing.
+        #[arg(long)]
+        dry_run: bool,
     },
 }
 
@@ -169,6 +197,14 @@ fn main() -> anyhow::Result<()> {
         Command::Kiosk { command: KioskCommand::Add { db, id, name, address, municipality } } => {
             add_kiosk(&db, &id, &name, &address, &municipality)
         }
+        Command::Reference { command: ReferenceCommand::Import { db, dir, dry_run } } => {
+            import_reference(&db, &dir, dry_run)
+        }
+        Command::Backup { db, to } => {
+            let pages = pdo_registry::backup::backup(&db, &to)?;
+            println!("backup of {} written to {} ({pages} pages, integrity check ok)", db.display(), to.display());
+            Ok(())
+        }
         Command::RotateKey { db } => {
             let (key_id, _) = SqliteStorage::open(&db)?.rotate_sealing_key(chrono::Utc::now())?;
             println!("{key_id}");
@@ -213,12 +249,17 @@ fn add_staff(db: &std::path::Path, id: &str, name: &str, institution: Option<Str
     check_credential_id("staff", id)?;
     let member = StaffInfo { id: id.to_string(), name: field("--name", name)?, institution_id: institution };
     let storage = SqliteStorage::open(db)?;
+    if let Some(institution) = &member.institution_id
+        && !storage.institutions(None)?.iter().any(|i| &i.id == institution)
+    {
+        eprintln!(
+            "warning: institution {institution:?} is not in the reference data (not imported yet, or inactive); \
+             the staff member is added anyway"
+        );
+    }
     let secret = accounts::generate_secret();
     storage.add_staff(&member, &accounts::hash_password(&secret), chrono::Utc::now()).map_err(|e| match e {
         StoreError::Conflict { .. } => anyhow::anyhow!("staff id {id:?} is taken"),
-        StoreError::NotFound(_) => {
-            anyhow::anyhow!("no institution {:?} in the reference data", member.institution_id.unwrap_or_default())
-        }
         other => other.into(),
     })?;
     println!("staff member {id} created");
@@ -236,7 +277,11 @@ fn add_kiosk(db: &std::path::Path, id: &str, name: &str, address: &str, municipa
     };
     let storage = SqliteStorage::open(db)?;
     if !storage.municipalities()?.iter().any(|m| m.code == kiosk.municipality) {
-        tracing::warn!(municipality = %kiosk.municipality, "the municipality is not in the reference data (yet)");
+        eprintln!(
+            "warning: municipality {:?} is not in the reference data (not imported yet, or inactive); \
+             the kiosk is added anyway",
+            kiosk.municipality
+        );
     }
     let secret = accounts::generate_secret();
     storage.add_kiosk(&kiosk, &accounts::hash_password(&secret), chrono::Utc::now()).map_err(|e| match e {
@@ -245,6 +290,26 @@ fn add_kiosk(db: &std::path::Path, id: &str, name: &str, address: &str, municipa
     })?;
     println!("kiosk {id} created");
     println!("{secret}");
+    Ok(())
+}
+
+/// Checks every file before opening the database, so a refused import leaves it untouched (not even migrated).
+fn import_reference(db: &Path, dir: &Path, dry_run: bool) -> anyhow::Result<()> {
+    let data = match import::read_dir(dir) {
+        Ok(data) => data,
+        Err(errors) => {
+            // A wrong file can fail on every line; the first hundred are enough to see what is wrong.
+            for error in errors.iter().take(100) {
+                eprintln!("{error}");
+            }
+            if errors.len() > 100 {
+                eprintln!("… and {} more", errors.len() - 100);
+            }
+            anyhow::bail!("{} problem(s) in the files in {}; nothing was changed", errors.len(), dir.display());
+        }
+    };
+    let mut conn = if dry_run { import::open_for_dry_run(db)? } else { pdo_registry::db::open(db)? };
+    print!("{}", import::apply(&mut conn, &data, dry_run)?);
     Ok(())
 }
 

@@ -324,8 +324,7 @@ pub trait Storage: Send + Sync + 'static {
     fn prune(&self, now: DateTime<Utc>) -> StoreResult<usize>;
 
     // Staff.
-    /// `Conflict staff_exists` for an id in use (revoked or not); `NotFound institution_not_found` for an unknown
-    /// institution.
+    /// `Conflict staff_exists` for an id in use (revoked or not); the institution may not be imported yet.
     fn add_staff(&self, staff: &StaffInfo, secret_hash: &str, now: DateTime<Utc>) -> StoreResult<()>;
     /// `false` when there is no such member of staff.
     fn revoke_staff(&self, staff_id: &str, now: DateTime<Utc>) -> StoreResult<bool>;

@@ -56,8 +56,11 @@ async fn staff_look_applications_up_by_number_and_nobody_else_does() {
         !staff_cli(&db, &["add", "--id", "metodist-1", "--name", "Другой"]).status.success(),
         "an id is given once"
     );
+    // An institution not imported yet is accepted with a warning (staff may be registered before the import).
     let unknown_institution = staff_cli(&db, &["add", "--id", "metodist-2", "--name", "Х", "--institution", "nope"]);
-    assert!(!unknown_institution.status.success());
+    assert!(unknown_institution.status.success(), "{}", String::from_utf8_lossy(&unknown_institution.stderr));
+    let warning = String::from_utf8(unknown_institution.stderr).unwrap();
+    assert!(warning.contains("warning: institution \"nope\" is not in the reference data"), "{warning}");
     assert!(!staff_cli(&db, &["add", "--id", "bad id", "--name", "Х"]).status.success());
     let no_institution = staff_cli(&db, &["add", "--id", "metodist-3", "--name", "Методист без учреждения"]);
     assert!(no_institution.status.success(), "{}", String::from_utf8_lossy(&no_institution.stderr));

@@ -427,7 +427,7 @@ pub fn issue_certificate(
             ApplicationStatus::EmailConfirmed => {}
             ApplicationStatus::AwaitingClaim => return Err(StoreError::NotFound("application_not_found")),
         }
-        if !reference::certificate_groups(tx)?.iter().any(|g| g.id == request.group_id) {
+        if !reference::active_certificate_groups(tx)?.iter().any(|g| g.id == request.group_id) {
             return Err(StoreError::NotFound("group_not_found"));
         }
         people::document(tx, &current.child.id, &request.document_id)?;

@@ -149,7 +149,7 @@ impl Storage for SqliteStorage {
     }
 
     fn certificate_groups(&self) -> StoreResult<Vec<CertificateGroup>> {
-        self.with_conn(|conn| reference::certificate_groups(conn))
+        self.with_conn(|conn| reference::active_certificate_groups(conn))
     }
 
     fn municipalities(&self) -> StoreResult<Vec<Municipality>> {

@@ -248,6 +248,8 @@ fn accept(
         return Ok(Err(("validation", errors)));
     };
     let Some(scan) = scan else { return reject("scan_invalid") };
+    // A group retired by an import after the kiosk offered it still counts: the applicant chose it while it was
+    // offered, and the kiosk could not know better.
     if !reference::certificate_groups(tx)?.iter().any(|g| g.id == p.group_id) {
         return reject("group_not_found");
     }

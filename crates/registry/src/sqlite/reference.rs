@@ -1,24 +1,35 @@
-//! Certificate groups, municipalities, institutions and the operator: data, seeded by `--demo`.
+//! Certificate groups, municipalities, institutions and the operator: data from `reference import` (and `--demo`,
+//! which imports the invented files). Rows an import no longer has are inactive: not offered, still readable.
 
 use crate::storage::StoreResult;
 use pdo_core::api::{CertificateGroup, Institution, Municipality, Operator};
 use rusqlite::{Connection, OptionalExtension, params};
 
+/// Every group ever imported, inactive ones too: an application keeps showing the group it was issued in.
 pub fn certificate_groups(conn: &Connection) -> StoreResult<Vec<CertificateGroup>> {
     let mut stmt = conn.prepare_cached("SELECT id, title FROM certificate_groups ORDER BY id")?;
     let rows = stmt.query_map([], |r| Ok(CertificateGroup { id: r.get(0)?, title: r.get(1)? }))?;
     Ok(rows.collect::<Result<_, _>>()?)
 }
 
+/// The groups offered to applicants: the active ones.
+pub fn active_certificate_groups(conn: &Connection) -> StoreResult<Vec<CertificateGroup>> {
+    let mut stmt = conn.prepare_cached("SELECT id, title FROM certificate_groups WHERE active = 1 ORDER BY id")?;
+    let rows = stmt.query_map([], |r| Ok(CertificateGroup { id: r.get(0)?, title: r.get(1)? }))?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
 pub fn municipalities(conn: &Connection) -> StoreResult<Vec<Municipality>> {
-    let mut stmt = conn.prepare_cached("SELECT code, name FROM municipalities ORDER BY name")?;
+    let mut stmt = conn.prepare_cached("SELECT code, name FROM municipalities WHERE active = 1 ORDER BY name")?;
     let rows = stmt.query_map([], |r| Ok(Municipality { code: r.get(0)?, name: r.get(1)? }))?;
     Ok(rows.collect::<Result<_, _>>()?)
 }
 
+/// Active institutions (where a certificate can be activated now), of one municipality or all.
 pub fn institutions(conn: &Connection, municipality: Option<&str>) -> StoreResult<Vec<Institution>> {
     let mut stmt = conn.prepare_cached(
-        "SELECT id, name, address, phone, hours FROM institutions WHERE ?1 IS NULL OR municipality_code = ?1 ORDER BY name",
+        "SELECT id, name, address, phone, hours FROM institutions
+         WHERE active = 1 AND (?1 IS NULL OR municipality_code = ?1) ORDER BY name",
     )?;
     let rows = stmt.query_map([municipality], |r| {
         Ok(Institution { id: r.get(0)?, name: r.get(1)?, address: r.get(2)?, phone: r.get(3)?, hours: r.get(4)? })

@@ -5,18 +5,11 @@ use crate::storage::{StaffInfo, StaffRecord, StoreError, StoreResult};
 use chrono::{DateTime, Utc};
 use rusqlite::{Connection, OptionalExtension, params};
 
-/// Adds a member of staff with the argon2id hash of their secret; an id in use (revoked or not) is `staff_exists`,
-/// an institution not in the reference data `institution_not_found`.
+/// Adds a member of staff with the argon2id hash of their secret; an id in use (revoked or not) is `staff_exists`.
+/// The institution may not be imported yet (the command line warns about that).
 pub fn add_staff(conn: &Connection, staff: &StaffInfo, secret_hash: &str, now: DateTime<Utc>) -> StoreResult<()> {
     if conn.query_row("SELECT 1 FROM staff WHERE id = ?1", [&staff.id], |_| Ok(())).optional()?.is_some() {
         return Err(StoreError::Conflict { code: "staff_exists", id: Some(staff.id.clone()) });
-    }
-    if let Some(institution) = &staff.institution_id {
-        let known =
-            conn.query_row("SELECT 1 FROM institutions WHERE id = ?1", [institution], |_| Ok(())).optional()?.is_some();
-        if !known {
-            return Err(StoreError::NotFound("institution_not_found"));
-        }
     }
     conn.execute(
         "INSERT INTO staff (id, name, institution_id, secret_hash, created_at) VALUES (?1, ?2, ?3, ?4, ?5)",
@@ -81,10 +74,9 @@ mod tests {
             add_staff(&conn, &member("s-1", None), "hash", now),
             Err(StoreError::Conflict { code: "staff_exists", .. })
         ));
-        assert!(matches!(
-            add_staff(&conn, &member("s-3", Some("no-such")), "hash", now),
-            Err(StoreError::NotFound("institution_not_found"))
-        ));
+        // Staff may come before their institution's import.
+        add_staff(&conn, &member("s-3", Some("not-imported-yet")), "hash", now).unwrap();
+        assert_eq!(staff(&conn, "s-3").unwrap().unwrap().info, member("s-3", Some("not-imported-yet")));
         let found = staff(&conn, "s-1").unwrap().unwrap();
         assert_eq!(found.info, member("s-1", Some("i-1")));
         assert!(!found.revoked);
