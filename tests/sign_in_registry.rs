@@ -87,3 +87,23 @@ async fn an_answer_nobody_waits_for_any_more_signs_nobody_in() {
     settle(&mut t.app, task).await;
     assert_eq!(client.applications(&token).await, Err(ClientError::Unauthorized), "the stray session was revoked");
 }
+
+#[tokio::test]
+async fn the_phone_sign_in_idles_out_and_a_late_approval_opens_nobodys_cabinet() {
+    let (registry, client, _dir) = registry();
+    let mut t = app_at_sign_in(&registry.base_url(), None);
+    send(&mut t.app, Message::SignIn(pdo_kiosk::screen::sign_in::Message::UseQr)).await;
+    assert!(matches!(t.app.screen(), Screen::QrSignIn(_)));
+    // The person walked away from the QR code: the screen idles out like any other.
+    send(&mut t.app, Message::Tick(iced::time::Instant::now() + std::time::Duration::from_secs(3600))).await;
+    assert!(matches!(t.app.screen(), Screen::Welcome(_)), "{:?}", t.app.screen());
+
+    // Their phone approves afterwards: the answer to the abandoned sign-in is dropped and its session revoked.
+    let demo = &ACCOUNTS[0];
+    let approved = client.sign_in(demo.login.into(), demo.password.into(), Lang::Ru).await.unwrap();
+    let token = approved.token.clone();
+    let late = pdo_kiosk::registry::DevicePoll::Approved(approved);
+    send(&mut t.app, Message::Of(0, Box::new(Message::DevicePolled(Ok(late))))).await;
+    assert!(!t.app.is_signed_in() && matches!(t.app.screen(), Screen::Welcome(_)));
+    assert_eq!(client.applications(&token).await, Err(ClientError::Unauthorized), "the session was revoked");
+}

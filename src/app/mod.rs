@@ -531,6 +531,7 @@ impl App {
             Message::MonitorSize(_, None) | Message::Ignored | Message::Of(..) => Task::none(),
             Message::Link(link) => {
                 let changed = link.link != self.link.link;
+                let config_saved = link.config_saved_at != self.link.config_saved_at;
                 self.link = link;
                 if self.link.online() {
                     self.unreachable = false;
@@ -541,8 +542,8 @@ impl App {
                 if changed {
                     tracing::info!(link = ?self.link.link, "registry link");
                 }
-                // Back online: the reference data kept for offline use is refreshed.
-                if changed && self.link.online() { self.refresh_reference() } else { Task::none() }
+                // Back online, or a new config kept: the reference data and the operator are read again.
+                if (changed && self.link.online()) || config_saved { self.refresh_reference() } else { Task::none() }
             }
             Message::Staff(msg) => self.staff_update(msg),
             Message::FirstFrame => {

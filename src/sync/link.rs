@@ -27,6 +27,8 @@ pub struct Connectivity {
     /// Round trip of the last successful health check.
     pub latency: Option<Duration>,
     pub checked_at: Option<DateTime<Utc>>,
+    /// When the kiosk config (keys, numbers, the registry's operator) was last saved: the GUI reads it again then.
+    pub config_saved_at: Option<DateTime<Utc>>,
 }
 
 impl Connectivity {
@@ -106,6 +108,7 @@ impl SyncWorker {
         let config = self.client.kiosk_config().await;
         self.note(config.as_ref().map(|_| ()));
         self.store.save_kiosk_config(&config?).await?;
+        self.link.send_modify(|state| state.config_saved_at = Some(Utc::now()));
         Ok(())
     }
 
