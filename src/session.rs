@@ -11,12 +11,23 @@ pub struct Session {
     pub applicant: Option<Applicant>,
     /// The e-mail used last in this session, offered again for a second child.
     pub email: Option<String>,
+    /// The account's applications as last seen (the cabinet's list, and every one shown since), so the child
+    /// cards say where each child stands.
+    pub applications: Vec<Application>,
     pub draft: Draft,
 }
 
 impl Session {
     pub fn new(token: String, account: Account) -> Self {
-        Self { token, account, applicant: None, email: None, draft: Draft::default() }
+        Self { token, account, applicant: None, email: None, applications: Vec::new(), draft: Draft::default() }
+    }
+
+    /// Keeps the newest state of an application (added, or replacing the one with its id).
+    pub fn remember(&mut self, application: &Application) {
+        match self.applications.iter_mut().find(|a| a.id == application.id) {
+            Some(known) => *known = application.clone(),
+            None => self.applications.push(application.clone()),
+        }
     }
 }
 

@@ -83,6 +83,18 @@ pub fn secondary_button(_theme: &iced::Theme, status: iced::widget::button::Stat
     }
 }
 
+/// The chosen one of a set (the active language): filled with the accent and bold-worded by its caller, so it reads
+/// as selected rather than as greyed out, although it cannot be pressed again.
+pub fn selected_button(_theme: &iced::Theme, _status: iced::widget::button::Status) -> iced::widget::button::Style {
+    use iced::widget::button::Style;
+    Style {
+        background: Some(ACCENT.into()),
+        text_color: Color::WHITE,
+        border: iced::Border { color: ACCENT, width: 2.0, radius: 6.0.into() },
+        ..Style::default()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -69,6 +69,10 @@ async fn a_parent_fills_in_their_details_which_are_saved_and_prefilled_next_time
     let mut ui = simulator(&t.app);
     assert!(ui.find("31.02.1988").is_ok(), "the wrong date is still there to fix");
     assert!(ui.find("1 из 3").is_ok(), "held on the page with the mistake");
+    assert!(
+        ui.find("Такого дня нет в календаре. Проверьте число и месяц.").is_ok(),
+        "a date written right but impossible is not answered with how to write a date"
+    );
     drop(ui);
     let _ = t.app.update(Message::Applicant(applicant::Message::Changed(3, "14.03.1988".into())));
     for _ in 0..3 {

@@ -107,3 +107,41 @@ async fn the_phone_sign_in_idles_out_and_a_late_approval_opens_nobodys_cabinet()
     assert!(!t.app.is_signed_in() && matches!(t.app.screen(), Screen::Welcome(_)));
     assert_eq!(client.applications(&token).await, Err(ClientError::Unauthorized), "the session was revoked");
 }
+
+/// A registry that answers every request `503` with `Retry-After` (as one does under a flood of sign-ins).
+async fn busy_registry() -> String {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    tokio::spawn(async move {
+        while let Ok((mut stream, _)) = listener.accept().await {
+            tokio::spawn(async move {
+                let mut buffer = vec![0u8; 16 * 1024];
+                let _ = stream.read(&mut buffer).await;
+                let body = r#"{"error":{"code":"busy","message":"busy"}}"#;
+                let answer = format!(
+                    "HTTP/1.1 503 Service Unavailable\r\nRetry-After: 30\r\nContent-Type: application/json\r\n\
+                     Content-Length: {}\r\nConnection: close\r\n\r\n{body}",
+                    body.len()
+                );
+                let _ = stream.write_all(answer.as_bytes()).await;
+            });
+        }
+    });
+    url
+}
+
+#[tokio::test]
+async fn a_busy_registry_is_busy_not_offline() {
+    let url = busy_registry().await;
+    let client = RegistryClient::new(config::registry_url(&url).unwrap());
+    let refused = client.sign_in("demo.roditel".into(), "kuzbass-2026".into(), Lang::Ru).await;
+    assert_eq!(refused, Err(ClientError::Busy { retry_after_secs: 30 }));
+    assert!(refused.unwrap_err().is_transient());
+
+    let mut t = app_at_sign_in(&url, None);
+    sign_in_with(&mut t.app, "demo.roditel", "kuzbass-2026").await;
+    assert!(shows(&t.app, "Реестр сейчас занят, попробуйте через минуту. Всё введённое сохранено на экране."));
+    assert!(!shows(&t.app, "Подать заявление без связи"), "busy is not offline: no offline way offered");
+    assert!(!t.app.is_signed_in());
+}

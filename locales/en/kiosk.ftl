@@ -96,6 +96,7 @@ retry = Try again
 cancel = Cancel
 problem-unreachable = No connection to the server. Everything you entered is still on the screen: try again in a minute or ask a member of staff.
 problem-server = The server could not do this. Try again or ask a member of staff.
+problem-busy = The registry is busy right now, please try again in a minute. Everything you entered is kept on the screen.
 problem-wait = Too many tries. Try again in { $seconds } s.
 
 children-title = Who is the certificate for
@@ -111,6 +112,10 @@ children-not-eligible = The certificate is for children aged 5 to 18
 children-document-ready = Document: { $document }, photo taken
 children-document-no-photo = Document added, its photo is still needed
 children-document-missing = No document added yet
+children-certificate-issued = Certificate issued, record No. { $record }: the forms can be printed again
+children-certificate-ready = E-mail confirmed: the certificate is ready to be issued
+children-awaiting-email = Application sent: waiting for the e-mail to be confirmed
+children-awaiting-claim = Application taken offline: open the link in the letter
 document-kind-birth-certificate = Birth certificate
 document-kind-passport = Passport
 

@@ -96,6 +96,7 @@ retry = Попробовать ещё раз
 cancel = Отмена
 problem-unreachable = Нет связи с сервером. Всё введённое сохранено на экране — попробуйте ещё раз через минуту или обратитесь к сотруднику.
 problem-server = Сервер не смог выполнить действие. Попробуйте ещё раз или обратитесь к сотруднику.
+problem-busy = Реестр сейчас занят, попробуйте через минуту. Всё введённое сохранено на экране.
 problem-wait = Слишком часто. Попробуйте снова через { $seconds } с.
 
 children-title = Для кого сертификат
@@ -111,6 +112,10 @@ children-not-eligible = Сертификат выдаётся детям от 5 
 children-document-ready = Документ: { $document }, фото есть
 children-document-no-photo = Документ есть, нужно его сфотографировать
 children-document-missing = Документ ещё не добавлен
+children-certificate-issued = Сертификат выдан, запись № { $record }: можно напечатать документы ещё раз
+children-certificate-ready = Почта подтверждена: осталось получить сертификат
+children-awaiting-email = Заявление подано: ждёт подтверждения почты
+children-awaiting-claim = Заявление подано без связи: откройте ссылку из письма
 document-kind-birth-certificate = Свидетельство о рождении
 document-kind-passport = Паспорт
 

@@ -21,7 +21,8 @@ impl App {
         let Some(session) = &mut self.session else { return Task::none() };
         session.draft = Default::default();
         let self_apply = session.account.kind == AccountKind::Child;
-        self.screen = Screen::Children(children::ChildChoice::new(self_apply, today()));
+        let applications = session.applications.clone();
+        self.screen = Screen::Children(children::ChildChoice::new(self_apply, today(), applications));
         self.load_children()
     }
 
@@ -57,6 +58,14 @@ impl App {
                 self.focus_field(first, false)
             }
             children::Action::Chosen(child) => self.child_ready(child),
+            // A child with an application carries on where it stands (the certificate issued: its number and the
+            // forms again), not with a second application.
+            children::Action::Open(application) => {
+                if let Some(session) = &mut self.session {
+                    session.draft = Default::default();
+                }
+                self.continue_application(application)
+            }
         }
     }
 

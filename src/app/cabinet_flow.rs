@@ -20,7 +20,12 @@ impl App {
     pub(super) fn applications_loaded(&mut self, result: Result<Vec<Application>, ClientError>) -> Task<Message> {
         let Screen::Cabinet(screen) = &mut self.screen else { return Task::none() };
         match result {
-            Ok(list) => screen.loaded(cabinet::Applications::Loaded(list)),
+            Ok(list) => {
+                if let Some(session) = &mut self.session {
+                    session.applications.clone_from(&list);
+                }
+                screen.loaded(cabinet::Applications::Loaded(list))
+            }
             Err(ClientError::Unauthorized) => return self.end_session(),
             Err(err) => {
                 tracing::warn!(error = %err, "applications not loaded");

@@ -16,6 +16,7 @@ impl App {
     /// Shows the step an application is at: the e-mail, the certificate, or the issued certificate.
     pub(super) fn continue_application(&mut self, application: Application) -> Task<Message> {
         let Some(session) = &mut self.session else { return Task::none() };
+        session.remember(&application);
         session.draft.child = Some(application.child.clone());
         session.draft.application = Some(application.clone());
         match application.status {

@@ -673,6 +673,7 @@ impl App {
                         sign_in::Problem::Throttled { retry_after_secs }
                     }
                     ClientError::Unreachable => sign_in::Problem::Unreachable,
+                    ClientError::Busy { .. } => sign_in::Problem::Busy,
                     ClientError::TooManyRequests { retry_after_secs } => {
                         sign_in::Problem::Throttled { retry_after_secs }
                     }
@@ -759,6 +760,7 @@ impl App {
                 ClientError::TooManyRequests { retry_after_secs } | ClientError::TooManyAttempts { retry_after_secs },
             ) => self.i18n.tr_with("problem-wait", [("seconds", (*retry_after_secs).into())]),
             Some(ClientError::Unreachable) => self.i18n.tr("problem-unreachable"),
+            Some(ClientError::Busy { .. }) => self.i18n.tr("problem-busy"),
             Some(_) => self.i18n.tr("problem-server"),
         }
     }

@@ -26,6 +26,10 @@ pub enum ClientError {
     TooManyAttempts { retry_after_secs: u64 },
     #[error("too many requests; retry after {retry_after_secs} s")]
     TooManyRequests { retry_after_secs: u64 },
+    /// `503`: the registry is there but too busy (a flood of sign-ins, say). Not "offline": nothing goes the offline
+    /// way for it, the person is asked to try again in a minute.
+    #[error("the registry is busy; retry after {retry_after_secs} s")]
+    Busy { retry_after_secs: u64 },
     #[error("the session has ended")]
     Unauthorized,
     /// `422 validation`: each field's code and message (in the language asked for).
@@ -41,7 +45,7 @@ pub enum ClientError {
 impl ClientError {
     /// Whether a retry later may succeed (network, server trouble), as opposed to a refusal to show the person.
     pub fn is_transient(&self) -> bool {
-        matches!(self, ClientError::Unreachable | ClientError::Server { .. })
+        matches!(self, ClientError::Unreachable | ClientError::Server { .. } | ClientError::Busy { .. })
     }
 
     pub fn code(&self) -> &str {
@@ -51,6 +55,7 @@ impl ClientError {
             ClientError::InvalidCredentials => codes::INVALID_CREDENTIALS,
             ClientError::TooManyAttempts { .. } => codes::TOO_MANY_ATTEMPTS,
             ClientError::TooManyRequests { .. } => "too_many_requests",
+            ClientError::Busy { .. } => "busy",
             ClientError::Unauthorized => codes::UNAUTHORIZED,
             ClientError::Unreachable => "unreachable",
         }
@@ -184,6 +189,10 @@ async fn error_from(response: reqwest::Response) -> ClientError {
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.parse().ok())
         .unwrap_or(60);
+    // Whatever the body (a proxy in front may answer too), 503 means busy, not gone.
+    if status == StatusCode::SERVICE_UNAVAILABLE {
+        return ClientError::Busy { retry_after_secs };
+    }
     let Ok(body) = response.json::<ErrorBody>().await else {
         return ClientError::Server { status: status.as_u16(), code: String::new() };
     };

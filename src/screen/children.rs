@@ -8,7 +8,7 @@ use crate::widget::controls::{big_button, plain_button};
 use crate::widget::list::{card_button, cards, page_of, pager};
 use iced::widget::{column, container, text};
 use iced::{Element, Fill};
-use pdo_core::api::{Child, Document};
+use pdo_core::api::{Application, ApplicationStatus, Child, Document};
 use pdo_core::domain::{DocumentKind, age_on, allowed_documents, eligibility};
 
 pub const PAGE_SIZE: usize = 3;
@@ -25,6 +25,8 @@ pub enum Message {
 pub enum Action {
     None,
     Chosen(Child),
+    /// The child already has this application.
+    Open(Application),
     Add,
     Retry,
 }
@@ -42,11 +44,17 @@ pub struct ChildChoice {
     page: usize,
     self_apply: bool,
     today: chrono::NaiveDate,
+    /// The account's applications, to say on each card where its child stands.
+    applications: Vec<Application>,
 }
 
 impl ChildChoice {
-    pub fn new(self_apply: bool, today: chrono::NaiveDate) -> Self {
-        Self { children: Children::Loading, page: 0, self_apply, today }
+    pub fn new(self_apply: bool, today: chrono::NaiveDate, applications: Vec<Application>) -> Self {
+        Self { children: Children::Loading, page: 0, self_apply, today, applications }
+    }
+
+    fn application_of(&self, child: &Child) -> Option<&Application> {
+        self.applications.iter().find(|a| a.child.id == child.id)
     }
 
     pub fn loaded(&mut self, children: Children) {
@@ -57,10 +65,14 @@ impl ChildChoice {
     pub fn update(&mut self, message: Message) -> Action {
         match message {
             Message::Choose(index) => match &self.children {
-                Children::Loaded(list) => list
-                    .get(index)
-                    .filter(|child| eligibility(child.birth_date, self.today).is_ok())
-                    .map_or(Action::None, |child| Action::Chosen(child.clone())),
+                Children::Loaded(list) => match list.get(index) {
+                    Some(child) => match self.application_of(child) {
+                        Some(application) => Action::Open(application.clone()),
+                        None if eligibility(child.birth_date, self.today).is_ok() => Action::Chosen(child.clone()),
+                        None => Action::None,
+                    },
+                    None => Action::None,
+                },
                 _ => Action::None,
             },
             Message::Add => Action::Add,
@@ -138,6 +150,18 @@ impl ChildChoice {
             ],
         );
         let mut lines = vec![born];
+        if let Some(application) = self.application_of(child) {
+            lines.push(match application.status {
+                ApplicationStatus::CertificateIssued => i18n.tr_with(
+                    "children-certificate-issued",
+                    [("record", application.registry_record.clone().unwrap_or_default().into())],
+                ),
+                ApplicationStatus::EmailConfirmed => i18n.tr("children-certificate-ready"),
+                ApplicationStatus::AwaitingEmailConfirmation => i18n.tr("children-awaiting-email"),
+                ApplicationStatus::AwaitingClaim => i18n.tr("children-awaiting-claim"),
+            });
+            return card_button(ctx, name, lines, false, Some(Message::Choose(index)));
+        }
         let eligible = eligibility(child.birth_date, self.today);
         match eligible {
             Err(_) => lines.push(i18n.tr("children-not-eligible")),
@@ -210,11 +234,28 @@ mod tests {
     #[test]
     fn a_child_too_old_cannot_be_chosen_and_an_eligible_one_can() {
         let today = date(2026, 11, 25);
-        let mut screen = ChildChoice::new(false, today);
+        let mut screen = ChildChoice::new(false, today, vec![]);
         screen.loaded(Children::Loaded(vec![child(date(2008, 1, 1), vec![]), child(date(2016, 4, 1), vec![])]));
         assert_eq!(screen.update(Message::Choose(0)), Action::None, "18 already");
         assert!(matches!(screen.update(Message::Choose(1)), Action::Chosen(c) if c.birth_date == date(2016, 4, 1)));
         assert_eq!(screen.update(Message::Choose(5)), Action::None);
+    }
+
+    #[test]
+    fn a_child_whose_certificate_is_issued_says_so_and_opens_it_instead_of_a_new_application() {
+        let today = date(2026, 11, 25);
+        let issued = crate::print::demo::parent();
+        assert_eq!(issued.status, ApplicationStatus::CertificateIssued);
+        let mut with_certificate = child(date(2016, 4, 1), vec![]);
+        with_certificate.id = issued.child.id.clone();
+        let mut screen = ChildChoice::new(false, today, vec![issued.clone()]);
+        screen.loaded(Children::Loaded(vec![with_certificate, child(date(2016, 4, 1), vec![])]));
+        assert_eq!(screen.update(Message::Choose(0)), Action::Open(issued.clone()));
+        assert!(matches!(screen.update(Message::Choose(1)), Action::Chosen(_)), "the child without one goes on");
+        let i18n = crate::i18n::I18n::new(pdo_core::domain::Lang::Ru);
+        let record = issued.registry_record.clone().unwrap();
+        let line = i18n.tr_with("children-certificate-issued", [("record", record.clone().into())]);
+        assert!(line.starts_with("Сертификат выдан") && line.contains(&record), "{line}");
     }
 
     #[test]

@@ -43,6 +43,8 @@ pub enum Problem {
     InvalidCredentials,
     Throttled { retry_after_secs: u64 },
     Unreachable,
+    /// The registry answered that it is too busy right now.
+    Busy,
     Server,
 }
 
@@ -218,6 +220,7 @@ impl SignIn {
                 ctx.i18n.tr_with("sign-in-error-throttled", [("minutes", minutes.into())])
             }
             Problem::Unreachable => ctx.i18n.tr("sign-in-error-unreachable"),
+            Problem::Busy => ctx.i18n.tr("problem-busy"),
             Problem::Server => ctx.i18n.tr("sign-in-error-server"),
         }
     }

@@ -117,7 +117,8 @@ fn settlement(row: &Outgoing, answer: Result<SubmissionReceipt, ClientError>, pa
         Err(err) => {
             let wait = match &err {
                 ClientError::TooManyRequests { retry_after_secs }
-                | ClientError::TooManyAttempts { retry_after_secs } => {
+                | ClientError::TooManyAttempts { retry_after_secs }
+                | ClientError::Busy { retry_after_secs } => {
                     Duration::from_secs(*retry_after_secs).max(backoff_random(row.attempts + 1))
                 }
                 _ => backoff_random(row.attempts + 1),

@@ -3,8 +3,8 @@
 use crate::screen::ViewContext;
 use crate::theme::{self, FONT_BOLD_FACE};
 use crate::widget::controls::plain_button;
-use iced::widget::{column, container, row, text};
-use iced::{Alignment, Border, Color, Element, Fill};
+use iced::widget::{button, column, container, row, text};
+use iced::{Alignment, Border, Color, Element, Fill, Length, alignment};
 use pdo_core::domain::Lang;
 
 /// Where the person is in the flow and the way back from here.
@@ -28,10 +28,24 @@ pub fn frame<'a, M: Clone + 'a>(
     content: Element<'a, M>,
 ) -> Element<'a, M> {
     let current = ctx.i18n.lang();
-    let switch = |lang: Lang, id: &str| {
+    let switch = |lang: Lang, id: &str| -> Element<'a, M> {
         let label = ctx.i18n.tr(id);
-        // The active language is shown disabled so it reads as selected and cannot be pressed twice.
-        plain_button(ctx, label, (current != lang).then(|| on_language(lang)))
+        if current == lang {
+            // The active language reads as chosen (filled and bold, so not by colour alone) and does nothing.
+            button(
+                text(label)
+                    .size(ctx.metrics.small)
+                    .font(FONT_BOLD_FACE)
+                    .height(Fill)
+                    .align_y(alignment::Vertical::Center),
+            )
+            .height(Length::Fixed(ctx.metrics.target))
+            .padding([0.0, ctx.metrics.text])
+            .style(theme::selected_button)
+            .into()
+        } else {
+            plain_button(ctx, label, Some(on_language(lang)))
+        }
     };
     let mut header = row![].spacing(ctx.metrics.spacing).align_y(Alignment::Center);
     if let Some(back) = nav.back {

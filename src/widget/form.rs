@@ -208,9 +208,13 @@ impl PagedForm {
         let page = i18n.tr_with("page-of", [("page", (self.page + 1).into()), ("pages", self.pages.len().into())]);
         let next = if self.page + 1 < self.pages.len() { i18n.tr("next") } else { next };
         let mut body = column![
-            row![text(title).size(ctx.metrics.title).font(FONT_BOLD_FACE), text(page).size(ctx.metrics.text)]
-                .spacing(ctx.metrics.spacing)
-                .align_y(iced::Alignment::Center),
+            // The title wraps when it must; the page counter never does («2 из 2» on two lines reads as two numbers).
+            row![
+                text(title).size(ctx.metrics.title).font(FONT_BOLD_FACE).width(Fill),
+                text(page).size(ctx.metrics.text).wrapping(text::Wrapping::None)
+            ]
+            .spacing(ctx.metrics.spacing)
+            .align_y(iced::Alignment::Center),
             fields,
         ]
         .spacing(ctx.metrics.spacing)

@@ -28,7 +28,9 @@ pub fn pager<'a, M: Clone + 'a>(
     let i18n = ctx.i18n;
     row![
         plain_button(ctx, i18n.tr("page-previous"), (page > 0).then(|| on_page(page - 1))),
-        text(i18n.tr_with("page-of", [("page", (page + 1).into()), ("pages", pages.into())])).size(ctx.metrics.text),
+        text(i18n.tr_with("page-of", [("page", (page + 1).into()), ("pages", pages.into())]))
+            .size(ctx.metrics.text)
+            .wrapping(text::Wrapping::None),
         plain_button(ctx, i18n.tr("page-next"), (page + 1 < pages).then(|| on_page(page + 1))),
     ]
     .spacing(ctx.metrics.spacing)

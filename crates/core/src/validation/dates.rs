@@ -26,7 +26,8 @@ pub fn parse_date(input: &str) -> Result<NaiveDate, FieldError> {
         return Err(invalid);
     };
     let year = i32::try_from(year).map_err(|_| invalid)?;
-    NaiveDate::from_ymd_opt(year, month, day).ok_or(invalid)
+    // Written the right way but not a day of the calendar (31.02, 00.05, 15.13): say so, not "write it like this".
+    NaiveDate::from_ymd_opt(year, month, day).ok_or(FieldError::DateDoesNotExist)
 }
 
 /// A birth date: not after today.
@@ -69,13 +70,18 @@ mod tests {
     }
 
     #[test]
-    fn refuses_impossible_and_ambiguous_dates() {
+    fn a_well_written_day_that_does_not_exist_is_told_apart_from_a_badly_written_one() {
+        for typed in ["29.02.2015", "31.02.2015", "31.04.2016", "00.01.2016", "01.13.2016", "2015-02-30"] {
+            assert_eq!(parse_date(typed), Err(FieldError::DateDoesNotExist), "{typed}");
+        }
+        let message = FieldError::DateDoesNotExist.message(crate::domain::Lang::Ru);
+        assert!(message.contains("Такого дня нет"), "{message}");
+    }
+
+    #[test]
+    fn refuses_ambiguous_dates() {
         let invalid = Err(FieldError::InvalidFormat(FieldFormat::Date));
         for typed in [
-            "29.02.2015",
-            "31.04.2016",
-            "00.01.2016",
-            "01.13.2016",
             "05.09.15",
             "05/09/2015",
             "2015.09.05",

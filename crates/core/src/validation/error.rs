@@ -22,6 +22,8 @@ pub enum FieldError {
     TooYoung,
     /// The child is 18 or older.
     TooOld,
+    /// Written as a date, but no such day exists (31.02.2015): the person wrote it right and must be told so.
+    DateDoesNotExist,
     /// A date after today.
     DateInFuture,
     /// A document issued before the child was born.
@@ -58,6 +60,7 @@ impl FieldError {
         "not_cyrillic",
         "too_young",
         "too_old",
+        "date_does_not_exist",
         "date_in_future",
         "date_before_birth",
         "document_not_allowed_for_age",
@@ -73,6 +76,7 @@ impl FieldError {
             Self::NotCyrillic => "not_cyrillic",
             Self::TooYoung => "too_young",
             Self::TooOld => "too_old",
+            Self::DateDoesNotExist => "date_does_not_exist",
             Self::DateInFuture => "date_in_future",
             Self::DateBeforeBirth => "date_before_birth",
             Self::DocumentNotAllowedForAge { .. } => "document_not_allowed_for_age",
@@ -114,6 +118,7 @@ pub(crate) mod tests {
             FieldError::NotCyrillic,
             FieldError::TooYoung,
             FieldError::TooOld,
+            FieldError::DateDoesNotExist,
             FieldError::DateInFuture,
             FieldError::DateBeforeBirth,
             FieldError::DocumentNotAllowedForAge { expected: DocumentKind::BirthCertificate },

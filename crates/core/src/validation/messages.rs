@@ -41,6 +41,8 @@ impl FieldError {
             }
             (TooOld, Lang::Ru) => "Сертификат дают только до 18 лет, а ребёнку уже исполнилось 18.",
             (TooOld, Lang::En) => "The certificate is only for children under 18, and the child has already turned 18.",
+            (DateDoesNotExist, Lang::Ru) => "Такого дня нет в календаре. Проверьте число и месяц.",
+            (DateDoesNotExist, Lang::En) => "There is no such day in the calendar. Please check the day and month.",
             (DateInFuture, Lang::Ru) => "Этот день ещё не наступил. Проверьте число, месяц и год.",
             (DateInFuture, Lang::En) => "This day has not come yet. Please check the day, month and year.",
             (DateBeforeBirth, Lang::Ru) => {
