@@ -176,10 +176,31 @@ pub async fn drain_once(registry: &Registry, sink: &MailSink, from: &Mailbox) ->
     sent
 }
 
+/// `true` once cleared letters are out of every database file; a failed attempt is retried on the next round.
+async fn scrub(registry: &Registry) -> bool {
+    match registry.store(|s| s.scrub_sent_mail()).await {
+        Ok(done) => {
+            if !done {
+                tracing::warn!("WAL checkpoint held back by a reader; retrying");
+            }
+            done
+        }
+        Err(err) => {
+            tracing::error!(error = %err, "WAL checkpoint failed; retrying");
+            false
+        }
+    }
+}
+
 /// Runs until the process ends: drains the outbox when woken (a letter was queued) and every few seconds.
 pub async fn run_worker(registry: Registry, sink: MailSink, from: Mailbox) {
+    // The first round also scrubs what a previous run (or the migration clearing old letters) left in the WAL.
+    let mut unscrubbed = true;
     loop {
-        drain_once(&registry, &sink, &from).await;
+        unscrubbed |= drain_once(&registry, &sink, &from).await > 0;
+        if unscrubbed {
+            unscrubbed = !scrub(&registry).await;
+        }
         tokio::select! {
             _ = registry.mail_wakeup.notified() => {}
             _ = tokio::time::sleep(std::time::Duration::from_secs(2)) => {}

@@ -255,6 +255,9 @@ pub trait Storage: Send + Sync + 'static {
     fn due_mail(&self, now: DateTime<Utc>, limit: u32) -> StoreResult<Vec<QueuedMail>>;
     fn mail_sent(&self, id: i64, now: DateTime<Utc>) -> StoreResult<()>;
     fn mail_failed(&self, id: i64, error: &str, retry_at: DateTime<Utc>) -> StoreResult<()>;
+    /// Makes cleared letters unreadable in every database file (SQLite: a truncating WAL checkpoint); `false` when
+    /// it could not complete now.
+    fn scrub_sent_mail(&self) -> StoreResult<bool>;
 
     // Kiosks and device sign-in.
     fn add_kiosk(&self, kiosk: &KioskInfo, secret_hash: &str, now: DateTime<Utc>) -> StoreResult<()>;

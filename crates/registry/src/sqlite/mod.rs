@@ -248,6 +248,10 @@ impl Storage for SqliteStorage {
         self.with_conn(|conn| outbox::failed(conn, id, error, retry_at))
     }
 
+    fn scrub_sent_mail(&self) -> StoreResult<bool> {
+        self.with_conn(|conn| outbox::checkpoint(conn))
+    }
+
     // Kiosks and device sign-in.
     fn add_kiosk(&self, kiosk: &KioskInfo, secret_hash: &str, now: DateTime<Utc>) -> StoreResult<()> {
         self.in_tx(|tx| kiosks::add_kiosk(tx, kiosk, secret_hash, now))
