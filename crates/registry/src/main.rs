@@ -128,9 +128,13 @@ enum StaffCommand {
         id: String,
         #[arg(long)]
         name: String,
-        /// The institution they work for (an id of the reference data).
-        #[arg(long)]
+        /// The institution they work for (an id of the reference data): they see the applications that list it.
+        #[arg(long, conflicts_with = "region_wide")]
         institution: Option<String>,
+        /// See every application in the region instead (for the operator's own staff); given explicitly or not at
+        /// all.
+        #[arg(long)]
+        region_wide: bool,
     },
     /// Revoke a member of staff: their secret stops working at once.
     Revoke {
@@ -218,8 +222,8 @@ fn main() -> anyhow::Result<()> {
             println!("kiosk {id} revoked");
             Ok(())
         }
-        Command::Staff { command: StaffCommand::Add { db, id, name, institution } } => {
-            add_staff(&db, &id, &name, institution)
+        Command::Staff { command: StaffCommand::Add { db, id, name, institution, region_wide } } => {
+            add_staff(&db, &id, &name, institution, region_wide)
         }
         Command::Staff { command: StaffCommand::Revoke { db, id } } => {
             let storage = SqliteStorage::open(&db)?;
@@ -245,9 +249,21 @@ fn field(label: &str, value: &str) -> anyhow::Result<String> {
     text(&nfc(value)).map_err(|e| anyhow::anyhow!("{label}: {e}"))
 }
 
-fn add_staff(db: &std::path::Path, id: &str, name: &str, institution: Option<String>) -> anyhow::Result<()> {
+fn add_staff(
+    db: &std::path::Path,
+    id: &str,
+    name: &str,
+    institution: Option<String>,
+    region_wide: bool,
+) -> anyhow::Result<()> {
     check_credential_id("staff", id)?;
-    let member = StaffInfo { id: id.to_string(), name: field("--name", name)?, institution_id: institution };
+    anyhow::ensure!(
+        institution.is_some() || region_wide,
+        "a staff member sees the applications of one institution: give --institution ID, or --region-wide for \
+         someone who must see every application in the region"
+    );
+    let member =
+        StaffInfo { id: id.to_string(), name: field("--name", name)?, institution_id: institution, region_wide };
     let storage = SqliteStorage::open(db)?;
     if let Some(institution) = &member.institution_id
         && !storage.institutions(None)?.iter().any(|i| &i.id == institution)
@@ -259,7 +275,7 @@ fn add_staff(db: &std::path::Path, id: &str, name: &str, institution: Option<Str
     }
     let secret = accounts::generate_secret();
     storage.add_staff(&member, &accounts::hash_password(&secret), chrono::Utc::now()).map_err(|e| match e {
-        StoreError::Conflict { .. } => anyhow::anyhow!("staff id {id:?} is taken"),
+        StoreError::Conflict { code: "staff_exists", .. } => anyhow::anyhow!("staff id {id:?} is taken"),
         other => other.into(),
     })?;
     println!("staff member {id} created");

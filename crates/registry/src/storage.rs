@@ -107,8 +107,20 @@ pub type KioskRecord = Credential<KioskInfo>;
 pub struct StaffInfo {
     pub id: String,
     pub name: String,
-    /// The institution they work for, when known.
+    /// The institution they work for: they see the applications that list it.
     pub institution_id: Option<String>,
+    /// Sees every application (`staff add --region-wide`); a member of staff needs this or an institution.
+    pub region_wide: bool,
+}
+
+/// What a staff look-up by number came to.
+#[derive(Debug)]
+pub enum StaffLookup {
+    Found(Box<Application>),
+    /// No such number, or an application outside the member's scope: the two are answered alike.
+    NotFound,
+    /// Too many look-ups lately: retry after this many seconds.
+    TooMany(i64),
 }
 
 /// A member of staff as stored, with what their credentials are checked against.
@@ -212,7 +224,6 @@ pub trait Storage: Send + Sync + 'static {
     ) -> StoreResult<Stored>;
     fn application(&self, account_id: &str, id: &str) -> StoreResult<Application>;
     fn applications(&self, account_id: &str) -> StoreResult<Vec<Application>>;
-    fn application_by_number(&self, number: &str) -> StoreResult<Application>;
     /// `Some(application number)` when the link was live.
     fn confirm_by_link(&self, token: &str, now: DateTime<Utc>) -> StoreResult<Option<String>>;
     /// `Ok(Err(code))` for a refused code: the attempt is still recorded.
@@ -327,9 +338,12 @@ pub trait Storage: Send + Sync + 'static {
     fn prune(&self, now: DateTime<Utc>) -> StoreResult<usize>;
 
     // Staff.
-    /// `Conflict staff_exists` for an id in use (revoked or not); the institution may not be imported yet.
+    /// `Conflict staff_exists` for an id in use (revoked or not), `Conflict staff_scope` without exactly one of an
+    /// institution and region-wide; the institution may not be imported yet.
     fn add_staff(&self, staff: &StaffInfo, secret_hash: &str, now: DateTime<Utc>) -> StoreResult<()>;
     /// `false` when there is no such member of staff.
     fn revoke_staff(&self, staff_id: &str, now: DateTime<Utc>) -> StoreResult<bool>;
     fn staff(&self, staff_id: &str) -> StoreResult<Option<StaffRecord>>;
+    /// An application by its number within the member's scope, rate-limited per member, each look-up audited.
+    fn staff_look_up(&self, staff: &StaffInfo, number: &str, now: DateTime<Utc>) -> StoreResult<StaffLookup>;
 }

@@ -26,8 +26,12 @@ async fn registry() -> (SmtpSink, Api, KioskConfig) {
     let api = Api::start(sink.port);
     add_kiosk(&api);
     let storage = SqliteStorage::open(&api.dir.path().join("registry.sqlite3")).unwrap();
-    let staff =
-        StaffInfo { id: "metodist-seam".into(), name: "Методист (демо)".into(), institution_id: None };
+    let staff = StaffInfo {
+        id: "metodist-seam".into(),
+        name: "Методист (демо)".into(),
+        institution_id: None,
+        region_wide: true,
+    };
     storage.add_staff(&staff, &pdo_registry::accounts::hash_password(STAFF_SECRET), Utc::now()).unwrap();
     let (status, config) = api.kiosk_get("/api/v1/kiosk/config").await;
     assert_eq!(status, 200, "{config}");

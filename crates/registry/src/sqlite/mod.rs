@@ -14,7 +14,7 @@ pub mod staff;
 use crate::accounts::{self, SignInError};
 use crate::storage::{
     ConfirmationSecrets, DevicePoll, DeviceRequest, IdemKey, KioskRecord, MailFor, NewApplication, NewDeviceLogin,
-    QueuedMail, StaffInfo, StaffRecord, Storage, StoreError, StoreResult, Stored, UserCodeLookup,
+    QueuedMail, StaffInfo, StaffLookup, StaffRecord, Storage, StoreError, StoreResult, Stored, UserCodeLookup,
 };
 use chrono::{DateTime, Utc};
 use pdo_core::api::*;
@@ -181,10 +181,6 @@ impl Storage for SqliteStorage {
 
     fn applications(&self, account_id: &str) -> StoreResult<Vec<Application>> {
         self.with_conn(|conn| applications::applications(conn, account_id))
-    }
-
-    fn application_by_number(&self, number: &str) -> StoreResult<Application> {
-        self.with_conn(|conn| applications::application_by_number(conn, number))
     }
 
     fn confirm_by_link(&self, token: &str, now: DateTime<Utc>) -> StoreResult<Option<String>> {
@@ -379,5 +375,9 @@ impl Storage for SqliteStorage {
 
     fn staff(&self, staff_id: &str) -> StoreResult<Option<StaffRecord>> {
         self.with_conn(|conn| staff::staff(conn, staff_id))
+    }
+
+    fn staff_look_up(&self, member: &StaffInfo, number: &str, now: DateTime<Utc>) -> StoreResult<StaffLookup> {
+        self.in_tx(|tx| staff::look_up(tx, member, number, now))
     }
 }
