@@ -1,4 +1,5 @@
--- Security fixes: address changes counted apart from resends; sent letters forgotten.
+-- Security fixes: address changes counted apart from resends, sent letters forgotten, staff scoped and audited,
+-- claim links that expire.
 
 -- How many times the applicant changed the address: the first change is always allowed (the contract's 200 right
 -- after the creation's letter); later ones share the sending limits with resends.
@@ -24,3 +25,8 @@ CREATE TABLE staff_lookups (
     outcome   TEXT NOT NULL CHECK (outcome IN ('found', 'not_found', 'out_of_scope'))
 );
 CREATE INDEX staff_lookups_by_staff ON staff_lookups(staff_id, at);
+
+-- Claim links expire 30 days after their letter (fixed-width RFC 3339, kiosks::ts, compared as text); links made
+-- before this migration get 30 days from when they were made.
+ALTER TABLE claims ADD COLUMN expires_at TEXT NOT NULL DEFAULT '';
+UPDATE claims SET expires_at = strftime('%Y-%m-%dT%H:%M:%S.000000Z', substr(created_at, 1, 19), '+30 days');

@@ -3,7 +3,7 @@
 
 use crate::Registry;
 use crate::storage::{ConfirmationSecrets, OutgoingMail};
-use chrono::{Duration, Utc};
+use chrono::{DateTime, Duration, Utc};
 use lettre::message::{Mailbox, header::ContentType};
 use lettre::{AsyncSmtpTransport, AsyncTransport, Tokio1Executor};
 use pdo_core::api::Application;
@@ -58,9 +58,10 @@ pub fn certificate_mail(app: &Application) -> OutgoingMail {
     OutgoingMail { to: app.email.clone(), subject: CERTIFICATE_SUBJECT.into(), body }
 }
 
-/// The letter for an application taken offline: follow the link and sign in to finish.
-pub fn claim_mail(app: &Application, public_url: &str, token: &str) -> OutgoingMail {
+/// The letter for an application taken offline: follow the link and sign in to finish, before it expires.
+pub fn claim_mail(app: &Application, public_url: &str, token: &str, expires_at: DateTime<Utc>) -> OutgoingMail {
     let link = format!("{}/claim/{token}", public_url.trim_end_matches('/'));
+    let until = expires_at.with_timezone(&pdo_core::domain::REGION_UTC_OFFSET).format("%d.%m.%Y %H:%M");
     let body = format!(
         "Здравствуйте!\n\n\
          Терминал самообслуживания принял ваше заявление на сертификат дополнительного образования для ребёнка: \
@@ -68,6 +69,8 @@ pub fn claim_mail(app: &Application, public_url: &str, token: &str) -> OutgoingM
          Связи с реестром в тот момент не было, поэтому осталось одно действие: откройте ссылку и войдите в личный \
          кабинет со своим логином и паролем. Заявление появится в кабинете, этот адрес будет подтверждён, и \
          сертификат выдадут сразу — номер записи в реестре придёт следующим письмом.\n{link}\n\n\
+         Ссылка действует до {until} по кемеровскому времени. Войти нужно в кабинет заявителя — того, чьи фамилия, имя и \
+         отчество указаны в заявлении. Не пересылайте это письмо.\n\n\
          Если вы не подавали заявление, просто не отвечайте на это письмо.\n",
         child = app.child.full_name(),
         number = app.number,

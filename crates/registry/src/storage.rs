@@ -321,20 +321,21 @@ pub trait Storage: Send + Sync + 'static {
         now: DateTime<Utc>,
     ) -> StoreResult<Stored>;
     fn submission(&self, kiosk_id: &str, submission_id: &str) -> StoreResult<SubmissionReceipt>;
-    /// The application number behind a live claim link.
-    fn claimable(&self, token: &str) -> StoreResult<Option<String>>;
-    /// Joins the application to `account` and issues its certificate, unless the child is another account's.
+    /// Whether a claim link is live (with the number it names), expired, or used or unknown.
+    fn claim_link(&self, token: &str, now: DateTime<Utc>) -> StoreResult<crate::sqlite::claims::ClaimLink>;
+    /// Joins the application to `account` and issues its certificate, unless the link expired, the account is not
+    /// the applicant's (by full name) or the child is another account's.
     fn claim(
         &self,
         token: &str,
         account: &Account,
         mail: MailFor<'_>,
         now: DateTime<Utc>,
-    ) -> StoreResult<crate::sqlite::offline::ClaimOutcome>;
+    ) -> StoreResult<crate::sqlite::claims::ClaimOutcome>;
 
     // Maintenance.
-    /// Deletes idempotency records older than the 31 days kept and sessions idle past their expiry; returns how
-    /// many rows went.
+    /// Deletes idempotency records older than the 31 days kept, sessions idle past their expiry and what unclaimed
+    /// offline submissions left once their claim links expired; returns how many rows (children) went.
     fn prune(&self, now: DateTime<Utc>) -> StoreResult<usize>;
 
     // Staff.

@@ -2,6 +2,7 @@
 //! `secure_delete`; every method runs in one transaction.
 
 pub mod applications;
+pub mod claims;
 pub mod device;
 pub mod idempotency;
 pub mod kiosks;
@@ -342,8 +343,8 @@ impl Storage for SqliteStorage {
         self.with_conn(|conn| offline::submission(conn, kiosk_id, submission_id))
     }
 
-    fn claimable(&self, token: &str) -> StoreResult<Option<String>> {
-        self.with_conn(|conn| offline::claimable(conn, token))
+    fn claim_link(&self, token: &str, now: DateTime<Utc>) -> StoreResult<claims::ClaimLink> {
+        self.with_conn(|conn| claims::link(conn, token, now))
     }
 
     fn claim(
@@ -352,15 +353,16 @@ impl Storage for SqliteStorage {
         account: &Account,
         mail: MailFor<'_>,
         now: DateTime<Utc>,
-    ) -> StoreResult<offline::ClaimOutcome> {
-        self.in_tx(|tx| offline::claim(tx, token, account, mail, now))
+    ) -> StoreResult<claims::ClaimOutcome> {
+        self.in_tx(|tx| claims::claim(tx, token, account, mail, now))
     }
 
     fn prune(&self, now: DateTime<Utc>) -> StoreResult<usize> {
         self.in_tx(|tx| {
             let idle = (now - accounts::SESSION_IDLE).to_rfc3339();
             let sessions = tx.execute("DELETE FROM sessions WHERE last_used_at < ?1", [idle])?;
-            Ok(idempotency::prune(tx, now)? + sessions)
+            let unclaimed = claims::release_expired(tx, None, now)?;
+            Ok(idempotency::prune(tx, now)? + sessions + unclaimed)
         })
     }
 
