@@ -14,8 +14,28 @@ pub use pdo_core::letters::{CERTIFICATE_SUBJECT, CLAIM_SUBJECT, CONFIRMATION_SUB
 
 #[derive(Debug, Clone)]
 pub enum MailSink {
-    Smtp { host: String, port: u16 },
+    /// Plaintext SMTP: only for a relay on loopback (`transport::smtp_sink` refuses it for any other).
+    Smtp {
+        host: String,
+        port: u16,
+    },
+    /// SMTP with TLS, the certificate checked against the system's CA store and the host name.
+    SmtpTls {
+        host: String,
+        port: u16,
+        tls: SmtpTls,
+    },
     Folder(PathBuf),
+}
+
+/// How letters reach a relay: `serve --smtp-tls`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SmtpTls {
+    /// STARTTLS, required: a relay that does not offer it gets nothing.
+    StartTls,
+    /// TLS from the first byte (implicit TLS, usually port 465).
+    Tls,
+    None,
 }
 
 /// A fresh link token (256 bits) and a 6-digit code.
@@ -123,6 +143,15 @@ async fn deliver(sink: &MailSink, message: lettre::Message, id: i64) -> anyhow::
                 .port(*port)
                 .timeout(Some(std::time::Duration::from_secs(10)))
                 .build();
+            transport.send(message).await?;
+        }
+        MailSink::SmtpTls { host, port, tls } => {
+            let builder = match tls {
+                SmtpTls::StartTls => AsyncSmtpTransport::<Tokio1Executor>::starttls_relay(host)?,
+                SmtpTls::Tls => AsyncSmtpTransport::<Tokio1Executor>::relay(host)?,
+                SmtpTls::None => AsyncSmtpTransport::<Tokio1Executor>::builder_dangerous(host),
+            };
+            let transport = builder.port(*port).timeout(Some(std::time::Duration::from_secs(10))).build();
             transport.send(message).await?;
         }
         MailSink::Folder(dir) => {

@@ -5,10 +5,10 @@ use clap::{Parser, Subcommand, ValueEnum};
 use pdo_core::api::KioskInfo;
 use pdo_core::domain::AccountKind;
 use pdo_core::validation::{nfc, text};
-use pdo_registry::mail::MailSink;
+use pdo_registry::mail::{MailSink, SmtpTls};
 use pdo_registry::sqlite::SqliteStorage;
 use pdo_registry::storage::{StaffInfo, Storage, StoreError};
-use pdo_registry::{Registry, accounts, demo, import};
+use pdo_registry::{Registry, accounts, demo, import, transport};
 use std::path::{Path, PathBuf};
 
 #[derive(Parser)]
@@ -32,6 +32,10 @@ enum Command {
         /// SMTP relay HOST:PORT for outgoing mail.
         #[arg(long)]
         smtp: Option<String>,
+        /// TLS to the relay: starttls (the default for a relay not on loopback), tls (implicit, usually port 465) or
+        /// none (the default on loopback; refused for any other relay).
+        #[arg(long, value_enum, requires = "smtp")]
+        smtp_tls: Option<SmtpTlsArg>,
         /// Without --smtp, write each letter as an .eml file here (default: DB path with extension .mail).
         #[arg(long)]
         mail_dir: Option<PathBuf>,
@@ -161,6 +165,13 @@ enum AccountCommand {
 }
 
 #[derive(Clone, Copy, ValueEnum)]
+enum SmtpTlsArg {
+    Starttls,
+    Tls,
+    None,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
 enum KindArg {
     Parent,
     Child,
@@ -172,14 +183,23 @@ fn main() -> anyhow::Result<()> {
         .with_writer(std::io::stderr)
         .init();
     match Cli::parse().command {
-        Command::Serve { listen, db, public_url, smtp, mail_dir, demo } => {
+        Command::Serve { listen, db, public_url, smtp, smtp_tls, mail_dir, demo } => {
+            transport::check_public_url(&public_url)?;
+            let tls = smtp_tls.map(|t| match t {
+                SmtpTlsArg::Starttls => SmtpTls::StartTls,
+                SmtpTlsArg::Tls => SmtpTls::Tls,
+                SmtpTlsArg::None => SmtpTls::None,
+            });
             let mail = match (smtp, mail_dir) {
-                (Some(relay), _) => {
-                    let (host, port) = relay.rsplit_once(':').context("--smtp takes HOST:PORT")?;
-                    MailSink::Smtp { host: host.to_string(), port: port.parse().context("--smtp port")? }
+                (Some(relay), _) => transport::smtp_sink(&relay, tls)?,
+                (None, dir) => {
+                    let dir = dir.unwrap_or_else(|| db.with_extension("mail"));
+                    tracing::warn!(
+                        dir = %dir.display(),
+                        "no --smtp: letters are not sent, each is written as an .eml file into this folder"
+                    );
+                    MailSink::Folder(dir)
                 }
-                (None, Some(dir)) => MailSink::Folder(dir),
-                (None, None) => MailSink::Folder(db.with_extension("mail")),
             };
             serve(&listen, &db, &public_url, mail, demo)
         }
@@ -334,10 +354,6 @@ fn serve(listen: &str, db: &std::path::Path, public_url: &str, mail: MailSink, s
     if seed_demo {
         demo::seed(&storage)?;
     }
-    anyhow::ensure!(
-        public_url.starts_with("https://") || public_url.starts_with("http://"),
-        "--public-url must start with https:// (or http:// for a local test)"
-    );
     let registry = Registry::new(std::sync::Arc::new(storage)).with_public_url(public_url);
     let runtime = tokio::runtime::Runtime::new()?;
     runtime.block_on(async {
