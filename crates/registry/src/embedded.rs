@@ -30,6 +30,11 @@ impl EmbeddedRegistry {
         Self::launch(db_path, demo, Self::mail_beside(db_path), clock)
     }
 
+    /// Sending mail to `mail`, with a given clock (tests of expiry with a real SMTP sink).
+    pub fn start_with_mail_and_clock(db_path: &Path, demo: bool, mail: MailSink, clock: Clock) -> anyhow::Result<Self> {
+        Self::launch(db_path, demo, mail, clock)
+    }
+
     fn mail_beside(db_path: &Path) -> MailSink {
         MailSink::Folder(db_path.parent().unwrap_or(Path::new(".")).join("mail"))
     }

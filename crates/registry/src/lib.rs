@@ -12,6 +12,7 @@ pub mod mail;
 pub mod sqlite;
 pub mod storage;
 pub mod throttle;
+pub mod transport;
 pub mod verified;
 
 use chrono::{DateTime, Utc};

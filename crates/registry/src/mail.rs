@@ -3,7 +3,7 @@
 
 use crate::Registry;
 use crate::storage::{ConfirmationSecrets, OutgoingMail};
-use chrono::{Duration, Utc};
+use chrono::{DateTime, Duration, Utc};
 use lettre::message::{Mailbox, header::ContentType};
 use lettre::{AsyncSmtpTransport, AsyncTransport, Tokio1Executor};
 use pdo_core::api::Application;
@@ -14,8 +14,28 @@ pub use pdo_core::letters::{CERTIFICATE_SUBJECT, CLAIM_SUBJECT, CONFIRMATION_SUB
 
 #[derive(Debug, Clone)]
 pub enum MailSink {
-    Smtp { host: String, port: u16 },
+    /// Plaintext SMTP: only for a relay on loopback (`transport::smtp_sink` refuses it for any other).
+    Smtp {
+        host: String,
+        port: u16,
+    },
+    /// SMTP with TLS, the certificate checked against the system's CA store and the host name.
+    SmtpTls {
+        host: String,
+        port: u16,
+        tls: SmtpTls,
+    },
     Folder(PathBuf),
+}
+
+/// How letters reach a relay: `serve --smtp-tls`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SmtpTls {
+    /// STARTTLS, required: a relay that does not offer it gets nothing.
+    StartTls,
+    /// TLS from the first byte (implicit TLS, usually port 465).
+    Tls,
+    None,
 }
 
 /// A fresh link token (256 bits) and a 6-digit code.
@@ -58,9 +78,10 @@ pub fn certificate_mail(app: &Application) -> OutgoingMail {
     OutgoingMail { to: app.email.clone(), subject: CERTIFICATE_SUBJECT.into(), body }
 }
 
-/// The letter for an application taken offline: follow the link and sign in to finish.
-pub fn claim_mail(app: &Application, public_url: &str, token: &str) -> OutgoingMail {
+/// The letter for an application taken offline: follow the link and sign in to finish, before it expires.
+pub fn claim_mail(app: &Application, public_url: &str, token: &str, expires_at: DateTime<Utc>) -> OutgoingMail {
     let link = format!("{}/claim/{token}", public_url.trim_end_matches('/'));
+    let until = expires_at.with_timezone(&pdo_core::domain::REGION_UTC_OFFSET).format("%d.%m.%Y %H:%M");
     let body = format!(
         "Здравствуйте!\n\n\
          Терминал самообслуживания принял ваше заявление на сертификат дополнительного образования для ребёнка: \
@@ -68,6 +89,8 @@ pub fn claim_mail(app: &Application, public_url: &str, token: &str) -> OutgoingM
          Связи с реестром в тот момент не было, поэтому осталось одно действие: откройте ссылку и войдите в личный \
          кабинет со своим логином и паролем. Заявление появится в кабинете, этот адрес будет подтверждён, и \
          сертификат выдадут сразу — номер записи в реестре придёт следующим письмом.\n{link}\n\n\
+         Ссылка действует до {until} по кемеровскому времени. Войти нужно в кабинет заявителя — того, чьи фамилия, имя и \
+         отчество указаны в заявлении. Не пересылайте это письмо.\n\n\
          Если вы не подавали заявление, просто не отвечайте на это письмо.\n",
         child = app.child.full_name(),
         number = app.number,
@@ -120,6 +143,15 @@ async fn deliver(sink: &MailSink, message: lettre::Message, id: i64) -> anyhow::
                 .port(*port)
                 .timeout(Some(std::time::Duration::from_secs(10)))
                 .build();
+            transport.send(message).await?;
+        }
+        MailSink::SmtpTls { host, port, tls } => {
+            let builder = match tls {
+                SmtpTls::StartTls => AsyncSmtpTransport::<Tokio1Executor>::starttls_relay(host)?,
+                SmtpTls::Tls => AsyncSmtpTransport::<Tokio1Executor>::relay(host)?,
+                SmtpTls::None => AsyncSmtpTransport::<Tokio1Executor>::builder_dangerous(host),
+            };
+            let transport = builder.port(*port).timeout(Some(std::time::Duration::from_secs(10))).build();
             transport.send(message).await?;
         }
         MailSink::Folder(dir) => {
@@ -176,10 +208,31 @@ pub async fn drain_once(registry: &Registry, sink: &MailSink, from: &Mailbox) ->
     sent
 }
 
+/// `true` once cleared letters are out of every database file; a failed attempt is retried on the next round.
+async fn scrub(registry: &Registry) -> bool {
+    match registry.store(|s| s.scrub_sent_mail()).await {
+        Ok(done) => {
+            if !done {
+                tracing::warn!("WAL checkpoint held back by a reader; retrying");
+            }
+            done
+        }
+        Err(err) => {
+            tracing::error!(error = %err, "WAL checkpoint failed; retrying");
+            false
+        }
+    }
+}
+
 /// Runs until the process ends: drains the outbox when woken (a letter was queued) and every few seconds.
 pub async fn run_worker(registry: Registry, sink: MailSink, from: Mailbox) {
+    // The first round also scrubs what a previous run (or the migration clearing old letters) left in the WAL.
+    let mut unscrubbed = true;
     loop {
-        drain_once(&registry, &sink, &from).await;
+        unscrubbed |= drain_once(&registry, &sink, &from).await > 0;
+        if unscrubbed {
+            unscrubbed = !scrub(&registry).await;
+        }
         tokio::select! {
             _ = registry.mail_wakeup.notified() => {}
             _ = tokio::time::sleep(std::time::Duration::from_secs(2)) => {}

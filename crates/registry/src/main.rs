@@ -5,10 +5,10 @@ use clap::{Parser, Subcommand, ValueEnum};
 use pdo_core::api::KioskInfo;
 use pdo_core::domain::AccountKind;
 use pdo_core::validation::{nfc, text};
-use pdo_registry::mail::MailSink;
+use pdo_registry::mail::{MailSink, SmtpTls};
 use pdo_registry::sqlite::SqliteStorage;
 use pdo_registry::storage::{StaffInfo, Storage, StoreError};
-use pdo_registry::{Registry, accounts, demo, import};
+use pdo_registry::{Registry, accounts, demo, import, transport};
 use std::path::{Path, PathBuf};
 
 #[derive(Parser)]
@@ -32,6 +32,10 @@ enum Command {
         /// SMTP relay HOST:PORT for outgoing mail.
         #[arg(long)]
         smtp: Option<String>,
+        /// TLS to the relay: starttls (the default for a relay not on loopback), tls (implicit, usually port 465) or
+        /// none (the default on loopback; refused for any other relay).
+        #[arg(long, value_enum, requires = "smtp")]
+        smtp_tls: Option<SmtpTlsArg>,
         /// Without --smtp, write each letter as an .eml file here (default: DB path with extension .mail).
         #[arg(long)]
         mail_dir: Option<PathBuf>,
@@ -128,9 +132,13 @@ enum StaffCommand {
         id: String,
         #[arg(long)]
         name: String,
-        /// The institution they work for (an id of the reference data).
-        #[arg(long)]
+        /// The institution they work for (an id of the reference data): they see the applications that list it.
+        #[arg(long, conflicts_with = "region_wide")]
         institution: Option<String>,
+        /// See every application in the region instead (for the operator's own staff); given explicitly or not at
+        /// all.
+        #[arg(long)]
+        region_wide: bool,
     },
     /// Revoke a member of staff: their secret stops working at once.
     Revoke {
@@ -157,6 +165,13 @@ enum AccountCommand {
 }
 
 #[derive(Clone, Copy, ValueEnum)]
+enum SmtpTlsArg {
+    Starttls,
+    Tls,
+    None,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
 enum KindArg {
     Parent,
     Child,
@@ -168,14 +183,23 @@ fn main() -> anyhow::Result<()> {
         .with_writer(std::io::stderr)
         .init();
     match Cli::parse().command {
-        Command::Serve { listen, db, public_url, smtp, mail_dir, demo } => {
+        Command::Serve { listen, db, public_url, smtp, smtp_tls, mail_dir, demo } => {
+            transport::check_public_url(&public_url)?;
+            let tls = smtp_tls.map(|t| match t {
+                SmtpTlsArg::Starttls => SmtpTls::StartTls,
+                SmtpTlsArg::Tls => SmtpTls::Tls,
+                SmtpTlsArg::None => SmtpTls::None,
+            });
             let mail = match (smtp, mail_dir) {
-                (Some(relay), _) => {
-                    let (host, port) = relay.rsplit_once(':').context("--smtp takes HOST:PORT")?;
-                    MailSink::Smtp { host: host.to_string(), port: port.parse().context("--smtp port")? }
+                (Some(relay), _) => transport::smtp_sink(&relay, tls)?,
+                (None, dir) => {
+                    let dir = dir.unwrap_or_else(|| db.with_extension("mail"));
+                    tracing::warn!(
+                        dir = %dir.display(),
+                        "no --smtp: letters are not sent, each is written as an .eml file into this folder"
+                    );
+                    MailSink::Folder(dir)
                 }
-                (None, Some(dir)) => MailSink::Folder(dir),
-                (None, None) => MailSink::Folder(db.with_extension("mail")),
             };
             serve(&listen, &db, &public_url, mail, demo)
         }
@@ -218,8 +242,8 @@ fn main() -> anyhow::Result<()> {
             println!("kiosk {id} revoked");
             Ok(())
         }
-        Command::Staff { command: StaffCommand::Add { db, id, name, institution } } => {
-            add_staff(&db, &id, &name, institution)
+        Command::Staff { command: StaffCommand::Add { db, id, name, institution, region_wide } } => {
+            add_staff(&db, &id, &name, institution, region_wide)
         }
         Command::Staff { command: StaffCommand::Revoke { db, id } } => {
             let storage = SqliteStorage::open(&db)?;
@@ -245,9 +269,21 @@ fn field(label: &str, value: &str) -> anyhow::Result<String> {
     text(&nfc(value)).map_err(|e| anyhow::anyhow!("{label}: {e}"))
 }
 
-fn add_staff(db: &std::path::Path, id: &str, name: &str, institution: Option<String>) -> anyhow::Result<()> {
+fn add_staff(
+    db: &std::path::Path,
+    id: &str,
+    name: &str,
+    institution: Option<String>,
+    region_wide: bool,
+) -> anyhow::Result<()> {
     check_credential_id("staff", id)?;
-    let member = StaffInfo { id: id.to_string(), name: field("--name", name)?, institution_id: institution };
+    anyhow::ensure!(
+        institution.is_some() || region_wide,
+        "a staff member sees the applications of one institution: give --institution ID, or --region-wide for \
+         someone who must see every application in the region"
+    );
+    let member =
+        StaffInfo { id: id.to_string(), name: field("--name", name)?, institution_id: institution, region_wide };
     let storage = SqliteStorage::open(db)?;
     if let Some(institution) = &member.institution_id
         && !storage.institutions(None)?.iter().any(|i| &i.id == institution)
@@ -259,7 +295,7 @@ fn add_staff(db: &std::path::Path, id: &str, name: &str, institution: Option<Str
     }
     let secret = accounts::generate_secret();
     storage.add_staff(&member, &accounts::hash_password(&secret), chrono::Utc::now()).map_err(|e| match e {
-        StoreError::Conflict { .. } => anyhow::anyhow!("staff id {id:?} is taken"),
+        StoreError::Conflict { code: "staff_exists", .. } => anyhow::anyhow!("staff id {id:?} is taken"),
         other => other.into(),
     })?;
     println!("staff member {id} created");
@@ -318,10 +354,6 @@ fn serve(listen: &str, db: &std::path::Path, public_url: &str, mail: MailSink, s
     if seed_demo {
         demo::seed(&storage)?;
     }
-    anyhow::ensure!(
-        public_url.starts_with("https://") || public_url.starts_with("http://"),
-        "--public-url must start with https:// (or http:// for a local test)"
-    );
     let registry = Registry::new(std::sync::Arc::new(storage)).with_public_url(public_url);
     let runtime = tokio::runtime::Runtime::new()?;
     runtime.block_on(async {

@@ -107,8 +107,20 @@ pub type KioskRecord = Credential<KioskInfo>;
 pub struct StaffInfo {
     pub id: String,
     pub name: String,
-    /// The institution they work for, when known.
+    /// The institution they work for: they see the applications that list it.
     pub institution_id: Option<String>,
+    /// Sees every application (`staff add --region-wide`); a member of staff needs this or an institution.
+    pub region_wide: bool,
+}
+
+/// What a staff look-up by number came to.
+#[derive(Debug)]
+pub enum StaffLookup {
+    Found(Box<Application>),
+    /// No such number, or an application outside the member's scope: the two are answered alike.
+    NotFound,
+    /// Too many look-ups lately: retry after this many seconds.
+    TooMany(i64),
 }
 
 /// A member of staff as stored, with what their credentials are checked against.
@@ -212,7 +224,6 @@ pub trait Storage: Send + Sync + 'static {
     ) -> StoreResult<Stored>;
     fn application(&self, account_id: &str, id: &str) -> StoreResult<Application>;
     fn applications(&self, account_id: &str) -> StoreResult<Vec<Application>>;
-    fn application_by_number(&self, number: &str) -> StoreResult<Application>;
     /// `Some(application number)` when the link was live.
     fn confirm_by_link(&self, token: &str, now: DateTime<Utc>) -> StoreResult<Option<String>>;
     /// `Ok(Err(code))` for a refused code: the attempt is still recorded.
@@ -255,6 +266,9 @@ pub trait Storage: Send + Sync + 'static {
     fn due_mail(&self, now: DateTime<Utc>, limit: u32) -> StoreResult<Vec<QueuedMail>>;
     fn mail_sent(&self, id: i64, now: DateTime<Utc>) -> StoreResult<()>;
     fn mail_failed(&self, id: i64, error: &str, retry_at: DateTime<Utc>) -> StoreResult<()>;
+    /// Makes cleared letters unreadable in every database file (SQLite: a truncating WAL checkpoint); `false` when
+    /// it could not complete now.
+    fn scrub_sent_mail(&self) -> StoreResult<bool>;
 
     // Kiosks and device sign-in.
     fn add_kiosk(&self, kiosk: &KioskInfo, secret_hash: &str, now: DateTime<Utc>) -> StoreResult<()>;
@@ -307,26 +321,30 @@ pub trait Storage: Send + Sync + 'static {
         now: DateTime<Utc>,
     ) -> StoreResult<Stored>;
     fn submission(&self, kiosk_id: &str, submission_id: &str) -> StoreResult<SubmissionReceipt>;
-    /// The application number behind a live claim link.
-    fn claimable(&self, token: &str) -> StoreResult<Option<String>>;
-    /// Joins the application to `account` and issues its certificate, unless the child is another account's.
+    /// Whether a claim link is live (with the number it names), expired, or used or unknown.
+    fn claim_link(&self, token: &str, now: DateTime<Utc>) -> StoreResult<crate::sqlite::claims::ClaimLink>;
+    /// Joins the application to `account` and issues its certificate, unless the link expired, the account is not
+    /// the applicant's (by full name) or the child is another account's.
     fn claim(
         &self,
         token: &str,
         account: &Account,
         mail: MailFor<'_>,
         now: DateTime<Utc>,
-    ) -> StoreResult<crate::sqlite::offline::ClaimOutcome>;
+    ) -> StoreResult<crate::sqlite::claims::ClaimOutcome>;
 
     // Maintenance.
-    /// Deletes idempotency records older than the 31 days kept and sessions idle past their expiry; returns how
-    /// many rows went.
+    /// Deletes idempotency records older than the 31 days kept, sessions idle past their expiry and what unclaimed
+    /// offline submissions left once their claim links expired; returns how many rows (children) went.
     fn prune(&self, now: DateTime<Utc>) -> StoreResult<usize>;
 
     // Staff.
-    /// `Conflict staff_exists` for an id in use (revoked or not); the institution may not be imported yet.
+    /// `Conflict staff_exists` for an id in use (revoked or not), `Conflict staff_scope` without exactly one of an
+    /// institution and region-wide; the institution may not be imported yet.
     fn add_staff(&self, staff: &StaffInfo, secret_hash: &str, now: DateTime<Utc>) -> StoreResult<()>;
     /// `false` when there is no such member of staff.
     fn revoke_staff(&self, staff_id: &str, now: DateTime<Utc>) -> StoreResult<bool>;
     fn staff(&self, staff_id: &str) -> StoreResult<Option<StaffRecord>>;
+    /// An application by its number within the member's scope, rate-limited per member, each look-up audited.
+    fn staff_look_up(&self, staff: &StaffInfo, number: &str, now: DateTime<Utc>) -> StoreResult<StaffLookup>;
 }

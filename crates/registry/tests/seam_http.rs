@@ -8,6 +8,7 @@ mod support;
 
 use chrono::Utc;
 use pdo_core::api::KioskConfig;
+use pdo_core::domain::AccountKind;
 use pdo_registry::demo::ACCOUNTS;
 use pdo_registry::sqlite::SqliteStorage;
 use pdo_registry::storage::{StaffInfo, Storage};
@@ -26,8 +27,12 @@ async fn registry() -> (SmtpSink, Api, KioskConfig) {
     let api = Api::start(sink.port);
     add_kiosk(&api);
     let storage = SqliteStorage::open(&api.dir.path().join("registry.sqlite3")).unwrap();
-    let staff =
-        StaffInfo { id: "metodist-seam".into(), name: "Методист (демо)".into(), institution_id: None };
+    let staff = StaffInfo {
+        id: "metodist-seam".into(),
+        name: "Методист (демо)".into(),
+        institution_id: None,
+        region_wide: true,
+    };
     storage.add_staff(&staff, &pdo_registry::accounts::hash_password(STAFF_SECRET), Utc::now()).unwrap();
     let (status, config) = api.kiosk_get("/api/v1/kiosk/config").await;
     assert_eq!(status, 200, "{config}");
@@ -43,23 +48,6 @@ async fn send_offline(api: &Api, config: &KioskConfig, login: Option<&str>, n: u
     let (status, _, receipt) = api.submit(&submission, &config.public_keys[0].key_id, seal(config, &p)).await;
     assert_eq!((status, receipt["status"].as_str()), (202, Some("awaiting_claim")), "{receipt}");
     number
-}
-
-/// Signs in on the claim page from the letter; returns the page's status and text.
-async fn claim(api: &Api, link: &str, login: &str, password: &str) -> (u16, String) {
-    let page = api.http.get(link).send().await.unwrap();
-    assert_eq!(page.status(), 200, "the claim page opens");
-    let cookie = page.headers()["set-cookie"].to_str().unwrap().split(';').next().unwrap().to_string();
-    let html = page.text().await.unwrap();
-    let csrf = html.split("name=\"csrf\" value=\"").nth(1).unwrap().split('"').next().unwrap().to_string();
-    let form = [("csrf", csrf.as_str()), ("login", login), ("password", password)];
-    let done = api.http.post(link).header("Cookie", cookie).form(&form).send().await.unwrap();
-    let status = done.status().as_u16();
-    (status, done.text().await.unwrap())
-}
-
-fn link_in(body: &str, path: &str) -> String {
-    body.split_whitespace().find(|w| w.contains(path)).expect("a link in the letter").to_string()
 }
 
 /// Staff look the printed number up: the same application.
@@ -107,6 +95,11 @@ async fn a_child_created_online_is_joined_by_the_offline_part_and_issued_on_clai
 
     let app = one_child_one_issued_application(&mut api).await;
     assert_eq!(app["child"]["id"], child["id"], "the child created online");
+    let (_, applicant) = api.send("GET", "/api/v1/applicant", None, None).await;
+    assert_eq!(
+        applicant["address"], "г. Примерный, ул. Вымышленная, д. 7, кв. 3",
+        "the account's own details are kept, not replaced by the submission's"
+    );
     assert_eq!(app["number"], printed, "no online application existed: the kiosk's number is the application's");
     assert_eq!(staff_look_up(&api, &printed).await["id"], app["id"]);
     let (subject, _, _) = sink.letter(2, WAIT).await;
@@ -174,12 +167,24 @@ async fn without_a_login_the_account_that_claims_decides_and_another_account_cha
     let (_, body, _) = sink.letter(1, WAIT).await;
     let link = link_in(&body, "/claim/");
 
+    // Someone else's account (another name): refused before anything about the child is said.
     let (status, html) = claim(&api, &link, ACCOUNTS[1].login, ACCOUNTS[1].password).await;
     assert_eq!(status, 409, "{html}");
+    assert!(html.contains("не совпадают с данными заявителя"), "{html}");
+    assert!(!html.contains("другом личном кабинете"), "{html}");
+    // An account under the applicant's very name, but not the one holding the child.
+    let storage = SqliteStorage::open(&api.dir.path().join("registry.sqlite3")).unwrap();
+    storage.create_account("tezka", "invented-password-4", AccountKind::Parent, ACCOUNTS[0].full_name).unwrap();
+    let (status, html) = claim(&api, &link, "tezka", "invented-password-4").await;
+    assert_eq!(status, 409, "{html}");
     assert!(html.contains("Этот ребёнок записан в другом личном кабинете"), "{html}");
-    api.sign_in(ACCOUNTS[1].login, ACCOUNTS[1].password).await;
-    let (_, list) = api.send("GET", "/api/v1/applications", None, None).await;
-    assert_eq!(list, Value::Array(vec![]), "nothing joined the other account");
+    for (login, password) in [(ACCOUNTS[1].login, ACCOUNTS[1].password), ("tezka", "invented-password-4")] {
+        api.sign_in(login, password).await;
+        let (_, list) = api.send("GET", "/api/v1/applications", None, None).await;
+        assert_eq!(list, Value::Array(vec![]), "nothing joined {login}");
+        let (status, _) = api.send("GET", "/api/v1/applicant", None, None).await;
+        assert_eq!(status, 404, "no applicant details were copied into {login}");
+    }
 
     let (status, html) = claim(&api, &link, ACCOUNTS[0].login, ACCOUNTS[0].password).await;
     assert_eq!(status, 200, "the link stayed valid: {html}");

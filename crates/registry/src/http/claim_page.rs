@@ -1,12 +1,13 @@
 //! `GET /claim/{token}` and `POST /claim/{token}`: the link from the letter about an application taken offline.
-//! The applicant signs in with their login and password; the application and the child join their account, the
-//! address counts as confirmed (the letter reached it), and the certificate is issued at once.
+//! The applicant signs in with their login and password; within 30 days, and when the account's full name is the
+//! applicant's, the application and the child join their account, the address counts as confirmed (the letter
+//! reached it), and the certificate is issued at once.
 
 use super::page;
 use crate::Registry;
 use crate::accounts::{self, SignInError};
 use crate::mail::certificate_mail;
-use crate::sqlite::offline::ClaimOutcome;
+use crate::sqlite::claims::{ClaimLink, ClaimOutcome};
 use crate::storage::StoreResult;
 use axum::Form;
 use axum::extract::rejection::FormRejection;
@@ -32,15 +33,17 @@ pub struct ClaimForm {
     responses(
         (status = 200, description = "HTML sign-in form naming the application",
             body = String, content_type = "text/html"),
-        (status = 410, description = "HTML page: the link is used or unknown",
+        (status = 410, description = "HTML page: the link is used, unknown, or expired (30 days)",
             body = String, content_type = "text/html"),
     ),
 )]
 pub async fn show(State(registry): State<Registry>, Path(token): Path<String>) -> Response {
     let claim_token = token.clone();
-    match registry.store(move |s| s.claimable(&claim_token)).await {
-        Ok(Some(number)) => form_page(&registry, &token, &number, StatusCode::OK, "", None),
-        Ok(None) => gone(),
+    let now = registry.clock.now();
+    match registry.store(move |s| s.claim_link(&claim_token, now)).await {
+        Ok(ClaimLink::Live(number)) => form_page(&registry, &token, &number, StatusCode::OK, "", None),
+        Ok(ClaimLink::Expired) => expired(),
+        Ok(ClaimLink::Gone) => gone(),
         Err(err) => failed(err),
     }
 }
@@ -60,9 +63,10 @@ pub async fn show(State(registry): State<Registry>, Path(token): Path<String>) -
             body = String, content_type = "text/html"),
         (status = 403, description = "HTML page: CSRF token and cookie differ",
             body = String, content_type = "text/html"),
-        (status = 409, description = "HTML form again: the child is registered in another account; nothing changed \
-                                      and the link stays valid", body = String, content_type = "text/html"),
-        (status = 410, description = "HTML page: the link is used or unknown",
+        (status = 409, description = "HTML form again: the account's full name is not the applicant's, or the child \
+                                      is registered in another account; nothing changed and the link stays valid",
+            body = String, content_type = "text/html"),
+        (status = 410, description = "HTML page: the link is used, unknown, or expired (30 days)",
             body = String, content_type = "text/html"),
         (status = 422, description = "HTML form again: login or password missing",
             body = String, content_type = "text/html"),
@@ -87,14 +91,18 @@ pub async fn submit(
 
 async fn claim(registry: &Registry, token: &str, form: ClaimForm) -> StoreResult<Response> {
     let claim_token = token.to_string();
-    let Some(number) = registry.store(move |s| s.claimable(&claim_token)).await? else { return Ok(gone()) };
+    let now = registry.clock.now();
+    let number = match registry.store(move |s| s.claim_link(&claim_token, now)).await? {
+        ClaimLink::Live(number) => number,
+        ClaimLink::Expired => return Ok(expired()),
+        ClaimLink::Gone => return Ok(gone()),
+    };
     let login = form.login.unwrap_or_default();
     let password = form.password.unwrap_or_default();
     let again = |status, error: &str| form_page(registry, token, &number, status, &login, Some(error));
     if login.trim().is_empty() || password.is_empty() {
         return Ok(again(StatusCode::UNPROCESSABLE_ENTITY, "Введите логин и пароль."));
     }
-    let now = registry.clock.now();
     let typed = login.clone();
     let account = match registry.store(move |s| s.check_password(&typed, &password, now)).await? {
         Ok(account) => account,
@@ -110,6 +118,17 @@ async fn claim(registry: &Registry, token: &str, form: ClaimForm) -> StoreResult
     let application = match claimed {
         ClaimOutcome::Claimed(application) => application,
         ClaimOutcome::Gone => return Ok(gone()),
+        ClaimOutcome::Expired => return Ok(expired()),
+        ClaimOutcome::NotTheApplicant => {
+            tracing::info!("claim refused: the account's name is not the applicant's");
+            return Ok(again(
+                StatusCode::CONFLICT,
+                "Заявление подано на другого человека: фамилия, имя и отчество в личном кабинете, в который вы \
+                 вошли, не совпадают с данными заявителя. Войдите с логином и паролем заявителя — того, кто подавал \
+                 заявление на терминале. Ничего не изменилось, ссылка по-прежнему действует. Если ФИО в кабинете \
+                 записано с ошибкой, обратитесь к сотруднику организации из списка или в месте, где стоит терминал.",
+            ));
+        }
         ClaimOutcome::OtherAccount => {
             tracing::info!("claim refused: the child is another account's");
             return Ok(again(
@@ -182,6 +201,15 @@ fn gone() -> Response {
         "Ссылка уже использована",
         "По этой ссылке заявление уже добавлено в личный кабинет, или ссылка неверна. Войдите в личный кабинет, \
          чтобы увидеть свои заявления.",
+    )
+}
+
+fn expired() -> Response {
+    message(
+        StatusCode::GONE,
+        "Срок действия ссылки истёк",
+        "Ссылка из письма действовала 30 дней, и заявление так и не было добавлено в личный кабинет. Подайте \
+         заявление ещё раз — на терминале или в личном кабинете.",
     )
 }
 

@@ -5,7 +5,7 @@ use super::error::ApiError;
 use super::extract::{CallerLang, Staff};
 use super::openapi::Language;
 use crate::Registry;
-use crate::storage::StoreError;
+use crate::storage::StaffLookup;
 use axum::Json;
 use axum::extract::{Path, State};
 use pdo_core::api::{Application, ErrorBody};
@@ -17,9 +17,13 @@ use pdo_core::api::{Application, ErrorBody};
     params(("number" = String, Path, description = "The application number printed on the forms"), Language),
     security(("staff" = [])),
     responses(
-        (status = 200, description = "The application, online or taken offline, in any status", body = Application),
+        (status = 200, description = "The application, online or taken offline, in any status, when it lists the \
+                                      member's institution (any, for region-wide staff)", body = Application),
         (status = 401, description = "`unauthorized`", body = ErrorBody),
-        (status = 404, description = "`application_not_found`", body = ErrorBody),
+        (status = 404, description = "`application_not_found` (also outside the member's scope)", body = ErrorBody),
+        (status = 429, description = "`too_many_requests` (10 look-ups a minute, 100 an hour per member)",
+            body = ErrorBody,
+            headers(("Retry-After" = i64, description = "Seconds to wait"))),
     ),
 )]
 pub async fn application_by_number(
@@ -28,18 +32,24 @@ pub async fn application_by_number(
     staff: Staff,
     Path(number): Path<String>,
 ) -> Result<Json<Application>, ApiError> {
-    let staff_id = staff.0.id;
-    match registry.store(move |s| s.application_by_number(&number)).await {
-        Ok(application) => {
-            // Who looked at which application, by ids only: the number and the names stay out of the log.
+    let member = staff.0;
+    let staff_id = member.id.clone();
+    let now = registry.clock.now();
+    let lookup = registry.store(move |s| s.staff_look_up(&member, &number, now)).await;
+    // Who looked at which application, by ids only: the number and the names stay out of the log (the audit table
+    // keeps the number).
+    match lookup.map_err(|e| ApiError::from_store(e, lang))? {
+        StaffLookup::Found(application) => {
             tracing::info!(staff = %staff_id, application = %application.id, "application looked up by number");
-            Ok(Json(application))
+            Ok(Json(*application))
         }
-        Err(err) => {
-            if matches!(err, StoreError::NotFound(_)) {
-                tracing::info!(staff = %staff_id, "application look-up by number found nothing");
-            }
-            Err(ApiError::from_store(err, lang))
+        StaffLookup::NotFound => {
+            tracing::info!(staff = %staff_id, "application look-up by number found nothing in scope");
+            Err(ApiError::code("application_not_found", lang))
+        }
+        StaffLookup::TooMany(wait) => {
+            tracing::warn!(staff = %staff_id, "staff look-ups over the limit");
+            Err(ApiError { retry_after: Some(wait), ..ApiError::code("too_many_requests", lang) })
         }
     }
 }

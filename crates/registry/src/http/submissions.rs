@@ -7,6 +7,7 @@ use super::openapi::{Language, SealedBox, SealedSubmission};
 use super::stored_response;
 use crate::Registry;
 use crate::mail::{claim_mail, rejected_mail};
+use crate::sqlite::claims::CLAIM_LIFETIME;
 use crate::sqlite::offline::SubmissionMail;
 use crate::storage::IdemKey;
 use axum::Json;
@@ -92,7 +93,7 @@ pub async fn submit(
             let token = crate::accounts::random_token();
             let mail = SubmissionMail {
                 claim_token: &token,
-                accepted: &|app| claim_mail(app, &public_url, &token),
+                accepted: &|app| claim_mail(app, &public_url, &token, now + CLAIM_LIFETIME),
                 rejected: &rejected_mail,
             };
             s.receive_submission(&kiosk_id, &submission_id, &key_id, &sealed, &mail, now)

@@ -2,6 +2,7 @@
 //! `secure_delete`; every method runs in one transaction.
 
 pub mod applications;
+pub mod claims;
 pub mod device;
 pub mod idempotency;
 pub mod kiosks;
@@ -14,7 +15,7 @@ pub mod staff;
 use crate::accounts::{self, SignInError};
 use crate::storage::{
     ConfirmationSecrets, DevicePoll, DeviceRequest, IdemKey, KioskRecord, MailFor, NewApplication, NewDeviceLogin,
-    QueuedMail, StaffInfo, StaffRecord, Storage, StoreError, StoreResult, Stored, UserCodeLookup,
+    QueuedMail, StaffInfo, StaffLookup, StaffRecord, Storage, StoreError, StoreResult, Stored, UserCodeLookup,
 };
 use chrono::{DateTime, Utc};
 use pdo_core::api::*;
@@ -183,10 +184,6 @@ impl Storage for SqliteStorage {
         self.with_conn(|conn| applications::applications(conn, account_id))
     }
 
-    fn application_by_number(&self, number: &str) -> StoreResult<Application> {
-        self.with_conn(|conn| applications::application_by_number(conn, number))
-    }
-
     fn confirm_by_link(&self, token: &str, now: DateTime<Utc>) -> StoreResult<Option<String>> {
         self.in_tx(|tx| applications::confirm_by_link(tx, token, now))
     }
@@ -246,6 +243,10 @@ impl Storage for SqliteStorage {
 
     fn mail_failed(&self, id: i64, error: &str, retry_at: DateTime<Utc>) -> StoreResult<()> {
         self.with_conn(|conn| outbox::failed(conn, id, error, retry_at))
+    }
+
+    fn scrub_sent_mail(&self) -> StoreResult<bool> {
+        self.with_conn(|conn| outbox::checkpoint(conn))
     }
 
     // Kiosks and device sign-in.
@@ -342,8 +343,8 @@ impl Storage for SqliteStorage {
         self.with_conn(|conn| offline::submission(conn, kiosk_id, submission_id))
     }
 
-    fn claimable(&self, token: &str) -> StoreResult<Option<String>> {
-        self.with_conn(|conn| offline::claimable(conn, token))
+    fn claim_link(&self, token: &str, now: DateTime<Utc>) -> StoreResult<claims::ClaimLink> {
+        self.with_conn(|conn| claims::link(conn, token, now))
     }
 
     fn claim(
@@ -352,15 +353,16 @@ impl Storage for SqliteStorage {
         account: &Account,
         mail: MailFor<'_>,
         now: DateTime<Utc>,
-    ) -> StoreResult<offline::ClaimOutcome> {
-        self.in_tx(|tx| offline::claim(tx, token, account, mail, now))
+    ) -> StoreResult<claims::ClaimOutcome> {
+        self.in_tx(|tx| claims::claim(tx, token, account, mail, now))
     }
 
     fn prune(&self, now: DateTime<Utc>) -> StoreResult<usize> {
         self.in_tx(|tx| {
             let idle = (now - accounts::SESSION_IDLE).to_rfc3339();
             let sessions = tx.execute("DELETE FROM sessions WHERE last_used_at < ?1", [idle])?;
-            Ok(idempotency::prune(tx, now)? + sessions)
+            let unclaimed = claims::release_expired(tx, None, now)?;
+            Ok(idempotency::prune(tx, now)? + sessions + unclaimed)
         })
     }
 
@@ -375,5 +377,9 @@ impl Storage for SqliteStorage {
 
     fn staff(&self, staff_id: &str) -> StoreResult<Option<StaffRecord>> {
         self.with_conn(|conn| staff::staff(conn, staff_id))
+    }
+
+    fn staff_look_up(&self, member: &StaffInfo, number: &str, now: DateTime<Utc>) -> StoreResult<StaffLookup> {
+        self.in_tx(|tx| staff::look_up(tx, member, number, now))
     }
 }

@@ -253,6 +253,8 @@ fn accept(
     if !reference::certificate_groups(tx)?.iter().any(|g| g.id == p.group_id) {
         return reject("group_not_found");
     }
+    // A child nobody claimed in time no longer holds its SNILS.
+    super::claims::release_expired(tx, Some(&child.snils), now)?;
     let (child_id, owner) = match people::holder_of(tx, &child.snils)? {
         None => {
             let inserted = people::insert_child(tx, None, &child, now)?;
@@ -321,10 +323,7 @@ fn accept(
             id
         }
     };
-    tx.execute(
-        "INSERT INTO claims (token_hash, application_id, number, email, created_at) VALUES (?1, ?2, ?3, ?4, ?5)",
-        params![applications::hash(mail.claim_token), id, p.application_number, email, now.to_rfc3339()],
-    )?;
+    super::claims::insert(tx, mail.claim_token, &id, &p.application_number, &email, now)?;
     // The letter names the number on the kiosk's forms and goes to the address typed there.
     let joined = applications::application_by_id(tx, &id)?;
     let letter = Application { number: p.application_number.clone(), email, ..joined };
@@ -385,83 +384,4 @@ pub fn submission(conn: &Connection, kiosk_id: &str, submission_id: &str) -> Sto
         _ => SubmissionStatus::Received,
     };
     Ok(receipt(submission_id, &number, status, reason.as_deref()))
-}
-
-/// The number behind a live claim link (the one its letter and the kiosk's forms carry).
-pub fn claimable(conn: &Connection, token: &str) -> StoreResult<Option<String>> {
-    Ok(conn
-        .query_row(
-            "SELECT number FROM claims WHERE token_hash = ?1 AND claimed_at IS NULL",
-            [applications::hash(token)],
-            |r| r.get(0),
-        )
-        .optional()?)
-}
-
-/// What following a claim link came to.
-#[derive(Debug)]
-pub enum ClaimOutcome {
-    /// The link is used or unknown.
-    Gone,
-    /// The child (or the application) is another account's: nothing changed and the link stays valid.
-    OtherAccount,
-    /// The application is the account's, with its certificate issued (now, or before).
-    Claimed(Application),
-}
-
-/// Joins a claimed application (and its child) to the signed-in account: following the link confirmed the
-/// address, so the certificate is issued at once and its registry record e-mailed. An application that already has
-/// its certificate (issued online meanwhile) is only joined.
-pub fn claim(
-    tx: &Transaction<'_>,
-    token: &str,
-    account: &Account,
-    mail: MailFor<'_>,
-    now: DateTime<Utc>,
-) -> StoreResult<ClaimOutcome> {
-    type Found = (String, String, Option<String>, Option<String>, String, String);
-    let found: Option<Found> = tx
-        .query_row(
-            "SELECT a.id, c.email, a.account_id, ch.account_id, a.status, a.applicant FROM claims c
-             JOIN applications a ON a.id = c.application_id JOIN children ch ON ch.id = a.child_id
-             WHERE c.token_hash = ?1 AND c.claimed_at IS NULL",
-            [applications::hash(token)],
-            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?)),
-        )
-        .optional()?;
-    let Some((id, email, app_owner, child_owner, status, applicant)) = found else { return Ok(ClaimOutcome::Gone) };
-    if app_owner.or(child_owner).is_some_and(|owner| owner != account.id) {
-        return Ok(ClaimOutcome::OtherAccount);
-    }
-    tx.execute(
-        "UPDATE claims SET claimed_at = ?2 WHERE token_hash = ?1",
-        params![applications::hash(token), now.to_rfc3339()],
-    )?;
-    let child_id: String = tx.query_row("SELECT child_id FROM applications WHERE id = ?1", [&id], |r| r.get(0))?;
-    tx.execute(
-        "UPDATE children SET account_id = ?2 WHERE id = ?1 AND account_id IS NULL",
-        params![child_id, account.id],
-    )?;
-    if people::applicant(tx, &account.id)?.is_none() {
-        people::put_applicant(tx, &account.id, &serde_json::from_str(&applicant)?, now)?;
-    }
-    tx.execute(
-        "INSERT OR IGNORE INTO confirmed_emails (account_id, email, confirmed_at) VALUES (?1, ?2, ?3)",
-        params![account.id, email, now.to_rfc3339()],
-    )?;
-    if status != "certificate_issued" {
-        let record = format!("42{:08}", reference::next_in_sequence(tx, "registry_record", 0, 1)?);
-        tx.execute(
-            "UPDATE applications SET account_id = ?2, status = 'certificate_issued', email = ?3,
-                 email_confirmed_at = COALESCE(email_confirmed_at, ?4), certificate_group = requested_group,
-                 registry_record = ?5, applicant_kind = ?6 WHERE id = ?1",
-            params![id, account.id, email, now, record, crate::accounts::kind_str(account.kind)],
-        )?;
-    }
-    tx.execute("UPDATE submissions SET status = 'certificate_issued' WHERE application_id = ?1", params![id])?;
-    let issued = applications::application(tx, &account.id, &id)?;
-    if status != "certificate_issued" {
-        applications::queue_mail(tx, &mail(&issued), now)?;
-    }
-    Ok(ClaimOutcome::Claimed(issued))
 }

@@ -3,6 +3,7 @@
 use crate::storage::{OutgoingMail, QueuedMail, StoreResult};
 use chrono::{DateTime, Utc};
 use rusqlite::{Connection, params};
+use sha2::{Digest, Sha256};
 
 pub fn due(conn: &Connection, now: DateTime<Utc>, limit: u32) -> StoreResult<Vec<QueuedMail>> {
     let mut stmt = conn.prepare_cached(
@@ -19,12 +20,27 @@ pub fn due(conn: &Connection, now: DateTime<Utc>, limit: u32) -> StoreResult<Vec
     Ok(rows.collect::<Result<_, _>>()?)
 }
 
+/// Marks a letter sent and forgets what it said: its body carries live link tokens and codes, and secure_delete
+/// zeroes the freed bytes. The address stays only as a hash.
 pub fn sent(conn: &Connection, id: i64, now: DateTime<Utc>) -> StoreResult<()> {
     conn.execute(
-        "UPDATE mail_outbox SET sent_at = ?2, last_error = NULL WHERE id = ?1",
-        params![id, now.to_rfc3339()],
+        "UPDATE mail_outbox SET sent_at = ?2, last_error = NULL, recipient_hash = ?3, to_addr = '', body = ''
+         WHERE id = ?1",
+        params![id, now.to_rfc3339(), recipient_hash(conn, id)?],
     )?;
     Ok(())
+}
+
+fn recipient_hash(conn: &Connection, id: i64) -> StoreResult<Vec<u8>> {
+    let to: String = conn.query_row("SELECT to_addr FROM mail_outbox WHERE id = ?1", [id], |r| r.get(0))?;
+    Ok(Sha256::digest(to.to_lowercase().as_bytes()).to_vec())
+}
+
+/// Copies the WAL into the main file and truncates it, so page images of cleared letters do not linger in the
+/// `-wal` file. `false` when a reader kept it from completing (the next call retries).
+pub fn checkpoint(conn: &Connection) -> StoreResult<bool> {
+    let busy: i64 = conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |r| r.get(0))?;
+    Ok(busy == 0)
 }
 
 pub fn failed(conn: &Connection, id: i64, error: &str, retry_at: DateTime<Utc>) -> StoreResult<()> {

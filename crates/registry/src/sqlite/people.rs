@@ -151,6 +151,8 @@ pub fn create_child(
     now: DateTime<Utc>,
 ) -> StoreResult<Stored> {
     super::idempotency::run(tx, idem, now, |tx| {
+        // A child taken offline that nobody claimed before its links expired no longer holds its SNILS.
+        super::claims::release_expired(tx, Some(&child.snils), now)?;
         let created = match join_waiting_child(tx, account_id, &child.snils)? {
             Some(joined) => joined,
             None => insert_child(tx, Some(account_id), child, now)?,
@@ -178,9 +180,12 @@ fn join_waiting_child(tx: &Transaction<'_>, account_id: &str, snils: &str) -> St
     child(tx, account_id, &id).map(Some)
 }
 
+/// (child id, its account, the account an offline submission named for it).
+pub type Holder = (String, Option<String>, Option<String>);
+
 /// Who holds the child with this SNILS: `None` when no child has it, else (child id, its account, the account an
 /// offline submission named for it while it waits for its claim).
-pub fn holder_of(conn: &Connection, snils: &str) -> StoreResult<Option<(String, Option<String>, Option<String>)>> {
+pub fn holder_of(conn: &Connection, snils: &str) -> StoreResult<Option<Holder>> {
     Ok(conn
         .query_row("SELECT id, account_id, named_account_id FROM children WHERE snils = ?1", [snils], |r| {
             Ok((r.get(0)?, r.get(1)?, r.get(2)?))

@@ -1,6 +1,7 @@
 //! Test helpers: a real SMTP sink on loopback, and a client for the registry under test.
 #![allow(dead_code)]
 
+use pdo_registry::Clock;
 use pdo_registry::embedded::EmbeddedRegistry;
 use pdo_registry::mail::MailSink;
 use serde_json::Value;
@@ -9,6 +10,8 @@ pub mod offline;
 pub mod online;
 mod smtp;
 pub use smtp::SmtpSink;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicI64, Ordering};
 use std::time::Duration;
 
 pub struct Api {
@@ -26,6 +29,22 @@ impl Api {
             &dir.path().join("registry.sqlite3"),
             true,
             MailSink::Smtp { host: "127.0.0.1".into(), port: smtp_port },
+        )
+        .unwrap();
+        Api { registry, http: reqwest::Client::new(), token: None, dir }
+    }
+
+    /// The same with the registry's clock `days_ahead` days ahead of the real one, moved by the test at will.
+    pub fn start_with_moving_clock(smtp_port: u16, days_ahead: Arc<AtomicI64>) -> Api {
+        let _ = tracing_subscriber::fmt().with_test_writer().with_env_filter("warn").try_init();
+        let dir = tempfile::tempdir().unwrap();
+        let clock =
+            Clock::from_fn(move || chrono::Utc::now() + chrono::Duration::days(days_ahead.load(Ordering::SeqCst)));
+        let registry = EmbeddedRegistry::start_with_mail_and_clock(
+            &dir.path().join("registry.sqlite3"),
+            true,
+            MailSink::Smtp { host: "127.0.0.1".into(), port: smtp_port },
+            clock,
         )
         .unwrap();
         Api { registry, http: reqwest::Client::new(), token: None, dir }

@@ -109,3 +109,20 @@ impl Api {
 pub fn seal(config: &KioskConfig, payload: &OfflinePayload) -> Vec<u8> {
     sealed::seal(&config.public_keys[0].public_key, &serde_json::to_vec(payload).unwrap()).unwrap()
 }
+
+/// Signs in on the claim page from the letter; returns the page's status and text.
+pub async fn claim(api: &Api, link: &str, login: &str, password: &str) -> (u16, String) {
+    let page = api.http.get(link).send().await.unwrap();
+    assert_eq!(page.status(), 200, "the claim page opens");
+    let cookie = page.headers()["set-cookie"].to_str().unwrap().split(';').next().unwrap().to_string();
+    let html = page.text().await.unwrap();
+    let csrf = html.split("name=\"csrf\" value=\"").nth(1).unwrap().split('"').next().unwrap().to_string();
+    let form = [("csrf", csrf.as_str()), ("login", login), ("password", password)];
+    let done = api.http.post(link).header("Cookie", cookie).form(&form).send().await.unwrap();
+    let status = done.status().as_u16();
+    (status, done.text().await.unwrap())
+}
+
+pub fn link_in(body: &str, path: &str) -> String {
+    body.split_whitespace().find(|w| w.contains(path)).expect("a link in the letter").to_string()
+}
