@@ -83,14 +83,15 @@ pub fn secondary_button(_theme: &iced::Theme, status: iced::widget::button::Stat
     }
 }
 
-/// The chosen one of a set (the active language): filled with the accent and bold-worded by its caller, so it reads
-/// as selected rather than as greyed out, although it cannot be pressed again.
+/// The chosen one of a set (the active language): an accent frame on a light accent face, its words bold (by
+/// the caller), so it reads as selected rather than as greyed out, although it cannot be pressed again. Dark text on
+/// a light face, like every secondary button, keeps it legible (and readable by the OCR of the screen tests).
 pub fn selected_button(_theme: &iced::Theme, _status: iced::widget::button::Status) -> iced::widget::button::Style {
     use iced::widget::button::Style;
     Style {
-        background: Some(ACCENT.into()),
-        text_color: Color::WHITE,
-        border: iced::Border { color: ACCENT, width: 2.0, radius: 6.0.into() },
+        background: Some(Color::from_rgb(0.86, 0.92, 0.98).into()),
+        text_color: Color::from_rgb(0.02, 0.16, 0.32),
+        border: iced::Border { color: ACCENT, width: 1.0, radius: 6.0.into() },
         ..Style::default()
     }
 }

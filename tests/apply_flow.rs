@@ -194,10 +194,10 @@ async fn a_parent_applies_for_a_new_child_and_leaves_with_the_registry_number() 
     assert!(shows(app, &format!("Номер записи в реестре: {record}")));
     assert!(matches!(app.screen(), Screen::Print(p) if p.previews() == 3), "a preview of each form");
 
-    // Another child: the first one is listed with its document and photo.
+    // Another child: the first one is listed with where it stands (its certificate, to print again).
     press(app, "Сертификат для другого ребёнка").await;
     assert!(shows(app, "Зарубин Ярослав Святославович"));
-    assert!(shows(app, "Документ: свидетельство о рождении IV-ЛО 123456, фото есть"));
+    assert!(shows(app, &format!("Сертификат выдан, запись № {record}: можно напечатать документы ещё раз")));
 
     // Signing out leaves nothing of the applicant on the kiosk: not in memory, not in any file of its data dir.
     send(app, Message::Back).await;

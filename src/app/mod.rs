@@ -642,7 +642,10 @@ impl App {
             sign_in::Action::SignIn { login, password } => {
                 let client = self.env.client.clone();
                 let lang = self.i18n.lang();
-                Task::perform(async move { client.sign_in(login, password, lang).await }, Message::SignInFinished)
+                Task::perform(
+                    async move { client.sign_in(login, password.expose().to_string(), lang).await },
+                    Message::SignInFinished,
+                )
             }
         }
     }

@@ -14,7 +14,7 @@ pub const SUBMIT_ID: &str = "sign-in-submit";
 #[derive(Debug, Clone, PartialEq)]
 pub enum Message {
     LoginChanged(String),
-    PasswordChanged(String),
+    PasswordChanged(Password),
     Submit,
     /// Sign in with the phone instead (the QR code).
     UseQr,
@@ -33,15 +33,54 @@ pub enum Action {
     Focus(&'static str),
     SignIn {
         login: String,
-        password: String,
+        password: Password,
     },
+}
+
+/// The password as typed: overwritten when dropped and never printed (`Debug` shows nothing of it), so neither a
+/// memory dump's stale heap nor a log line of a message carries it.
+#[derive(Clone, Default, PartialEq)]
+pub struct Password(zeroize::Zeroizing<String>);
+
+impl Password {
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    fn clear(&mut self) {
+        *self = Self::default();
+    }
+}
+
+impl std::fmt::Debug for Password {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Password(…)")
+    }
+}
+
+impl From<String> for Password {
+    fn from(typed: String) -> Self {
+        Self(zeroize::Zeroizing::new(typed))
+    }
+}
+
+impl From<&str> for Password {
+    fn from(typed: &str) -> Self {
+        Self::from(typed.to_string())
+    }
 }
 
 /// Why the last attempt did not get in, shown in the person's language.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Problem {
     InvalidCredentials,
-    Throttled { retry_after_secs: u64 },
+    Throttled {
+        retry_after_secs: u64,
+    },
     Unreachable,
     /// The registry answered that it is too busy right now.
     Busy,
@@ -51,7 +90,7 @@ pub enum Problem {
 #[derive(Debug, Default)]
 pub struct SignIn {
     login: String,
-    password: String,
+    password: Password,
     login_missing: bool,
     password_missing: bool,
     problem: Option<Problem>,
@@ -84,7 +123,7 @@ impl SignIn {
         } else if *id == iced::widget::Id::new(LOGIN_ID) {
             Some((self.login.clone(), Box::new(Message::LoginChanged)))
         } else if *id == iced::widget::Id::new(PASSWORD_ID) {
-            Some((self.password.clone(), Box::new(Message::PasswordChanged)))
+            Some((self.password.expose().to_string(), Box::new(|typed: String| Message::PasswordChanged(typed.into()))))
         } else {
             None
         }
@@ -147,10 +186,10 @@ impl SignIn {
         let i18n = ctx.i18n;
         let mut login = input(ctx, &i18n.tr("sign-in-login-placeholder"), &self.login).id(LOGIN_ID);
         let mut password =
-            input(ctx, &i18n.tr("sign-in-password-placeholder"), &self.password).id(PASSWORD_ID).secure(true);
+            input(ctx, &i18n.tr("sign-in-password-placeholder"), self.password.expose()).id(PASSWORD_ID).secure(true);
         if !self.busy {
             login = login.on_input(Message::LoginChanged).on_submit(Message::Submit);
-            password = password.on_input(Message::PasswordChanged).on_submit(Message::Submit);
+            password = password.on_input(|typed| Message::PasswordChanged(typed.into())).on_submit(Message::Submit);
         }
         let mut form = column![
             text(i18n.tr("sign-in-title")).size(ctx.metrics.title).font(FONT_BOLD_FACE),
@@ -252,15 +291,27 @@ mod tests {
     }
 
     #[test]
+    fn the_password_is_never_printed() {
+        let mut screen = SignIn::new(None);
+        screen.update(Message::PasswordChanged("inv3nted-secret".into()));
+        let action = screen.update(Message::LoginChanged("test.login".into()));
+        let printed = format!("{screen:?} {:?} {action:?}", Message::PasswordChanged("inv3nted-secret".into()));
+        assert!(!printed.contains("inv3nted-secret"), "{printed}");
+        screen.update(Message::Submit);
+        let submitted = Action::SignIn { login: "test.login".into(), password: "inv3nted-secret".into() };
+        assert!(!format!("{submitted:?}").contains("inv3nted-secret"));
+    }
+
+    #[test]
     fn wrong_password_is_cleared_but_network_failure_keeps_everything() {
         let mut screen = SignIn::new(None);
         screen.update(Message::LoginChanged("test.login".into()));
         screen.update(Message::PasswordChanged("secret".into()));
         screen.update(Message::Submit);
         screen.failed(Problem::Unreachable);
-        assert_eq!((screen.login.as_str(), screen.password.as_str()), ("test.login", "secret"));
+        assert_eq!((screen.login.as_str(), screen.password.expose()), ("test.login", "secret"));
         screen.update(Message::Submit);
         assert_eq!(screen.failed(Problem::InvalidCredentials), Action::Focus(PASSWORD_ID));
-        assert_eq!((screen.login.as_str(), screen.password.as_str()), ("test.login", ""));
+        assert_eq!((screen.login.as_str(), screen.password.expose()), ("test.login", ""));
     }
 }

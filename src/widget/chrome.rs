@@ -97,7 +97,11 @@ pub fn frame<'a, M: Clone + 'a>(
                 }),
         );
     }
-    header = header.push(title).push(switch(Lang::Ru, "language-ru")).push(switch(Lang::En, "language-en"));
+    // A wider gap before the language switch keeps the demo badge and the chosen language apart as two things.
+    let languages =
+        container(row![switch(Lang::Ru, "language-ru"), switch(Lang::En, "language-en")].spacing(ctx.metrics.spacing))
+            .padding(iced::Padding::ZERO.left(ctx.metrics.spacing));
+    header = header.push(title).push(languages);
     let mut page = column![container(header).padding([ctx.metrics.text * 0.4, ctx.metrics.text]).width(Fill)];
     if progress_line.is_some() || later.is_some() {
         let mut line = row![].spacing(ctx.metrics.spacing).align_y(Alignment::Center);

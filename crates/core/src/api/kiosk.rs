@@ -78,6 +78,16 @@ pub struct OfflinePayload {
     pub group_id: String,
 }
 
+/// The payload lives in memory only while it is sealed (kiosk) or checked (registry); its scan, the largest piece of
+/// personal data in it, and the address are overwritten when it goes, like the JSON it is sealed from.
+impl Drop for OfflinePayload {
+    fn drop(&mut self) {
+        use zeroize::Zeroize;
+        self.scan_jpeg_base64.zeroize();
+        self.email.zeroize();
+    }
+}
+
 #[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]

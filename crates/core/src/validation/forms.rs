@@ -212,7 +212,7 @@ mod tests {
             codes,
             [
                 "child.address=too_long",
-                "child.birth_date=invalid_format",
+                "child.birth_date=date_does_not_exist",
                 "child.first_name=required",
                 "child.last_name=not_cyrillic",
                 "child.snils=invalid_checksum"
