@@ -14,6 +14,7 @@ static MIGRATIONS: LazyLock<Migrations<'static>> = LazyLock::new(|| {
         M::up(include_str!("../migrations/0005_staff.sql")),
         M::up(include_str!("../migrations/0006_seam.sql")),
         M::up(include_str!("../migrations/0007_reference_active.sql")),
+        M::up(include_str!("../migrations/0008_sessions_flood.sql")),
     ])
 });
 

@@ -38,6 +38,9 @@ enum Command {
         /// Seed invented demo accounts and reference data.
         #[arg(long)]
         demo: bool,
+        /// A reverse proxy's address or range (repeatable): only from these peers is `X-Forwarded-For` believed.
+        #[arg(long = "trusted-proxy", value_name = "CIDR")]
+        trusted_proxy: Vec<pdo_registry::proxy::Cidr>,
     },
     /// Manage applicant accounts.
     Account {
@@ -168,7 +171,7 @@ fn main() -> anyhow::Result<()> {
         .with_writer(std::io::stderr)
         .init();
     match Cli::parse().command {
-        Command::Serve { listen, db, public_url, smtp, mail_dir, demo } => {
+        Command::Serve { listen, db, public_url, smtp, mail_dir, demo, trusted_proxy } => {
             let mail = match (smtp, mail_dir) {
                 (Some(relay), _) => {
                     let (host, port) = relay.rsplit_once(':').context("--smtp takes HOST:PORT")?;
@@ -177,7 +180,7 @@ fn main() -> anyhow::Result<()> {
                 (None, Some(dir)) => MailSink::Folder(dir),
                 (None, None) => MailSink::Folder(db.with_extension("mail")),
             };
-            serve(&listen, &db, &public_url, mail, demo)
+            serve(&listen, &db, &public_url, mail, demo, trusted_proxy)
         }
         Command::Account { command: AccountCommand::Add { db, login, full_name, kind } } => {
             let storage = SqliteStorage::open(&db)?;
@@ -185,6 +188,11 @@ fn main() -> anyhow::Result<()> {
                 KindArg::Parent => AccountKind::Parent,
                 KindArg::Child => AccountKind::Child,
             };
+            anyhow::ensure!(
+                login.trim().chars().count() <= accounts::MAX_LOGIN_CHARS,
+                "a login has at most {} characters",
+                accounts::MAX_LOGIN_CHARS
+            );
             let password = accounts::generate_password();
             let account = storage.create_account(&login, &password, kind, &full_name).map_err(|e| match e {
                 StoreError::Conflict { .. } => anyhow::anyhow!("login {login:?} is taken"),
@@ -313,7 +321,14 @@ fn import_reference(db: &Path, dir: &Path, dry_run: bool) -> anyhow::Result<()> 
     Ok(())
 }
 
-fn serve(listen: &str, db: &std::path::Path, public_url: &str, mail: MailSink, seed_demo: bool) -> anyhow::Result<()> {
+fn serve(
+    listen: &str,
+    db: &std::path::Path,
+    public_url: &str,
+    mail: MailSink,
+    seed_demo: bool,
+    trusted_proxies: Vec<pdo_registry::proxy::Cidr>,
+) -> anyhow::Result<()> {
     let storage = SqliteStorage::open(db).with_context(|| format!("opening {}", db.display()))?;
     if seed_demo {
         demo::seed(&storage)?;
@@ -322,7 +337,8 @@ fn serve(listen: &str, db: &std::path::Path, public_url: &str, mail: MailSink, s
         public_url.starts_with("https://") || public_url.starts_with("http://"),
         "--public-url must start with https:// (or http:// for a local test)"
     );
-    let registry = Registry::new(std::sync::Arc::new(storage)).with_public_url(public_url);
+    let registry =
+        Registry::new(std::sync::Arc::new(storage)).with_public_url(public_url).with_trusted_proxies(trusted_proxies);
     let runtime = tokio::runtime::Runtime::new()?;
     runtime.block_on(async {
         let listener = tokio::net::TcpListener::bind(listen).await.with_context(|| format!("binding {listen}"))?;

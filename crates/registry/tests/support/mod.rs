@@ -5,9 +5,11 @@ use pdo_registry::embedded::EmbeddedRegistry;
 use pdo_registry::mail::MailSink;
 use serde_json::Value;
 
+pub mod clocked;
 pub mod offline;
 pub mod online;
 mod smtp;
+#[allow(unused_imports)]
 pub use smtp::SmtpSink;
 use std::time::Duration;
 
