@@ -4,7 +4,8 @@
 //!
 //! Every form carries a fresh random CSRF token that must equal the `HttpOnly`, `SameSite=Strict` cookie set with
 //! it; the confirmation step also carries a one-time secret bound (hashed) to the account that signed in. Wrong user
-//! codes are slowed down per client address. Everything printed is HTML-escaped; responses forbid framing, scripts,
+//! codes are slowed down per client address (behind a trusted proxy, the forwarded one: `crate::proxy`), wrong
+//! passwords per login and per device code. Everything printed is HTML-escaped; responses forbid framing, scripts,
 //! caching and referrers.
 
 use super::device::{display_user_code, normalise_user_code};
