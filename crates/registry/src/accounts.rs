@@ -85,7 +85,8 @@ pub fn account_exists(conn: &Connection, login: &str) -> anyhow::Result<bool> {
     Ok(conn.query_row("SELECT 1 FROM accounts WHERE login = ?1", [login.trim()], |_| Ok(())).optional()?.is_some())
 }
 
-/// Checks a login and password and opens a session. The caller runs it on a blocking thread: argon2 is slow on purpose.
+/// Checks a login and password and opens a session, all under one connection: for tests and tools only. The
+/// service verifies without holding the database (see `crate::signin`).
 pub fn sign_in(
     conn: &mut Connection,
     login: &str,
@@ -93,23 +94,63 @@ pub fn sign_in(
     now: DateTime<Utc>,
 ) -> anyhow::Result<Result<SessionResponse, SignInError>> {
     match check_password(conn, login, password, now)? {
-        Ok(account) => Ok(Ok(open_session(conn, account, now)?)),
+        Ok(account) => Ok(Ok(open_session(conn, account, None, now)?)),
         Err(refused) => Ok(Err(refused)),
     }
 }
 
-/// The account a login and password belong to, under the slow-down rules of sign-in (failures are counted per login
-/// as typed, unknown logins alike, and a right password clears them). Opens no session: the phone page of the
-/// device flow uses it to learn who approves a kiosk. argon2 runs here, so call it on a blocking thread.
+/// The account a login and password belong to, under the slow-down rules of sign-in, on one connection (tests and
+/// tools): `password_record`, `verify`, `record_password_check` in a row.
 pub fn check_password(
     conn: &Connection,
     login: &str,
     password: &str,
     now: DateTime<Utc>,
 ) -> anyhow::Result<Result<Account, SignInError>> {
-    let login_key = login.trim().to_lowercase();
-    let record = load_failures(conn, &login_key)?;
-    if let Err(retry_after) = throttle::check(record.as_ref(), now) {
+    if !plausible(login, password) {
+        return Ok(Err(SignInError::InvalidCredentials));
+    }
+    let record = match password_record(conn, login, now)? {
+        Ok(record) => record,
+        Err(refused) => return Ok(Err(refused)),
+    };
+    let matched = verify(record.as_ref(), password);
+    record_password_check(conn, login, matched, now)?;
+    Ok(match record {
+        Some(record) if matched => Ok(record.account),
+        _ => Err(SignInError::InvalidCredentials),
+    })
+}
+
+/// Logins are at most this many characters; a longer one is refused before anything is hashed or stored.
+pub const MAX_LOGIN_CHARS: usize = 64;
+/// Passwords beyond this many bytes are refused the same way (generated ones have 12 characters).
+pub const MAX_PASSWORD_BYTES: usize = 1024;
+
+/// Whether a login and password could belong to an account at all: no account has a longer login (`account add`
+/// refuses one), so a longer one is answered `invalid_credentials` without argon2 and without a failure row.
+pub fn plausible(login: &str, password: &str) -> bool {
+    let login = login.trim();
+    !login.is_empty() && login.chars().count() <= MAX_LOGIN_CHARS && password.len() <= MAX_PASSWORD_BYTES
+}
+
+/// What a password is verified against, read under the database lock; argon2 then runs without it.
+#[derive(Debug, Clone)]
+pub struct PasswordRecord {
+    pub account: Account,
+    /// argon2id PHC string.
+    pub phc: String,
+}
+
+/// The login's slow-down (`Err(TooManyAttempts)` while blocked) and, when the login exists, its account and hash.
+/// Failures are counted per login as typed, lower-cased, whether it exists or not.
+pub fn password_record(
+    conn: &Connection,
+    login: &str,
+    now: DateTime<Utc>,
+) -> anyhow::Result<Result<Option<PasswordRecord>, SignInError>> {
+    let failures = load_failures(conn, &login_key(login))?;
+    if let Err(retry_after) = throttle::check(failures.as_ref(), now) {
         return Ok(Err(SignInError::TooManyAttempts(retry_after)));
     }
     let row: Option<(String, String, String, String, String)> = conn
@@ -119,30 +160,102 @@ pub fn check_password(
             |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)),
         )
         .optional()?;
-    let matched = match &row {
-        Some((_, phc, _, _, _)) => password_matches(password, phc),
-        None => {
-            password_matches(password, &DUMMY_HASH);
-            false
-        }
-    };
-    let Some((id, _, kind, full_name, login)) = row.filter(|_| matched) else {
-        save_failures(conn, &login_key, &throttle::after_failure(record.as_ref(), now))?;
-        return Ok(Err(SignInError::InvalidCredentials));
-    };
-    conn.execute("DELETE FROM login_failures WHERE login_key = ?1", [&login_key])?;
-    Ok(Ok(Account { id, kind: parse_kind(&kind), full_name, login }))
+    Ok(Ok(row.map(|(id, phc, kind, full_name, login)| PasswordRecord {
+        account: Account { id, kind: parse_kind(&kind), full_name, login },
+        phc,
+    })))
 }
 
-/// Opens a bearer session for `account`: the one way a session is made, by password sign-in and by the device flow.
-/// Only the token's hash is stored.
-pub fn open_session(conn: &Connection, account: Account, now: DateTime<Utc>) -> anyhow::Result<SessionResponse> {
-    let token = random_token();
-    conn.execute(
-        "INSERT INTO sessions (token_hash, account_id, created_at, last_used_at) VALUES (?1, ?2, ?3, ?3)",
-        params![token_hash(&token), account.id, now.to_rfc3339()],
+/// Whether `password` matches; an unknown login costs a verification against a dummy hash, so it takes as long.
+/// Slow on purpose: run it on `crate::hashing::pool()`.
+pub fn verify(record: Option<&PasswordRecord>, password: &str) -> bool {
+    match record {
+        Some(record) => password_matches(password, &record.phc),
+        None => {
+            burn_verification(password);
+            false
+        }
+    }
+}
+
+/// Writes the outcome of a verification: a failure counts against the login (read again here, so concurrent
+/// failures all count; call it in a transaction), a success clears its failures.
+pub fn record_password_check(conn: &Connection, login: &str, matched: bool, now: DateTime<Utc>) -> anyhow::Result<()> {
+    let key = login_key(login);
+    if matched {
+        conn.execute("DELETE FROM login_failures WHERE login_key = ?1", [&key])?;
+    } else {
+        let record = load_failures(conn, &key)?;
+        save_failures(conn, &key, &throttle::after_failure(record.as_ref(), now))?;
+    }
+    Ok(())
+}
+
+fn login_key(login: &str) -> String {
+    login.trim().to_lowercase()
+}
+
+/// Failure rows kept at most; beyond it the oldest rows that block nothing go first (a flood of random logins
+/// leaves one row each, a login under attack keeps its block).
+pub const MAX_FAILURE_ROWS: i64 = 100_000;
+
+/// Deletes failure rows whose window has passed and whose block (if any) is over, then trims the table to
+/// `MAX_FAILURE_ROWS`; returns how many rows went.
+pub fn prune_failures(conn: &Connection, now: DateTime<Utc>) -> anyhow::Result<usize> {
+    let expired = conn.execute(
+        "DELETE FROM login_failures WHERE window_start < ?1 AND (blocked_until IS NULL OR blocked_until < ?2)",
+        params![(now - throttle::WINDOW).to_rfc3339(), now.to_rfc3339()],
     )?;
-    Ok(SessionResponse { token, expires_at: now + SESSION_IDLE, account })
+    let rows: i64 = conn.query_row("SELECT COUNT(*) FROM login_failures", [], |r| r.get(0))?;
+    let excess = rows - MAX_FAILURE_ROWS;
+    let trimmed = if excess > 0 {
+        conn.execute(
+            "DELETE FROM login_failures WHERE login_key IN (SELECT login_key FROM login_failures
+             WHERE blocked_until IS NULL OR blocked_until < ?1 ORDER BY window_start LIMIT ?2)",
+            params![now.to_rfc3339(), excess],
+        )?
+    } else {
+        0
+    };
+    Ok(expired + trimmed)
+}
+
+/// The absolute lifetime of a session, however busy: a working day.
+pub const SESSION_LIFETIME: Duration = Duration::hours(8);
+/// The absolute lifetime of a session opened at a kiosk (its credentials on `POST /sessions`, or the device flow):
+/// a kiosk serves one applicant for minutes, and a session left behind should not outlive the visit for long.
+pub const KIOSK_SESSION_LIFETIME: Duration = Duration::minutes(60);
+
+/// Opens a bearer session for `account`: the one way a session is made, by password sign-in and by the device flow.
+/// A session opened at `kiosk` lives at most `KIOSK_SESSION_LIFETIME` and dies with the kiosk's revocation; any
+/// other `SESSION_LIFETIME`. Only the token's hash is stored; `expires_at` is the absolute end.
+pub fn open_session(
+    conn: &Connection,
+    account: Account,
+    kiosk: Option<&str>,
+    now: DateTime<Utc>,
+) -> anyhow::Result<SessionResponse> {
+    let token = random_token();
+    let expires_at = now + if kiosk.is_some() { KIOSK_SESSION_LIFETIME } else { SESSION_LIFETIME };
+    conn.execute(
+        "INSERT INTO sessions (token_hash, account_id, created_at, last_used_at, expires_at, kiosk_id)
+         VALUES (?1, ?2, ?3, ?3, ?4, ?5)",
+        params![token_hash(&token), account.id, now.to_rfc3339(), fixed_ts(expires_at), kiosk],
+    )?;
+    Ok(SessionResponse { token, expires_at, account })
+}
+
+/// Instants compared as text in SQL: one fixed width (`…T…​.ffffffZ`).
+fn fixed_ts(instant: DateTime<Utc>) -> String {
+    instant.to_rfc3339_opts(chrono::SecondsFormat::Micros, true)
+}
+
+/// Deletes sessions idle past `SESSION_IDLE` or past their absolute end; returns how many went.
+pub fn prune_sessions(conn: &Connection, now: DateTime<Utc>) -> anyhow::Result<usize> {
+    Ok(conn.execute(
+        "DELETE FROM sessions WHERE last_used_at < ?1 OR expires_at < ?2",
+        params![(now - SESSION_IDLE).to_rfc3339(), fixed_ts(now)],
+    )?)
 }
 
 /// The account with this id, if it still exists.
@@ -159,22 +272,26 @@ pub fn account_by_id(conn: &Connection, id: &str) -> anyhow::Result<Option<Accou
         .optional()?)
 }
 
-/// The account behind a bearer token, refreshing its idle timer; `None` when unknown or expired.
+/// The account behind a bearer token, refreshing its idle timer; `None` when unknown, idle too long, past its absolute
+/// end, or opened at a kiosk since revoked.
 pub fn authenticate(conn: &Connection, token: &str, now: DateTime<Utc>) -> anyhow::Result<Option<Account>> {
     let hash = token_hash(token);
-    let row: Option<(String, String, String, String, String)> = conn
+    let row: Option<(String, String, String, String, String, String, bool)> = conn
         .query_row(
-            "SELECT a.id, a.kind, a.full_name, s.last_used_at, a.login FROM sessions s
-             JOIN accounts a ON a.id = s.account_id WHERE s.token_hash = ?1",
+            "SELECT a.id, a.kind, a.full_name, s.last_used_at, a.login, s.expires_at,
+                    s.kiosk_id IS NOT NULL AND (k.id IS NULL OR k.revoked_at IS NOT NULL)
+             FROM sessions s JOIN accounts a ON a.id = s.account_id LEFT JOIN kiosks k ON k.id = s.kiosk_id
+             WHERE s.token_hash = ?1",
             [&hash],
-            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)),
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?, r.get(6)?)),
         )
         .optional()?;
-    let Some((id, kind, full_name, last_used, login)) = row else {
+    let Some((id, kind, full_name, last_used, login, expires_at, kiosk_revoked)) = row else {
         return Ok(None);
     };
     let last_used = DateTime::parse_from_rfc3339(&last_used)?.with_timezone(&Utc);
-    if now - last_used > SESSION_IDLE {
+    let expires_at = DateTime::parse_from_rfc3339(&expires_at)?.with_timezone(&Utc);
+    if now - last_used > SESSION_IDLE || now >= expires_at || kiosk_revoked {
         conn.execute("DELETE FROM sessions WHERE token_hash = ?1", [&hash])?;
         return Ok(None);
     }
@@ -333,7 +450,7 @@ mod tests {
         assert_eq!(account, created);
         assert_eq!(sessions(&conn), 0);
         assert_eq!(check_password(&conn, "b", "nope", now()).unwrap(), Err(SignInError::InvalidCredentials));
-        let session = open_session(&conn, account_by_id(&conn, &created.id).unwrap().unwrap(), now()).unwrap();
+        let session = open_session(&conn, account_by_id(&conn, &created.id).unwrap().unwrap(), None, now()).unwrap();
         assert_eq!(sessions(&conn), 1);
         assert_eq!(authenticate(&conn, &session.token, now()).unwrap(), Some(created));
         assert_eq!(account_by_id(&conn, "missing").unwrap(), None);

@@ -14,7 +14,7 @@ static MIGRATIONS: LazyLock<Migrations<'static>> = LazyLock::new(|| {
         M::up(include_str!("../migrations/0005_staff.sql")),
         M::up(include_str!("../migrations/0006_seam.sql")),
         M::up(include_str!("../migrations/0007_reference_active.sql")),
-        // 0008 goes here (sessions and sign-in flood, on another branch).
+        M::up(include_str!("../migrations/0008_sessions_flood.sql")),
         M::up(include_str!("../migrations/0009_staff_claims_mail.sql")),
     ])
 });

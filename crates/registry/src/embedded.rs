@@ -35,12 +35,32 @@ impl EmbeddedRegistry {
         Self::launch(db_path, demo, mail, clock)
     }
 
+    /// The same with a given clock and a chance to configure the `Registry` before it serves (trusted proxies).
+    pub fn start_configured(
+        db_path: &Path,
+        demo: bool,
+        clock: Clock,
+        configure: impl FnOnce(Registry) -> Registry,
+    ) -> anyhow::Result<Self> {
+        Self::launch_configured(db_path, demo, Self::mail_beside(db_path), clock, configure)
+    }
+
     fn mail_beside(db_path: &Path) -> MailSink {
         MailSink::Folder(db_path.parent().unwrap_or(Path::new(".")).join("mail"))
     }
 
     /// The public URL is the registry's own base URL.
     fn launch(db_path: &Path, demo: bool, mail: MailSink, clock: Clock) -> anyhow::Result<Self> {
+        Self::launch_configured(db_path, demo, mail, clock, |registry| registry)
+    }
+
+    fn launch_configured(
+        db_path: &Path,
+        demo: bool,
+        mail: MailSink,
+        clock: Clock,
+        configure: impl FnOnce(Registry) -> Registry,
+    ) -> anyhow::Result<Self> {
         let storage = crate::sqlite::SqliteStorage::open(db_path)?;
         if demo {
             crate::demo::seed(&storage)?;
@@ -51,8 +71,9 @@ impl EmbeddedRegistry {
         let listener = std::net::TcpListener::bind("127.0.0.1:0")?;
         listener.set_nonblocking(true)?;
         let addr = listener.local_addr()?;
-        let registry =
-            Registry::new(std::sync::Arc::new(storage)).with_clock(clock).with_public_url(&format!("http://{addr}"));
+        let registry = configure(
+            Registry::new(std::sync::Arc::new(storage)).with_clock(clock).with_public_url(&format!("http://{addr}")),
+        );
         let (stop, stopped) = oneshot::channel::<()>();
         let thread = std::thread::Builder::new().name("registry".into()).spawn(move || {
             let runtime = match tokio::runtime::Builder::new_multi_thread()

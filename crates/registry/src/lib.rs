@@ -6,9 +6,13 @@ pub mod backup;
 pub mod db;
 pub mod demo;
 pub mod embedded;
+pub mod hashing;
 pub mod http;
 pub mod import;
 pub mod mail;
+pub mod proxy;
+pub mod secret_failures;
+pub mod signin;
 pub mod sqlite;
 pub mod storage;
 pub mod throttle;
@@ -33,6 +37,12 @@ pub struct Registry {
     pub mail_wakeup: Arc<tokio::sync::Notify>,
     /// Kiosk and staff secrets that passed argon2id lately (see `verified`).
     pub verified: Arc<verified::VerifiedSecrets>,
+    /// Wrong kiosk and staff secrets per id (see `secret_failures`).
+    pub secret_failures: Arc<secret_failures::SecretFailures>,
+    /// The threads argon2 runs on for requests: the process's pool unless a test gives its own.
+    pub hashing: hashing::HashPool,
+    /// Reverse proxies whose `X-Forwarded-For` is believed (`serve --trusted-proxy`); none by default.
+    pub trusted_proxies: Arc<[proxy::Cidr]>,
 }
 
 /// The public URL until `serve --public-url` or the embedded registry sets one: `serve`'s default listen address.
@@ -66,7 +76,22 @@ impl Registry {
             public_url: DEFAULT_PUBLIC_URL.to_string(),
             mail_wakeup: Default::default(),
             verified: Default::default(),
+            secret_failures: Default::default(),
+            hashing: hashing::pool().clone(),
+            trusted_proxies: Arc::new([]),
         }
+    }
+
+    /// Runs this registry's password checks on `pool` instead of the process's (tests that flood one registry).
+    pub fn with_hash_pool(mut self, pool: hashing::HashPool) -> Self {
+        self.hashing = pool;
+        self
+    }
+
+    /// Believes `X-Forwarded-For` from peers in these ranges (see `proxy`).
+    pub fn with_trusted_proxies(mut self, proxies: Vec<proxy::Cidr>) -> Self {
+        self.trusted_proxies = proxies.into();
+        self
     }
 
     /// Sets where phones reach the service; a trailing slash is dropped.
@@ -112,7 +137,7 @@ pub async fn serve(
     served
 }
 
-/// Drops expired sessions and idempotency records once an hour.
+/// Drops expired sessions, idempotency records and login failures that no longer count, once an hour.
 async fn prune_hourly(registry: Registry) {
     loop {
         let now = registry.clock.now();

@@ -42,6 +42,9 @@ enum Command {
         /// Seed invented demo accounts and reference data.
         #[arg(long)]
         demo: bool,
+        /// A reverse proxy's address or range (repeatable): only from these peers is `X-Forwarded-For` believed.
+        #[arg(long = "trusted-proxy", value_name = "CIDR")]
+        trusted_proxy: Vec<pdo_registry::proxy::Cidr>,
     },
     /// Manage applicant accounts.
     Account {
@@ -183,7 +186,7 @@ fn main() -> anyhow::Result<()> {
         .with_writer(std::io::stderr)
         .init();
     match Cli::parse().command {
-        Command::Serve { listen, db, public_url, smtp, smtp_tls, mail_dir, demo } => {
+        Command::Serve { listen, db, public_url, smtp, smtp_tls, mail_dir, demo, trusted_proxy } => {
             transport::check_public_url(&public_url)?;
             let tls = smtp_tls.map(|t| match t {
                 SmtpTlsArg::Starttls => SmtpTls::StartTls,
@@ -201,7 +204,7 @@ fn main() -> anyhow::Result<()> {
                     MailSink::Folder(dir)
                 }
             };
-            serve(&listen, &db, &public_url, mail, demo)
+            serve(&listen, &db, &public_url, mail, demo, trusted_proxy)
         }
         Command::Account { command: AccountCommand::Add { db, login, full_name, kind } } => {
             let storage = SqliteStorage::open(&db)?;
@@ -209,6 +212,11 @@ fn main() -> anyhow::Result<()> {
                 KindArg::Parent => AccountKind::Parent,
                 KindArg::Child => AccountKind::Child,
             };
+            anyhow::ensure!(
+                login.trim().chars().count() <= accounts::MAX_LOGIN_CHARS,
+                "a login has at most {} characters",
+                accounts::MAX_LOGIN_CHARS
+            );
             let password = accounts::generate_password();
             let account = storage.create_account(&login, &password, kind, &full_name).map_err(|e| match e {
                 StoreError::Conflict { .. } => anyhow::anyhow!("login {login:?} is taken"),
@@ -349,12 +357,20 @@ fn import_reference(db: &Path, dir: &Path, dry_run: bool) -> anyhow::Result<()> 
     Ok(())
 }
 
-fn serve(listen: &str, db: &std::path::Path, public_url: &str, mail: MailSink, seed_demo: bool) -> anyhow::Result<()> {
+fn serve(
+    listen: &str,
+    db: &std::path::Path,
+    public_url: &str,
+    mail: MailSink,
+    seed_demo: bool,
+    trusted_proxies: Vec<pdo_registry::proxy::Cidr>,
+) -> anyhow::Result<()> {
     let storage = SqliteStorage::open(db).with_context(|| format!("opening {}", db.display()))?;
     if seed_demo {
         demo::seed(&storage)?;
     }
-    let registry = Registry::new(std::sync::Arc::new(storage)).with_public_url(public_url);
+    let registry =
+        Registry::new(std::sync::Arc::new(storage)).with_public_url(public_url).with_trusted_proxies(trusted_proxies);
     let runtime = tokio::runtime::Runtime::new()?;
     runtime.block_on(async {
         let listener = tokio::net::TcpListener::bind(listen).await.with_context(|| format!("binding {listen}"))?;

@@ -3,7 +3,7 @@
 //! backend implements the same list of methods with its own SQL. Methods are blocking; handlers call them on
 //! tokio's blocking pool through `Registry::storage`.
 
-use crate::accounts::SignInError;
+use crate::accounts::{PasswordRecord, SignInError};
 use chrono::{DateTime, Utc};
 use pdo_core::api::*;
 use pdo_core::domain::AccountKind;
@@ -161,12 +161,17 @@ pub use pdo_core::api::DevicePoll;
 pub trait Storage: Send + Sync + 'static {
     // Accounts and sessions.
     fn create_account(&self, login: &str, password: &str, kind: AccountKind, full_name: &str) -> StoreResult<Account>;
-    fn sign_in(
+    /// The login's slow-down (`Err(TooManyAttempts)` while blocked) and, when it exists, its account and password
+    /// hash. No argon2 here: verification runs outside the storage (`crate::signin`), so no lock is held meanwhile.
+    fn password_record(
         &self,
         login: &str,
-        password: &str,
         now: DateTime<Utc>,
-    ) -> StoreResult<Result<SessionResponse, SignInError>>;
+    ) -> StoreResult<Result<Option<PasswordRecord>, SignInError>>;
+    /// Writes the outcome of a verification: a failure counts against the login, a success clears its failures.
+    fn record_password_check(&self, login: &str, matched: bool, now: DateTime<Utc>) -> StoreResult<()>;
+    /// Opens a session for an account whose password was verified; at `kiosk` it is shorter and tied to the kiosk.
+    fn open_session(&self, account: &Account, kiosk: Option<&str>, now: DateTime<Utc>) -> StoreResult<SessionResponse>;
     fn authenticate(&self, token: &str, now: DateTime<Utc>) -> StoreResult<Option<Account>>;
     fn end_session(&self, token: &str) -> StoreResult<bool>;
 
@@ -282,13 +287,37 @@ pub trait Storage: Send + Sync + 'static {
     -> StoreResult<DevicePoll>;
     /// Looks up a user code typed on the phone page; wrong codes are counted and slowed down per `client_key`.
     fn find_device_login(&self, client_key: &str, user_code: &str, now: DateTime<Utc>) -> StoreResult<UserCodeLookup>;
-    /// The account of a login and password, by the rules of sign-in, without opening a session.
+    /// The account of a login and password, by the rules of sign-in, without opening a session, from a blocking
+    /// thread: the three steps of `crate::signin::check_password`, argon2 on the applicants' share of the password
+    /// threads and never under a storage lock. A full queue is `Conflict busy` (`503`).
     fn check_password(
         &self,
         login: &str,
         password: &str,
         now: DateTime<Utc>,
-    ) -> StoreResult<Result<Account, SignInError>>;
+    ) -> StoreResult<Result<Account, SignInError>> {
+        if !crate::accounts::plausible(login, password) {
+            return Ok(Err(SignInError::InvalidCredentials));
+        }
+        let record = match self.password_record(login, now)? {
+            Ok(record) => record,
+            Err(refused) => return Ok(Err(refused)),
+        };
+        let password = password.to_string();
+        let (record, matched) = crate::hashing::pool()
+            .run_blocking(crate::hashing::Class::Applicant, move || {
+                let matched = crate::accounts::verify(record.as_ref(), &password);
+                (record, matched)
+            })
+            .map_err(|_| StoreError::Conflict { code: "busy", id: None })?;
+        self.record_password_check(login, matched, now)?;
+        Ok(match record {
+            Some(record) if matched => Ok(record.account),
+            _ => Err(SignInError::InvalidCredentials),
+        })
+    }
+    /// Counts a wrong password typed on the phone page against the pending request of `user_code`.
+    fn device_sign_in_failed(&self, user_code: &str, now: DateTime<Utc>) -> StoreResult<()>;
     /// Remembers who signed in on the phone for this user code, until they approve or deny with the secret whose
     /// hash is `confirm_hash`. `None` when the request is no longer pending.
     fn prepare_device_approval(
@@ -334,8 +363,9 @@ pub trait Storage: Send + Sync + 'static {
     ) -> StoreResult<crate::sqlite::claims::ClaimOutcome>;
 
     // Maintenance.
-    /// Deletes idempotency records older than the 31 days kept, sessions idle past their expiry and what unclaimed
-    /// offline submissions left once their claim links expired; returns how many rows (children) went.
+    /// Deletes idempotency records older than the 31 days kept, sessions idle or past their absolute end, login
+    /// failures that no longer count (the table trimmed to a bound) and what unclaimed offline submissions left once
+    /// their claim links expired; returns how many rows (children) went.
     fn prune(&self, now: DateTime<Utc>) -> StoreResult<usize>;
 
     // Staff.

@@ -25,10 +25,13 @@ pub fn check(record: Option<&FailureRecord>, now: DateTime<Utc>) -> Result<(), i
     }
 }
 
-/// The record after one more failed attempt at `now`.
+/// The record after one more failed attempt at `now` (`check` refused nothing first). Failures older than `WINDOW`
+/// stop counting, blocked or not: a count used to run on for as long as someone kept failing now and then, so one
+/// attempt an hour kept a login (a parent's, targeted by someone else) blocked for good. Now the doubling delays
+/// (30 s … 8 min) outlast the window after the ninth failure and the count starts again.
 pub fn after_failure(record: Option<&FailureRecord>, now: DateTime<Utc>) -> FailureRecord {
     let (window_start, failures) = match record {
-        Some(r) if r.blocked_until.is_some() || now - r.window_start <= WINDOW => (r.window_start, r.failures + 1),
+        Some(r) if now - r.window_start <= WINDOW => (r.window_start, r.failures + 1),
         _ => (now, 1),
     };
     let blocked_until = (failures >= FREE_FAILURES).then(|| now + delay_after(failures));
@@ -120,6 +123,25 @@ mod tests {
             assert_eq!(next.blocked_until, None, "failure {i}");
             record = Some(next);
         }
+    }
+
+    #[test]
+    fn failures_older_than_the_window_stop_counting_even_after_a_block() {
+        let mut record = None;
+        let mut now = 0;
+        let mut longest = 0;
+        for _ in 0..40 {
+            let next = after_failure(record.as_ref(), at(now));
+            if let Some(until) = next.blocked_until {
+                longest = longest.max((until - at(now)).num_seconds());
+                now = (until - at(0)).num_seconds();
+            }
+            record = Some(next);
+        }
+        assert!(longest <= 480, "a persistent guesser reaches at most 8 minutes, got {longest} s");
+        let last = record.unwrap();
+        let after_quiet = after_failure(Some(&last), last.window_start + WINDOW + Duration::seconds(1));
+        assert_eq!((after_quiet.failures, after_quiet.blocked_until), (1, None), "a quiet window starts afresh");
     }
 
     #[test]

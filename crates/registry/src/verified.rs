@@ -4,8 +4,9 @@
 //! secret), and the next request with the same secret against the *same stored hash* skips argon2.
 //!
 //! What does not change: the holder's record (revoked or not, its current hash) is still read on every request, so a
-//! revocation or a new secret counts from the next request; a wrong secret always costs a full argon2 verification;
-//! nothing about failures is remembered.
+//! revocation or a new secret counts from the next request. Wrong secrets are counted per id in `secret_failures`;
+//! while an id is blocked there, its last verified secret is accepted whatever its age (`known_any_age`), so a
+//! guesser cannot lock a kiosk out.
 
 use sha2::{Digest, Sha256};
 use std::collections::HashMap;
@@ -52,6 +53,16 @@ impl VerifiedSecrets {
                 && constant_time_eq(&entry.digest, &digest)
                 && now.saturating_duration_since(entry.verified_at) < TRUST_FOR
         })
+    }
+
+    /// Whether `secret` is the last one that matched `stored_hash` for `holder`, however long ago: the stored hash is
+    /// unchanged, so the secret still matches it.
+    pub fn known_any_age(&self, holder: &str, stored_hash: &str, secret: &str) -> bool {
+        let digest = self.digest(secret);
+        let entries = self.entries.lock().unwrap_or_else(|e| e.into_inner());
+        entries
+            .get(holder)
+            .is_some_and(|entry| entry.stored_hash == stored_hash && constant_time_eq(&entry.digest, &digest))
     }
 
     /// Remembers that `secret` matched `stored_hash` for `holder` (call only after a successful argon2 check).

@@ -3,7 +3,7 @@
 
 use pdo_registry::embedded::EmbeddedRegistry;
 use pdo_registry::http::error::CATALOGUE;
-use serde_json::Value;
+use serde_json::{Value, json};
 
 /// The contract's routes (shared/design/registry-api.md) with the service's extensions, as (method, path).
 const CONTRACT: &[(&str, &str)] = &[
@@ -155,7 +155,9 @@ async fn every_documented_operation_is_served() {
             let operation = &item[*method];
             let answer = fixture.try_route(method, path).await;
             assert!(!unrouted(&answer), "{method} {path} is documented but not served: {answer:?}");
-            let protected = operation.get("security").is_some_and(|s| !s.as_array().unwrap().is_empty());
+            // A requirement `{}` among the alternatives makes credentials optional (`POST /api/v1/sessions`).
+            let requirements = operation.get("security").and_then(Value::as_array);
+            let protected = requirements.is_some_and(|r| !r.is_empty() && r.iter().all(|q| q != &json!({})));
             if protected {
                 assert_eq!(answer.0, 401, "{method} {path} without credentials");
             }
@@ -168,4 +170,45 @@ async fn every_documented_operation_is_served() {
         }
     }
     assert!(operations >= CONTRACT.len(), "{operations} operations");
+}
+
+/// `429`, `503` and `410` are documented wherever the service can answer them, `Retry-After` with the first two.
+#[tokio::test]
+async fn refusals_that_can_be_answered_are_documented() {
+    let document = start().document().await;
+    let response = |method: &str, path: &str, status: &str| -> Option<Value> {
+        let answer = document["paths"][path][method]["responses"].get(status)?.clone();
+        match answer.get("$ref").and_then(Value::as_str) {
+            Some(reference) => {
+                let name = reference.trim_start_matches("#/components/responses/");
+                Some(document["components"]["responses"][name].clone())
+            }
+            None => Some(answer),
+        }
+    };
+    let with_retry_after = |method: &str, path: &str, status: &str| {
+        let answer = response(method, path, status).unwrap_or_else(|| panic!("{method} {path}: no {status}"));
+        assert!(answer["headers"].get("Retry-After").is_some(), "{method} {path} {status}: no Retry-After");
+    };
+    for status in ["429", "503"] {
+        with_retry_after("post", "/api/v1/sessions", status);
+        with_retry_after("post", "/device", status);
+    }
+    let mut credential_operations = 0;
+    for (path, item) in document["paths"].as_object().unwrap() {
+        for (method, operation) in item.as_object().unwrap() {
+            let requirements = operation.get("security").and_then(Value::as_array).cloned().unwrap_or_default();
+            if requirements.iter().any(|r| r.get("kiosk").is_some() || r.get("staff").is_some()) {
+                with_retry_after(method, path, "429");
+                with_retry_after(method, path, "503");
+                credential_operations += 1;
+            }
+        }
+    }
+    assert!(credential_operations >= 7, "{credential_operations} operations take kiosk or staff credentials");
+    for (method, path) in [("post", "/device"), ("get", "/claim/{token}"), ("post", "/claim/{token}")] {
+        assert!(response(method, path, "410").is_some(), "{method} {path}: no 410");
+    }
+    let security = &document["paths"]["/api/v1/sessions"]["post"]["security"];
+    assert!(security.as_array().unwrap().contains(&json!({})), "kiosk credentials are optional on sign-in");
 }

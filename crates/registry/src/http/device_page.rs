@@ -4,13 +4,15 @@
 //!
 //! Every form carries a fresh random CSRF token that must equal the `HttpOnly`, `SameSite=Strict` cookie set with
 //! it; the confirmation step also carries a one-time secret bound (hashed) to the account that signed in. Wrong user
-//! codes are slowed down per client address. Everything printed is HTML-escaped; responses forbid framing, scripts,
+//! codes are slowed down per client address (behind a trusted proxy, the forwarded one: `crate::proxy`), wrong
+//! passwords per login and per device code. Everything printed is HTML-escaped; responses forbid framing, scripts,
 //! caching and referrers.
 
 use super::device::{display_user_code, normalise_user_code};
 use super::extract::ClientKey;
 use super::page;
 use crate::accounts::{self, SignInError};
+use crate::signin::{self, PasswordCheck};
 use crate::storage::{DeviceRequest, UserCodeLookup};
 use crate::{Registry, storage::StoreResult};
 use axum::Form;
@@ -77,7 +79,10 @@ pub async fn show(
             body = String, content_type = "text/html"),
         (status = 422, description = "HTML form again: a field is missing or the code unknown",
             body = String, content_type = "text/html"),
-        (status = 429, description = "HTML page: too many wrong codes or sign-ins",
+        (status = 429, description = "HTML page: too many wrong codes from this client, too many wrong passwords \
+            for this login or for this code's request", body = String, content_type = "text/html",
+            headers(("Retry-After" = i64, description = "Seconds to wait"))),
+        (status = 503, description = "HTML form again: password checks are saturated",
             body = String, content_type = "text/html",
             headers(("Retry-After" = i64, description = "Seconds to wait"))),
     ),
@@ -148,13 +153,19 @@ async fn sign_in(registry: &Registry, client: &str, form: PageForm) -> StoreResu
         }
         UserCodeLookup::Found(request) => request,
     };
-    let typed_login = login.clone();
-    let account = match registry.store(move |s| s.check_password(&typed_login, &password, now)).await? {
-        Ok(account) => account,
-        Err(SignInError::InvalidCredentials) => {
+    let account = match signin::check_password(registry, login.clone(), password).await? {
+        PasswordCheck::Account(account) => account,
+        PasswordCheck::Busy => {
+            let message = "Сервис сейчас перегружен. Нажмите «Продолжить» ещё раз через несколько секунд.";
+            let busy = again(StatusCode::SERVICE_UNAVAILABLE, message);
+            return Ok(with_retry_after(busy, crate::hashing::BUSY_RETRY_AFTER));
+        }
+        PasswordCheck::Refused(SignInError::InvalidCredentials) => {
+            let code = request.user_code.clone();
+            registry.store(move |s| s.device_sign_in_failed(&code, now)).await?;
             return Ok(again(StatusCode::UNAUTHORIZED, "Неверный логин или пароль."));
         }
-        Err(SignInError::TooManyAttempts(retry_after)) => {
+        PasswordCheck::Refused(SignInError::TooManyAttempts(retry_after)) => {
             let message =
                 format!("Слишком много неудачных попыток входа. Попробуйте снова через {}.", minutes(retry_after));
             return Ok(with_retry_after(again(StatusCode::TOO_MANY_REQUESTS, &message), retry_after));

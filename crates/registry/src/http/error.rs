@@ -105,6 +105,12 @@ pub const CATALOGUE: &[(&str, u16, &str, &str)] = &[
     ),
     ("too_many_requests", 429, "Слишком часто. Попробуйте позже.", "Too many requests. Please try again later."),
     (
+        "busy",
+        503,
+        "Сервис перегружен. Повторите через секунду.",
+        "The service is overloaded. Please retry in a second.",
+    ),
+    (
         "internal",
         500,
         "Внутренняя ошибка сервиса. Попробуйте позже.",
@@ -144,6 +150,11 @@ impl ApiError {
 
     pub fn new(status: StatusCode, code: &'static str, lang: Lang) -> Self {
         Self { status, ..Self::code(code, lang) }
+    }
+
+    /// `503 busy`: the password checks are saturated; `Retry-After` says when to come back.
+    pub fn busy(lang: Lang) -> Self {
+        Self { retry_after: Some(crate::hashing::BUSY_RETRY_AFTER), ..Self::code("busy", lang) }
     }
 
     pub fn validation(fields: FieldErrors, lang: Lang) -> Self {

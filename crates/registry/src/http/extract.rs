@@ -3,6 +3,7 @@
 //! keys.
 
 use super::error::ApiError;
+use crate::hashing::Class;
 use crate::storage::{Credential, IdemKey, StaffInfo, Storage, StoreResult};
 use crate::{Registry, accounts};
 use axum::body::Bytes;
@@ -161,11 +162,14 @@ pub fn credentials(headers: &HeaderMap, scheme: &str) -> Option<(String, String)
 type Lookup<T> = fn(&dyn Storage, &str) -> StoreResult<Option<Credential<T>>>;
 
 /// The holder of `Authorization: <scheme> <id>:<secret>`, found by `lookup`; `401 unauthorized` when the header is
-/// missing or malformed (another scheme included), the secret wrong, the id unknown or revoked. Every case with a
-/// wrong or unknown secret runs one argon2 verification (against a dummy hash for an unknown id), on the blocking
-/// pool, so timing does not tell which case it was. The record is read on every request, so a revocation counts
-/// from the next one; only a secret that already matched the same stored hash skips argon2 (`crate::verified`).
-async fn credential_holder<T: Send + 'static>(
+/// missing or malformed (another scheme included), the secret wrong, the id unknown or revoked. The record is read on
+/// every request, so a revocation counts from the next one; a secret that already matched the same stored hash skips
+/// argon2 (`crate::verified`). Otherwise one argon2 verification runs on the password threads (`crate::hashing`):
+/// on the share reserved for credentials when the id exists, on the applicants' share against a dummy hash when it
+/// does not (so timing does not tell, and a flood of made-up ids cannot starve real kiosks); a full queue is
+/// `503 busy`. Wrong secrets of an existing id are counted (`crate::secret_failures`): a blocked id is `429
+/// too_many_attempts` without argon2, except for the secret that last matched.
+async fn credential_holder<T: Clone + Send + 'static>(
     parts: &Parts,
     registry: &Registry,
     scheme: &'static str,
@@ -175,32 +179,50 @@ async fn credential_holder<T: Send + 'static>(
     let (id, secret) = credentials(&parts.headers, scheme).ok_or_else(|| ApiError::code("unauthorized", lang))?;
     let holder = format!("{scheme}:{id}");
     let record = registry.store(move |s| lookup(s, &id)).await.map_err(|e| ApiError::from_store(e, lang))?;
-    let record = match record {
-        Some(record)
-            if !record.revoked
-                && registry.verified.known(&holder, &record.secret_hash, &secret, std::time::Instant::now()) =>
-        {
-            return Ok(record.info);
+    let now = registry.clock.now();
+    if let Some(record) = &record {
+        let cached = registry.verified.known(&holder, &record.secret_hash, &secret, std::time::Instant::now());
+        if !record.revoked && cached {
+            return Ok(record.info.clone());
         }
-        other => other,
-    };
-    let verified_secrets = registry.verified.clone();
-    let verified = tokio::task::spawn_blocking(move || match record {
-        Some(record) => {
-            let matches = accounts::password_matches(&secret, &record.secret_hash);
-            if matches {
-                verified_secrets.remember(&holder, &record.secret_hash, &secret, std::time::Instant::now());
+        if let Some(retry_after) = registry.secret_failures.blocked(&holder, now) {
+            if !record.revoked && registry.verified.known_any_age(&holder, &record.secret_hash, &secret) {
+                return Ok(record.info.clone());
             }
-            (matches && !record.revoked).then_some(record.info)
+            return Err(ApiError { retry_after: Some(retry_after), ..ApiError::code("too_many_attempts", lang) });
         }
-        None => {
-            accounts::burn_verification(&secret);
-            None
+    }
+    let class = if record.is_some() { Class::Credential } else { Class::Applicant };
+    let verified_secrets = registry.verified.clone();
+    let check_holder = holder.clone();
+    let outcome = registry
+        .hashing
+        .run(class, move || match record {
+            Some(record) => {
+                let matches = accounts::password_matches(&secret, &record.secret_hash);
+                if matches {
+                    verified_secrets.remember(&check_holder, &record.secret_hash, &secret, std::time::Instant::now());
+                }
+                Some((matches, (!record.revoked).then_some(record.info)))
+            }
+            None => {
+                accounts::burn_verification(&secret);
+                None
+            }
+        })
+        .await
+        .map_err(|_| ApiError::busy(lang))?;
+    match outcome {
+        Some((true, Some(info))) => {
+            registry.secret_failures.succeeded(&holder);
+            Ok(info)
         }
-    })
-    .await
-    .map_err(|e| ApiError::internal(lang, anyhow::anyhow!("{scheme} credential verification task failed: {e}")))?;
-    verified.ok_or_else(|| ApiError::code("unauthorized", lang))
+        Some((false, _)) => {
+            registry.secret_failures.failed(&holder, registry.clock.now());
+            Err(ApiError::code("unauthorized", lang))
+        }
+        _ => Err(ApiError::code("unauthorized", lang)),
+    }
 }
 
 /// The kiosk behind `Authorization: Kiosk <kiosk_id>:<secret>` (see `credential_holder` for the rules).
@@ -222,6 +244,28 @@ impl FromRequestParts<Registry> for Kiosk {
     }
 }
 
+/// The kiosk a request says it comes from, when it carries `Authorization: Kiosk …` (checked as `Kiosk`, wrong
+/// credentials refused the same way); `None` without such a header.
+pub struct OptionalKiosk(pub Option<KioskInfo>);
+
+impl FromRequestParts<Registry> for OptionalKiosk {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, registry: &Registry) -> Result<Self, Self::Rejection> {
+        let scheme = parts
+            .headers
+            .get(header::AUTHORIZATION)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.split_once(' ').map(|(scheme, _)| scheme.to_string()).or_else(|| Some(v.to_string())));
+        match scheme {
+            Some(scheme) if scheme.eq_ignore_ascii_case(Kiosk::SCHEME) => {
+                Kiosk::from_request_parts(parts, registry).await.map(|k| OptionalKiosk(Some(k.0)))
+            }
+            _ => Ok(OptionalKiosk(None)),
+        }
+    }
+}
+
 /// A member of an institution's staff behind `Authorization: Staff <staff_id>:<secret>` (an extension of the
 /// contract; the same rules as kiosks', see `credential_holder`). Kiosk and bearer credentials are not staff.
 pub struct Staff(pub StaffInfo);
@@ -238,16 +282,19 @@ impl FromRequestParts<Registry> for Staff {
     }
 }
 
-/// Whom to count the phone page's wrong user codes against: the peer's IPv4 address, or the /64 network of an IPv6
-/// one (a single host usually holds a whole /64). Behind a reverse proxy this is the proxy: then the limit is shared.
+/// Whom to count the phone page's wrong user codes against: the client's IPv4 address, or the /64 network of an
+/// IPv6 one (a single host usually holds a whole /64). The client is the peer, or behind a trusted reverse proxy
+/// the address it forwarded (`crate::proxy`). Only the phone page counts per address; kiosk-authenticated requests
+/// never do, so many kiosks behind one address are never limited together.
 pub struct ClientKey(pub String);
 
-impl<S: Send + Sync> FromRequestParts<S> for ClientKey {
+impl FromRequestParts<Registry> for ClientKey {
     type Rejection = std::convert::Infallible;
 
-    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+    async fn from_request_parts(parts: &mut Parts, registry: &Registry) -> Result<Self, Self::Rejection> {
         let peer = parts.extensions.get::<ConnectInfo<std::net::SocketAddr>>().map(|info| info.0.ip());
-        Ok(ClientKey(peer.map_or_else(|| "unknown".to_string(), client_key)))
+        let client = peer.map(|peer| crate::proxy::client_ip(peer, &parts.headers, &registry.trusted_proxies));
+        Ok(ClientKey(client.map_or_else(|| "unknown".to_string(), client_key)))
     }
 }
 

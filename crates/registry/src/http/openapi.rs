@@ -140,6 +140,8 @@ pub fn complete(document: &mut OpenApi) {
             .build()
             .into(),
     );
+    components.responses.insert("TooManyAttempts".into(), error_with_retry_after(TOO_MANY_ATTEMPTS).into());
+    components.responses.insert("Busy".into(), error_with_retry_after(BUSY).into());
     for (path, item) in document.paths.paths.iter_mut() {
         if !path.starts_with("/api/") {
             continue;
@@ -147,8 +149,37 @@ pub fn complete(document: &mut OpenApi) {
         let operations = [&mut item.get, &mut item.put, &mut item.post, &mut item.delete, &mut item.patch];
         for operation in operations.into_iter().flatten() {
             operation.responses.responses.insert("default".into(), Ref::from_response_name("Error").into());
+            // Kiosk and staff credentials are checked by one extractor, which can refuse a blocked id (429) or a
+            // saturated password check (503) on every operation that takes them.
+            let credentials = operation.security.iter().flatten().any(|requirement| {
+                let names = serde_json::to_value(requirement).unwrap_or_default();
+                names.get(KIOSK).is_some() || names.get(STAFF).is_some()
+            });
+            if credentials {
+                let responses = &mut operation.responses.responses;
+                responses.entry("429".into()).or_insert_with(|| Ref::from_response_name("TooManyAttempts").into());
+                responses.entry("503".into()).or_insert_with(|| Ref::from_response_name("Busy").into());
+            }
         }
     }
+}
+
+const TOO_MANY_ATTEMPTS: &str = "`too_many_attempts`: too many wrong secrets for this kiosk or staff id lately; only \
+                                 the secret that last matched is accepted until `Retry-After` has passed";
+const BUSY: &str = "`busy`: the password checks are saturated (a secret not verified lately needs one); retry after \
+                    `Retry-After` seconds";
+
+/// An error answer with the error body and `Retry-After`.
+fn error_with_retry_after(description: &str) -> utoipa::openapi::Response {
+    let retry_after = utoipa::openapi::HeaderBuilder::new()
+        .schema(ObjectBuilder::new().schema_type(Type::Integer))
+        .description(Some("Seconds to wait before retrying"))
+        .build();
+    ResponseBuilder::new()
+        .description(description)
+        .header("Retry-After", retry_after)
+        .content("application/json", ContentBuilder::new().schema(Some(Ref::from_schema_name("ErrorBody"))).build())
+        .build()
 }
 
 /// Every code of `CATALOGUE` as an enum, and a table of code, status and English message as its description.

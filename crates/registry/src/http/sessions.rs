@@ -1,9 +1,11 @@
 //! `POST /api/v1/sessions` and `DELETE /api/v1/sessions/current`.
 
 use super::error::ApiError;
-use super::extract::{BearerToken, CallerLang, StrictJson};
+use super::extract::{BearerToken, CallerLang, OptionalKiosk, StrictJson};
 use super::openapi::Language;
-use crate::{Registry, accounts};
+use crate::Registry;
+use crate::accounts::SignInError;
+use crate::signin::{self, PasswordCheck};
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
@@ -16,34 +18,49 @@ use pdo_core::api::{ErrorBody, SessionResponse, SignInRequest};
     tag = "sessions",
     params(Language),
     request_body = SignInRequest,
+    security((), ("kiosk" = [])),
     responses(
-        (status = 201, description = "Signed in", body = SessionResponse),
+        (status = 201, description = "Signed in. `expires_at` is the session's absolute end: 8 hours, or 60 minutes \
+            when opened with the kiosk's credentials (such a session also ends when the kiosk is revoked); a session \
+            idle for 30 minutes ends sooner", body = SessionResponse),
         (status = 400, description = "`bad_request`", body = ErrorBody),
-        (status = 401, description = "`invalid_credentials` (the same answer for an unknown login)", body = ErrorBody),
-        (status = 429, description = "`too_many_attempts`", body = ErrorBody,
+        (status = 401, description = "`invalid_credentials` (the same answer for an unknown login, and for a login \
+            over 64 characters, refused before any check); `unauthorized` for wrong kiosk credentials",
+            body = ErrorBody),
+        (status = 429, description = "`too_many_attempts` (the login, or the kiosk id after wrong secrets)",
+            body = ErrorBody,
             headers(("Retry-After" = i64, description = "Seconds until the next attempt is considered"))),
+        (status = 503, description = "`busy`: password checks are saturated; nothing was counted", body = ErrorBody,
+            headers(("Retry-After" = i64, description = "Seconds to wait before retrying"))),
     ),
 )]
 pub async fn create(
     State(registry): State<Registry>,
     CallerLang(lang): CallerLang,
+    OptionalKiosk(kiosk): OptionalKiosk,
     StrictJson(request): StrictJson<SignInRequest>,
 ) -> Result<Response, ApiError> {
-    let now = registry.clock.now();
-    let outcome = registry
-        .store(move |s| s.sign_in(&request.login, &request.password, now))
+    let checked = signin::check_password(&registry, request.login, request.password)
         .await
         .map_err(|e| ApiError::from_store(e, lang))?;
-    match outcome {
-        Ok(session) => {
-            tracing::info!(account = %session.account.id, "signed in");
-            Ok((StatusCode::CREATED, axum::Json(session)).into_response())
+    let account = match checked {
+        PasswordCheck::Account(account) => account,
+        PasswordCheck::Busy => return Err(ApiError::busy(lang)),
+        PasswordCheck::Refused(SignInError::InvalidCredentials) => {
+            return Err(ApiError::code("invalid_credentials", lang));
         }
-        Err(accounts::SignInError::InvalidCredentials) => Err(ApiError::code("invalid_credentials", lang)),
-        Err(accounts::SignInError::TooManyAttempts(secs)) => {
-            Err(ApiError { retry_after: Some(secs), ..ApiError::code("too_many_attempts", lang) })
+        PasswordCheck::Refused(SignInError::TooManyAttempts(secs)) => {
+            return Err(ApiError { retry_after: Some(secs), ..ApiError::code("too_many_attempts", lang) });
         }
-    }
+    };
+    let now = registry.clock.now();
+    let kiosk_id = kiosk.map(|k| k.id);
+    let session = registry
+        .store(move |s| s.open_session(&account, kiosk_id.as_deref(), now))
+        .await
+        .map_err(|e| ApiError::from_store(e, lang))?;
+    tracing::info!(account = %session.account.id, "signed in");
+    Ok((StatusCode::CREATED, axum::Json(session)).into_response())
 }
 
 #[utoipa::path(

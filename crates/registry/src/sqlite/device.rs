@@ -79,7 +79,7 @@ pub fn poll(
             let Some(account) = account else {
                 return Ok(DevicePoll::Expired);
             };
-            let session = accounts::open_session(tx, account, now)?;
+            let session = accounts::open_session(tx, account, Some(kiosk_id), now)?;
             tx.execute("UPDATE device_logins SET status = 'consumed' WHERE device_code_hash = ?1", [device_code_hash])?;
             Ok(DevicePoll::Approved(session))
         }
@@ -144,12 +144,38 @@ pub fn find_by_user_code(
         return Ok(UserCodeLookup::Blocked(retry_after));
     }
     match pending_by_user_code(tx, user_code, now)? {
+        Some(request) if failed_sign_ins(tx, user_code, now)? >= MAX_FAILED_SIGN_INS => {
+            Ok(UserCodeLookup::Blocked((request.expires_at - now).num_seconds().max(1)))
+        }
         Some(request) => Ok(UserCodeLookup::Found(request)),
         None => {
             save_failures(tx, client_key, &throttle::after_code_failure(record.as_ref(), now))?;
             Ok(UserCodeLookup::Unknown)
         }
     }
+}
+
+/// Wrong passwords typed against one pending request before it refuses further tries (until it expires and the kiosk
+/// starts again): a limit per device code, whatever addresses the tries come from.
+pub const MAX_FAILED_SIGN_INS: i64 = 5;
+
+fn failed_sign_ins(conn: &Connection, user_code: &str, now: DateTime<Utc>) -> StoreResult<i64> {
+    Ok(conn.query_row(
+        "SELECT COALESCE(MAX(failed_signins), 0) FROM device_logins
+         WHERE user_code = ?1 AND status = 'pending' AND expires_at > ?2",
+        params![user_code, ts(now)],
+        |r| r.get(0),
+    )?)
+}
+
+/// Counts a wrong password typed on the phone page against the pending request of `user_code`.
+pub fn sign_in_failed(conn: &Connection, user_code: &str, now: DateTime<Utc>) -> StoreResult<()> {
+    conn.execute(
+        "UPDATE device_logins SET failed_signins = failed_signins + 1
+         WHERE user_code = ?1 AND status = 'pending' AND expires_at > ?2",
+        params![user_code, ts(now)],
+    )?;
+    Ok(())
 }
 
 /// Binds the confirmation step to the account that signed in on the phone: `confirm_hash` is the hash of the secret

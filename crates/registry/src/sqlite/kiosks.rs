@@ -26,11 +26,13 @@ pub fn add_kiosk(conn: &Connection, kiosk: &KioskInfo, secret_hash: &str, now: D
     Ok(())
 }
 
-/// Revokes a kiosk: its secret stops working at once. `false` when there is no such kiosk; revoking twice keeps
+/// Revokes a kiosk: its secret stops working at once, and the sessions opened at it end. `false` when there is no such kiosk; revoking twice keeps
 /// the first instant.
 pub fn revoke_kiosk(conn: &Connection, kiosk_id: &str, now: DateTime<Utc>) -> StoreResult<bool> {
     let exists = conn.query_row("SELECT 1 FROM kiosks WHERE id = ?1", [kiosk_id], |_| Ok(())).optional()?.is_some();
     conn.execute("UPDATE kiosks SET revoked_at = ?1 WHERE id = ?2 AND revoked_at IS NULL", params![ts(now), kiosk_id])?;
+    // Sessions opened at the kiosk die with it (authentication also refuses them, should one be left).
+    conn.execute("DELETE FROM sessions WHERE kiosk_id = ?1", [kiosk_id])?;
     Ok(exists)
 }
 

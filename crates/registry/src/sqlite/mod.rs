@@ -73,13 +73,20 @@ impl Storage for SqliteStorage {
         })
     }
 
-    fn sign_in(
+    fn password_record(
         &self,
         login: &str,
-        password: &str,
         now: DateTime<Utc>,
-    ) -> StoreResult<Result<SessionResponse, SignInError>> {
-        self.with_conn(|conn| accounts::sign_in(conn, login, password, now).map_err(internal))
+    ) -> StoreResult<Result<Option<accounts::PasswordRecord>, SignInError>> {
+        self.with_conn(|conn| accounts::password_record(conn, login, now).map_err(internal))
+    }
+
+    fn record_password_check(&self, login: &str, matched: bool, now: DateTime<Utc>) -> StoreResult<()> {
+        self.in_tx(|tx| accounts::record_password_check(tx, login, matched, now).map_err(internal))
+    }
+
+    fn open_session(&self, account: &Account, kiosk: Option<&str>, now: DateTime<Utc>) -> StoreResult<SessionResponse> {
+        self.with_conn(|conn| accounts::open_session(conn, account.clone(), kiosk, now).map_err(internal))
     }
 
     fn authenticate(&self, token: &str, now: DateTime<Utc>) -> StoreResult<Option<Account>> {
@@ -283,13 +290,8 @@ impl Storage for SqliteStorage {
         self.in_tx(|tx| device::find_by_user_code(tx, client_key, user_code, now))
     }
 
-    fn check_password(
-        &self,
-        login: &str,
-        password: &str,
-        now: DateTime<Utc>,
-    ) -> StoreResult<Result<Account, SignInError>> {
-        self.with_conn(|conn| accounts::check_password(conn, login, password, now).map_err(internal))
+    fn device_sign_in_failed(&self, user_code: &str, now: DateTime<Utc>) -> StoreResult<()> {
+        self.with_conn(|conn| device::sign_in_failed(conn, user_code, now))
     }
 
     fn prepare_device_approval(
@@ -359,10 +361,10 @@ impl Storage for SqliteStorage {
 
     fn prune(&self, now: DateTime<Utc>) -> StoreResult<usize> {
         self.in_tx(|tx| {
-            let idle = (now - accounts::SESSION_IDLE).to_rfc3339();
-            let sessions = tx.execute("DELETE FROM sessions WHERE last_used_at < ?1", [idle])?;
+            let sessions = accounts::prune_sessions(tx, now).map_err(internal)?;
+            let failures = accounts::prune_failures(tx, now).map_err(internal)?;
             let unclaimed = claims::release_expired(tx, None, now)?;
-            Ok(idempotency::prune(tx, now)? + sessions + unclaimed)
+            Ok(idempotency::prune(tx, now)? + sessions + failures + unclaimed)
         })
     }
 

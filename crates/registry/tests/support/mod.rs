@@ -6,9 +6,11 @@ use pdo_registry::embedded::EmbeddedRegistry;
 use pdo_registry::mail::MailSink;
 use serde_json::Value;
 
+pub mod clocked;
 pub mod offline;
 pub mod online;
 mod smtp;
+#[allow(unused_imports)]
 pub use smtp::SmtpSink;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicI64, Ordering};
