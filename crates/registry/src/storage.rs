@@ -287,35 +287,6 @@ pub trait Storage: Send + Sync + 'static {
     -> StoreResult<DevicePoll>;
     /// Looks up a user code typed on the phone page; wrong codes are counted and slowed down per `client_key`.
     fn find_device_login(&self, client_key: &str, user_code: &str, now: DateTime<Utc>) -> StoreResult<UserCodeLookup>;
-    /// The account of a login and password, by the rules of sign-in, without opening a session, from a blocking
-    /// thread: the three steps of `crate::signin::check_password`, argon2 on the applicants' share of the password
-    /// threads and never under a storage lock. A full queue is `Conflict busy` (`503`).
-    fn check_password(
-        &self,
-        login: &str,
-        password: &str,
-        now: DateTime<Utc>,
-    ) -> StoreResult<Result<Account, SignInError>> {
-        if !crate::accounts::plausible(login, password) {
-            return Ok(Err(SignInError::InvalidCredentials));
-        }
-        let record = match self.password_record(login, now)? {
-            Ok(record) => record,
-            Err(refused) => return Ok(Err(refused)),
-        };
-        let password = password.to_string();
-        let (record, matched) = crate::hashing::pool()
-            .run_blocking(crate::hashing::Class::Applicant, move || {
-                let matched = crate::accounts::verify(record.as_ref(), &password);
-                (record, matched)
-            })
-            .map_err(|_| StoreError::Conflict { code: "busy", id: None })?;
-        self.record_password_check(login, matched, now)?;
-        Ok(match record {
-            Some(record) if matched => Ok(record.account),
-            _ => Err(SignInError::InvalidCredentials),
-        })
-    }
     /// Counts a wrong password typed on the phone page against the pending request of `user_code`.
     fn device_sign_in_failed(&self, user_code: &str, now: DateTime<Utc>) -> StoreResult<()>;
     /// Remembers who signed in on the phone for this user code, until they approve or deny with the secret whose

@@ -7,6 +7,7 @@ use super::page;
 use crate::Registry;
 use crate::accounts::{self, SignInError};
 use crate::mail::certificate_mail;
+use crate::signin::{self, PasswordCheck};
 use crate::sqlite::claims::{ClaimLink, ClaimOutcome};
 use crate::storage::StoreResult;
 use axum::Form;
@@ -72,6 +73,9 @@ pub async fn show(State(registry): State<Registry>, Path(token): Path<String>) -
             body = String, content_type = "text/html"),
         (status = 429, description = "HTML form again: too many failed sign-ins",
             body = String, content_type = "text/html"),
+        (status = 503, description = "HTML form again: the password checks are saturated; try again in a moment \
+                                      (`Retry-After`), the link stays valid", body = String, content_type = "text/html",
+            headers(("Retry-After" = String, description = "Seconds to wait"))),
     ),
 )]
 pub async fn submit(
@@ -103,13 +107,21 @@ async fn claim(registry: &Registry, token: &str, form: ClaimForm) -> StoreResult
     if login.trim().is_empty() || password.is_empty() {
         return Ok(again(StatusCode::UNPROCESSABLE_ENTITY, "Введите логин и пароль."));
     }
-    let typed = login.clone();
-    let account = match registry.store(move |s| s.check_password(&typed, &password, now)).await? {
-        Ok(account) => account,
-        Err(SignInError::InvalidCredentials) => {
+    let account = match signin::check_password(registry, login.clone(), password).await? {
+        PasswordCheck::Account(account) => account,
+        PasswordCheck::Busy => {
+            let mut busy = again(
+                StatusCode::SERVICE_UNAVAILABLE,
+                "Сервис сейчас перегружен. Нажмите кнопку ещё раз через несколько секунд — ссылка действует.",
+            );
+            let retry_after = axum::http::HeaderValue::from(crate::hashing::BUSY_RETRY_AFTER.max(1));
+            busy.headers_mut().insert(axum::http::header::RETRY_AFTER, retry_after);
+            return Ok(busy);
+        }
+        PasswordCheck::Refused(SignInError::InvalidCredentials) => {
             return Ok(again(StatusCode::UNAUTHORIZED, "Неверный логин или пароль."));
         }
-        Err(SignInError::TooManyAttempts(_)) => {
+        PasswordCheck::Refused(SignInError::TooManyAttempts(_)) => {
             return Ok(again(StatusCode::TOO_MANY_REQUESTS, "Слишком много неудачных попыток. Попробуйте позже."));
         }
     };
