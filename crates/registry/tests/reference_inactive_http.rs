@@ -3,33 +3,15 @@
 
 mod support;
 
-use pdo_registry::demo::ACCOUNTS;
 use serde_json::{Value, json};
 use std::time::Duration;
+use support::online::*;
 use support::*;
 
 /// An application for the demo parent, confirmed by the code from the letter and issued in the demo group "5-18".
 async fn issued_application(api: &mut Api, sink: &SmtpSink) -> Value {
-    api.sign_in(ACCOUNTS[0].login, ACCOUNTS[0].password).await;
-    let applicant = json!({
-        "last_name": "Зарубина", "first_name": "Алевтина", "patronymic": "Тимофеевна", "birth_date": "1988-03-14",
-        "passport": {"kind": "passport", "series": "32 12", "number": "345678", "issued_on": "2008-04-01",
-                     "issued_by": "Отделом УФМС по Примерной области", "division_code": "420-007"},
-        "address": "г. Примерный, ул. Вымышленная, д. 7, кв. 3", "phone": "+7 (900) 765-43-21"
-    });
-    assert_eq!(api.send("PUT", "/api/v1/applicant", Some(applicant), None).await.0, 200);
-    let child = json!({"last_name": "Зарубин", "first_name": "Тихон", "birth_date": "2016-09-02",
-                       "snils": "112-233-445 95", "address": "г. Примерный, ул. Вымышленная, д. 7, кв. 3"});
-    let (_, child) = api.send("POST", "/api/v1/children", Some(child), Some("c")).await;
-    let docs = format!("/api/v1/children/{}/documents", child["id"].as_str().unwrap());
-    let document = json!({"kind": "birth_certificate", "series": "IV-ЛО", "number": "654321",
-                          "issued_on": "2016-09-20", "issued_by": "Отдел ЗАГС г. Примерного"});
-    let (_, document) = api.send("POST", &docs, Some(document), Some("d")).await;
-    let document_id = document["id"].as_str().unwrap();
-    assert_eq!(api.upload(&format!("{docs}/{document_id}/scan"), "image/jpeg", fake_jpeg(1000)).await, 204);
-    let apply = json!({"child_id": child["id"], "email": "zarubina@example.invalid"});
-    let (status, application) = api.send("POST", "/api/v1/applications", Some(apply), Some("a")).await;
-    assert_eq!(status, 201, "{application}");
+    let application = online_until(api, Online::Application).await;
+    let document_id = application["child"]["documents"][0]["id"].as_str().unwrap().to_string();
     let id = application["id"].as_str().unwrap();
     let (_, body, _) = sink.letter(1, Duration::from_secs(10)).await;
     let code = body.split_whitespace().find(|w| w.len() == 6 && w.bytes().all(|b| b.is_ascii_digit())).unwrap();

@@ -98,42 +98,28 @@ fn view(conn: &Connection, r: Row_) -> StoreResult<Application> {
     })
 }
 
-/// An application of this account; another account's is "not found".
-pub fn application(conn: &Connection, account_id: &str, id: &str) -> StoreResult<Application> {
+/// The one application `condition` selects (over `params`), or "not found".
+fn select_one(conn: &Connection, condition: &str, params: impl rusqlite::Params) -> StoreResult<Application> {
     let r = conn
-        .query_row(
-            &format!("SELECT {COLUMNS} FROM applications WHERE id = ?1 AND account_id = ?2"),
-            [id, account_id],
-            row,
-        )
+        .query_row(&format!("SELECT {COLUMNS} FROM applications WHERE {condition} LIMIT 1"), params, row)
         .optional()?
         .ok_or(StoreError::NotFound("application_not_found"))?;
     view(conn, r)
+}
+
+/// An application of this account; another account's is "not found".
+pub fn application(conn: &Connection, account_id: &str, id: &str) -> StoreResult<Application> {
+    select_one(conn, "id = ?1 AND account_id = ?2", [id, account_id])
 }
 
 /// An application by its number, or by a number a kiosk printed for an offline part that joined it.
 pub fn application_by_number(conn: &Connection, number: &str) -> StoreResult<Application> {
-    let r = conn
-        .query_row(
-            &format!(
-                "SELECT {COLUMNS} FROM applications WHERE number = ?1
-                 OR id = (SELECT application_id FROM application_aliases WHERE number = ?1) LIMIT 1"
-            ),
-            [number],
-            row,
-        )
-        .optional()?
-        .ok_or(StoreError::NotFound("application_not_found"))?;
-    view(conn, r)
+    select_one(conn, "number = ?1 OR id = (SELECT application_id FROM application_aliases WHERE number = ?1)", [number])
 }
 
 /// An application whoever holds it (offline submissions and claims).
 pub fn application_by_id(conn: &Connection, id: &str) -> StoreResult<Application> {
-    let r = conn
-        .query_row(&format!("SELECT {COLUMNS} FROM applications WHERE id = ?1"), [id], row)
-        .optional()?
-        .ok_or(StoreError::NotFound("application_not_found"))?;
-    view(conn, r)
+    select_one(conn, "id = ?1", [id])
 }
 
 pub fn applications(conn: &Connection, account_id: &str) -> StoreResult<Vec<Application>> {
