@@ -1,5 +1,6 @@
-//! The online/offline seam at the kiosk: the registry goes away at each point of an application, the person
-//! finishes it the offline way, then the registry comes back and the kiosk's queue is drained into it. At every
+//! The online/offline seam at the kiosk: the registry goes away at each point of an application (up to «Получение
+//! сертификата» with the e-mail confirmed), the person finishes it the offline way, then the registry comes back
+//! and the kiosk's queue is drained into it. At every
 //! point the registry ends with one child and one application for the parent, one claim letter and no rejection;
 //! the claim page issues the certificate; nothing typed is left in the kiosk's data dir. Letters go to a real SMTP
 //! server on loopback, the queue drains through the real sync worker over HTTP.
@@ -27,6 +28,8 @@ enum DropAt {
     AfterDocumentAndScan,
     AfterApplicationCreated,
     DuringEmailStep,
+    /// The e-mail confirmed online, on «Получение сертификата».
+    AfterEmailConfirmed,
 }
 
 const CHILD: [&str; 6] =
@@ -92,7 +95,13 @@ async fn fails_and_goes_offline(app: &mut App, label: &str) {
     );
     press(app, "Продолжить без связи").await;
     assert!(shows(app, "Нет связи с реестром — заявление сохранится на терминале и отправится само."));
-    assert!(!shows(app, "Нет связи с сервером. Попробуйте ещё раз через минуту или обратитесь к сотруднику."));
+    for stale in [
+        "Нет связи с сервером. Попробуйте ещё раз через минуту или обратитесь к сотруднику.",
+        "Нет связи с сервером. Всё введённое сохранено на экране — попробуйте ещё раз через минуту или обратитесь к \
+         сотруднику.",
+    ] {
+        assert!(!shows(app, stale), "the failed online attempt's message stays after {label}");
+    }
 }
 
 async fn child(app: &mut App) {
@@ -163,6 +172,17 @@ async fn apply(office: &mut Office, at: DropAt) -> String {
     if at >= DropAt::AfterApplicationCreated {
         press(&mut office.t.app, "Отправить заявку").await;
         assert!(matches!(office.t.app.screen(), Screen::Confirm(_)), "{:?}", office.t.app.screen());
+        if at == DropAt::AfterEmailConfirmed {
+            let (_, letter, _) = office.smtp.first_with_subject(pdo_core::letters::CONFIRMATION_SUBJECT, WAIT).await;
+            let after = letter.split("код подтверждения:").nth(1).expect("a code in the letter");
+            let code: String = after.trim_start().chars().take_while(char::is_ascii_digit).collect();
+            send(&mut office.t.app, Message::Confirm(confirm::Message::Code(code))).await;
+            press(&mut office.t.app, "Подтвердить").await;
+            assert!(matches!(office.t.app.screen(), Screen::Certificate(_)), "{:?}", office.t.app.screen());
+            office.link_drops();
+            fails_and_goes_offline(&mut office.t.app, "Получить сертификат").await;
+            return forms_number(office).await;
+        }
         if at == DropAt::DuringEmailStep {
             // A wrong code first, answered by the registry; then the link drops.
             send(&mut office.t.app, Message::Confirm(confirm::Message::Code("000000".into()))).await;
@@ -184,6 +204,12 @@ async fn apply(office: &mut Office, at: DropAt) -> String {
     let app = &mut office.t.app;
     press(app, "Отправить заявку").await;
     assert!(shows(app, "Дети в возрасте от 5 до 18 лет"), "{:?}", app.screen());
+    forms_number(office).await
+}
+
+/// «Получить сертификат» on the offline way: the forms screen with the number from the kiosk's block, one row queued.
+async fn forms_number(office: &mut Office) -> String {
+    let app = &mut office.t.app;
     press(app, "Получить сертификат").await;
     let Screen::Print(forms) = app.screen() else { panic!("the forms screen: {:?}", app.screen()) };
     let number = forms.number().to_owned();
@@ -294,4 +320,9 @@ async fn the_link_drops_after_the_application_was_created() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_link_drops_during_the_email_step() {
     drop_at(DropAt::DuringEmailStep).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_link_drops_after_the_email_was_confirmed() {
+    drop_at(DropAt::AfterEmailConfirmed).await;
 }

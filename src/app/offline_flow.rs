@@ -115,6 +115,7 @@ impl App {
             | Screen::ChildForm { problem, .. }
             | Screen::Document { problem, .. } => *problem = None,
             Screen::Capture(capture) => capture.failed(String::new()),
+            Screen::Certificate(choice) => choice.failed(String::new()),
             Screen::Application(step) => step.go_offline(),
             _ => {}
         }

@@ -110,9 +110,11 @@ impl CertificateChoice {
         Some(CertificateRequest { group_id: group.id.clone(), document_id: document.id.clone() })
     }
 
+    /// The request did not go through: the choice stays. An empty `problem` clears the message (the offline way
+    /// took over).
     pub fn failed(&mut self, problem: String) {
         self.busy = false;
-        self.problem = Some(problem);
+        self.problem = (!problem.is_empty()).then_some(problem);
     }
 
     pub fn view(&self, ctx: ViewContext<'_>) -> Element<'_, Message> {
