@@ -46,19 +46,20 @@ async fn keep_writing(base: String, token: String, stop: Arc<AtomicBool>, done: 
     }
 }
 
+/// `pdo-registry backup --db DB --to TO`, waited for.
+fn run_backup(db: &Path, to: &Path) -> std::process::Output {
+    std::process::Command::new(env!("CARGO_BIN_EXE_pdo-registry"))
+        .args(["backup", "--db"])
+        .arg(db)
+        .arg("--to")
+        .arg(to)
+        .output()
+        .unwrap()
+}
+
 async fn backup(db: &Path, to: &Path) -> std::process::Output {
     let (db, to) = (db.to_path_buf(), to.to_path_buf());
-    tokio::task::spawn_blocking(move || {
-        std::process::Command::new(env!("CARGO_BIN_EXE_pdo-registry"))
-            .args(["backup", "--db"])
-            .arg(db)
-            .arg("--to")
-            .arg(to)
-            .output()
-            .unwrap()
-    })
-    .await
-    .unwrap()
+    tokio::task::spawn_blocking(move || run_backup(&db, &to)).await.unwrap()
 }
 
 fn count(conn: &rusqlite::Connection, sql: &str) -> usize {
@@ -128,22 +129,13 @@ async fn a_backup_taken_while_the_registry_writes_is_whole_and_serves() {
 fn a_backup_refuses_a_missing_database_and_its_own_file() {
     let dir = tempfile::tempdir().unwrap();
     let missing = dir.path().join("missing.sqlite3");
-    let run = |db: &Path, to: &Path| {
-        std::process::Command::new(env!("CARGO_BIN_EXE_pdo-registry"))
-            .args(["backup", "--db"])
-            .arg(db)
-            .arg("--to")
-            .arg(to)
-            .output()
-            .unwrap()
-    };
-    let out = run(&missing, &dir.path().join("copy.sqlite3"));
+    let out = run_backup(&missing, &dir.path().join("copy.sqlite3"));
     assert!(!out.status.success());
     assert!(!missing.exists() && !dir.path().join("copy.sqlite3").exists(), "nothing is created");
     let db = dir.path().join("registry.sqlite3");
     pdo_registry::sqlite::SqliteStorage::open(&db).unwrap();
     let before = std::fs::read(&db).unwrap();
-    let out = run(&db, &db);
+    let out = run_backup(&db, &db);
     assert!(!out.status.success());
     assert_eq!(std::fs::read(&db).unwrap(), before);
 }
