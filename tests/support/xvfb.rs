@@ -176,6 +176,10 @@ pub fn wait_for_window(display: &Display, kiosk: &mut Kiosk) -> String {
             .output()
             .unwrap();
         if let Some(id) = String::from_utf8_lossy(&out.stdout).lines().next() {
+            // Without a window manager nobody gives the window the X input focus (cage does on a real kiosk), and
+            // keys follow the pointer; a CI run lost the Return typed on the notice. This sets the window's X focus
+            // only: which field has the focus inside the kiosk stays the kiosk's doing.
+            display.output("xdotool", &["windowfocus", "--sync", id]);
             return id.to_string();
         }
         assert!(Instant::now() < deadline, "the kiosk window never appeared");
