@@ -29,6 +29,9 @@ pub struct Cli {
     pub kiosk_id: Option<String>,
     #[arg(long, global = true, env = "PDO_KIOSK_SECRET", hide_env_values = true)]
     pub kiosk_secret: Option<String>,
+    /// A registry key pin, `sha256/…` (repeatable); given, it replaces the file's `registry_pins`.
+    #[arg(long = "registry-pin", global = true, value_name = "PIN")]
+    pub registry_pins: Vec<String>,
     #[arg(long)]
     pub municipality: Option<String>,
     #[arg(long)]
@@ -148,6 +151,9 @@ impl Cli {
         set(&mut config.registry_url, &self.registry);
         set(&mut config.kiosk_id, &self.kiosk_id);
         set(&mut config.kiosk_secret, &self.kiosk_secret);
+        if !self.registry_pins.is_empty() {
+            config.registry_pins.clone_from(&self.registry_pins);
+        }
         set(&mut config.municipality, &self.municipality);
         set(&mut config.operator_name, &self.operator_name);
         set(&mut config.operator_address, &self.operator_address);
@@ -219,7 +225,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                 .clone()
                 .zip(config.kiosk_secret.clone())
                 .map(|(id, secret)| KioskCredentials { id, secret });
-            (RegistryClient::new(config::registry_url(url)?).with_kiosk(kiosk), None)
+            (RegistryClient::new(config::registry_url(url)?).with_pins(config.pins()?).with_kiosk(kiosk), None)
         }
         None => {
             let demo = crate::demo::start(&paths)?;

@@ -13,6 +13,9 @@ pub struct Config {
     /// This kiosk's id and secret, as printed by `pdo-registry kiosk add`.
     pub kiosk_id: Option<String>,
     pub kiosk_secret: Option<String>,
+    /// The registry's key pins (`sha256/…` of its certificate's public key): when set, the kiosk trusts exactly
+    /// these keys instead of the public certificate authorities (see `registry::pins`).
+    pub registry_pins: Vec<String>,
     /// OKTMO-style code of the municipality the kiosk stands in.
     pub municipality: Option<String>,
     /// Who processes the applicants' data, named in the notice shown before anything is entered. Required with a
@@ -46,6 +49,7 @@ impl Default for Config {
             registry_url: None,
             kiosk_id: None,
             kiosk_secret: None,
+            registry_pins: Vec::new(),
             municipality: None,
             operator_name: None,
             operator_address: None,
@@ -78,6 +82,8 @@ pub enum ConfigError {
     UnsupportedScheme(String),
     #[error("{0}")]
     OutOfRange(String),
+    #[error(transparent)]
+    BadPin(#[from] crate::registry::pins::BadPin),
 }
 
 impl Config {
@@ -107,6 +113,12 @@ impl Config {
                 ));
             }
         }
+        let pins = self.pins()?;
+        if !pins.is_empty() && !self.registry_url.as_deref().is_some_and(|url| url.starts_with("https://")) {
+            return Err(ConfigError::OutOfRange(
+                "registry_pins need an https:// registry_url: they pin its key".into(),
+            ));
+        }
         if !["ru", "en"].contains(&self.language.as_str()) {
             return Err(ConfigError::OutOfRange(format!("language must be \"ru\" or \"en\", not {:?}", self.language)));
         }
@@ -124,6 +136,13 @@ impl Config {
             return Err(ConfigError::OutOfRange("idle_timeout_secs must be at least 15".into()));
         }
         Ok(())
+    }
+}
+
+impl Config {
+    /// The registry's key pins, parsed.
+    pub fn pins(&self) -> Result<Vec<crate::registry::pins::Pin>, ConfigError> {
+        Ok(self.registry_pins.iter().map(|raw| raw.parse()).collect::<Result<_, _>>()?)
     }
 }
 
@@ -161,6 +180,27 @@ mod tests {
             ..without
         };
         assert!(with.validate().is_ok());
+    }
+
+    #[test]
+    fn pins_are_checked_at_start_and_need_an_https_registry() {
+        let pinned = Config {
+            registry_url: Some("https://registry.example.org".into()),
+            operator_name: Some("Оператор (пример)".into()),
+            operator_address: Some("г. Примерный, ул. Вымышленная, д. 1".into()),
+            registry_pins: vec!["sha256/47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU=".into()],
+            ..Config::default()
+        };
+        assert!(pinned.validate().is_ok());
+        assert_eq!(pinned.pins().unwrap().len(), 1);
+
+        let malformed = Config { registry_pins: vec!["sha256/abc".into()], ..pinned.clone() };
+        assert!(matches!(malformed.validate(), Err(ConfigError::BadPin(_))));
+
+        let loopback = Config { registry_url: Some("http://127.0.0.1:8080".into()), ..pinned.clone() };
+        assert!(matches!(loopback.validate(), Err(ConfigError::OutOfRange(m)) if m.contains("registry_pins")));
+        let demo = Config { registry_url: None, ..pinned };
+        assert!(matches!(demo.validate(), Err(ConfigError::OutOfRange(m)) if m.contains("registry_pins")));
     }
 
     #[test]

@@ -74,6 +74,7 @@ async fn drive(
     let kiosk_id = config.kiosk_id.clone().context("queue drive needs --kiosk-id")?;
     let secret = config.kiosk_secret.clone().context("queue drive needs --kiosk-secret")?;
     let client = RegistryClient::new(config::registry_url(url)?)
+        .with_pins(config.pins()?)
         .with_kiosk(Some(KioskCredentials { id: kiosk_id.clone(), secret }));
     let worker = SyncWorker::new(store.clone(), client, SyncSettings { batch: 8, ..SyncSettings::default() });
     if let Err(err) = worker.refresh_config().await {

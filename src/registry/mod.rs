@@ -5,6 +5,7 @@
 mod applicant;
 mod device;
 mod kiosk;
+pub mod pins;
 
 use pdo_core::api::{ErrorBody, FieldErrorBody, SessionResponse, SignInRequest, codes};
 use pdo_core::domain::Lang;
@@ -87,13 +88,14 @@ pub fn new_key() -> String {
 
 impl RegistryClient {
     pub fn new(base: Url) -> Self {
-        let http = reqwest::Client::builder()
-            .connect_timeout(Duration::from_secs(3))
-            .timeout(Duration::from_secs(20))
-            .user_agent(concat!("pdo-kiosk/", env!("CARGO_PKG_VERSION")))
-            .build()
-            .expect("a client with only timeouts set always builds");
-        Self { base, http, kiosk: None, lang: Lang::Ru }
+        Self { base, http: http_client(Vec::new()), kiosk: None, lang: Lang::Ru }
+    }
+
+    /// Trust the registry by its key (`registry_pins` in kiosk.toml) instead of the public certificate authorities;
+    /// no pins keeps the authorities.
+    pub fn with_pins(mut self, pins: Vec<pins::Pin>) -> Self {
+        self.http = http_client(pins);
+        self
     }
 
     /// Whether this client can call the kiosk's own endpoints (config, heartbeats, the queue).
@@ -132,11 +134,15 @@ impl RegistryClient {
             .header(reqwest::header::AUTHORIZATION, format!("Kiosk {}:{}", kiosk.id, kiosk.secret)))
     }
 
+    /// Signs an applicant in. A kiosk with credentials sends them too: the registry then ties the session to this
+    /// kiosk (ended when the kiosk is revoked, 60 minutes at most) and keeps a share of its hashing for kiosks.
     pub async fn sign_in(&self, login: String, password: String, lang: Lang) -> Result<SessionResponse, ClientError> {
-        let request = self
-            .request(Method::POST, "/api/v1/sessions")
-            .header(reqwest::header::ACCEPT_LANGUAGE, lang.as_str())
-            .json(&SignInRequest { login, password });
+        let request = match self.as_kiosk(Method::POST, "/api/v1/sessions") {
+            Ok(request) => request,
+            Err(_) => self.request(Method::POST, "/api/v1/sessions"),
+        };
+        let request =
+            request.header(reqwest::header::ACCEPT_LANGUAGE, lang.as_str()).json(&SignInRequest { login, password });
         expect_json(request, StatusCode::CREATED).await
     }
 
@@ -161,6 +167,15 @@ impl RegistryClient {
             Err(_) => Err(ClientError::Unreachable),
         }
     }
+}
+
+fn http_client(pins: Vec<pins::Pin>) -> reqwest::Client {
+    let builder = reqwest::Client::builder()
+        .connect_timeout(Duration::from_secs(3))
+        .timeout(Duration::from_secs(20))
+        .user_agent(concat!("pdo-kiosk/", env!("CARGO_PKG_VERSION")));
+    let builder = if pins.is_empty() { builder } else { builder.use_preconfigured_tls(pins::client_config(pins)) };
+    builder.build().expect("a client with timeouts and a rustls configuration always builds")
 }
 
 async fn send(request: RequestBuilder) -> Result<reqwest::Response, ClientError> {

@@ -5,10 +5,12 @@ use crate::mail::MailSink;
 use crate::{Clock, Registry};
 use std::net::SocketAddr;
 use std::path::Path;
+use std::sync::Arc;
 use tokio::sync::oneshot;
 
 pub struct EmbeddedRegistry {
     addr: SocketAddr,
+    scheme: &'static str,
     stop: Option<oneshot::Sender<()>>,
     thread: Option<std::thread::JoinHandle<()>>,
 }
@@ -45,6 +47,11 @@ impl EmbeddedRegistry {
         Self::launch_configured(db_path, demo, Self::mail_beside(db_path), clock, configure)
     }
 
+    /// Serving HTTPS with the given certificate and key (tests of the kiosk's TLS and key pinning).
+    pub fn start_tls(db_path: &Path, demo: bool, tls: Arc<rustls::ServerConfig>) -> anyhow::Result<Self> {
+        Self::launch_on(db_path, demo, Self::mail_beside(db_path), Clock::system(), Some(tls), |registry| registry)
+    }
+
     fn mail_beside(db_path: &Path) -> MailSink {
         MailSink::Folder(db_path.parent().unwrap_or(Path::new(".")).join("mail"))
     }
@@ -61,6 +68,17 @@ impl EmbeddedRegistry {
         clock: Clock,
         configure: impl FnOnce(Registry) -> Registry,
     ) -> anyhow::Result<Self> {
+        Self::launch_on(db_path, demo, mail, clock, None, configure)
+    }
+
+    fn launch_on(
+        db_path: &Path,
+        demo: bool,
+        mail: MailSink,
+        clock: Clock,
+        tls: Option<Arc<rustls::ServerConfig>>,
+        configure: impl FnOnce(Registry) -> Registry,
+    ) -> anyhow::Result<Self> {
         let storage = crate::sqlite::SqliteStorage::open(db_path)?;
         if demo {
             crate::demo::seed(&storage)?;
@@ -71,8 +89,9 @@ impl EmbeddedRegistry {
         let listener = std::net::TcpListener::bind("127.0.0.1:0")?;
         listener.set_nonblocking(true)?;
         let addr = listener.local_addr()?;
+        let scheme = if tls.is_some() { "https" } else { "http" };
         let registry = configure(
-            Registry::new(std::sync::Arc::new(storage)).with_clock(clock).with_public_url(&format!("http://{addr}")),
+            Registry::new(Arc::new(storage)).with_clock(clock).with_public_url(&format!("{scheme}://{addr}")),
         );
         let (stop, stopped) = oneshot::channel::<()>();
         let thread = std::thread::Builder::new().name("registry".into()).spawn(move || {
@@ -90,18 +109,21 @@ impl EmbeddedRegistry {
             };
             let served = runtime.block_on(async {
                 let listener = tokio::net::TcpListener::from_std(listener)?;
-                crate::serve(listener, registry, mail, shutdown).await
+                match tls {
+                    Some(tls) => crate::serve_tls(listener, tls, registry, mail, shutdown).await,
+                    None => crate::serve(listener, registry, mail, shutdown).await,
+                }
             });
             if let Err(err) = served {
                 tracing::error!(error = %err, "embedded registry stopped");
             }
         })?;
         tracing::info!(%addr, "embedded registry listening");
-        Ok(Self { addr, stop: Some(stop), thread: Some(thread) })
+        Ok(Self { addr, scheme, stop: Some(stop), thread: Some(thread) })
     }
 
     pub fn base_url(&self) -> String {
-        format!("http://{}", self.addr)
+        format!("{}://{}", self.scheme, self.addr)
     }
 }
 

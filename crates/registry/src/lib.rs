@@ -16,6 +16,7 @@ pub mod signin;
 pub mod sqlite;
 pub mod storage;
 pub mod throttle;
+pub mod tls;
 pub mod transport;
 pub mod verified;
 
@@ -125,16 +126,46 @@ pub async fn serve(
     mail: mail::MailSink,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    let from: lettre::message::Mailbox =
-        "Реестр сертификатов ПДО <no-reply@pdo-registry.localhost>".parse().expect("a valid constant address");
-    let worker = tokio::spawn(mail::run_worker(registry.clone(), mail, from));
-    let maintenance = tokio::spawn(prune_hourly(registry.clone()));
+    let _background = Background::start(&registry, mail);
     // The peer address is kept for the phone page's rate limit on user codes.
     let app = http::router(registry).into_make_service_with_connect_info::<std::net::SocketAddr>();
-    let served = axum::serve(listener, app).with_graceful_shutdown(shutdown).await;
-    worker.abort();
-    maintenance.abort();
-    served
+    axum::serve(listener, app).with_graceful_shutdown(shutdown).await
+}
+
+/// [`serve`] over HTTPS with the given certificate and key (see [`tls::server_config`]).
+pub async fn serve_tls(
+    listener: tokio::net::TcpListener,
+    tls: std::sync::Arc<rustls::ServerConfig>,
+    registry: Registry,
+    mail: mail::MailSink,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    use axum::serve::ListenerExt;
+    let _background = Background::start(&registry, mail);
+    let app = http::router(registry).into_make_service_with_connect_info::<std::net::SocketAddr>();
+    // axum hands the peer address to handlers for listeners wrapped by `tap_io`; the tap itself does nothing.
+    let listener = tls::TlsListener::new(listener, tls)?.tap_io(|_| {});
+    axum::serve(listener, app).with_graceful_shutdown(shutdown).await
+}
+
+/// The mail worker and the hourly pruning, for as long as the service serves.
+struct Background(Vec<tokio::task::JoinHandle<()>>);
+
+impl Background {
+    fn start(registry: &Registry, mail: mail::MailSink) -> Self {
+        let from: lettre::message::Mailbox =
+            "Реестр сертификатов ПДО <no-reply@pdo-registry.localhost>".parse().expect("a valid constant address");
+        Self(vec![
+            tokio::spawn(mail::run_worker(registry.clone(), mail, from)),
+            tokio::spawn(prune_hourly(registry.clone())),
+        ])
+    }
+}
+
+impl Drop for Background {
+    fn drop(&mut self) {
+        self.0.iter().for_each(tokio::task::JoinHandle::abort);
+    }
 }
 
 /// Drops expired sessions, idempotency records and login failures that no longer count, once an hour.

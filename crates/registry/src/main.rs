@@ -45,6 +45,12 @@ enum Command {
         /// A reverse proxy's address or range (repeatable): only from these peers is `X-Forwarded-For` believed.
         #[arg(long = "trusted-proxy", value_name = "CIDR")]
         trusted_proxy: Vec<pdo_registry::proxy::Cidr>,
+        /// Serve HTTPS with this certificate chain (PEM, the server's certificate first) instead of plain HTTP.
+        #[arg(long, value_name = "PEM", requires = "tls_key")]
+        tls_cert: Option<PathBuf>,
+        /// The certificate's private key (PEM).
+        #[arg(long, value_name = "PEM", requires = "tls_cert")]
+        tls_key: Option<PathBuf>,
     },
     /// Manage applicant accounts.
     Account {
@@ -186,7 +192,7 @@ fn main() -> anyhow::Result<()> {
         .with_writer(std::io::stderr)
         .init();
     match Cli::parse().command {
-        Command::Serve { listen, db, public_url, smtp, smtp_tls, mail_dir, demo, trusted_proxy } => {
+        Command::Serve { listen, db, public_url, smtp, smtp_tls, mail_dir, demo, trusted_proxy, tls_cert, tls_key } => {
             transport::check_public_url(&public_url)?;
             let tls = smtp_tls.map(|t| match t {
                 SmtpTlsArg::Starttls => SmtpTls::StartTls,
@@ -204,7 +210,11 @@ fn main() -> anyhow::Result<()> {
                     MailSink::Folder(dir)
                 }
             };
-            serve(&listen, &db, &public_url, mail, demo, trusted_proxy)
+            let tls = match (tls_cert, tls_key) {
+                (Some(cert), Some(key)) => Some(pdo_registry::tls::server_config(&cert, &key)?),
+                _ => None,
+            };
+            serve(Served { listen: &listen, db: &db, public_url: &public_url, trusted_proxy, tls }, mail, demo)
         }
         Command::Account { command: AccountCommand::Add { db, login, full_name, kind } } => {
             let storage = SqliteStorage::open(&db)?;
@@ -357,28 +367,35 @@ fn import_reference(db: &Path, dir: &Path, dry_run: bool) -> anyhow::Result<()> 
     Ok(())
 }
 
-fn serve(
-    listen: &str,
-    db: &std::path::Path,
-    public_url: &str,
-    mail: MailSink,
-    seed_demo: bool,
-    trusted_proxies: Vec<pdo_registry::proxy::Cidr>,
-) -> anyhow::Result<()> {
+/// Where and how `serve` listens.
+struct Served<'a> {
+    listen: &'a str,
+    db: &'a Path,
+    public_url: &'a str,
+    trusted_proxy: Vec<pdo_registry::proxy::Cidr>,
+    tls: Option<std::sync::Arc<rustls::ServerConfig>>,
+}
+
+fn serve(served: Served<'_>, mail: MailSink, seed_demo: bool) -> anyhow::Result<()> {
+    let Served { listen, db, public_url, trusted_proxy, tls } = served;
     let storage = SqliteStorage::open(db).with_context(|| format!("opening {}", db.display()))?;
     if seed_demo {
         demo::seed(&storage)?;
     }
     let registry =
-        Registry::new(std::sync::Arc::new(storage)).with_public_url(public_url).with_trusted_proxies(trusted_proxies);
+        Registry::new(std::sync::Arc::new(storage)).with_public_url(public_url).with_trusted_proxies(trusted_proxy);
     let runtime = tokio::runtime::Runtime::new()?;
     runtime.block_on(async {
         let listener = tokio::net::TcpListener::bind(listen).await.with_context(|| format!("binding {listen}"))?;
-        tracing::info!(addr = %listener.local_addr()?, public_url, "registry listening");
+        let scheme = if tls.is_some() { "https" } else { "http" };
+        tracing::info!(addr = %listener.local_addr()?, scheme, public_url, "registry listening");
         let shutdown = async {
             let _ = tokio::signal::ctrl_c().await;
         };
-        pdo_registry::serve(listener, registry, mail, shutdown).await?;
+        match tls {
+            Some(tls) => pdo_registry::serve_tls(listener, tls, registry, mail, shutdown).await?,
+            None => pdo_registry::serve(listener, registry, mail, shutdown).await?,
+        }
         Ok(())
     })
 }
