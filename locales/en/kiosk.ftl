@@ -27,6 +27,11 @@ sign-out = Sign out
 idle-title = Are you still there?
 idle-body = If nothing is pressed, everything you entered will be erased in { $seconds } s for your safety.
 idle-continue = Continue
+renewal-title = Your sign-in ends soon
+renewal-body = A sign-in at the kiosk lasts an hour at most. Minutes left: { $minutes }. To go on, enter your password again — everything you have entered stays where it is.
+renewal-wrong-password = That password did not work. Check the keyboard language and try again.
+renewal-continue = Continue
+renewal-sign-out = Sign out
 
 keyboard-shift = Capital
 keyboard-backspace = Erase

@@ -9,6 +9,7 @@ mod issue_flow;
 mod link;
 mod offline_flow;
 mod qr_flow;
+mod renewal_flow;
 mod resume_flow;
 mod shortcuts;
 mod staff_flow;
@@ -176,6 +177,8 @@ pub enum Message {
     Link(crate::sync::Connectivity),
     /// Staff mode: the hidden corner, the PIN pad, the panel, assisted mode (see `staff_flow`).
     Staff(crate::screen::staff::Message),
+    /// The password asked again before the session's end (see `renewal_flow`).
+    Renewal(crate::screen::renewal::Message),
     FirstFrame,
     Ignored,
     /// What a task produced, tagged with the session lifetime it was started in (see `App::update`).
@@ -214,6 +217,8 @@ pub struct App {
     operator: pdo_core::api::Operator,
     /// Staff mode, over the applicant's screen (see `staff_flow`).
     staff: staff_flow::Staff,
+    /// The password asked again before the session's end, with the field that was being edited before it opened.
+    renewal: Option<(crate::screen::renewal::Renewal, Option<iced::widget::Id>)>,
     /// Which session's lifetime it is: moves on at every wipe, so answers to the previous person's requests are
     /// dropped whenever they arrive.
     lifetime: u64,
@@ -245,6 +250,7 @@ impl App {
             offline_institutions: Vec::new(),
             operator,
             staff: Default::default(),
+            renewal: None,
             lifetime: 0,
         }
     }
@@ -274,6 +280,11 @@ impl App {
 
     pub fn is_signed_in(&self) -> bool {
         self.session.is_some()
+    }
+
+    /// When the registry ends the current session (on the monotonic clock).
+    pub fn session_ends_at(&self) -> Option<Instant> {
+        self.session.as_ref().map(|s| s.ends_at)
     }
 
     /// Every task started here carries the lifetime it was started in, so what it produces later is matched against
@@ -308,7 +319,10 @@ impl App {
                     welcome::Action::Start { notice_version } => self.start(notice_version),
                 }
             }
+            Message::Enter if self.renewal.is_some() => self.renewal_message(crate::screen::renewal::Message::Submit),
             Message::Enter => self.enter(),
+            // The screen under the dialog stays where it is.
+            Message::Back if self.renewal.is_some() => Task::none(),
             Message::Digit(n) => self.pick(n),
             Message::Back => {
                 self.touch();
@@ -546,6 +560,7 @@ impl App {
                 if (changed && self.link.online()) || config_saved { self.refresh_reference() } else { Task::none() }
             }
             Message::Staff(msg) => self.staff_update(msg),
+            Message::Renewal(msg) => self.renewal_message(msg),
             Message::FirstFrame => {
                 self.first_frame_seen = true;
                 if let Some(path) = &self.env.startup_report {
@@ -564,6 +579,9 @@ impl App {
     /// The field being edited, if the current screen has it: its value and the message that changes it.
     fn edited_field(&self) -> Option<(iced::widget::Id, String, crate::widget::form::OnInput<Message>)> {
         let id = self.editing.clone()?;
+        if let Some((value, on_input)) = self.renewal_field() {
+            return Some((id, value, Box::new(move |v| Message::Renewal(on_input(v)))));
+        }
         match &self.screen {
             Screen::SignIn(screen) => {
                 let (value, on_input) = screen.field(&id)?;
@@ -695,7 +713,9 @@ impl App {
     fn late(&self, produced: Message) -> Task<Message> {
         tracing::debug!("an answer for an ended session dropped");
         match produced {
-            Message::SignInFinished(Ok(session)) | Message::DevicePolled(Ok(DevicePoll::Approved(session))) => {
+            Message::SignInFinished(Ok(session))
+            | Message::DevicePolled(Ok(DevicePoll::Approved(session)))
+            | Message::Renewal(crate::screen::renewal::Message::Renewed(Ok(session))) => {
                 self.revoke_unused(session.token)
             }
             _ => Task::none(),
@@ -715,7 +735,7 @@ impl App {
 
     /// A session began (password or phone): the cabinet opens.
     fn signed_in(&mut self, session: SessionResponse) -> Task<Message> {
-        self.session = Some(Session::new(session.token, session.account));
+        self.session = Some(Session::new(session.token, session.account, session.expires_at));
         self.touch();
         Task::batch([self.open_cabinet(), self.count("sessions_started"), self.check_waiting_draft()])
     }
@@ -732,6 +752,7 @@ impl App {
         self.screen = Screen::Welcome(welcome::Welcome::new(self.operator.clone()));
         self.i18n.set_lang(default_lang(&self.env.config));
         self.idle_warning = false;
+        self.renewal = None;
         self.keyboard = Keyboard { layout: keyboard::Layout::Latin, shift: false };
         self.editing = Some(iced::widget::Id::new(sign_in::LOGIN_ID));
         tracing::info!("session wiped");
@@ -804,6 +825,9 @@ impl App {
         if !self.has_applicant_data() {
             return Task::none();
         }
+        if let Some(task) = self.check_lifetime(now) {
+            return task;
+        }
         let idle = now.saturating_duration_since(self.last_activity);
         let warn_after = Duration::from_secs(self.env.config.idle_timeout_secs) * self.idle_patience();
         let wipe_after = warn_after + Duration::from_secs(self.env.config.idle_grace_secs);
@@ -845,13 +869,18 @@ impl App {
             Screen::Print(screen) => screen.view(ctx).map(Message::Print),
             Screen::Resume(screen) => screen.view(ctx).map(Message::Resume),
         };
-        let content = if self.edited_field().is_some() {
+        // With the renewal dialog open, its own keyboard is shown over the screen (see `renewal_view`).
+        let content = if self.edited_field().is_some() && self.renewal.is_none() {
             column![iced::widget::container(content).height(iced::Fill), self.keyboard.view(ctx, Message::Key)].into()
         } else {
             content
         };
         let framed = chrome::frame(ctx, self.env.demo_hint.is_some(), Message::Language, self.nav(), content);
-        let shown = if self.idle_warning { stack![framed, opaque(self.idle_dialog(ctx))].into() } else { framed };
+        let shown = match self.renewal_view(ctx) {
+            Some(renewal) => stack![framed, opaque(renewal)].into(),
+            None => framed,
+        };
+        let shown = if self.idle_warning { stack![shown, opaque(self.idle_dialog(ctx))].into() } else { shown };
         self.staff_view(ctx, shown)
     }
 
@@ -990,7 +1019,7 @@ fn session_bound(message: &Message) -> bool {
             | Message::Previews(_)
             | Message::PrinterChecked(_)
             | Message::Printed(_)
-    )
+    ) || matches!(message, Message::Renewal(renewal) if renewal.is_result())
 }
 
 /// Fields typed in Latin letters: logins, passwords, e-mail addresses.
@@ -998,6 +1027,7 @@ fn latin_field(id: &iced::widget::Id) -> bool {
     [
         sign_in::LOGIN_ID,
         sign_in::PASSWORD_ID,
+        crate::screen::renewal::PASSWORD_ID,
         application::EMAIL_ID,
         confirm::NEW_EMAIL_ID,
         confirm::CODE_ID,

@@ -12,6 +12,7 @@ pub mod confirm;
 pub mod document;
 pub mod print;
 pub mod qr_sign_in;
+pub mod renewal;
 pub mod result;
 pub mod resume;
 pub mod sign_in;
