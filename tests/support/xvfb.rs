@@ -12,29 +12,23 @@ pub struct Display {
 }
 
 impl Display {
-    /// Starts Xvfb on a free display number with a 1920×1080 screen and waits until it answers.
+    /// Starts Xvfb with a 1920×1080 screen on a display number it picks itself (`-displayfd`: no race with other
+    /// test processes starting X servers at the same moment) and waits until it answers.
     pub fn start() -> Display {
-        let base = 200 + (std::process::id() % 500) as u32;
-        for number in base..base + 50 {
-            if Path::new(&format!("/tmp/.X11-unix/X{number}")).exists()
-                || Path::new(&format!("/tmp/.X{number}-lock")).exists()
-            {
-                continue;
-            }
-            let name = format!(":{number}");
-            let server = Command::new("Xvfb")
-                .args([name.as_str(), "-screen", "0", "1920x1080x24", "-nolisten", "tcp"])
-                .stdout(Stdio::null())
-                .stderr(Stdio::null())
-                .spawn()
-                .expect("Xvfb must be installed: run scripts/install-deps.sh test");
-            let mut display = Display { name, server };
-            if display.wait_ready() {
-                return display;
-            }
-            let _ = display.server.kill();
-        }
-        panic!("no free X display number found");
+        use std::io::BufRead;
+        let mut server = Command::new("Xvfb")
+            .args(["-displayfd", "1", "-screen", "0", "1920x1080x24", "-nolisten", "tcp"])
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("Xvfb must be installed: run scripts/install-deps.sh test");
+        let mut number = String::new();
+        std::io::BufReader::new(server.stdout.take().unwrap()).read_line(&mut number).unwrap();
+        let number = number.trim();
+        assert!(!number.is_empty() && number.chars().all(|c| c.is_ascii_digit()), "Xvfb gave no display: {number:?}");
+        let mut display = Display { name: format!(":{number}"), server };
+        assert!(display.wait_ready(), "Xvfb on {} never answered", display.name);
+        display
     }
 
     fn wait_ready(&mut self) -> bool {
@@ -110,7 +104,12 @@ impl Display {
             if needles.iter().all(|n| text.contains(n)) {
                 return text;
             }
-            assert!(Instant::now() < deadline, "screen never showed {needles:?}; last read:\n{text}");
+            if Instant::now() >= deadline {
+                // Kept where a person can look at it after the run (the temp dir goes with the test).
+                let kept = Path::new(env!("CARGO_TARGET_TMPDIR")).join("xvfb-last-failure.png");
+                let _ = std::fs::copy(dir.join("ocr.png"), &kept);
+                panic!("screen never showed {needles:?} (screenshot: {}); last read:\n{text}", kept.display());
+            }
             std::thread::sleep(Duration::from_millis(300));
         }
     }

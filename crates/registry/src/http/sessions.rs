@@ -5,6 +5,7 @@ use super::extract::{BearerToken, CallerLang, OptionalKiosk, StrictJson};
 use super::openapi::Language;
 use crate::Registry;
 use crate::accounts::SignInError;
+use crate::hashing::Class;
 use crate::signin::{self, PasswordCheck};
 use axum::extract::State;
 use axum::http::StatusCode;
@@ -30,7 +31,8 @@ use pdo_core::api::{ErrorBody, SessionResponse, SignInRequest};
         (status = 429, description = "`too_many_attempts` (the login, or the kiosk id after wrong secrets)",
             body = ErrorBody,
             headers(("Retry-After" = i64, description = "Seconds until the next attempt is considered"))),
-        (status = 503, description = "`busy`: password checks are saturated; nothing was counted", body = ErrorBody,
+        (status = 503, description = "`busy`: password checks are saturated (a sign-in with valid kiosk credentials is \
+            checked on the kiosks' own share); nothing was counted", body = ErrorBody,
             headers(("Retry-After" = i64, description = "Seconds to wait before retrying"))),
     ),
 )]
@@ -40,7 +42,10 @@ pub async fn create(
     OptionalKiosk(kiosk): OptionalKiosk,
     StrictJson(request): StrictJson<SignInRequest>,
 ) -> Result<Response, ApiError> {
-    let checked = signin::check_password(&registry, request.login, request.password)
+    // A kiosk that proved its credentials brings a parent standing at it: their password check takes the kiosks'
+    // share of the password threads (see `hashing`).
+    let class = if kiosk.is_some() { Class::Credential } else { Class::Applicant };
+    let checked = signin::check_password_as(&registry, request.login, request.password, class)
         .await
         .map_err(|e| ApiError::from_store(e, lang))?;
     let account = match checked {
