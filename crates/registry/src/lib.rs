@@ -15,6 +15,7 @@ pub mod secret_failures;
 pub mod signin;
 pub mod sqlite;
 pub mod storage;
+pub mod systemd;
 pub mod throttle;
 pub mod tls;
 pub mod transport;

@@ -389,9 +389,17 @@ fn serve(served: Served<'_>, mail: MailSink, seed_demo: bool) -> anyhow::Result<
         let listener = tokio::net::TcpListener::bind(listen).await.with_context(|| format!("binding {listen}"))?;
         let scheme = if tls.is_some() { "https" } else { "http" };
         tracing::info!(addr = %listener.local_addr()?, scheme, public_url, "registry listening");
-        let shutdown = async {
-            let _ = tokio::signal::ctrl_c().await;
+        // systemd stops the service with SIGTERM; Ctrl-C by hand. Either ends it gracefully.
+        let mut terminate = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())?;
+        let shutdown = async move {
+            tokio::select! {
+                _ = tokio::signal::ctrl_c() => {}
+                _ = terminate.recv() => {}
+            }
+            tracing::info!("stopping");
         };
+        let _watchdog = pdo_registry::systemd::spawn_watchdog(registry.clone());
+        pdo_registry::systemd::ready();
         match tls {
             Some(tls) => pdo_registry::serve_tls(listener, tls, registry, mail, shutdown).await?,
             None => pdo_registry::serve(listener, registry, mail, shutdown).await?,

@@ -334,6 +334,9 @@ pub trait Storage: Send + Sync + 'static {
     ) -> StoreResult<crate::sqlite::claims::ClaimOutcome>;
 
     // Maintenance.
+    /// Whether the database takes a write now: an immediate transaction begun and rolled back (the watchdog's
+    /// health check; a database locked or gone fails it).
+    fn ping(&self) -> StoreResult<()>;
     /// Deletes idempotency records older than the 31 days kept, sessions idle or past their absolute end, login
     /// failures that no longer count (the table trimmed to a bound) and what unclaimed offline submissions left once
     /// their claim links expired; returns how many rows (children) went.

@@ -359,6 +359,14 @@ impl Storage for SqliteStorage {
         self.in_tx(|tx| claims::claim(tx, token, account, mail, now))
     }
 
+    fn ping(&self) -> StoreResult<()> {
+        self.with_conn(|conn| {
+            let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+            tx.query_row("SELECT count(*) FROM sqlite_schema", [], |_| Ok(()))?;
+            Ok(tx.rollback()?)
+        })
+    }
+
     fn prune(&self, now: DateTime<Utc>) -> StoreResult<usize> {
         self.in_tx(|tx| {
             let sessions = accounts::prune_sessions(tx, now).map_err(internal)?;
