@@ -20,4 +20,5 @@ pub mod startup;
 pub mod store;
 pub mod sync;
 pub mod theme;
+pub mod watchdog;
 pub mod widget;

@@ -12,7 +12,11 @@ use xvfb::{Display, Kiosk, wait_for_window};
 fn kiosk_fills_the_screen_and_signs_in_with_keyboard_only() {
     let display = Display::start();
     let dir = tempfile::tempdir().unwrap();
-    let mut kiosk = Kiosk::start(&display, dir.path(), &[]);
+    // Started as pdo-kiosk.service starts it under systemd's watchdog (a period of 2 s here: a ping a second).
+    let notify_path = dir.path().join("notify.sock");
+    let notify = std::os::unix::net::UnixDatagram::bind(&notify_path).unwrap();
+    let env = [("NOTIFY_SOCKET", notify_path.to_str().unwrap()), ("WATCHDOG_USEC", "2000000")];
+    let mut kiosk = Kiosk::start_with_env(&display, dir.path(), &[], &env);
     let window = wait_for_window(&display, &mut kiosk);
 
     // The notice first; Enter on a physical keyboard starts.
@@ -36,6 +40,15 @@ fn kiosk_fills_the_screen_and_signs_in_with_keyboard_only() {
     let text = display.wait_for_text(dir.path(), &["Здравствуйте", "Выйти"], Duration::from_secs(30));
     assert!(text.contains("Зарубина"), "the greeting should name the demo account: {text}");
     kiosk.assert_running();
+
+    // All along, the UI loop pinged the watchdog.
+    notify.set_nonblocking(true).unwrap();
+    let mut buf = [0u8; 64];
+    let mut pings = 0;
+    while let Ok(n) = notify.recv(&mut buf) {
+        pings += usize::from(&buf[..n] == b"WATCHDOG=1\n");
+    }
+    assert!(pings >= 3, "{pings} watchdog pings in a whole sign-in");
 
     // The log file exists and carries no name of the person who signed in.
     let logs = std::fs::read_dir(dir.path().join("logs")).unwrap();

@@ -180,6 +180,8 @@ pub enum Message {
     /// The password asked again before the session's end (see `renewal_flow`).
     Renewal(crate::screen::renewal::Message),
     FirstFrame,
+    /// Time for a systemd watchdog ping (only under a unit with `WatchdogSec=`).
+    Watchdog,
     Ignored,
     /// What a task produced, tagged with the session lifetime it was started in (see `App::update`).
     Of(u64, Box<Message>),
@@ -219,6 +221,8 @@ pub struct App {
     staff: staff_flow::Staff,
     /// The password asked again before the session's end, with the field that was being edited before it opened.
     renewal: Option<(crate::screen::renewal::Renewal, Option<iced::widget::Id>)>,
+    /// How often the systemd watchdog is pinged, when the service asks for it.
+    watchdog: Option<Duration>,
     /// Which session's lifetime it is: moves on at every wipe, so answers to the previous person's requests are
     /// dropped whenever they arrive.
     lifetime: u64,
@@ -251,6 +255,7 @@ impl App {
             operator,
             staff: Default::default(),
             renewal: None,
+            watchdog: crate::watchdog::period(),
             lifetime: 0,
         }
     }
@@ -561,6 +566,10 @@ impl App {
             }
             Message::Staff(msg) => self.staff_update(msg),
             Message::Renewal(msg) => self.renewal_message(msg),
+            Message::Watchdog => {
+                crate::watchdog::ping();
+                Task::none()
+            }
             Message::FirstFrame => {
                 self.first_frame_seen = true;
                 if let Some(path) = &self.env.startup_report {
@@ -957,6 +966,11 @@ impl App {
             _ => None,
         });
         let resized = window::resize_events().map(|(_, size)| Message::Resized(size));
+        // Answered by `update`, so the pings stop when the UI loop does.
+        let watchdog = match self.watchdog {
+            Some(every) => iced::time::every(every).map(|_| Message::Watchdog),
+            None => Subscription::none(),
+        };
         // The clock only ticks while there is something to wipe, so an idle kiosk uses no CPU.
         let idle = if self.has_applicant_data() {
             iced::time::every(Duration::from_secs(1)).map(Message::Tick)
@@ -976,6 +990,7 @@ impl App {
         Subscription::batch([
             input,
             resized,
+            watchdog,
             idle,
             first_frame,
             poll,

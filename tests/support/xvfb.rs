@@ -130,8 +130,14 @@ pub struct Kiosk {
 
 impl Kiosk {
     pub fn start(display: &Display, data_dir: &Path, extra: &[&str]) -> Kiosk {
+        Self::start_with_env(display, data_dir, extra, &[])
+    }
+
+    /// The same with environment variables of the test's own (systemd's notify socket, say).
+    pub fn start_with_env(display: &Display, data_dir: &Path, extra: &[&str], env: &[(&str, &str)]) -> Kiosk {
         let child = display
             .command(env!("CARGO_BIN_EXE_pdo-kiosk"))
+            .envs(env.iter().copied())
             .arg("--data-dir")
             .arg(data_dir)
             .arg("--config")
