@@ -124,8 +124,8 @@ async fn answers_for_the_person_before_never_reach_the_next_one() {
         Message::Polled(Ok(previous.clone())),
         Message::CertificateIssued(Ok(previous.clone())),
         Message::OfflineQueued(Ok(previous.clone())),
-        Message::Printed(true),
-        Message::PrinterChecked(print::Printer::Unreachable),
+        Message::Print(print::Message::Printed(true)),
+        Message::Print(print::Message::PrinterChecked(print::Printer::Unreachable)),
     ] {
         let kind = format!("{produced:?}").chars().take(40).collect::<String>();
         late(app, produced).await;

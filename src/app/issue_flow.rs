@@ -2,14 +2,12 @@
 //! An application opened from the cabinet joins here at its next step.
 
 use super::{App, Message, Screen};
-use crate::print::ipp::{PrintOptions, Printer as IppPrinter};
-use crate::print::{Fonts, render_all};
 use crate::registry::ClientError;
 use crate::screen::children::usable_document;
 use crate::screen::{certificate, confirm, print, result};
 use iced::Task;
 use iced::time::Instant;
-use pdo_core::api::{Application, ApplicationSource, ApplicationStatus, CertificateGroup};
+use pdo_core::api::{Application, ApplicationStatus, CertificateGroup};
 use pdo_core::domain::{full_name, region_today};
 
 impl App {
@@ -254,56 +252,16 @@ impl App {
         }
     }
 
-    /// Step 10 for `application` (issued, or queued offline): previews of the forms and the printer's state, asked
-    /// at once.
+    /// Step 10 for `application` (issued, or queued offline): the screen renders its previews and asks the printer.
     pub(super) fn open_print_of(&mut self, application: Application) -> Task<Message> {
-        let printer = match &self.env.config.printer {
-            Some(_) => print::Printer::Checking,
-            None => print::Printer::NotConfigured,
-        };
-        let mut screen =
-            print::PrintForms::new(application.number.clone(), application.registry_record.clone(), printer);
-        if application.source == ApplicationSource::KioskOffline {
-            screen = screen.offline();
-        }
+        let (screen, task) = print::PrintForms::new(application, self.env.config.printer.clone());
         self.screen = Screen::Print(screen);
-        let previews = Task::perform(
-            async move {
-                tokio::task::spawn_blocking(move || crate::print::preview::first_pages(&application))
-                    .await
-                    .unwrap_or_default()
-            },
-            Message::Previews,
-        );
-        Task::batch([previews, self.check_printer()])
-    }
-
-    pub(super) fn check_printer(&self) -> Task<Message> {
-        let Some(uri) = self.env.config.printer.clone() else { return Task::none() };
-        Task::perform(
-            async move {
-                tokio::task::spawn_blocking(move || {
-                    let options =
-                        PrintOptions { request_timeout: std::time::Duration::from_secs(5), ..Default::default() };
-                    match IppPrinter::new(&uri, options).and_then(|p| p.status()) {
-                        Ok(status) => print::Printer::State(status.state),
-                        Err(err) => {
-                            tracing::warn!(error = %err, "printer not reachable");
-                            print::Printer::Unreachable
-                        }
-                    }
-                })
-                .await
-                .unwrap_or(print::Printer::Unreachable)
-            },
-            Message::PrinterChecked,
-        )
+        task.map(Message::Print)
     }
 
     pub(super) fn print_action(&mut self, action: print::Action) -> Task<Message> {
         match action {
             print::Action::None => Task::none(),
-            print::Action::CheckPrinter => self.check_printer(),
             print::Action::Back if self.is_offline() => self.end_session(),
             print::Action::Back => match self.issued_application() {
                 Some(application) => self.continue_application(application),
@@ -312,33 +270,8 @@ impl App {
             print::Action::AnotherChild if self.is_offline() => self.offline_another_child(),
             print::Action::AnotherChild => self.open_children(),
             print::Action::SignOut => self.end_session(),
-            print::Action::Print => {
-                let (Some(application), Some(uri)) = (self.issued_application(), self.env.config.printer.clone())
-                else {
-                    return Task::none();
-                };
-                let count = self.count("prints");
-                Task::batch([
-                    count,
-                    Task::perform(
-                        async move {
-                            let fonts = Fonts::shared().map_err(|e| e.to_string())?;
-                            let forms = render_all(&application, fonts).map_err(|e| e.to_string())?;
-                            let jobs = forms.print_jobs(&application.number);
-                            crate::print::ipp::print_documents(uri, jobs, PrintOptions::default())
-                                .await
-                                .map_err(|e| e.to_string())
-                                .map(|outcomes| !outcomes.is_empty())
-                        },
-                        |result: Result<bool, String>| {
-                            if let Err(err) = &result {
-                                tracing::warn!(error = %err, "printing failed");
-                            }
-                            Message::Printed(result.unwrap_or(false))
-                        },
-                    ),
-                ])
-            }
+            print::Action::Run(task) => task.map(Message::Print),
+            print::Action::Print(task) => Task::batch([self.count("prints"), task.map(Message::Print)]),
         }
     }
 }

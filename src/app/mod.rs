@@ -158,9 +158,6 @@ pub enum Message {
     ResumeWaiting(bool),
     Resume(resume::Message),
     ResumeRestored(Result<(std::sync::Arc<resume_flow::ResumeDraft>, Vec<Child>), resume_flow::ResumeProblem>),
-    Previews(Vec<iced::widget::image::Handle>),
-    PrinterChecked(print::Printer),
-    Printed(bool),
     FocusNext,
     FocusPrevious,
     Activity,
@@ -449,7 +446,13 @@ impl App {
                 self.issued_action(action)
             }
             Message::Print(msg) => {
-                self.touch();
+                // The printer's state is a fact of the kiosk too: the heartbeats tell the registry and staff.
+                if let print::Message::PrinterChecked(printer) = &msg {
+                    self.report_printer(printer);
+                }
+                if !msg.is_result() {
+                    self.touch();
+                }
                 let Screen::Print(screen) = &mut self.screen else { return Task::none() };
                 let action = screen.update(msg);
                 self.print_action(action)
@@ -471,30 +474,6 @@ impl App {
                 self.resume_action(action)
             }
             Message::ResumeRestored(result) => self.resume_restored(result),
-            Message::Previews(previews) => {
-                if let Screen::Print(screen) = &mut self.screen {
-                    screen.set_previews(previews);
-                }
-                Task::none()
-            }
-            Message::PrinterChecked(printer) => {
-                self.report_printer(&printer);
-                if let Screen::Print(screen) = &mut self.screen {
-                    screen.set_printer(printer);
-                }
-                Task::none()
-            }
-            Message::Printed(ok) => {
-                let Screen::Print(screen) = &mut self.screen else { return Task::none() };
-                screen.printed(ok);
-                // After a failure the printer's state says why (paper, jam, offline).
-                if ok {
-                    Task::none()
-                } else {
-                    screen.update(print::Message::CheckPrinter);
-                    self.check_printer()
-                }
-            }
             Message::FocusNext => {
                 self.touch();
                 operation::focus_next().chain(ask_focus())
@@ -987,10 +966,10 @@ fn session_bound(message: &Message) -> bool {
             | Message::ResumeSaved(_)
             | Message::ResumeWaiting(_)
             | Message::ResumeRestored(_)
-            | Message::Previews(_)
-            | Message::PrinterChecked(_)
-            | Message::Printed(_)
-    )
+    ) || match message {
+        Message::Print(message) => message.is_result(),
+        _ => false,
+    }
 }
 
 /// Fields typed in Latin letters: logins, passwords, e-mail addresses.

@@ -110,11 +110,11 @@ impl App {
                 }
                 Ok(Message::Link(link))
             }
-            Message::PrinterChecked(printer) => {
+            Message::Print(print::Message::PrinterChecked(printer)) => {
                 if let Some(panel) = self.staff.panel() {
                     panel.set_printer(printer.clone());
                 }
-                Ok(Message::PrinterChecked(printer))
+                Ok(Message::Print(print::Message::PrinterChecked(printer)))
             }
             // The photo step had the camera open: the camera test shows its picture instead of opening it again.
             Message::CameraFrame(preview, hint) => {
@@ -309,7 +309,7 @@ impl App {
     }
 
     /// Asks for every fact of the health page; each answer arrives as a `Fact` (the printer's as the print step's
-    /// own `PrinterChecked`).
+    /// own `print::Message::PrinterChecked`, which the print step takes too when it is shown).
     fn health_facts(&mut self) -> Task<Message> {
         let camera_busy = matches!(&self.screen, Screen::Capture(screen) if screen.is_live());
         if let Some(panel) = self.staff.panel() {
@@ -339,7 +339,10 @@ impl App {
                 move |c| fact(panel::Fact::Camera(c)),
             )
         };
-        Task::batch([queue, disk, camera, self.check_printer()])
+        let printer = self.env.config.printer.clone().map_or_else(Task::none, |uri| {
+            print::check_printer(uri).map(|printer| Message::Print(print::Message::PrinterChecked(printer)))
+        });
+        Task::batch([queue, disk, camera, printer])
     }
 
     fn load_figures(&self) -> Task<Message> {
