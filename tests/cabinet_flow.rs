@@ -29,7 +29,7 @@ async fn a_parent_fills_in_their_details_which_are_saved_and_prefilled_next_time
     let session = client.sign_in(ACCOUNTS[0].login.into(), ACCOUNTS[0].password.into(), Lang::Ru).await;
     let token = session.as_ref().unwrap().token.clone();
     submitted(&mut t);
-    let _ = t.app.update(Message::SignInFinished(session));
+    let _ = t.app.update(Message::SignIn(pdo_kiosk::screen::sign_in::Message::Finished(session)));
     assert!(simulator(&t.app).find("Загружаем ваши заявления…").is_ok());
     let _ = t.app.update(Message::ApplicationsLoaded(client.applications(&token).await));
     let mut ui = simulator(&t.app);
@@ -114,7 +114,7 @@ fn back_from_the_first_page_of_the_form_returns_to_the_cabinet_without_signing_o
     };
     let session = pdo_core::api::SessionResponse { token: "t".into(), expires_at: chrono::Utc::now(), account };
     submitted(&mut t);
-    let _ = t.app.update(Message::SignInFinished(Ok(session)));
+    let _ = t.app.update(Message::SignIn(pdo_kiosk::screen::sign_in::Message::Finished(Ok(session))));
     let _ = t.app.update(Message::ApplicantLoaded(Ok(None)));
     click(&mut t, "‹ Назад");
     assert!(matches!(t.app.screen(), Screen::Cabinet(_)));

@@ -101,7 +101,7 @@ async fn answers_for_the_person_before_never_reach_the_next_one() {
         login: ACCOUNTS[0].login.into(),
     };
     let session = SessionResponse { token: "previous-token".into(), expires_at: chrono::Utc::now(), account };
-    late(app, Message::SignInFinished(Ok(session))).await;
+    late(app, Message::SignIn(pdo_kiosk::screen::sign_in::Message::Finished(Ok(session)))).await;
     assert!(matches!(app.screen(), Screen::Cabinet(_)), "{:?}", app.screen());
     assert!(shows(app, "Заявлений пока нет."), "the next person's own (empty) list");
     assert!(!shows_previous(app));

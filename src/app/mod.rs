@@ -8,14 +8,14 @@ mod demo_mail;
 mod issue_flow;
 mod link;
 mod offline_flow;
-mod qr_flow;
 mod resume_flow;
 mod shortcuts;
+mod sign_in_flow;
 mod staff_flow;
 
 use crate::config::Config;
 use crate::i18n::I18n;
-use crate::registry::{ClientError, DevicePoll, RegistryClient};
+use crate::registry::{ClientError, RegistryClient};
 use crate::screen::{
     ViewContext, applicant, application, cabinet, capture, certificate, child_form, children, confirm, document, print,
     qr_sign_in, result, resume, sign_in, welcome,
@@ -29,7 +29,7 @@ use iced::keyboard::{self as keys, key};
 use iced::time::{Duration, Instant};
 use iced::widget::{center, column, container, opaque, operation, stack, text};
 use iced::{Element, Event, Point, Size, Subscription, Task, event, window};
-use pdo_core::api::{Applicant, Application, CertificateGroup, Child, DeviceLoginStart, Document, SessionResponse};
+use pdo_core::api::{Applicant, Application, CertificateGroup, Child, Document, SessionResponse};
 use pdo_core::domain::Lang;
 
 /// The steps of an application, as the progress line counts them: sign-in, cabinet, applicant, child, document,
@@ -111,11 +111,7 @@ pub enum Message {
     Applicant(applicant::Message),
     ApplicantLoaded(Result<Option<Applicant>, ClientError>),
     ApplicantSaved(Result<Applicant, ClientError>),
-    SignInFinished(Result<SessionResponse, ClientError>),
-    Qr(qr_sign_in::Message),
-    DeviceStarted(Result<DeviceLoginStart, ClientError>),
-    PollDevice,
-    DevicePolled(Result<DevicePoll, ClientError>),
+    QrSignIn(qr_sign_in::Message),
     Children(children::Message),
     ChildrenLoaded(Result<Vec<Child>, ClientError>),
     ChildForm(child_form::Message),
@@ -191,8 +187,6 @@ pub struct App {
     keyboard: Keyboard,
     /// The text field the on-screen keyboard types into: the last one that had the focus.
     editing: Option<iced::widget::Id>,
-    /// The phone sign-in being waited for, while the QR code is shown.
-    device: Option<qr_flow::DeviceLogin>,
     /// The registry link as last reported.
     link: crate::sync::Connectivity,
     /// A registry call of this session failed as unreachable: the offline way is offered from here on.
@@ -232,7 +226,6 @@ impl App {
             first_frame_seen: false,
             keyboard: Keyboard { layout: keyboard::Layout::Latin, shift: false },
             editing: Some(iced::widget::Id::new(sign_in::LOGIN_ID)),
-            device: None,
             link: Default::default(),
             devices: ("unknown", "unknown"),
             unreachable: false,
@@ -341,23 +334,29 @@ impl App {
                 }
             }
             Message::SignIn(msg) => {
-                self.touch();
+                if !msg.is_result() {
+                    self.touch();
+                }
+                let client = self.client();
                 let Screen::SignIn(screen) = &mut self.screen else {
-                    return Task::none();
+                    return self.unclaimed(&Message::SignIn(msg));
                 };
-                let action = screen.update(msg);
+                let action = screen.update(msg, &client);
                 self.sign_in_action(action)
             }
-            Message::SignInFinished(result) => self.sign_in_finished(result),
-            Message::Qr(msg) => {
-                self.touch();
-                let Screen::QrSignIn(screen) = &mut self.screen else { return Task::none() };
-                let action = screen.update(msg);
+            Message::QrSignIn(msg) => {
+                // A poll tick is not the person's activity either.
+                if !msg.is_result() && !matches!(msg, qr_sign_in::Message::Poll) {
+                    self.touch();
+                }
+                let client = self.client();
+                let Screen::QrSignIn(screen) = &mut self.screen else {
+                    // Approved after the person left the QR code: nobody will use that session.
+                    return self.unclaimed(&Message::QrSignIn(msg));
+                };
+                let action = screen.update(msg, &client);
                 self.qr_action(action)
             }
-            Message::DeviceStarted(result) => self.device_started(result),
-            Message::PollDevice => self.poll_device(),
-            Message::DevicePolled(result) => self.device_polled(result),
             Message::Cabinet(msg) => {
                 self.touch();
                 let Screen::Cabinet(screen) = &mut self.screen else {
@@ -612,73 +611,10 @@ impl App {
         Task::batch([operation::focus(sign_in::LOGIN_ID), record])
     }
 
-    fn sign_in_action(&mut self, action: sign_in::Action) -> Task<Message> {
-        match action {
-            sign_in::Action::None => Task::none(),
-            sign_in::Action::Focus(id) => operation::focus(id),
-            sign_in::Action::Qr => self.open_qr(),
-            sign_in::Action::Offline => self.open_offline(),
-            sign_in::Action::SignIn { login, password } => {
-                let client = self.env.client.clone();
-                let lang = self.i18n.lang();
-                Task::perform(
-                    async move { client.sign_in(login, password.expose().to_string(), lang).await },
-                    Message::SignInFinished,
-                )
-            }
-        }
-    }
-
-    fn sign_in_finished(&mut self, result: Result<SessionResponse, ClientError>) -> Task<Message> {
-        // Only the form that asked takes the answer: a late one after «Назад» (or for the person before) is dropped,
-        // and its session revoked at once.
-        let asked = matches!(&self.screen, Screen::SignIn(screen) if screen.is_busy());
-        if !asked {
-            return match result {
-                Ok(session) => self.revoke_unused(session.token),
-                Err(_) => Task::none(),
-            };
-        }
-        let Screen::SignIn(screen) = &mut self.screen else {
-            return Task::none();
-        };
-        match result {
-            Ok(session) => {
-                tracing::info!(account = %session.account.id, "signed in");
-                self.signed_in(session)
-            }
-            Err(err) => {
-                tracing::info!(error = %err, "sign-in refused");
-                let problem = match err {
-                    ClientError::InvalidCredentials => sign_in::Problem::InvalidCredentials,
-                    ClientError::TooManyAttempts { retry_after_secs } => {
-                        sign_in::Problem::Throttled { retry_after_secs }
-                    }
-                    ClientError::Unreachable => sign_in::Problem::Unreachable,
-                    ClientError::Busy { .. } => sign_in::Problem::Busy,
-                    ClientError::TooManyRequests { retry_after_secs } => {
-                        sign_in::Problem::Throttled { retry_after_secs }
-                    }
-                    ClientError::Unauthorized
-                    | ClientError::Server { .. }
-                    | ClientError::Validation(_)
-                    | ClientError::Refused { .. } => sign_in::Problem::Server,
-                };
-                let action = screen.failed(problem);
-                self.sign_in_action(action)
-            }
-        }
-    }
-
     /// An answer to a request of a session that has ended: dropped, and a registry session it opened is revoked.
     fn late(&self, produced: Message) -> Task<Message> {
         tracing::debug!("an answer for an ended session dropped");
-        match produced {
-            Message::SignInFinished(Ok(session)) | Message::DevicePolled(Ok(DevicePoll::Approved(session))) => {
-                self.revoke_unused(session.token)
-            }
-            _ => Task::none(),
-        }
+        self.unclaimed(&produced)
     }
 
     /// Ends a registry session at the registry too (sign-out, or an answer nobody is waiting for any more).
@@ -706,7 +642,6 @@ impl App {
         self.offline = None;
         self.offline_printed = None;
         self.unreachable = false;
-        self.device = None;
         self.stop_camera();
         self.screen = Screen::Welcome(welcome::Welcome::new(self.operator.clone()));
         self.i18n.set_lang(default_lang(&self.env.config));
@@ -810,7 +745,7 @@ impl App {
         let content = match &self.screen {
             Screen::Welcome(screen) => screen.view(ctx).map(Message::Welcome),
             Screen::SignIn(screen) => screen.view(ctx).map(Message::SignIn),
-            Screen::QrSignIn(screen) => screen.view(ctx, Instant::now()).map(Message::Qr),
+            Screen::QrSignIn(screen) => screen.view(ctx, Instant::now()).map(Message::QrSignIn),
             Screen::Cabinet(screen) => screen.view(ctx).map(Message::Cabinet),
             Screen::Applicant { form, problem } => form.view(ctx, problem.clone()).map(Message::Applicant),
             Screen::Children(screen) => screen.view(ctx).map(Message::Children),
@@ -930,7 +865,7 @@ impl App {
             first_frame,
             poll,
             self.camera_subscription(),
-            self.device_subscription(),
+            self.qr_subscription(),
             self.link_subscription(),
             self.staff_subscription(),
         ])
@@ -942,10 +877,7 @@ impl App {
 fn session_bound(message: &Message) -> bool {
     matches!(
         message,
-        Message::SignInFinished(_)
-            | Message::DeviceStarted(_)
-            | Message::DevicePolled(_)
-            | Message::ApplicationsLoaded(_)
+        Message::ApplicationsLoaded(_)
             | Message::ApplicantLoaded(_)
             | Message::ApplicantSaved(_)
             | Message::ChildrenLoaded(_)
@@ -967,6 +899,8 @@ fn session_bound(message: &Message) -> bool {
             | Message::ResumeWaiting(_)
             | Message::ResumeRestored(_)
     ) || match message {
+        Message::SignIn(message) => message.is_result(),
+        Message::QrSignIn(message) => message.is_result(),
         Message::Print(message) => message.is_result(),
         _ => false,
     }

@@ -15,7 +15,7 @@ impl App {
         let message = match &self.screen {
             Screen::Welcome(_) => Message::Welcome(welcome::Message::Start),
             Screen::SignIn(_) => Message::SignIn(sign_in::Message::Submit),
-            Screen::QrSignIn(_) => Message::Qr(qr_sign_in::Message::Restart),
+            Screen::QrSignIn(_) => Message::QrSignIn(qr_sign_in::Message::Restart),
             Screen::Cabinet(_) => Message::Cabinet(cabinet::Message::Apply),
             Screen::Applicant { .. } => Message::Applicant(applicant::Message::Next),
             Screen::Children(screen) => match screen.primary() {
