@@ -19,7 +19,8 @@ impl App {
         session.draft.application = Some(application.clone());
         match application.status {
             ApplicationStatus::AwaitingEmailConfirmation => {
-                self.screen = Screen::Confirm(confirm::Confirm::new(application.email.clone(), Instant::now()));
+                let screen = confirm::Confirm::new(&application, self.env.demo_mail.clone(), Instant::now());
+                self.screen = Screen::Confirm(screen);
                 self.editing = Some(iced::widget::Id::new(confirm::CODE_ID));
                 self.focus_field(confirm::CODE_ID, true)
             }
@@ -71,99 +72,27 @@ impl App {
         Some((self.client(), session.token.clone(), id))
     }
 
+    /// The e-mail step sends its own requests; the registry's part of it is lent for each message.
     pub(super) fn confirm_message(&mut self, message: confirm::Message) -> Task<Message> {
-        let now = Instant::now();
+        let Some(token) = self.session.as_ref().map(|s| s.token.clone()) else { return Task::none() };
+        let client = self.client();
         let Screen::Confirm(screen) = &mut self.screen else { return Task::none() };
-        let action = screen.update(message, &self.i18n, now);
-        let Some((client, token, id)) = self.application_id() else { return Task::none() };
+        let mut registry =
+            crate::screen::Registry { client, token, i18n: &self.i18n, unreachable: &mut self.unreachable };
+        let action = screen.update(message, &mut registry, Instant::now());
         match action {
             confirm::Action::None => Task::none(),
             confirm::Action::Focus(field) => self.focus_field(field, true),
-            confirm::Action::Confirm(code) => {
-                Task::perform(async move { client.confirm_email(&token, &id, &code).await }, Message::EmailConfirmed)
-            }
-            confirm::Action::Resend => {
-                Task::perform(async move { client.resend_email(&token, &id).await }, Message::EmailResent)
-            }
-            confirm::Action::ChangeEmail(email) => {
-                Task::perform(async move { client.change_email(&token, &id, &email).await }, Message::EmailChanged)
-            }
-        }
-    }
-
-    pub(super) fn email_confirmed(&mut self, result: Result<Application, ClientError>) -> Task<Message> {
-        let text = self.problem_text(result.as_ref().err());
-        let Screen::Confirm(screen) = &mut self.screen else { return Task::none() };
-        match result {
-            Ok(application) => {
-                tracing::info!(application = %application.id, "e-mail confirmed with the code");
-                self.continue_application(application)
-            }
-            Err(ClientError::Unauthorized) => self.end_session(),
-            Err(err) => {
-                tracing::info!(code = err.code(), "code refused");
-                screen.refused(text);
-                self.focus_field(confirm::CODE_ID, true)
-            }
-        }
-    }
-
-    pub(super) fn email_resent(&mut self, result: Result<(), ClientError>) -> Task<Message> {
-        let text = self.problem_text(result.as_ref().err());
-        let note = self.i18n.tr("confirm-resent");
-        let Screen::Confirm(screen) = &mut self.screen else { return Task::none() };
-        match result {
-            Ok(()) => screen.resent(note, Instant::now()),
-            Err(ClientError::Unauthorized) => return self.end_session(),
-            Err(_) => screen.refused(text),
-        }
-        Task::none()
-    }
-
-    pub(super) fn email_changed(&mut self, result: Result<Application, ClientError>) -> Task<Message> {
-        let text = self.problem_text(result.as_ref().err());
-        let note = self.i18n.tr("confirm-resent");
-        let Screen::Confirm(screen) = &mut self.screen else { return Task::none() };
-        match result {
-            Ok(application) => {
-                screen.email_changed(application.email.clone(), note, Instant::now());
+            confirm::Action::Run(task) => task.map(Message::Confirm),
+            confirm::Action::Confirmed(application) => self.continue_application(application),
+            confirm::Action::EmailChanged(application) => {
                 if let Some(session) = &mut self.session {
                     session.email = Some(application.email.clone());
                     session.draft.application = Some(application);
                 }
                 self.focus_field(confirm::CODE_ID, true)
             }
-            Err(ClientError::Unauthorized) => self.end_session(),
-            Err(_) => {
-                screen.refused(text);
-                Task::none()
-            }
-        }
-    }
-
-    /// While the e-mail step is shown, the registry is asked now and then whether the link was followed.
-    pub(super) fn poll_application(&self) -> Task<Message> {
-        let Some((client, token, id)) = self.application_id() else { return Task::none() };
-        Task::perform(async move { client.application(&token, &id).await }, Message::Polled)
-    }
-
-    pub(super) fn polled(&mut self, result: Result<Application, ClientError>) -> Task<Message> {
-        match result {
-            Ok(application)
-                if matches!(self.screen, Screen::Confirm(_))
-                    && application.status != ApplicationStatus::AwaitingEmailConfirmation
-                    && self.session.as_ref().and_then(|s| s.draft.application.as_ref()).map(|a| &a.id)
-                        == Some(&application.id) =>
-            {
-                tracing::info!(application = %application.id, "e-mail confirmed with the link");
-                self.continue_application(application)
-            }
-            Ok(_) => Task::none(),
-            Err(ClientError::Unauthorized) => self.end_session(),
-            Err(err) => {
-                tracing::debug!(code = err.code(), "poll failed; next time");
-                Task::none()
-            }
+            confirm::Action::SessionEnded => self.end_session(),
         }
     }
 

@@ -4,7 +4,6 @@
 mod apply_flow;
 mod cabinet_flow;
 mod camera_flow;
-mod demo_mail;
 mod issue_flow;
 mod link;
 mod offline_flow;
@@ -35,9 +34,6 @@ use pdo_core::domain::Lang;
 /// The steps of an application, as the progress line counts them: sign-in, cabinet, applicant, child, document,
 /// photo, application, e-mail, certificate, print.
 pub const TOTAL_STEPS: u8 = 10;
-
-/// How often the e-mail step asks the registry whether the letter's link was followed.
-pub const POLL_EVERY: Duration = Duration::from_secs(4);
 
 /// What the kiosk is started with; cloned into the app at boot.
 #[derive(Debug, Clone)]
@@ -129,14 +125,6 @@ pub enum Message {
     /// An application opened from the cabinet, or the one that already existed for the child.
     ApplicationOpened(Result<Application, ClientError>),
     Confirm(confirm::Message),
-    EmailConfirmed(Result<Application, ClientError>),
-    EmailResent(Result<(), ClientError>),
-    EmailChanged(Result<Application, ClientError>),
-    /// Time to ask whether the e-mail link was followed.
-    Poll,
-    Polled(Result<Application, ClientError>),
-    /// The code from the demo registry's letter (demo only).
-    DemoCode(Option<String>),
     /// An offline application sealed into the queue (or why not).
     OfflineQueued(Result<Application, String>),
     /// Reference data for offline use, as kept in the store.
@@ -414,22 +402,14 @@ impl App {
             Message::ApplicationCreated(result) => self.application_created(result),
             Message::ApplicationOpened(result) => self.application_opened(result),
             Message::Confirm(msg) => {
-                self.touch();
+                // A poll tick is not the person's activity either.
+                if !msg.is_result() && msg != confirm::Message::Poll {
+                    self.touch();
+                }
                 self.confirm_message(msg)
             }
-            Message::EmailConfirmed(result) => self.email_confirmed(result),
-            Message::EmailResent(result) => self.email_resent(result),
-            Message::EmailChanged(result) => self.email_changed(result),
-            Message::Poll => Task::batch([self.poll_application(), self.look_for_demo_code()]),
             Message::OfflineQueued(result) => self.offline_queued(result),
             Message::Reference(reference) => self.reference_kept(reference),
-            Message::DemoCode(code) => {
-                if let (Screen::Confirm(screen), Some(code)) = (&mut self.screen, code) {
-                    screen.set_demo_code(code);
-                }
-                Task::none()
-            }
-            Message::Polled(result) => self.polled(result),
             Message::Certificate(msg) => {
                 self.touch();
                 let Screen::Certificate(screen) = &mut self.screen else { return Task::none() };
@@ -661,25 +641,12 @@ impl App {
         ViewContext { i18n: &self.i18n, metrics: self.metrics }
     }
 
-    /// A plain sentence for a failed call: the registry's own message for a refusal (it speaks the person's
-    /// language), ours for the network or the server.
+    /// A plain sentence for a failed call (`screen::problem_text`); an unreachable registry is noted, so the offline
+    /// way is offered from here on.
     fn problem_text(&mut self, err: Option<&ClientError>) -> String {
-        if matches!(err, Some(ClientError::Unreachable)) {
-            self.unreachable = true;
-        }
-        match err {
-            None => String::new(),
-            Some(ClientError::Refused { message, .. }) if !message.is_empty() => message.clone(),
-            Some(ClientError::Validation(fields)) => {
-                fields.values().next().map_or_else(|| self.i18n.tr("problem-server"), |e| e.message.clone())
-            }
-            Some(
-                ClientError::TooManyRequests { retry_after_secs } | ClientError::TooManyAttempts { retry_after_secs },
-            ) => self.i18n.tr_with("problem-wait", [("seconds", (*retry_after_secs).into())]),
-            Some(ClientError::Unreachable) => self.i18n.tr("problem-unreachable"),
-            Some(ClientError::Busy { .. }) => self.i18n.tr("problem-busy"),
-            Some(_) => self.i18n.tr("problem-server"),
-        }
+        let Some(err) = err else { return String::new() };
+        self.unreachable |= matches!(err, ClientError::Unreachable);
+        crate::screen::problem_text(&self.i18n, err)
     }
 
     /// Moves the focus (and the on-screen keyboard) to a text field; `latin` picks the keyboard's alphabet.
@@ -853,10 +820,9 @@ impl App {
         } else {
             Subscription::none()
         };
-        let poll = if matches!(self.screen, Screen::Confirm(_)) {
-            iced::time::every(POLL_EVERY).map(|_| Message::Poll)
-        } else {
-            Subscription::none()
+        let poll = match &self.screen {
+            Screen::Confirm(screen) => screen.subscription().map(Message::Confirm),
+            _ => Subscription::none(),
         };
         Subscription::batch([
             input,
@@ -887,11 +853,6 @@ fn session_bound(message: &Message) -> bool {
             | Message::ScanUploaded(_)
             | Message::ApplicationCreated(_)
             | Message::ApplicationOpened(_)
-            | Message::EmailConfirmed(_)
-            | Message::EmailResent(_)
-            | Message::EmailChanged(_)
-            | Message::Polled(_)
-            | Message::DemoCode(_)
             | Message::OfflineQueued(_)
             | Message::GroupsLoaded(_)
             | Message::CertificateIssued(_)
@@ -901,6 +862,7 @@ fn session_bound(message: &Message) -> bool {
     ) || match message {
         Message::SignIn(message) => message.is_result(),
         Message::QrSignIn(message) => message.is_result(),
+        Message::Confirm(message) => message.is_result(),
         Message::Print(message) => message.is_result(),
         _ => false,
     }
