@@ -10,7 +10,7 @@ use iced::time::{Duration, Instant};
 use pdo_core::api::{Account, SessionResponse};
 use pdo_core::domain::AccountKind;
 use pdo_kiosk::app::{App, Message, Screen};
-use pdo_kiosk::screen::{confirm, print, welcome};
+use pdo_kiosk::screen::{certificate, confirm, print, welcome};
 use pdo_registry::demo::ACCOUNTS;
 use pdo_registry::embedded::EmbeddedRegistry;
 use pdo_registry::sqlite::SqliteStorage;
@@ -122,7 +122,7 @@ async fn answers_for_the_person_before_never_reach_the_next_one() {
         Message::ApplicationCreated(Ok(previous.clone())),
         Message::Confirm(confirm::Message::Confirmed(Ok(previous.clone()))),
         Message::Confirm(confirm::Message::Polled(Ok(previous.clone()))),
-        Message::CertificateIssued(Ok(previous.clone())),
+        Message::Certificate(certificate::Message::Issued(Ok(previous.clone()))),
         Message::OfflineQueued(Ok(previous.clone())),
         Message::Print(print::Message::Printed(true)),
         Message::Print(print::Message::PrinterChecked(print::Printer::Unreachable)),

@@ -4,10 +4,10 @@
 use super::{App, Message, Screen};
 use crate::registry::ClientError;
 use crate::screen::children::usable_document;
-use crate::screen::{certificate, confirm, print, result};
+use crate::screen::{Registry, certificate, confirm, print, result};
 use iced::Task;
 use iced::time::Instant;
-use pdo_core::api::{Application, ApplicationStatus, CertificateGroup};
+use pdo_core::api::{Application, ApplicationStatus};
 use pdo_core::domain::{full_name, region_today};
 
 impl App {
@@ -66,19 +66,14 @@ impl App {
         }
     }
 
-    fn application_id(&self) -> Option<(crate::registry::RegistryClient, String, String)> {
-        let session = self.session.as_ref()?;
-        let id = session.draft.application.as_ref()?.id.clone();
-        Some((self.client(), session.token.clone(), id))
-    }
-
     /// The e-mail step sends its own requests; the registry's part of it is lent for each message.
     pub(super) fn confirm_message(&mut self, message: confirm::Message) -> Task<Message> {
-        let Some(token) = self.session.as_ref().map(|s| s.token.clone()) else { return Task::none() };
-        let client = self.client();
+        if self.session.is_none() {
+            return Task::none();
+        }
+        let (client, token) = self.registry_parts();
         let Screen::Confirm(screen) = &mut self.screen else { return Task::none() };
-        let mut registry =
-            crate::screen::Registry { client, token, i18n: &self.i18n, unreachable: &mut self.unreachable };
+        let mut registry = Registry { client, token, i18n: &self.i18n, unreachable: &mut self.unreachable };
         let action = screen.update(message, &mut registry, Instant::now());
         match action {
             confirm::Action::None => Task::none(),
@@ -103,58 +98,34 @@ impl App {
         let name = full_name(&child.last_name, &child.first_name, child.patronymic.as_deref());
         self.screen = Screen::Certificate(certificate::CertificateChoice::new(name, documents));
         self.editing = None;
-        self.load_groups()
+        certificate::load_groups(&self.client()).map(Message::Certificate)
     }
 
-    fn load_groups(&self) -> Task<Message> {
-        let client = self.client();
-        Task::perform(async move { client.certificate_groups().await }, Message::GroupsLoaded)
-    }
-
-    pub(super) fn groups_loaded(&mut self, result: Result<Vec<CertificateGroup>, ClientError>) -> Task<Message> {
+    /// «Получение сертификата» loads its groups and takes its answers itself; the way the request goes is picked here.
+    pub(super) fn certificate_message(&mut self, message: certificate::Message) -> Task<Message> {
+        let (client, token) = self.registry_parts();
         let Screen::Certificate(screen) = &mut self.screen else { return Task::none() };
-        match result {
-            Ok(groups) => screen.loaded(certificate::Groups::Loaded(groups)),
-            Err(err) => {
-                tracing::warn!(code = err.code(), "certificate groups not loaded");
-                screen.loaded(certificate::Groups::Unavailable);
-            }
-        }
-        Task::none()
-    }
-
-    pub(super) fn certificate_action(&mut self, action: certificate::Action) -> Task<Message> {
+        let mut registry = Registry { client, token, i18n: &self.i18n, unreachable: &mut self.unreachable };
+        let action = screen.update(message, &mut registry);
         match action {
             certificate::Action::None => Task::none(),
-            certificate::Action::Retry => self.load_groups(),
+            certificate::Action::Run(task) => task.map(Message::Certificate),
             certificate::Action::Issue(request) if self.is_offline() => self.offline_submit(request.group_id),
             certificate::Action::Issue(request) => {
-                let Some((client, token, id)) = self.application_id() else { return Task::none() };
                 let Some(key) = self.session.as_ref().map(|s| s.draft.certificate_key.clone()) else {
                     return Task::none();
                 };
-                Task::perform(
-                    async move { client.issue_certificate(&token, &key, &id, &request).await },
-                    Message::CertificateIssued,
-                )
+                let Some(id) = self.session.as_ref().and_then(|s| s.draft.application.as_ref()).map(|a| a.id.clone())
+                else {
+                    return Task::none();
+                };
+                let (client, token) = self.registry_parts();
+                certificate::issue(client, token, key, id, request).map(Message::Certificate)
             }
-        }
-    }
-
-    pub(super) fn certificate_issued(&mut self, result: Result<Application, ClientError>) -> Task<Message> {
-        let text = self.problem_text(result.as_ref().err());
-        let Screen::Certificate(screen) = &mut self.screen else { return Task::none() };
-        match result {
-            Ok(application) => {
-                tracing::info!(application = %application.id, "certificate issued");
+            certificate::Action::Issued(application) => {
                 Task::batch([self.count("certificates_issued"), self.continue_application(application)])
             }
-            Err(ClientError::Unauthorized) => self.end_session(),
-            Err(err) => {
-                tracing::info!(code = err.code(), "certificate not issued");
-                screen.failed(text);
-                Task::none()
-            }
+            certificate::Action::SessionEnded => self.end_session(),
         }
     }
 

@@ -28,7 +28,7 @@ use iced::keyboard::{self as keys, key};
 use iced::time::{Duration, Instant};
 use iced::widget::{center, column, container, opaque, operation, stack, text};
 use iced::{Element, Event, Point, Size, Subscription, Task, event, window};
-use pdo_core::api::{Applicant, Application, CertificateGroup, Child, Document, SessionResponse};
+use pdo_core::api::{Applicant, Application, Child, Document, SessionResponse};
 use pdo_core::domain::Lang;
 
 /// The steps of an application, as the progress line counts them: sign-in, cabinet, applicant, child, document,
@@ -130,8 +130,6 @@ pub enum Message {
     /// Reference data for offline use, as kept in the store.
     Reference(offline_flow::Reference),
     Certificate(certificate::Message),
-    GroupsLoaded(Result<Vec<CertificateGroup>, ClientError>),
-    CertificateIssued(Result<Application, ClientError>),
     Issued(result::Message),
     Print(print::Message),
     /// «Продолжить без связи»: the registry went away in the middle of an application.
@@ -411,13 +409,11 @@ impl App {
             Message::OfflineQueued(result) => self.offline_queued(result),
             Message::Reference(reference) => self.reference_kept(reference),
             Message::Certificate(msg) => {
-                self.touch();
-                let Screen::Certificate(screen) = &mut self.screen else { return Task::none() };
-                let action = screen.update(msg);
-                self.certificate_action(action)
+                if !msg.is_result() {
+                    self.touch();
+                }
+                self.certificate_message(msg)
             }
-            Message::GroupsLoaded(result) => self.groups_loaded(result),
-            Message::CertificateIssued(result) => self.certificate_issued(result),
             Message::Issued(msg) => {
                 self.touch();
                 let Screen::Issued(screen) = &mut self.screen else { return Task::none() };
@@ -637,6 +633,12 @@ impl App {
         self.env.client.clone().with_lang(self.i18n.lang())
     }
 
+    /// The client and the session's token a screen's `Registry` is made of (taken before the screen is borrowed;
+    /// the token is empty when nobody signed in).
+    fn registry_parts(&self) -> (RegistryClient, String) {
+        (self.client(), self.session.as_ref().map(|s| s.token.clone()).unwrap_or_default())
+    }
+
     fn ctx(&self) -> ViewContext<'_> {
         ViewContext { i18n: &self.i18n, metrics: self.metrics }
     }
@@ -854,8 +856,6 @@ fn session_bound(message: &Message) -> bool {
             | Message::ApplicationCreated(_)
             | Message::ApplicationOpened(_)
             | Message::OfflineQueued(_)
-            | Message::GroupsLoaded(_)
-            | Message::CertificateIssued(_)
             | Message::ResumeSaved(_)
             | Message::ResumeWaiting(_)
             | Message::ResumeRestored(_)
@@ -863,6 +863,7 @@ fn session_bound(message: &Message) -> bool {
         Message::SignIn(message) => message.is_result(),
         Message::QrSignIn(message) => message.is_result(),
         Message::Confirm(message) => message.is_result(),
+        Message::Certificate(message) => message.is_result(),
         Message::Print(message) => message.is_result(),
         _ => false,
     }

@@ -389,20 +389,7 @@ impl Confirm {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::i18n::I18n;
-    use crate::registry::RegistryClient;
-    use pdo_core::domain::Lang;
-
-    fn ru() -> I18n {
-        I18n::new(Lang::Ru)
-    }
-
-    /// Runs `check` with a registry nobody listens at (the requests are made, never sent).
-    fn with_registry(check: impl FnOnce(&mut Registry<'_>)) {
-        let (i18n, mut unreachable) = (ru(), false);
-        let client = RegistryClient::new("http://127.0.0.1:9".parse().unwrap());
-        check(&mut Registry { client, token: "token".into(), i18n: &i18n, unreachable: &mut unreachable });
-    }
+    use crate::screen::with_registry;
 
     fn step(email: &str, now: Instant) -> Confirm {
         let mut application = crate::print::demo::parent();

@@ -37,6 +37,7 @@ pub struct ViewContext<'a> {
 /// offline way from then on).
 pub struct Registry<'a> {
     pub client: RegistryClient,
+    /// Empty when nobody signed in (the offline way from the sign-in screen).
     pub token: String,
     pub i18n: &'a I18n,
     pub unreachable: &'a mut bool,
@@ -67,4 +68,12 @@ pub fn problem_text(i18n: &I18n, err: &ClientError) -> String {
         ClientError::Busy { .. } => i18n.tr("problem-busy"),
         _ => i18n.tr("problem-server"),
     }
+}
+
+/// For the screens' unit tests: runs `check` with a registry nobody listens at (requests are made, never sent).
+#[cfg(test)]
+pub(crate) fn with_registry(check: impl FnOnce(&mut Registry<'_>)) {
+    let (i18n, mut unreachable) = (I18n::new(pdo_core::domain::Lang::Ru), false);
+    let client = RegistryClient::new("http://127.0.0.1:9".parse().unwrap());
+    check(&mut Registry { client, token: "token".into(), i18n: &i18n, unreachable: &mut unreachable });
 }
