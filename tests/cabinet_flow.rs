@@ -31,7 +31,8 @@ async fn a_parent_fills_in_their_details_which_are_saved_and_prefilled_next_time
     submitted(&mut t);
     let _ = t.app.update(Message::SignIn(pdo_kiosk::screen::sign_in::Message::Finished(session)));
     assert!(simulator(&t.app).find("Загружаем ваши заявления…").is_ok());
-    let _ = t.app.update(Message::ApplicationsLoaded(client.applications(&token).await));
+    let _ =
+        t.app.update(Message::Cabinet(pdo_kiosk::screen::cabinet::Message::Loaded(client.applications(&token).await)));
     let mut ui = simulator(&t.app);
     for label in
         ["Услуги › Дополнительное образование", "Подать заявку на сертификат", "Заявлений пока нет.", "Шаг 2 из 10"]
@@ -41,7 +42,9 @@ async fn a_parent_fills_in_their_details_which_are_saved_and_prefilled_next_time
     drop(ui);
 
     click(&mut t, "Подать заявку на сертификат");
-    let _ = t.app.update(Message::ApplicantLoaded(client.applicant(&token).await));
+    let _ = t
+        .app
+        .update(Message::Cabinet(pdo_kiosk::screen::cabinet::Message::ApplicantLoaded(client.applicant(&token).await)));
     assert!(matches!(t.app.screen(), Screen::Applicant { .. }));
     let mut ui = simulator(&t.app);
     assert!(ui.find("Данные заявителя").is_ok() && ui.find("Шаг 3 из 10").is_ok() && ui.find("1 из 3").is_ok());
@@ -97,7 +100,9 @@ async fn a_parent_fills_in_their_details_which_are_saved_and_prefilled_next_time
     let _ = t.app.update(Message::Back);
     assert!(matches!(t.app.screen(), Screen::Cabinet(_)));
     let _ = t.app.update(Message::Cabinet(cabinet::Message::Apply));
-    let _ = t.app.update(Message::ApplicantLoaded(client.applicant(&token).await));
+    let _ = t
+        .app
+        .update(Message::Cabinet(pdo_kiosk::screen::cabinet::Message::ApplicantLoaded(client.applicant(&token).await)));
     let _ = t.app.update(Message::Applicant(applicant::Message::Next));
     let mut ui = simulator(&t.app);
     assert!(ui.find("420-007").is_ok(), "the division code comes back as the registry stores it");
@@ -115,7 +120,7 @@ fn back_from_the_first_page_of_the_form_returns_to_the_cabinet_without_signing_o
     let session = pdo_core::api::SessionResponse { token: "t".into(), expires_at: chrono::Utc::now(), account };
     submitted(&mut t);
     let _ = t.app.update(Message::SignIn(pdo_kiosk::screen::sign_in::Message::Finished(Ok(session))));
-    let _ = t.app.update(Message::ApplicantLoaded(Ok(None)));
+    let _ = t.app.update(Message::Cabinet(pdo_kiosk::screen::cabinet::Message::ApplicantLoaded(Ok(None))));
     click(&mut t, "‹ Назад");
     assert!(matches!(t.app.screen(), Screen::Cabinet(_)));
     assert!(t.app.is_signed_in());

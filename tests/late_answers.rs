@@ -10,7 +10,7 @@ use iced::time::{Duration, Instant};
 use pdo_core::api::{Account, SessionResponse};
 use pdo_core::domain::AccountKind;
 use pdo_kiosk::app::{App, Message, Screen};
-use pdo_kiosk::screen::{certificate, confirm, print, welcome};
+use pdo_kiosk::screen::{cabinet, certificate, confirm, print, welcome};
 use pdo_registry::demo::ACCOUNTS;
 use pdo_registry::embedded::EmbeddedRegistry;
 use pdo_registry::sqlite::SqliteStorage;
@@ -92,7 +92,7 @@ async fn answers_for_the_person_before_never_reach_the_next_one() {
     let shows_previous = |app: &App| {
         [previous.child.first_name.as_str(), previous.number.as_str(), "Ярослав"].iter().any(|text| shows(app, text))
     };
-    late(app, Message::ApplicationsLoaded(Ok(vec![previous.clone()]))).await;
+    late(app, Message::Cabinet(cabinet::Message::Loaded(Ok(vec![previous.clone()])))).await;
     late(app, Message::ApplicationOpened(Ok(previous.clone()))).await;
     let account = Account {
         id: "previous".into(),
@@ -114,7 +114,7 @@ async fn answers_for_the_person_before_never_reach_the_next_one() {
     for produced in [
         Message::ChildCreated(Ok(previous.child.clone())),
         Message::ChildrenLoaded(Ok(vec![previous.child.clone()])),
-        Message::ApplicantLoaded(Ok(Some(previous.applicant.clone()))),
+        Message::Cabinet(cabinet::Message::ApplicantLoaded(Ok(Some(previous.applicant.clone())))),
         Message::ApplicantSaved(Ok(previous.applicant.clone())),
         Message::DocumentSaved(Ok(document)),
         Message::ScanTaken(scan()),

@@ -103,9 +103,7 @@ pub enum Message {
     Back,
     SignIn(sign_in::Message),
     Cabinet(cabinet::Message),
-    ApplicationsLoaded(Result<Vec<Application>, ClientError>),
     Applicant(applicant::Message),
-    ApplicantLoaded(Result<Option<Applicant>, ClientError>),
     ApplicantSaved(Result<Applicant, ClientError>),
     QrSignIn(qr_sign_in::Message),
     Children(children::Message),
@@ -344,19 +342,15 @@ impl App {
                 self.qr_action(action)
             }
             Message::Cabinet(msg) => {
-                self.touch();
-                let Screen::Cabinet(screen) = &mut self.screen else {
-                    return Task::none();
-                };
-                let action = screen.update(msg);
-                self.cabinet_action(action)
+                if !msg.is_result() {
+                    self.touch();
+                }
+                self.cabinet_message(msg)
             }
-            Message::ApplicationsLoaded(result) => self.applications_loaded(result),
             Message::Applicant(msg) => {
                 self.touch();
                 self.applicant_message(msg)
             }
-            Message::ApplicantLoaded(result) => self.applicant_loaded(result),
             Message::ApplicantSaved(result) => self.applicant_saved(result),
             Message::Children(msg) => {
                 self.touch();
@@ -845,9 +839,7 @@ impl App {
 fn session_bound(message: &Message) -> bool {
     matches!(
         message,
-        Message::ApplicationsLoaded(_)
-            | Message::ApplicantLoaded(_)
-            | Message::ApplicantSaved(_)
+        Message::ApplicantSaved(_)
             | Message::ChildrenLoaded(_)
             | Message::ChildCreated(_)
             | Message::DocumentSaved(_)
@@ -864,6 +856,7 @@ fn session_bound(message: &Message) -> bool {
         Message::QrSignIn(message) => message.is_result(),
         Message::Confirm(message) => message.is_result(),
         Message::Certificate(message) => message.is_result(),
+        Message::Cabinet(message) => message.is_result(),
         Message::Print(message) => message.is_result(),
         _ => false,
     }
