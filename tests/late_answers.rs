@@ -10,7 +10,7 @@ use iced::time::{Duration, Instant};
 use pdo_core::api::{Account, SessionResponse};
 use pdo_core::domain::AccountKind;
 use pdo_kiosk::app::{App, Message, Screen};
-use pdo_kiosk::screen::{cabinet, certificate, confirm, print, welcome};
+use pdo_kiosk::screen::{cabinet, certificate, children, confirm, print, welcome};
 use pdo_registry::demo::ACCOUNTS;
 use pdo_registry::embedded::EmbeddedRegistry;
 use pdo_registry::sqlite::SqliteStorage;
@@ -113,7 +113,7 @@ async fn answers_for_the_person_before_never_reach_the_next_one() {
     let document = previous.document.clone().unwrap();
     for produced in [
         Message::ChildCreated(Ok(previous.child.clone())),
-        Message::ChildrenLoaded(Ok(vec![previous.child.clone()])),
+        Message::Children(children::Message::Loaded(Ok(vec![previous.child.clone()]))),
         Message::Cabinet(cabinet::Message::ApplicantLoaded(Ok(Some(previous.applicant.clone())))),
         Message::ApplicantSaved(Ok(previous.applicant.clone())),
         Message::DocumentSaved(Ok(document)),

@@ -4,8 +4,8 @@
 
 use super::{App, Message, Screen};
 use crate::registry::ClientError;
-use crate::screen::children::{self, Children, document_label, usable_document};
-use crate::screen::{application, capture, child_form, document};
+use crate::screen::children::{self, document_label, usable_document};
+use crate::screen::{Registry, application, capture, child_form, document};
 use iced::Task;
 use iced::widget::operation;
 use pdo_core::api::{Application, ApplicationRequest, Child, Document};
@@ -16,39 +16,26 @@ fn today() -> chrono::NaiveDate {
 }
 
 impl App {
-    /// Step 4: the account's children, asked of the registry.
+    /// Step 4: the account's children, which the screen asks of the registry.
     pub(super) fn open_children(&mut self) -> Task<Message> {
+        let client = self.client();
         let Some(session) = &mut self.session else { return Task::none() };
         session.draft = Default::default();
         let self_apply = session.account.kind == AccountKind::Child;
         let applications = session.applications.clone();
-        self.screen = Screen::Children(children::ChildChoice::new(self_apply, today(), applications));
-        self.load_children()
+        let (screen, load) = children::ChildChoice::new(self_apply, today(), applications, &client, &session.token);
+        self.screen = Screen::Children(screen);
+        load.map(Message::Children)
     }
 
-    pub(super) fn load_children(&self) -> Task<Message> {
-        let Some(session) = &self.session else { return Task::none() };
-        let (client, token) = (self.client(), session.token.clone());
-        Task::perform(async move { client.children(&token).await }, Message::ChildrenLoaded)
-    }
-
-    pub(super) fn children_loaded(&mut self, result: Result<Vec<Child>, ClientError>) -> Task<Message> {
+    pub(super) fn children_message(&mut self, message: children::Message) -> Task<Message> {
+        let (client, token) = self.registry_parts();
         let Screen::Children(screen) = &mut self.screen else { return Task::none() };
-        match result {
-            Ok(list) => screen.loaded(Children::Loaded(list)),
-            Err(ClientError::Unauthorized) => return self.end_session(),
-            Err(err) => {
-                tracing::warn!(error = %err, "children not loaded");
-                screen.loaded(Children::Unavailable);
-            }
-        }
-        Task::none()
-    }
-
-    pub(super) fn children_action(&mut self, action: children::Action) -> Task<Message> {
-        match action {
+        let registry = Registry { client, token, i18n: &self.i18n, unreachable: &mut self.unreachable };
+        match screen.update(message, &registry) {
             children::Action::None => Task::none(),
-            children::Action::Retry => self.load_children(),
+            children::Action::Run(task) => task.map(Message::Children),
+            children::Action::SessionEnded => self.end_session(),
             children::Action::Add => {
                 let Some(session) = &self.session else { return Task::none() };
                 let own = (session.account.kind == AccountKind::Child).then_some(session.applicant.as_ref()).flatten();

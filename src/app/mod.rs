@@ -107,7 +107,6 @@ pub enum Message {
     ApplicantSaved(Result<Applicant, ClientError>),
     QrSignIn(qr_sign_in::Message),
     Children(children::Message),
-    ChildrenLoaded(Result<Vec<Child>, ClientError>),
     ChildForm(child_form::Message),
     ChildCreated(Result<Child, ClientError>),
     Document(document::Message),
@@ -353,12 +352,11 @@ impl App {
             }
             Message::ApplicantSaved(result) => self.applicant_saved(result),
             Message::Children(msg) => {
-                self.touch();
-                let Screen::Children(screen) = &mut self.screen else { return Task::none() };
-                let action = screen.update(msg);
-                self.children_action(action)
+                if !msg.is_result() {
+                    self.touch();
+                }
+                self.children_message(msg)
             }
-            Message::ChildrenLoaded(result) => self.children_loaded(result),
             Message::ChildForm(msg) => {
                 self.touch();
                 self.child_form_message(msg)
@@ -840,7 +838,6 @@ fn session_bound(message: &Message) -> bool {
     matches!(
         message,
         Message::ApplicantSaved(_)
-            | Message::ChildrenLoaded(_)
             | Message::ChildCreated(_)
             | Message::DocumentSaved(_)
             | Message::ScanTaken(_)
@@ -857,6 +854,7 @@ fn session_bound(message: &Message) -> bool {
         Message::Confirm(message) => message.is_result(),
         Message::Certificate(message) => message.is_result(),
         Message::Cabinet(message) => message.is_result(),
+        Message::Children(message) => message.is_result(),
         Message::Print(message) => message.is_result(),
         _ => false,
     }
