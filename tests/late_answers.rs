@@ -10,7 +10,7 @@ use iced::time::{Duration, Instant};
 use pdo_core::api::{Account, SessionResponse};
 use pdo_core::domain::AccountKind;
 use pdo_kiosk::app::{App, Message, Screen};
-use pdo_kiosk::screen::{cabinet, certificate, children, confirm, print, welcome};
+use pdo_kiosk::screen::{application, cabinet, certificate, children, confirm, print, welcome};
 use pdo_registry::demo::ACCOUNTS;
 use pdo_registry::embedded::EmbeddedRegistry;
 use pdo_registry::sqlite::SqliteStorage;
@@ -93,7 +93,7 @@ async fn answers_for_the_person_before_never_reach_the_next_one() {
         [previous.child.first_name.as_str(), previous.number.as_str(), "Ярослав"].iter().any(|text| shows(app, text))
     };
     late(app, Message::Cabinet(cabinet::Message::Loaded(Ok(vec![previous.clone()])))).await;
-    late(app, Message::ApplicationOpened(Ok(previous.clone()))).await;
+    late(app, Message::Application(application::Message::Opened(Ok(previous.clone())))).await;
     let account = Account {
         id: "previous".into(),
         kind: AccountKind::Parent,
@@ -119,7 +119,7 @@ async fn answers_for_the_person_before_never_reach_the_next_one() {
         Message::DocumentSaved(Ok(document)),
         Message::ScanTaken(scan()),
         Message::ScanUploaded(Ok(())),
-        Message::ApplicationCreated(Ok(previous.clone())),
+        Message::Application(application::Message::Created(Ok(previous.clone()))),
         Message::Confirm(confirm::Message::Confirmed(Ok(previous.clone()))),
         Message::Confirm(confirm::Message::Polled(Ok(previous.clone()))),
         Message::Certificate(certificate::Message::Issued(Ok(previous.clone()))),

@@ -8,7 +8,7 @@ use crate::screen::children::{self, document_label, usable_document};
 use crate::screen::{Registry, application, capture, child_form, document};
 use iced::Task;
 use iced::widget::operation;
-use pdo_core::api::{Application, ApplicationRequest, Child, Document};
+use pdo_core::api::{ApplicationRequest, Child, Document};
 use pdo_core::domain::{AccountKind, allowed_documents, full_name, region_today};
 
 fn today() -> chrono::NaiveDate {
@@ -254,11 +254,13 @@ impl App {
     }
 
     pub(super) fn application_message(&mut self, message: application::Message) -> Task<Message> {
-        let lang = self.i18n.lang();
+        let (client, token) = self.registry_parts();
         let Screen::Application(screen) = &mut self.screen else { return Task::none() };
-        match screen.update(message, lang) {
+        let mut registry = Registry { client, token, i18n: &self.i18n, unreachable: &mut self.unreachable };
+        match screen.update(message, &mut registry) {
             application::Action::None => Task::none(),
             application::Action::Focus(id) => self.focus_field(id, true),
+            application::Action::Run(task) => task.map(Message::Application),
             application::Action::Back if self.is_offline() => self.offline_back(),
             application::Action::Submit(email) if self.is_offline() => self.offline_email(email),
             application::Action::Back => self.open_children(),
@@ -273,39 +275,13 @@ impl App {
                     municipality: self.env.config.municipality.clone(),
                 };
                 let (token, key) = (session.token.clone(), session.draft.application_key.clone());
-                Task::perform(
-                    async move { client.create_application(&token, &key, &request).await },
-                    Message::ApplicationCreated,
-                )
+                application::create(client, token, key, request).map(Message::Application)
             }
-        }
-    }
-
-    pub(super) fn application_created(&mut self, result: Result<Application, ClientError>) -> Task<Message> {
-        let message = self.problem_text(result.as_ref().err());
-        let Screen::Application(screen) = &mut self.screen else { return Task::none() };
-        match result {
-            Ok(application) => {
-                tracing::info!(application = %application.id, "application created");
+            application::Action::Created(application) => {
                 Task::batch([self.count("applications_submitted"), self.continue_application(application)])
             }
-            // The child already has an application (started at home, say): carry on with that one.
-            Err(ClientError::Refused { code, id: Some(id), .. }) if code == "application_exists" => {
-                let Some(session) = &self.session else { return Task::none() };
-                let (client, token) = (self.client(), session.token.clone());
-                Task::perform(async move { client.application(&token, &id).await }, Message::ApplicationOpened)
-            }
-            Err(ClientError::Validation(fields)) => {
-                let text = fields.into_values().next().map_or(message, |e| e.message);
-                screen.failed(text, true);
-                operation::focus(application::EMAIL_ID)
-            }
-            Err(ClientError::Unauthorized) => self.end_session(),
-            Err(err) => {
-                tracing::info!(code = err.code(), "application not created");
-                screen.failed(message, false);
-                Task::none()
-            }
+            application::Action::Opened(application) => self.continue_application(application),
+            application::Action::SessionEnded => self.end_session(),
         }
     }
 }

@@ -2,7 +2,6 @@
 //! An application opened from the cabinet joins here at its next step.
 
 use super::{App, Message, Screen};
-use crate::registry::ClientError;
 use crate::screen::children::usable_document;
 use crate::screen::{Registry, certificate, confirm, print, result};
 use iced::Task;
@@ -32,37 +31,6 @@ impl App {
             }
             // Taken offline and not yet claimed: nothing to do here until the letter's link is followed.
             ApplicationStatus::AwaitingClaim => Task::none(),
-        }
-    }
-
-    pub(super) fn application_opened(&mut self, result: Result<Application, ClientError>) -> Task<Message> {
-        // The answer belongs to the screen that asked (the e-mail step, or the cabinet): not to one moved on to.
-        if !matches!(self.screen, Screen::Application(_) | Screen::Cabinet(_)) {
-            return Task::none();
-        }
-        match result {
-            Ok(application) if application.status == ApplicationStatus::AwaitingClaim => {
-                // Taken offline and not claimed yet: nothing to carry on with here until the letter's link is followed.
-                let text = self.i18n.tr("status-awaiting-claim");
-                match &mut self.screen {
-                    Screen::Application(screen) => screen.failed(text, false),
-                    Screen::Cabinet(screen) => screen.set_problem(Some(text)),
-                    _ => {}
-                }
-                Task::none()
-            }
-            Ok(application) => self.continue_application(application),
-            Err(ClientError::Unauthorized) => self.end_session(),
-            Err(err) => {
-                tracing::warn!(code = err.code(), "application not opened");
-                let text = self.problem_text(Some(&err));
-                match &mut self.screen {
-                    Screen::Application(screen) => screen.failed(text, false),
-                    Screen::Cabinet(screen) => screen.set_problem(Some(text)),
-                    _ => {}
-                }
-                Task::none()
-            }
         }
     }
 

@@ -118,9 +118,6 @@ pub enum Message {
     ScanTaken(capture::Scan),
     ScanUploaded(Result<(), ClientError>),
     Application(application::Message),
-    ApplicationCreated(Result<Application, ClientError>),
-    /// An application opened from the cabinet, or the one that already existed for the child.
-    ApplicationOpened(Result<Application, ClientError>),
     Confirm(confirm::Message),
     /// An offline application sealed into the queue (or why not).
     OfflineQueued(Result<Application, String>),
@@ -386,11 +383,11 @@ impl App {
             }
             Message::ScanUploaded(result) => self.scan_uploaded(result),
             Message::Application(msg) => {
-                self.touch();
+                if !msg.is_result() {
+                    self.touch();
+                }
                 self.application_message(msg)
             }
-            Message::ApplicationCreated(result) => self.application_created(result),
-            Message::ApplicationOpened(result) => self.application_opened(result),
             Message::Confirm(msg) => {
                 // A poll tick is not the person's activity either.
                 if !msg.is_result() && msg != confirm::Message::Poll {
@@ -842,8 +839,6 @@ fn session_bound(message: &Message) -> bool {
             | Message::DocumentSaved(_)
             | Message::ScanTaken(_)
             | Message::ScanUploaded(_)
-            | Message::ApplicationCreated(_)
-            | Message::ApplicationOpened(_)
             | Message::OfflineQueued(_)
             | Message::ResumeSaved(_)
             | Message::ResumeWaiting(_)
@@ -855,6 +850,7 @@ fn session_bound(message: &Message) -> bool {
         Message::Certificate(message) => message.is_result(),
         Message::Cabinet(message) => message.is_result(),
         Message::Children(message) => message.is_result(),
+        Message::Application(message) => message.is_result(),
         Message::Print(message) => message.is_result(),
         _ => false,
     }

@@ -67,7 +67,6 @@ pub struct Cabinet {
     full_name: String,
     applications: Applications,
     page: usize,
-    problem: Option<String>,
     /// «Подать заявку на сертификат» was pressed and its answer is awaited.
     applying: bool,
 }
@@ -77,12 +76,7 @@ impl Cabinet {
     pub fn new(full_name: String, client: &RegistryClient, token: &str) -> (Self, Task<Message>) {
         let (client, token) = (client.clone(), token.to_owned());
         let load = Task::perform(async move { client.applications(&token).await }, Message::Loaded);
-        (Self { full_name, applications: Applications::Loading, page: 0, problem: None, applying: false }, load)
-    }
-
-    /// An application could not be opened: why, in a sentence.
-    pub fn set_problem(&mut self, problem: Option<String>) {
-        self.problem = problem;
+        (Self { full_name, applications: Applications::Loading, page: 0, applying: false }, load)
     }
 
     pub fn loaded(&mut self, applications: Applications) {
@@ -145,11 +139,7 @@ impl Cabinet {
             big_button(ctx, i18n.tr("cabinet-apply"), Some(Message::Apply)),
         ]
         .spacing(ctx.metrics.spacing);
-        let mut page = column![text(greeting).size(ctx.metrics.title).font(FONT_BOLD_FACE)];
-        if let Some(problem) = &self.problem {
-            page = page.push(text(problem.clone()).size(ctx.metrics.text).color(theme::DANGER));
-        }
-        let mut page = page
+        let mut page = column![text(greeting).size(ctx.metrics.title).font(FONT_BOLD_FACE)]
             .push(services)
             .push(text(i18n.tr("cabinet-your-applications")).size(ctx.metrics.text).font(FONT_BOLD_FACE))
             .push(self.applications_view(ctx))
