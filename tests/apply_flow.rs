@@ -91,7 +91,7 @@ async fn provide_document(app: &mut pdo_kiosk::app::App, values: &[&str]) {
 }
 
 async fn photo(app: &mut pdo_kiosk::app::App) {
-    send(app, Message::ScanTaken(scan())).await;
+    send(app, Message::Capture(pdo_kiosk::screen::capture::Message::Taken(scan()))).await;
     assert_targets(app, &["Переснять", "Подходит"]);
     press(app, "Подходит").await;
     assert!(shows(app, "Подать заявление на получение сертификата") && shows(app, "Шаг 7 из 10"));

@@ -190,8 +190,11 @@ impl App {
         self.start_camera()
     }
 
-    pub(super) fn capture_action(&mut self, action: capture::Action) -> Task<Message> {
-        match action {
+    pub(super) fn capture_message(&mut self, message: capture::Message) -> Task<Message> {
+        let (client, token) = self.registry_parts();
+        let Screen::Capture(screen) = &mut self.screen else { return Task::none() };
+        let mut registry = Registry { client, token, i18n: &self.i18n, unreachable: &mut self.unreachable };
+        match screen.update(message, &mut registry) {
             capture::Action::None => Task::none(),
             capture::Action::Shoot => self.shoot(),
             capture::Action::Retake => self.start_camera(),
@@ -209,31 +212,15 @@ impl App {
                 if let Some(session) = &mut self.session {
                     session.draft.scan = Some(jpeg.clone());
                 }
-                Task::perform(
-                    async move { client.put_scan(&token, &child_id, &document_id, jpeg.to_vec()).await },
-                    Message::ScanUploaded,
-                )
+                capture::upload(client, token, child_id, document_id, jpeg).map(Message::Capture)
             }
-        }
-    }
-
-    pub(super) fn scan_uploaded(&mut self, result: Result<(), ClientError>) -> Task<Message> {
-        let message = self.problem_text(result.as_ref().err());
-        let Screen::Capture(screen) = &mut self.screen else { return Task::none() };
-        match result {
-            Ok(()) => {
-                tracing::info!("scan uploaded");
+            capture::Action::Uploaded => {
                 if let Some(document) = self.session.as_mut().and_then(|s| s.draft.document.as_mut()) {
                     document.has_scan = true;
                 }
                 self.open_application()
             }
-            Err(ClientError::Unauthorized) => self.end_session(),
-            Err(err) => {
-                tracing::info!(code = err.code(), "scan not uploaded");
-                screen.failed(message);
-                Task::none()
-            }
+            capture::Action::SessionEnded => self.end_session(),
         }
     }
 

@@ -112,11 +112,6 @@ pub enum Message {
     Document(document::Message),
     DocumentSaved(Result<Document, ClientError>),
     Capture(capture::Message),
-    /// A picture from the camera, with what to tell the person about it.
-    CameraFrame(Option<iced::widget::image::Handle>, capture::Hint),
-    /// A flattened scan from the pipeline (auto-capture or the button).
-    ScanTaken(capture::Scan),
-    ScanUploaded(Result<(), ClientError>),
     Application(application::Message),
     Confirm(confirm::Message),
     /// An offline application sealed into the queue (or why not).
@@ -365,23 +360,15 @@ impl App {
             }
             Message::DocumentSaved(result) => self.document_saved(result),
             Message::Capture(msg) => {
-                self.touch();
-                let Screen::Capture(screen) = &mut self.screen else { return Task::none() };
-                let action = screen.update(msg);
-                self.capture_action(action)
-            }
-            Message::CameraFrame(preview, hint) => {
-                self.report_camera(hint);
-                if let Screen::Capture(screen) = &mut self.screen {
-                    screen.frame(preview, hint);
+                match &msg {
+                    // The camera is a fact of the kiosk too: the heartbeats tell the registry and staff.
+                    capture::Message::Frame(_, hint) => self.report_camera(*hint),
+                    capture::Message::Uploaded(_) => {}
+                    // A scan taken counts as the person's activity, like a tap.
+                    _ => self.touch(),
                 }
-                Task::none()
+                self.capture_message(msg)
             }
-            Message::ScanTaken(scan) => {
-                self.touch();
-                self.scan_taken(scan)
-            }
-            Message::ScanUploaded(result) => self.scan_uploaded(result),
             Message::Application(msg) => {
                 if !msg.is_result() {
                     self.touch();
@@ -837,8 +824,6 @@ fn session_bound(message: &Message) -> bool {
         Message::ApplicantSaved(_)
             | Message::ChildCreated(_)
             | Message::DocumentSaved(_)
-            | Message::ScanTaken(_)
-            | Message::ScanUploaded(_)
             | Message::OfflineQueued(_)
             | Message::ResumeSaved(_)
             | Message::ResumeWaiting(_)
@@ -851,6 +836,7 @@ fn session_bound(message: &Message) -> bool {
         Message::Cabinet(message) => message.is_result(),
         Message::Children(message) => message.is_result(),
         Message::Application(message) => message.is_result(),
+        Message::Capture(message) => message.is_result(),
         Message::Print(message) => message.is_result(),
         _ => false,
     }

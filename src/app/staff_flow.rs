@@ -13,7 +13,7 @@ use super::{App, Message, Screen};
 use crate::camera::{self, Event};
 use crate::print::ipp::PrintOptions;
 use crate::screen::staff::{self as staff_screen, Message as StaffMessage, panel, pin_pad};
-use crate::screen::{ViewContext, print};
+use crate::screen::{ViewContext, capture, print};
 use crate::staff::health::{CameraStatus, disk_space, probe_camera};
 use crate::staff::{PinCheck, PinGate, StaffAction};
 use chrono::Utc;
@@ -117,13 +117,13 @@ impl App {
                 Ok(Message::Print(print::Message::PrinterChecked(printer)))
             }
             // The photo step had the camera open: the camera test shows its picture instead of opening it again.
-            Message::CameraFrame(preview, hint) => {
+            Message::Capture(capture::Message::Frame(preview, hint)) => {
                 if let Some(panel) = self.staff.panel()
                     && panel.page() == panel::Page::Camera
                 {
                     panel.camera_frame(preview.clone(), hint);
                 }
-                Ok(Message::CameraFrame(preview, hint))
+                Ok(Message::Capture(capture::Message::Frame(preview, hint)))
             }
             other => Ok(other),
         }
