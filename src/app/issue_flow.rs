@@ -3,7 +3,7 @@
 
 use super::{App, Message, Screen};
 use crate::screen::children::usable_document;
-use crate::screen::{Registry, certificate, confirm, print, result};
+use crate::screen::{Registry, certificate, confirm, issued, print};
 use iced::Task;
 use iced::time::Instant;
 use pdo_core::api::{Application, ApplicationStatus};
@@ -25,7 +25,7 @@ impl App {
             }
             ApplicationStatus::EmailConfirmed => self.open_certificate(&application),
             ApplicationStatus::CertificateIssued => {
-                self.screen = Screen::Issued(result::Issued::new(application));
+                self.screen = Screen::Issued(issued::Issued::new(application));
                 self.editing = None;
                 Task::none()
             }
@@ -97,12 +97,12 @@ impl App {
         }
     }
 
-    pub(super) fn issued_action(&mut self, action: result::Action) -> Task<Message> {
+    pub(super) fn issued_action(&mut self, action: issued::Action) -> Task<Message> {
         match action {
-            result::Action::None => Task::none(),
-            result::Action::Print => self.open_print(),
-            result::Action::AnotherChild => self.open_children(),
-            result::Action::SignOut => self.end_session(),
+            issued::Action::None => Task::none(),
+            issued::Action::Print => self.open_print(),
+            issued::Action::AnotherChild => self.open_children(),
+            issued::Action::SignOut => self.end_session(),
         }
     }
 

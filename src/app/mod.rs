@@ -1,5 +1,8 @@
-//! The root of the GUI: the current screen and the session. It is the only place that sequences the steps and
-//! turns a screen's `Action` into navigation or a `Task`.
+//! The root of the GUI: the current screen, the session's lifetime, staff mode and the idle clock. It is the only
+//! place that sequences the steps. Screens run their own work (a screen's `Action::Run` carries a `Task` of its own
+//! messages, mapped here to its `Message` variant), so a request's answer comes back to the screen that asked; the
+//! root turns the rest of a screen's `Action` into navigation, and picks the way (online or the offline queue) where
+//! a step asks for it.
 
 mod apply_flow;
 mod cabinet_flow;
@@ -16,8 +19,8 @@ use crate::config::Config;
 use crate::i18n::I18n;
 use crate::registry::{ClientError, RegistryClient};
 use crate::screen::{
-    ViewContext, applicant, application, cabinet, capture, certificate, child_form, children, confirm, document, print,
-    qr_sign_in, result, resume, sign_in, welcome,
+    ViewContext, applicant, application, cabinet, capture, certificate, child_form, children, confirm, document,
+    issued, print, qr_sign_in, resume, sign_in, welcome,
 };
 use crate::session::Session;
 use crate::store::Store;
@@ -86,7 +89,7 @@ pub enum Screen {
     Confirm(confirm::Confirm),
     /// «Получение сертификата».
     Certificate(certificate::CertificateChoice),
-    Issued(result::Issued),
+    Issued(issued::Issued),
     Print(print::PrintForms),
     /// A resume code: shown to write down, or asked for after sign-in.
     Resume(resume::Resume),
@@ -119,7 +122,7 @@ pub enum Message {
     /// Reference data for offline use, as kept in the store.
     Reference(offline_flow::Reference),
     Certificate(certificate::Message),
-    Issued(result::Message),
+    Issued(issued::Message),
     Print(print::Message),
     /// «Продолжить без связи»: the registry went away in the middle of an application.
     ContinueOffline,
@@ -817,7 +820,8 @@ impl App {
 }
 
 /// The answers that belong to one person's session: registry calls, the store's drafts and queue, the camera's scan,
-/// the forms and the printer. Everything else (the window, the link, reference data, staff mode) outlives sessions.
+/// the forms and the printer. A screen's own answers are named by its `Message::is_result`. Everything else (the
+/// window, the link, reference data, staff mode, taps) outlives sessions.
 fn session_bound(message: &Message) -> bool {
     matches!(
         message,

@@ -4,7 +4,7 @@
 
 use super::{App, Message, Screen};
 use crate::screen::{
-    applicant, application, cabinet, capture, certificate, child_form, confirm, document, print, qr_sign_in, result,
+    applicant, application, cabinet, capture, certificate, child_form, confirm, document, issued, print, qr_sign_in,
     resume, sign_in, welcome,
 };
 use iced::Task;
@@ -32,7 +32,7 @@ impl App {
             Screen::Confirm(screen) if screen.is_changing() => Message::Confirm(confirm::Message::SaveEmail),
             Screen::Confirm(_) => Message::Confirm(confirm::Message::Confirm),
             Screen::Certificate(_) => Message::Certificate(certificate::Message::Issue),
-            Screen::Issued(_) => Message::Issued(result::Message::Print),
+            Screen::Issued(_) => Message::Issued(issued::Message::Print),
             Screen::Print(_) => Message::Print(print::Message::Print),
             Screen::Resume(resume::Resume::Show { .. }) => Message::Resume(resume::Message::Finish),
             Screen::Resume(_) => Message::Resume(resume::Message::Submit),
