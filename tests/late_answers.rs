@@ -116,7 +116,7 @@ async fn answers_for_the_person_before_never_reach_the_next_one() {
         Message::Children(children::Message::Loaded(Ok(vec![previous.child.clone()]))),
         Message::Cabinet(cabinet::Message::ApplicantLoaded(Ok(Some(previous.applicant.clone())))),
         Message::ApplicantSaved(Ok(previous.applicant.clone())),
-        Message::DocumentSaved(Ok(document)),
+        Message::Document(pdo_kiosk::screen::document::Message::Saved(Ok(document))),
         Message::Capture(pdo_kiosk::screen::capture::Message::Taken(scan())),
         Message::Capture(pdo_kiosk::screen::capture::Message::Uploaded(Ok(()))),
         Message::Application(application::Message::Created(Ok(previous.clone()))),

@@ -145,41 +145,22 @@ impl App {
                 let key = session.draft.document_key.clone();
                 // A document already sent in this draft is corrected rather than added again.
                 let existing = session.draft.document.as_ref().map(|d| d.id.clone());
-                Task::perform(
-                    async move {
-                        match existing {
-                            Some(id) => client.update_document(&token, &child_id, &id, &request).await,
-                            None => client.add_document(&token, &key, &child_id, &request).await,
-                        }
-                    },
-                    Message::DocumentSaved,
-                )
+                document::save(client, token, key, child_id, existing, request).map(Message::Document)
             }
-        }
-    }
-
-    pub(super) fn document_saved(&mut self, result: Result<Document, ClientError>) -> Task<Message> {
-        let message = self.problem_text(result.as_ref().err());
-        let Screen::Document { form, problem } = &mut self.screen else { return Task::none() };
-        match result {
-            Ok(document) => {
-                tracing::info!(document = %document.id, "document saved");
+            document::Action::Saved(document) => {
                 if let Some(session) = &mut self.session {
                     session.draft.document = Some(document.clone());
                 }
                 self.open_capture(&document)
             }
-            Err(ClientError::Validation(fields)) => match form.refused(fields) {
-                document::Action::Focus(id) => operation::focus(id),
-                _ => Task::none(),
-            },
-            Err(ClientError::Unauthorized) => self.end_session(),
-            Err(err) => {
-                tracing::info!(code = err.code(), "document not saved");
-                form.failed();
-                *problem = Some(message);
+            document::Action::Failed(err) => {
+                let text = self.problem_text(Some(&err));
+                if let Screen::Document { problem, .. } = &mut self.screen {
+                    *problem = Some(text);
+                }
                 Task::none()
             }
+            document::Action::SessionEnded => self.end_session(),
         }
     }
 

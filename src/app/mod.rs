@@ -31,7 +31,7 @@ use iced::keyboard::{self as keys, key};
 use iced::time::{Duration, Instant};
 use iced::widget::{center, column, container, opaque, operation, stack, text};
 use iced::{Element, Event, Point, Size, Subscription, Task, event, window};
-use pdo_core::api::{Applicant, Application, Child, Document, SessionResponse};
+use pdo_core::api::{Applicant, Application, Child, SessionResponse};
 use pdo_core::domain::Lang;
 
 /// The steps of an application, as the progress line counts them: sign-in, cabinet, applicant, child, document,
@@ -113,7 +113,6 @@ pub enum Message {
     ChildForm(child_form::Message),
     ChildCreated(Result<Child, ClientError>),
     Document(document::Message),
-    DocumentSaved(Result<Document, ClientError>),
     Capture(capture::Message),
     Application(application::Message),
     Confirm(confirm::Message),
@@ -358,10 +357,11 @@ impl App {
             }
             Message::ChildCreated(result) => self.child_created(result),
             Message::Document(msg) => {
-                self.touch();
+                if !msg.is_result() {
+                    self.touch();
+                }
                 self.document_message(msg)
             }
-            Message::DocumentSaved(result) => self.document_saved(result),
             Message::Capture(msg) => {
                 match &msg {
                     // The camera is a fact of the kiosk too: the heartbeats tell the registry and staff.
@@ -827,7 +827,6 @@ fn session_bound(message: &Message) -> bool {
         message,
         Message::ApplicantSaved(_)
             | Message::ChildCreated(_)
-            | Message::DocumentSaved(_)
             | Message::OfflineQueued(_)
             | Message::ResumeSaved(_)
             | Message::ResumeWaiting(_)
@@ -841,6 +840,7 @@ fn session_bound(message: &Message) -> bool {
         Message::Children(message) => message.is_result(),
         Message::Application(message) => message.is_result(),
         Message::Capture(message) => message.is_result(),
+        Message::Document(message) => message.is_result(),
         Message::Print(message) => message.is_result(),
         _ => false,
     }
