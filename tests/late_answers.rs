@@ -112,7 +112,7 @@ async fn answers_for_the_person_before_never_reach_the_next_one() {
     settle(app, previous_child).await;
     let document = previous.document.clone().unwrap();
     for produced in [
-        Message::ChildCreated(Ok(previous.child.clone())),
+        Message::ChildForm(pdo_kiosk::screen::child_form::Message::Created(Ok(previous.child.clone()))),
         Message::Children(children::Message::Loaded(Ok(vec![previous.child.clone()]))),
         Message::Cabinet(cabinet::Message::ApplicantLoaded(Ok(Some(previous.applicant.clone())))),
         Message::ApplicantSaved(Ok(previous.applicant.clone())),

@@ -3,11 +3,9 @@
 //! back and forward never creates anything twice.
 
 use super::{App, Message, Screen};
-use crate::registry::ClientError;
 use crate::screen::children::{self, document_label, usable_document};
 use crate::screen::{Registry, application, capture, child_form, document};
 use iced::Task;
-use iced::widget::operation;
 use pdo_core::api::{ApplicationRequest, Child, Document};
 use pdo_core::domain::{AccountKind, allowed_documents, full_name, region_today};
 
@@ -83,34 +81,22 @@ impl App {
             child_form::Action::Save(request) => {
                 let Some(session) = &self.session else { return Task::none() };
                 let (client, token, key) = (self.client(), session.token.clone(), session.draft.child_key.clone());
-                Task::perform(async move { client.create_child(&token, &key, &request).await }, Message::ChildCreated)
+                child_form::create(client, token, key, request).map(Message::ChildForm)
             }
-        }
-    }
-
-    pub(super) fn child_created(&mut self, result: Result<Child, ClientError>) -> Task<Message> {
-        let message = self.problem_text(result.as_ref().err());
-        let Screen::ChildForm { form, problem } = &mut self.screen else { return Task::none() };
-        match result {
-            Ok(child) => {
-                tracing::info!(child = %child.id, "child added");
-                self.child_ready(child)
-            }
-            Err(ClientError::Validation(fields)) => match form.refused(fields) {
-                child_form::Action::Focus(id) => operation::focus(id),
-                _ => Task::none(),
-            },
-            Err(ClientError::Unauthorized) => self.end_session(),
-            Err(err) => {
-                tracing::info!(code = err.code(), "child not added");
-                form.failed();
-                *problem = Some(if err.code() == "child_already_registered" {
+            child_form::Action::Created(child) => self.child_ready(child),
+            child_form::Action::Failed(err) => {
+                let text = self.problem_text(Some(&err));
+                let text = if err.code() == "child_already_registered" {
                     self.i18n.tr("child-already-registered")
                 } else {
-                    message
-                });
+                    text
+                };
+                if let Screen::ChildForm { problem, .. } = &mut self.screen {
+                    *problem = Some(text);
+                }
                 Task::none()
             }
+            child_form::Action::SessionEnded => self.end_session(),
         }
     }
 

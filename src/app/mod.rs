@@ -111,7 +111,6 @@ pub enum Message {
     QrSignIn(qr_sign_in::Message),
     Children(children::Message),
     ChildForm(child_form::Message),
-    ChildCreated(Result<Child, ClientError>),
     Document(document::Message),
     Capture(capture::Message),
     Application(application::Message),
@@ -286,7 +285,9 @@ impl App {
                     Screen::QrSignIn(_) => self.qr_action(qr_sign_in::Action::UsePassword),
                     Screen::Applicant { .. } => self.applicant_message(applicant::Message::Previous),
                     Screen::Children(_) => self.reopen_applicant(),
-                    Screen::ChildForm { .. } => self.child_form_message(child_form::Message::Previous),
+                    Screen::ChildForm { .. } => {
+                        self.child_form_message(child_form::Message::Form(crate::widget::form::Message::Previous))
+                    }
                     Screen::Document { .. } => {
                         self.document_message(document::Message::Form(crate::widget::form::Message::Previous))
                     }
@@ -352,10 +353,11 @@ impl App {
                 self.children_message(msg)
             }
             Message::ChildForm(msg) => {
-                self.touch();
+                if !msg.is_result() {
+                    self.touch();
+                }
                 self.child_form_message(msg)
             }
-            Message::ChildCreated(result) => self.child_created(result),
             Message::Document(msg) => {
                 if !msg.is_result() {
                     self.touch();
@@ -826,7 +828,6 @@ fn session_bound(message: &Message) -> bool {
     matches!(
         message,
         Message::ApplicantSaved(_)
-            | Message::ChildCreated(_)
             | Message::OfflineQueued(_)
             | Message::ResumeSaved(_)
             | Message::ResumeWaiting(_)
@@ -841,6 +842,7 @@ fn session_bound(message: &Message) -> bool {
         Message::Application(message) => message.is_result(),
         Message::Capture(message) => message.is_result(),
         Message::Document(message) => message.is_result(),
+        Message::ChildForm(message) => message.is_result(),
         Message::Print(message) => message.is_result(),
         _ => false,
     }

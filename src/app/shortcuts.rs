@@ -22,7 +22,9 @@ impl App {
                 Some(message) => Message::Children(message),
                 None => return Task::none(),
             },
-            Screen::ChildForm { .. } => Message::ChildForm(child_form::Message::Next),
+            Screen::ChildForm { .. } => {
+                Message::ChildForm(child_form::Message::Form(crate::widget::form::Message::Next))
+            }
             Screen::Document { form, .. } if form.is_choosing() => return Task::none(),
             Screen::Document { .. } => Message::Document(document::Message::Form(crate::widget::form::Message::Next)),
             Screen::Capture(screen) if screen.is_live() => Message::Capture(capture::Message::Shoot),

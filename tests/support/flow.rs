@@ -32,7 +32,7 @@ pub fn applicant_field(index: usize, value: String) -> Message {
 }
 
 pub fn child_field(index: usize, value: String) -> Message {
-    Message::ChildForm(child_form::Message::Changed(index, value))
+    Message::ChildForm(child_form::Message::Form(form::Message::Changed(index, value)))
 }
 
 pub fn document_field(index: usize, value: String) -> Message {
