@@ -8,6 +8,7 @@ use pdo_kiosk::app::{Message, Screen};
 use pdo_kiosk::config;
 use pdo_kiosk::registry::RegistryClient;
 use pdo_kiosk::screen::{applicant, cabinet};
+use pdo_kiosk::widget::form;
 use pdo_registry::demo::ACCOUNTS;
 use pdo_registry::embedded::EmbeddedRegistry;
 use support::*;
@@ -64,11 +65,13 @@ async fn a_parent_fills_in_their_details_which_are_saved_and_prefilled_next_time
         "8 900 765 43 21",
     ];
     for (index, value) in values.iter().enumerate() {
-        let _ = t.app.update(Message::Applicant(applicant::Message::Changed(index, value.to_string())));
+        let _ = t
+            .app
+            .update(Message::Applicant(applicant::Message::Form(form::Message::Changed(index, value.to_string()))));
     }
     // A mistake on page one is shown next to its field, and the value stays.
-    let _ = t.app.update(Message::Applicant(applicant::Message::Changed(3, "31.02.1988".into())));
-    let _ = t.app.update(Message::Applicant(applicant::Message::Next));
+    let _ = t.app.update(Message::Applicant(applicant::Message::Form(form::Message::Changed(3, "31.02.1988".into()))));
+    let _ = t.app.update(Message::Applicant(applicant::Message::Form(form::Message::Next)));
     let mut ui = simulator(&t.app);
     assert!(ui.find("31.02.1988").is_ok(), "the wrong date is still there to fix");
     assert!(ui.find("1 из 3").is_ok(), "held on the page with the mistake");
@@ -77,20 +80,20 @@ async fn a_parent_fills_in_their_details_which_are_saved_and_prefilled_next_time
         "a date written right but impossible is not answered with how to write a date"
     );
     drop(ui);
-    let _ = t.app.update(Message::Applicant(applicant::Message::Changed(3, "14.03.1988".into())));
+    let _ = t.app.update(Message::Applicant(applicant::Message::Form(form::Message::Changed(3, "14.03.1988".into()))));
     for _ in 0..3 {
-        let _ = t.app.update(Message::Applicant(applicant::Message::Next));
+        let _ = t.app.update(Message::Applicant(applicant::Message::Form(form::Message::Next)));
     }
     assert!(simulator(&t.app).find("3 из 3").is_ok());
     let Screen::Applicant { form, .. } = t.app.screen() else { panic!("left the form") };
     let saved = client.put_applicant(&token, &form.request()).await;
     assert!(saved.is_ok(), "{saved:?}");
-    let _ = t.app.update(Message::ApplicantSaved(saved));
+    let _ = t.app.update(Message::Applicant(applicant::Message::Saved(saved)));
     assert!(matches!(t.app.screen(), Screen::Children(_)), "the child step follows");
 
     // Back from the child step, the form shows what the registry holds, in its normalised spelling.
     let _ = t.app.update(Message::Back);
-    let _ = t.app.update(Message::Applicant(applicant::Message::Next));
+    let _ = t.app.update(Message::Applicant(applicant::Message::Form(form::Message::Next)));
     let mut ui = simulator(&t.app);
     assert!(ui.find("420-007").is_ok(), "the division code comes back as the registry stores it");
     drop(ui);
@@ -103,7 +106,7 @@ async fn a_parent_fills_in_their_details_which_are_saved_and_prefilled_next_time
     let _ = t
         .app
         .update(Message::Cabinet(pdo_kiosk::screen::cabinet::Message::ApplicantLoaded(client.applicant(&token).await)));
-    let _ = t.app.update(Message::Applicant(applicant::Message::Next));
+    let _ = t.app.update(Message::Applicant(applicant::Message::Form(form::Message::Next)));
     let mut ui = simulator(&t.app);
     assert!(ui.find("420-007").is_ok(), "the division code comes back as the registry stores it");
 }

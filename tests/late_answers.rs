@@ -115,7 +115,7 @@ async fn answers_for_the_person_before_never_reach_the_next_one() {
         Message::ChildForm(pdo_kiosk::screen::child_form::Message::Created(Ok(previous.child.clone()))),
         Message::Children(children::Message::Loaded(Ok(vec![previous.child.clone()]))),
         Message::Cabinet(cabinet::Message::ApplicantLoaded(Ok(Some(previous.applicant.clone())))),
-        Message::ApplicantSaved(Ok(previous.applicant.clone())),
+        Message::Applicant(pdo_kiosk::screen::applicant::Message::Saved(Ok(previous.applicant.clone()))),
         Message::Document(pdo_kiosk::screen::document::Message::Saved(Ok(document))),
         Message::Capture(pdo_kiosk::screen::capture::Message::Taken(scan())),
         Message::Capture(pdo_kiosk::screen::capture::Message::Uploaded(Ok(()))),

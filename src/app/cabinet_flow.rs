@@ -1,7 +1,6 @@
 //! After sign-in: the cabinet and its applications, and «Данные заявителя» loaded, edited and saved back.
 
 use super::{App, Message, Screen};
-use crate::registry::ClientError;
 use crate::screen::{Registry, applicant, cabinet};
 use iced::Task;
 use iced::widget::operation;
@@ -75,33 +74,22 @@ impl App {
             applicant::Action::Save(request) => {
                 let Some(session) = &self.session else { return Task::none() };
                 let (client, token) = (self.env.client.clone(), session.token.clone());
-                Task::perform(async move { client.put_applicant(&token, &request).await }, Message::ApplicantSaved)
+                applicant::save(client, token, request).map(Message::Applicant)
             }
-        }
-    }
-
-    pub(super) fn applicant_saved(&mut self, result: Result<Applicant, ClientError>) -> Task<Message> {
-        let failed_text = self.i18n.tr("save-failed");
-        let Screen::Applicant { form, problem } = &mut self.screen else { return Task::none() };
-        match result {
-            Ok(applicant) => {
-                tracing::info!("applicant details saved");
+            applicant::Action::Saved(applicant) => {
                 if let Some(session) = &mut self.session {
                     session.applicant = Some(applicant);
                 }
                 self.open_children()
             }
-            Err(ClientError::Validation(fields)) => match form.refused(fields) {
-                applicant::Action::Focus(id) => operation::focus(id),
-                _ => Task::none(),
-            },
-            Err(ClientError::Unauthorized) => self.end_session(),
-            Err(err) => {
-                tracing::warn!(error = %err, "applicant details not saved");
-                form.failed();
-                *problem = Some(failed_text);
+            applicant::Action::Failed => {
+                let text = self.i18n.tr("save-failed");
+                if let Screen::Applicant { problem, .. } = &mut self.screen {
+                    *problem = Some(text);
+                }
                 Task::none()
             }
+            applicant::Action::SessionEnded => self.end_session(),
         }
     }
 }

@@ -31,7 +31,7 @@ use iced::keyboard::{self as keys, key};
 use iced::time::{Duration, Instant};
 use iced::widget::{center, column, container, opaque, operation, stack, text};
 use iced::{Element, Event, Point, Size, Subscription, Task, event, window};
-use pdo_core::api::{Applicant, Application, Child, SessionResponse};
+use pdo_core::api::{Application, Child, SessionResponse};
 use pdo_core::domain::Lang;
 
 /// The steps of an application, as the progress line counts them: sign-in, cabinet, applicant, child, document,
@@ -107,7 +107,6 @@ pub enum Message {
     SignIn(sign_in::Message),
     Cabinet(cabinet::Message),
     Applicant(applicant::Message),
-    ApplicantSaved(Result<Applicant, ClientError>),
     QrSignIn(qr_sign_in::Message),
     Children(children::Message),
     ChildForm(child_form::Message),
@@ -283,7 +282,9 @@ impl App {
                     // Before sign-in, back is the first screen; after it, back from the cabinet signs out.
                     Screen::SignIn(_) | Screen::Cabinet(_) => self.end_session(),
                     Screen::QrSignIn(_) => self.qr_action(qr_sign_in::Action::UsePassword),
-                    Screen::Applicant { .. } => self.applicant_message(applicant::Message::Previous),
+                    Screen::Applicant { .. } => {
+                        self.applicant_message(applicant::Message::Form(crate::widget::form::Message::Previous))
+                    }
                     Screen::Children(_) => self.reopen_applicant(),
                     Screen::ChildForm { .. } => {
                         self.child_form_message(child_form::Message::Form(crate::widget::form::Message::Previous))
@@ -345,7 +346,6 @@ impl App {
                 self.touch();
                 self.applicant_message(msg)
             }
-            Message::ApplicantSaved(result) => self.applicant_saved(result),
             Message::Children(msg) => {
                 if !msg.is_result() {
                     self.touch();
@@ -827,11 +827,7 @@ impl App {
 fn session_bound(message: &Message) -> bool {
     matches!(
         message,
-        Message::ApplicantSaved(_)
-            | Message::OfflineQueued(_)
-            | Message::ResumeSaved(_)
-            | Message::ResumeWaiting(_)
-            | Message::ResumeRestored(_)
+        Message::OfflineQueued(_) | Message::ResumeSaved(_) | Message::ResumeWaiting(_) | Message::ResumeRestored(_)
     ) || match message {
         Message::SignIn(message) => message.is_result(),
         Message::QrSignIn(message) => message.is_result(),
@@ -843,6 +839,7 @@ fn session_bound(message: &Message) -> bool {
         Message::Capture(message) => message.is_result(),
         Message::Document(message) => message.is_result(),
         Message::ChildForm(message) => message.is_result(),
+        Message::Applicant(message) => message.is_result(),
         Message::Print(message) => message.is_result(),
         _ => false,
     }

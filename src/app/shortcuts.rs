@@ -17,7 +17,9 @@ impl App {
             Screen::SignIn(_) => Message::SignIn(sign_in::Message::Submit),
             Screen::QrSignIn(_) => Message::QrSignIn(qr_sign_in::Message::Restart),
             Screen::Cabinet(_) => Message::Cabinet(cabinet::Message::Apply),
-            Screen::Applicant { .. } => Message::Applicant(applicant::Message::Next),
+            Screen::Applicant { .. } => {
+                Message::Applicant(applicant::Message::Form(crate::widget::form::Message::Next))
+            }
             Screen::Children(screen) => match screen.primary() {
                 Some(message) => Message::Children(message),
                 None => return Task::none(),
