@@ -343,7 +343,9 @@ impl App {
                 self.cabinet_message(msg)
             }
             Message::Applicant(msg) => {
-                self.touch();
+                if !msg.is_result() {
+                    self.touch();
+                }
                 self.applicant_message(msg)
             }
             Message::Children(msg) => {
