@@ -8,6 +8,7 @@ use pdo_kiosk::app::{Message, Screen};
 use pdo_kiosk::config;
 use pdo_kiosk::registry::RegistryClient;
 use pdo_kiosk::screen::{applicant, cabinet};
+use pdo_kiosk::widget::form;
 use pdo_registry::demo::ACCOUNTS;
 use pdo_registry::embedded::EmbeddedRegistry;
 use support::*;
@@ -29,9 +30,10 @@ async fn a_parent_fills_in_their_details_which_are_saved_and_prefilled_next_time
     let session = client.sign_in(ACCOUNTS[0].login.into(), ACCOUNTS[0].password.into(), Lang::Ru).await;
     let token = session.as_ref().unwrap().token.clone();
     submitted(&mut t);
-    let _ = t.app.update(Message::SignInFinished(session));
+    let _ = t.app.update(Message::SignIn(pdo_kiosk::screen::sign_in::Message::Finished(session)));
     assert!(simulator(&t.app).find("Загружаем ваши заявления…").is_ok());
-    let _ = t.app.update(Message::ApplicationsLoaded(client.applications(&token).await));
+    let _ =
+        t.app.update(Message::Cabinet(pdo_kiosk::screen::cabinet::Message::Loaded(client.applications(&token).await)));
     let mut ui = simulator(&t.app);
     for label in
         ["Услуги › Дополнительное образование", "Подать заявку на сертификат", "Заявлений пока нет.", "Шаг 2 из 10"]
@@ -41,7 +43,9 @@ async fn a_parent_fills_in_their_details_which_are_saved_and_prefilled_next_time
     drop(ui);
 
     click(&mut t, "Подать заявку на сертификат");
-    let _ = t.app.update(Message::ApplicantLoaded(client.applicant(&token).await));
+    let _ = t
+        .app
+        .update(Message::Cabinet(pdo_kiosk::screen::cabinet::Message::ApplicantLoaded(client.applicant(&token).await)));
     assert!(matches!(t.app.screen(), Screen::Applicant { .. }));
     let mut ui = simulator(&t.app);
     assert!(ui.find("Данные заявителя").is_ok() && ui.find("Шаг 3 из 10").is_ok() && ui.find("1 из 3").is_ok());
@@ -61,11 +65,13 @@ async fn a_parent_fills_in_their_details_which_are_saved_and_prefilled_next_time
         "8 900 765 43 21",
     ];
     for (index, value) in values.iter().enumerate() {
-        let _ = t.app.update(Message::Applicant(applicant::Message::Changed(index, value.to_string())));
+        let _ = t
+            .app
+            .update(Message::Applicant(applicant::Message::Form(form::Message::Changed(index, value.to_string()))));
     }
     // A mistake on page one is shown next to its field, and the value stays.
-    let _ = t.app.update(Message::Applicant(applicant::Message::Changed(3, "31.02.1988".into())));
-    let _ = t.app.update(Message::Applicant(applicant::Message::Next));
+    let _ = t.app.update(Message::Applicant(applicant::Message::Form(form::Message::Changed(3, "31.02.1988".into()))));
+    let _ = t.app.update(Message::Applicant(applicant::Message::Form(form::Message::Next)));
     let mut ui = simulator(&t.app);
     assert!(ui.find("31.02.1988").is_ok(), "the wrong date is still there to fix");
     assert!(ui.find("1 из 3").is_ok(), "held on the page with the mistake");
@@ -74,20 +80,20 @@ async fn a_parent_fills_in_their_details_which_are_saved_and_prefilled_next_time
         "a date written right but impossible is not answered with how to write a date"
     );
     drop(ui);
-    let _ = t.app.update(Message::Applicant(applicant::Message::Changed(3, "14.03.1988".into())));
+    let _ = t.app.update(Message::Applicant(applicant::Message::Form(form::Message::Changed(3, "14.03.1988".into()))));
     for _ in 0..3 {
-        let _ = t.app.update(Message::Applicant(applicant::Message::Next));
+        let _ = t.app.update(Message::Applicant(applicant::Message::Form(form::Message::Next)));
     }
     assert!(simulator(&t.app).find("3 из 3").is_ok());
     let Screen::Applicant { form, .. } = t.app.screen() else { panic!("left the form") };
     let saved = client.put_applicant(&token, &form.request()).await;
     assert!(saved.is_ok(), "{saved:?}");
-    let _ = t.app.update(Message::ApplicantSaved(saved));
+    let _ = t.app.update(Message::Applicant(applicant::Message::Saved(saved)));
     assert!(matches!(t.app.screen(), Screen::Children(_)), "the child step follows");
 
     // Back from the child step, the form shows what the registry holds, in its normalised spelling.
     let _ = t.app.update(Message::Back);
-    let _ = t.app.update(Message::Applicant(applicant::Message::Next));
+    let _ = t.app.update(Message::Applicant(applicant::Message::Form(form::Message::Next)));
     let mut ui = simulator(&t.app);
     assert!(ui.find("420-007").is_ok(), "the division code comes back as the registry stores it");
     drop(ui);
@@ -97,8 +103,10 @@ async fn a_parent_fills_in_their_details_which_are_saved_and_prefilled_next_time
     let _ = t.app.update(Message::Back);
     assert!(matches!(t.app.screen(), Screen::Cabinet(_)));
     let _ = t.app.update(Message::Cabinet(cabinet::Message::Apply));
-    let _ = t.app.update(Message::ApplicantLoaded(client.applicant(&token).await));
-    let _ = t.app.update(Message::Applicant(applicant::Message::Next));
+    let _ = t
+        .app
+        .update(Message::Cabinet(pdo_kiosk::screen::cabinet::Message::ApplicantLoaded(client.applicant(&token).await)));
+    let _ = t.app.update(Message::Applicant(applicant::Message::Form(form::Message::Next)));
     let mut ui = simulator(&t.app);
     assert!(ui.find("420-007").is_ok(), "the division code comes back as the registry stores it");
 }
@@ -114,8 +122,8 @@ fn back_from_the_first_page_of_the_form_returns_to_the_cabinet_without_signing_o
     };
     let session = pdo_core::api::SessionResponse { token: "t".into(), expires_at: chrono::Utc::now(), account };
     submitted(&mut t);
-    let _ = t.app.update(Message::SignInFinished(Ok(session)));
-    let _ = t.app.update(Message::ApplicantLoaded(Ok(None)));
+    let _ = t.app.update(Message::SignIn(pdo_kiosk::screen::sign_in::Message::Finished(Ok(session))));
+    let _ = t.app.update(Message::Cabinet(pdo_kiosk::screen::cabinet::Message::ApplicantLoaded(Ok(None))));
     click(&mut t, "‹ Назад");
     assert!(matches!(t.app.screen(), Screen::Cabinet(_)));
     assert!(t.app.is_signed_in());

@@ -10,7 +10,7 @@ use iced::time::{Duration, Instant};
 use pdo_core::api::{Account, SessionResponse};
 use pdo_core::domain::AccountKind;
 use pdo_kiosk::app::{App, Message, Screen};
-use pdo_kiosk::screen::{print, welcome};
+use pdo_kiosk::screen::{application, cabinet, certificate, children, confirm, print, welcome};
 use pdo_registry::demo::ACCOUNTS;
 use pdo_registry::embedded::EmbeddedRegistry;
 use pdo_registry::sqlite::SqliteStorage;
@@ -92,8 +92,8 @@ async fn answers_for_the_person_before_never_reach_the_next_one() {
     let shows_previous = |app: &App| {
         [previous.child.first_name.as_str(), previous.number.as_str(), "Ярослав"].iter().any(|text| shows(app, text))
     };
-    late(app, Message::ApplicationsLoaded(Ok(vec![previous.clone()]))).await;
-    late(app, Message::ApplicationOpened(Ok(previous.clone()))).await;
+    late(app, Message::Cabinet(cabinet::Message::Loaded(Ok(vec![previous.clone()])))).await;
+    late(app, Message::Application(application::Message::Opened(Ok(previous.clone())))).await;
     let account = Account {
         id: "previous".into(),
         kind: AccountKind::Parent,
@@ -101,7 +101,7 @@ async fn answers_for_the_person_before_never_reach_the_next_one() {
         login: ACCOUNTS[0].login.into(),
     };
     let session = SessionResponse { token: "previous-token".into(), expires_at: chrono::Utc::now(), account };
-    late(app, Message::SignInFinished(Ok(session))).await;
+    late(app, Message::SignIn(pdo_kiosk::screen::sign_in::Message::Finished(Ok(session)))).await;
     assert!(matches!(app.screen(), Screen::Cabinet(_)), "{:?}", app.screen());
     assert!(shows(app, "Заявлений пока нет."), "the next person's own (empty) list");
     assert!(!shows_previous(app));
@@ -112,20 +112,20 @@ async fn answers_for_the_person_before_never_reach_the_next_one() {
     settle(app, previous_child).await;
     let document = previous.document.clone().unwrap();
     for produced in [
-        Message::ChildCreated(Ok(previous.child.clone())),
-        Message::ChildrenLoaded(Ok(vec![previous.child.clone()])),
-        Message::ApplicantLoaded(Ok(Some(previous.applicant.clone()))),
-        Message::ApplicantSaved(Ok(previous.applicant.clone())),
-        Message::DocumentSaved(Ok(document)),
-        Message::ScanTaken(scan()),
-        Message::ScanUploaded(Ok(())),
-        Message::ApplicationCreated(Ok(previous.clone())),
-        Message::EmailConfirmed(Ok(previous.clone())),
-        Message::Polled(Ok(previous.clone())),
-        Message::CertificateIssued(Ok(previous.clone())),
+        Message::ChildForm(pdo_kiosk::screen::child_form::Message::Created(Ok(previous.child.clone()))),
+        Message::Children(children::Message::Loaded(Ok(vec![previous.child.clone()]))),
+        Message::Cabinet(cabinet::Message::ApplicantLoaded(Ok(Some(previous.applicant.clone())))),
+        Message::Applicant(pdo_kiosk::screen::applicant::Message::Saved(Ok(previous.applicant.clone()))),
+        Message::Document(pdo_kiosk::screen::document::Message::Saved(Ok(document))),
+        Message::Capture(pdo_kiosk::screen::capture::Message::Taken(scan())),
+        Message::Capture(pdo_kiosk::screen::capture::Message::Uploaded(Ok(()))),
+        Message::Application(application::Message::Created(Ok(previous.clone()))),
+        Message::Confirm(confirm::Message::Confirmed(Ok(previous.clone()))),
+        Message::Confirm(confirm::Message::Polled(Ok(previous.clone()))),
+        Message::Certificate(certificate::Message::Issued(Ok(previous.clone()))),
         Message::OfflineQueued(Ok(previous.clone())),
-        Message::Printed(true),
-        Message::PrinterChecked(print::Printer::Unreachable),
+        Message::Print(print::Message::Printed(true)),
+        Message::Print(print::Message::PrinterChecked(print::Printer::Unreachable)),
     ] {
         let kind = format!("{produced:?}").chars().take(40).collect::<String>();
         late(app, produced).await;

@@ -55,7 +55,7 @@ async fn with_the_registry_gone_an_application_is_sealed_into_the_queue_and_its_
     fill(app, document_field, &doc).await;
     press(app, "Далее").await;
     press(app, "Далее").await;
-    send(app, Message::ScanTaken(scan())).await;
+    send(app, Message::Capture(pdo_kiosk::screen::capture::Message::Taken(scan()))).await;
     press(app, "Подходит").await;
 
     // «Назад» from the e-mail returns to the photo as it was taken, and forward again.
@@ -118,7 +118,7 @@ async fn a_registry_lost_midway_leaves_the_application_to_be_finished_offline_fr
     assert!(shows(app, "Связь с реестром пропала. Всё введённое сохранено; заявление можно закончить без связи."));
     press(app, "Продолжить без связи").await;
     press(app, "Далее").await;
-    send(app, Message::ScanTaken(scan())).await;
+    send(app, Message::Capture(pdo_kiosk::screen::capture::Message::Taken(scan()))).await;
     press(app, "Подходит").await;
     send(app, Message::Application(application::Message::Changed("roditel.test@mail.ru".into()))).await;
     press(app, "Готово").await;

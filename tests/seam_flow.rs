@@ -160,7 +160,7 @@ async fn apply(office: &mut Office, at: DropAt) -> String {
         press(app, "Далее").await;
     }
     let app = &mut office.t.app;
-    send(app, Message::ScanTaken(scan())).await;
+    send(app, Message::Capture(pdo_kiosk::screen::capture::Message::Taken(scan()))).await;
     press(app, "Подходит").await;
     assert!(matches!(app.screen(), Screen::Application(_)), "{:?}", app.screen());
     send(app, Message::Application(application::Message::Changed(EMAIL.into()))).await;

@@ -123,3 +123,27 @@ async fn picture_of_the_dialog() {
     let _ = std::fs::remove_file(out.replace(".png", "-tiny-skia.png"));
     simulator(&t.app).snapshot(&iced::Theme::Light).unwrap().matches_image(&out).unwrap();
 }
+
+#[tokio::test]
+async fn a_renewal_that_answers_after_the_wipe_is_dropped_and_its_session_revoked() {
+    let dir = tempfile::tempdir().unwrap();
+    let (_registry, _ahead, mut t) = signed_in_and_typing(dir.path()).await;
+    let end = ends_at(&t.app);
+    send(&mut t.app, Message::Tick(end - Duration::from_secs(60))).await;
+    send(&mut t.app, Message::Renewal(renewal::Message::PasswordChanged(ACCOUNTS[0].password.into()))).await;
+    // The request leaves, and before its answer is taken in the session ends.
+    let in_flight = t.app.update(Message::Renewal(renewal::Message::Submit));
+    send(&mut t.app, Message::Tick(end)).await;
+    assert!(!t.app.is_signed_in());
+    settle(&mut t.app, in_flight).await;
+    assert!(!t.app.is_signed_in(), "the late answer opened nothing");
+    assert!(shows(&t.app, "Начать") && !shows(&t.app, "Невыдуманная-Проверочная"));
+    // Give the revocations a moment to reach the registry.
+    for _ in 0..50 {
+        if sessions_in(dir.path()) == 0 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    assert_eq!(sessions_in(dir.path()), 0, "both the wiped session and the late renewal are revoked");
+}

@@ -8,6 +8,7 @@ use pdo_core::domain::Lang;
 use pdo_kiosk::app::{Message, Screen};
 use pdo_kiosk::config;
 use pdo_kiosk::registry::{ClientError, RegistryClient};
+use pdo_kiosk::screen::qr_sign_in;
 use pdo_registry::demo::ACCOUNTS;
 use pdo_registry::embedded::EmbeddedRegistry;
 use support::*;
@@ -27,7 +28,7 @@ async fn right_password_opens_the_cabinet_with_the_account_name() {
     assert!(result.is_ok(), "{result:?}");
     let mut t = app_at_sign_in(&registry.base_url(), None);
     submitted(&mut t);
-    let _ = t.app.update(Message::SignInFinished(result));
+    let _ = t.app.update(Message::SignIn(pdo_kiosk::screen::sign_in::Message::Finished(result)));
     assert!(t.app.is_signed_in());
     assert!(matches!(t.app.screen(), Screen::Cabinet(_)));
     let mut ui = simulator(&t.app);
@@ -63,7 +64,7 @@ async fn each_refusal_gets_its_own_plain_message() {
     ] {
         let mut t = app_at_sign_in(&registry.base_url(), None);
         submitted(&mut t);
-        let _ = t.app.update(Message::SignInFinished(result));
+        let _ = t.app.update(Message::SignIn(pdo_kiosk::screen::sign_in::Message::Finished(result)));
         assert!(!t.app.is_signed_in());
         let mut ui = simulator(&t.app);
         let shown = ui.find(move |candidate: Candidate<'_>| match candidate {
@@ -82,7 +83,7 @@ async fn an_answer_nobody_waits_for_any_more_signs_nobody_in() {
     let token = late.as_ref().unwrap().token.clone();
     // The form was left (or a new person stands at a fresh one): the answer must not open anyone's cabinet.
     let mut t = app_at_sign_in(&registry.base_url(), None);
-    let task = t.app.update(Message::SignInFinished(late));
+    let task = t.app.update(Message::SignIn(pdo_kiosk::screen::sign_in::Message::Finished(late)));
     assert!(!t.app.is_signed_in());
     settle(&mut t.app, task).await;
     assert_eq!(client.applications(&token).await, Err(ClientError::Unauthorized), "the stray session was revoked");
@@ -103,7 +104,7 @@ async fn the_phone_sign_in_idles_out_and_a_late_approval_opens_nobodys_cabinet()
     let approved = client.sign_in(demo.login.into(), demo.password.into(), Lang::Ru).await.unwrap();
     let token = approved.token.clone();
     let late = pdo_kiosk::registry::DevicePoll::Approved(approved);
-    send(&mut t.app, Message::Of(0, Box::new(Message::DevicePolled(Ok(late))))).await;
+    send(&mut t.app, Message::Of(0, Box::new(Message::QrSignIn(qr_sign_in::Message::Polled(Ok(late)))))).await;
     assert!(!t.app.is_signed_in() && matches!(t.app.screen(), Screen::Welcome(_)));
     assert_eq!(client.applications(&token).await, Err(ClientError::Unauthorized), "the session was revoked");
 }

@@ -225,7 +225,7 @@ async fn the_panel_shows_printer_camera_registry_and_queue_in_plain_words() {
     assert!(shows(app, env!("CARGO_PKG_VERSION")));
 
     // What the printer check and the sync worker's watch would send.
-    send(app, Message::PrinterChecked(print::Printer::State(PrinterState::OutOfPaper))).await;
+    send(app, Message::Print(print::Message::PrinterChecked(print::Printer::State(PrinterState::OutOfPaper)))).await;
     assert!(shows(app, "нет бумаги"));
     let down = Connectivity { link: Link::Offline, last_error: Some("unreachable".into()), ..Default::default() };
     send(app, Message::Link(down)).await;

@@ -3,12 +3,10 @@
 //! back and forward never creates anything twice.
 
 use super::{App, Message, Screen};
-use crate::registry::ClientError;
-use crate::screen::children::{self, Children, document_label, usable_document};
-use crate::screen::{application, capture, child_form, document};
+use crate::screen::children::{self, document_label, usable_document};
+use crate::screen::{Registry, application, capture, child_form, document};
 use iced::Task;
-use iced::widget::operation;
-use pdo_core::api::{Application, ApplicationRequest, Child, Document};
+use pdo_core::api::{ApplicationRequest, Child, Document};
 use pdo_core::domain::{AccountKind, allowed_documents, full_name, region_today};
 
 fn today() -> chrono::NaiveDate {
@@ -16,39 +14,26 @@ fn today() -> chrono::NaiveDate {
 }
 
 impl App {
-    /// Step 4: the account's children, asked of the registry.
+    /// Step 4: the account's children, which the screen asks of the registry.
     pub(super) fn open_children(&mut self) -> Task<Message> {
+        let client = self.client();
         let Some(session) = &mut self.session else { return Task::none() };
         session.draft = Default::default();
         let self_apply = session.account.kind == AccountKind::Child;
         let applications = session.applications.clone();
-        self.screen = Screen::Children(children::ChildChoice::new(self_apply, today(), applications));
-        self.load_children()
+        let (screen, load) = children::ChildChoice::new(self_apply, today(), applications, &client, &session.token);
+        self.screen = Screen::Children(screen);
+        load.map(Message::Children)
     }
 
-    pub(super) fn load_children(&self) -> Task<Message> {
-        let Some(session) = &self.session else { return Task::none() };
-        let (client, token) = (self.client(), session.token.clone());
-        Task::perform(async move { client.children(&token).await }, Message::ChildrenLoaded)
-    }
-
-    pub(super) fn children_loaded(&mut self, result: Result<Vec<Child>, ClientError>) -> Task<Message> {
+    pub(super) fn children_message(&mut self, message: children::Message) -> Task<Message> {
+        let (client, token) = self.registry_parts();
         let Screen::Children(screen) = &mut self.screen else { return Task::none() };
-        match result {
-            Ok(list) => screen.loaded(Children::Loaded(list)),
-            Err(ClientError::Unauthorized) => return self.end_session(),
-            Err(err) => {
-                tracing::warn!(error = %err, "children not loaded");
-                screen.loaded(Children::Unavailable);
-            }
-        }
-        Task::none()
-    }
-
-    pub(super) fn children_action(&mut self, action: children::Action) -> Task<Message> {
-        match action {
+        let registry = Registry { client, token, i18n: &self.i18n, unreachable: &mut self.unreachable };
+        match screen.update(message, &registry) {
             children::Action::None => Task::none(),
-            children::Action::Retry => self.load_children(),
+            children::Action::Run(task) => task.map(Message::Children),
+            children::Action::SessionEnded => self.end_session(),
             children::Action::Add => {
                 let Some(session) = &self.session else { return Task::none() };
                 let own = (session.account.kind == AccountKind::Child).then_some(session.applicant.as_ref()).flatten();
@@ -96,34 +81,22 @@ impl App {
             child_form::Action::Save(request) => {
                 let Some(session) = &self.session else { return Task::none() };
                 let (client, token, key) = (self.client(), session.token.clone(), session.draft.child_key.clone());
-                Task::perform(async move { client.create_child(&token, &key, &request).await }, Message::ChildCreated)
+                child_form::create(client, token, key, request).map(Message::ChildForm)
             }
-        }
-    }
-
-    pub(super) fn child_created(&mut self, result: Result<Child, ClientError>) -> Task<Message> {
-        let message = self.problem_text(result.as_ref().err());
-        let Screen::ChildForm { form, problem } = &mut self.screen else { return Task::none() };
-        match result {
-            Ok(child) => {
-                tracing::info!(child = %child.id, "child added");
-                self.child_ready(child)
-            }
-            Err(ClientError::Validation(fields)) => match form.refused(fields) {
-                child_form::Action::Focus(id) => operation::focus(id),
-                _ => Task::none(),
-            },
-            Err(ClientError::Unauthorized) => self.end_session(),
-            Err(err) => {
-                tracing::info!(code = err.code(), "child not added");
-                form.failed();
-                *problem = Some(if err.code() == "child_already_registered" {
+            child_form::Action::Created(child) => self.child_ready(child),
+            child_form::Action::Failed(err) => {
+                let text = self.problem_text(Some(&err));
+                let text = if err.code() == "child_already_registered" {
                     self.i18n.tr("child-already-registered")
                 } else {
-                    message
-                });
+                    text
+                };
+                if let Screen::ChildForm { problem, .. } = &mut self.screen {
+                    *problem = Some(text);
+                }
                 Task::none()
             }
+            child_form::Action::SessionEnded => self.end_session(),
         }
     }
 
@@ -158,41 +131,22 @@ impl App {
                 let key = session.draft.document_key.clone();
                 // A document already sent in this draft is corrected rather than added again.
                 let existing = session.draft.document.as_ref().map(|d| d.id.clone());
-                Task::perform(
-                    async move {
-                        match existing {
-                            Some(id) => client.update_document(&token, &child_id, &id, &request).await,
-                            None => client.add_document(&token, &key, &child_id, &request).await,
-                        }
-                    },
-                    Message::DocumentSaved,
-                )
+                document::save(client, token, key, child_id, existing, request).map(Message::Document)
             }
-        }
-    }
-
-    pub(super) fn document_saved(&mut self, result: Result<Document, ClientError>) -> Task<Message> {
-        let message = self.problem_text(result.as_ref().err());
-        let Screen::Document { form, problem } = &mut self.screen else { return Task::none() };
-        match result {
-            Ok(document) => {
-                tracing::info!(document = %document.id, "document saved");
+            document::Action::Saved(document) => {
                 if let Some(session) = &mut self.session {
                     session.draft.document = Some(document.clone());
                 }
                 self.open_capture(&document)
             }
-            Err(ClientError::Validation(fields)) => match form.refused(fields) {
-                document::Action::Focus(id) => operation::focus(id),
-                _ => Task::none(),
-            },
-            Err(ClientError::Unauthorized) => self.end_session(),
-            Err(err) => {
-                tracing::info!(code = err.code(), "document not saved");
-                form.failed();
-                *problem = Some(message);
+            document::Action::Failed(err) => {
+                let text = self.problem_text(Some(&err));
+                if let Screen::Document { problem, .. } = &mut self.screen {
+                    *problem = Some(text);
+                }
                 Task::none()
             }
+            document::Action::SessionEnded => self.end_session(),
         }
     }
 
@@ -203,8 +157,11 @@ impl App {
         self.start_camera()
     }
 
-    pub(super) fn capture_action(&mut self, action: capture::Action) -> Task<Message> {
-        match action {
+    pub(super) fn capture_message(&mut self, message: capture::Message) -> Task<Message> {
+        let (client, token) = self.registry_parts();
+        let Screen::Capture(screen) = &mut self.screen else { return Task::none() };
+        let mut registry = Registry { client, token, i18n: &self.i18n, unreachable: &mut self.unreachable };
+        match screen.update(message, &mut registry) {
             capture::Action::None => Task::none(),
             capture::Action::Shoot => self.shoot(),
             capture::Action::Retake => self.start_camera(),
@@ -222,31 +179,15 @@ impl App {
                 if let Some(session) = &mut self.session {
                     session.draft.scan = Some(jpeg.clone());
                 }
-                Task::perform(
-                    async move { client.put_scan(&token, &child_id, &document_id, jpeg.to_vec()).await },
-                    Message::ScanUploaded,
-                )
+                capture::upload(client, token, child_id, document_id, jpeg).map(Message::Capture)
             }
-        }
-    }
-
-    pub(super) fn scan_uploaded(&mut self, result: Result<(), ClientError>) -> Task<Message> {
-        let message = self.problem_text(result.as_ref().err());
-        let Screen::Capture(screen) = &mut self.screen else { return Task::none() };
-        match result {
-            Ok(()) => {
-                tracing::info!("scan uploaded");
+            capture::Action::Uploaded => {
                 if let Some(document) = self.session.as_mut().and_then(|s| s.draft.document.as_mut()) {
                     document.has_scan = true;
                 }
                 self.open_application()
             }
-            Err(ClientError::Unauthorized) => self.end_session(),
-            Err(err) => {
-                tracing::info!(code = err.code(), "scan not uploaded");
-                screen.failed(message);
-                Task::none()
-            }
+            capture::Action::SessionEnded => self.end_session(),
         }
     }
 
@@ -267,11 +208,13 @@ impl App {
     }
 
     pub(super) fn application_message(&mut self, message: application::Message) -> Task<Message> {
-        let lang = self.i18n.lang();
+        let (client, token) = self.registry_parts();
         let Screen::Application(screen) = &mut self.screen else { return Task::none() };
-        match screen.update(message, lang) {
+        let mut registry = Registry { client, token, i18n: &self.i18n, unreachable: &mut self.unreachable };
+        match screen.update(message, &mut registry) {
             application::Action::None => Task::none(),
             application::Action::Focus(id) => self.focus_field(id, true),
+            application::Action::Run(task) => task.map(Message::Application),
             application::Action::Back if self.is_offline() => self.offline_back(),
             application::Action::Submit(email) if self.is_offline() => self.offline_email(email),
             application::Action::Back => self.open_children(),
@@ -286,39 +229,13 @@ impl App {
                     municipality: self.env.config.municipality.clone(),
                 };
                 let (token, key) = (session.token.clone(), session.draft.application_key.clone());
-                Task::perform(
-                    async move { client.create_application(&token, &key, &request).await },
-                    Message::ApplicationCreated,
-                )
+                application::create(client, token, key, request).map(Message::Application)
             }
-        }
-    }
-
-    pub(super) fn application_created(&mut self, result: Result<Application, ClientError>) -> Task<Message> {
-        let message = self.problem_text(result.as_ref().err());
-        let Screen::Application(screen) = &mut self.screen else { return Task::none() };
-        match result {
-            Ok(application) => {
-                tracing::info!(application = %application.id, "application created");
+            application::Action::Created(application) => {
                 Task::batch([self.count("applications_submitted"), self.continue_application(application)])
             }
-            // The child already has an application (started at home, say): carry on with that one.
-            Err(ClientError::Refused { code, id: Some(id), .. }) if code == "application_exists" => {
-                let Some(session) = &self.session else { return Task::none() };
-                let (client, token) = (self.client(), session.token.clone());
-                Task::perform(async move { client.application(&token, &id).await }, Message::ApplicationOpened)
-            }
-            Err(ClientError::Validation(fields)) => {
-                let text = fields.into_values().next().map_or(message, |e| e.message);
-                screen.failed(text, true);
-                operation::focus(application::EMAIL_ID)
-            }
-            Err(ClientError::Unauthorized) => self.end_session(),
-            Err(err) => {
-                tracing::info!(code = err.code(), "application not created");
-                screen.failed(message, false);
-                Task::none()
-            }
+            application::Action::Opened(application) => self.continue_application(application),
+            application::Action::SessionEnded => self.end_session(),
         }
     }
 }

@@ -1,79 +1,55 @@
 //! After sign-in: the cabinet and its applications, and «Данные заявителя» loaded, edited and saved back.
 
 use super::{App, Message, Screen};
-use crate::registry::ClientError;
-use crate::screen::{applicant, cabinet};
+use crate::screen::{Registry, applicant, cabinet};
 use iced::Task;
 use iced::widget::operation;
-use pdo_core::api::{Applicant, Application};
+use pdo_core::api::Applicant;
 use pdo_core::domain::region_today;
 
 impl App {
-    /// Opens the cabinet for the signed-in account and asks the registry for its applications.
+    /// Opens the cabinet for the signed-in account; the screen asks the registry for its applications.
     pub(super) fn open_cabinet(&mut self) -> Task<Message> {
         let Some(session) = &self.session else { return Task::none() };
-        self.screen = Screen::Cabinet(cabinet::Cabinet::new(session.account.full_name.clone()));
-        let (client, token) = (self.env.client.clone(), session.token.clone());
-        Task::perform(async move { client.applications(&token).await }, Message::ApplicationsLoaded)
+        let (screen, load) = cabinet::Cabinet::new(session.account.full_name.clone(), &self.client(), &session.token);
+        self.screen = Screen::Cabinet(screen);
+        load.map(Message::Cabinet)
     }
 
-    pub(super) fn applications_loaded(&mut self, result: Result<Vec<Application>, ClientError>) -> Task<Message> {
+    pub(super) fn cabinet_message(&mut self, message: cabinet::Message) -> Task<Message> {
+        let (client, token) = self.registry_parts();
         let Screen::Cabinet(screen) = &mut self.screen else { return Task::none() };
-        match result {
-            Ok(list) => {
-                if let Some(session) = &mut self.session {
-                    session.applications.clone_from(&list);
-                }
-                screen.loaded(cabinet::Applications::Loaded(list))
-            }
-            Err(ClientError::Unauthorized) => return self.end_session(),
-            Err(err) => {
-                tracing::warn!(error = %err, "applications not loaded");
-                screen.loaded(cabinet::Applications::Unavailable);
-            }
-        }
-        Task::none()
-    }
-
-    pub(super) fn cabinet_action(&mut self, action: cabinet::Action) -> Task<Message> {
-        match action {
+        let registry = Registry { client, token, i18n: &self.i18n, unreachable: &mut self.unreachable };
+        match screen.update(message, &registry) {
             cabinet::Action::None => Task::none(),
-            cabinet::Action::SignOut => self.end_session(),
+            cabinet::Action::Run(task) => task.map(Message::Cabinet),
+            cabinet::Action::Listed(list) => {
+                if let Some(session) = &mut self.session {
+                    session.applications = list;
+                }
+                Task::none()
+            }
+            cabinet::Action::SignOut | cabinet::Action::SessionEnded => self.end_session(),
             cabinet::Action::Open(application) => {
                 if let Some(session) = &mut self.session {
                     session.draft = Default::default();
                 }
                 self.continue_application(application)
             }
-            cabinet::Action::Apply => {
-                let Some(session) = &self.session else { return Task::none() };
-                let (client, token) = (self.env.client.clone(), session.token.clone());
-                Task::perform(async move { client.applicant(&token).await }, Message::ApplicantLoaded)
-            }
-        }
-    }
-
-    /// The applicant's details as the registry holds them (or nothing yet): the form opens pre-filled.
-    pub(super) fn applicant_loaded(&mut self, result: Result<Option<Applicant>, ClientError>) -> Task<Message> {
-        // A second tap's answer, or one arriving after the person moved on, must not replace the form being filled.
-        if !matches!(self.screen, Screen::Cabinet(_)) {
-            return Task::none();
-        }
-        let Some(session) = &self.session else { return Task::none() };
-        let kind = session.account.kind;
-        let (existing, problem) = match result {
-            Ok(existing) => {
+            cabinet::Action::Apply(existing) => {
                 if let Some(session) = &mut self.session {
                     session.applicant.clone_from(&existing);
                 }
-                (existing, None)
+                self.open_applicant(existing, None)
             }
-            Err(ClientError::Unauthorized) => return self.end_session(),
-            Err(err) => {
-                tracing::warn!(error = %err, "applicant not loaded");
-                (None, Some(self.i18n.tr("save-failed")))
-            }
-        };
+            cabinet::Action::ApplyBlank(problem) => self.open_applicant(None, Some(problem)),
+        }
+    }
+
+    /// «Данные заявителя», pre-filled with `existing`; `problem` says why it is not.
+    fn open_applicant(&mut self, existing: Option<Applicant>, problem: Option<String>) -> Task<Message> {
+        let Some(session) = &self.session else { return Task::none() };
+        let kind = session.account.kind;
         self.screen = Screen::Applicant { form: applicant::ApplicantForm::new(existing.as_ref(), kind), problem };
         let first = applicant::FIELDS[0].path;
         self.editing = Some(iced::widget::Id::new(first));
@@ -98,33 +74,22 @@ impl App {
             applicant::Action::Save(request) => {
                 let Some(session) = &self.session else { return Task::none() };
                 let (client, token) = (self.env.client.clone(), session.token.clone());
-                Task::perform(async move { client.put_applicant(&token, &request).await }, Message::ApplicantSaved)
+                applicant::save(client, token, request).map(Message::Applicant)
             }
-        }
-    }
-
-    pub(super) fn applicant_saved(&mut self, result: Result<Applicant, ClientError>) -> Task<Message> {
-        let failed_text = self.i18n.tr("save-failed");
-        let Screen::Applicant { form, problem } = &mut self.screen else { return Task::none() };
-        match result {
-            Ok(applicant) => {
-                tracing::info!("applicant details saved");
+            applicant::Action::Saved(applicant) => {
                 if let Some(session) = &mut self.session {
                     session.applicant = Some(applicant);
                 }
                 self.open_children()
             }
-            Err(ClientError::Validation(fields)) => match form.refused(fields) {
-                applicant::Action::Focus(id) => operation::focus(id),
-                _ => Task::none(),
-            },
-            Err(ClientError::Unauthorized) => self.end_session(),
-            Err(err) => {
-                tracing::warn!(error = %err, "applicant details not saved");
-                form.failed();
-                *problem = Some(failed_text);
+            applicant::Action::Failed => {
+                let text = self.i18n.tr("save-failed");
+                if let Screen::Applicant { problem, .. } = &mut self.screen {
+                    *problem = Some(text);
+                }
                 Task::none()
             }
+            applicant::Action::SessionEnded => self.end_session(),
         }
     }
 }

@@ -32,14 +32,6 @@ impl App {
         Task::none()
     }
 
-    pub(super) fn scan_taken(&mut self, scan: capture::Scan) -> Task<Message> {
-        if let Screen::Capture(screen) = &mut self.screen {
-            tracing::info!(bytes = scan.jpeg.len(), "scan taken");
-            screen.taken(scan);
-        }
-        Task::none()
-    }
-
     pub(super) fn camera_subscription(&self) -> Subscription<Message> {
         match &self.screen {
             Screen::Capture(screen) if screen.is_live() => {
@@ -73,7 +65,7 @@ fn camera_events(spec: &String) -> impl iced::futures::Stream<Item = Message> + 
             Ok(spec) => spec,
             Err(err) => {
                 tracing::warn!(error = %err.0, "camera setting not understood");
-                let _ = output.send(Message::CameraFrame(None, camera::Hint::NoCamera)).await;
+                let _ = output.send(Message::Capture(capture::Message::Frame(None, camera::Hint::NoCamera))).await;
                 return;
             }
         };
@@ -83,12 +75,12 @@ fn camera_events(spec: &String) -> impl iced::futures::Stream<Item = Message> + 
         let _thread = camera::spawn(spec, SHOOT.clone(), stop, tx);
         while let Some(event) = rx.recv().await {
             let message = match event {
-                Event::Frame { preview, hint } => Message::CameraFrame(preview.map(handle), hint),
+                Event::Frame { preview, hint } => capture::Message::Frame(preview.map(handle), hint),
                 Event::Scanned { jpeg, picture } => {
-                    Message::ScanTaken(capture::Scan { jpeg, preview: handle(picture) })
+                    capture::Message::Taken(capture::Scan { jpeg, preview: handle(picture) })
                 }
             };
-            if output.send(message).await.is_err() {
+            if output.send(Message::Capture(message)).await.is_err() {
                 return;
             }
         }

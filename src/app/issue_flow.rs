@@ -2,14 +2,11 @@
 //! An application opened from the cabinet joins here at its next step.
 
 use super::{App, Message, Screen};
-use crate::print::ipp::{PrintOptions, Printer as IppPrinter};
-use crate::print::{Fonts, render_all};
-use crate::registry::ClientError;
 use crate::screen::children::usable_document;
-use crate::screen::{certificate, confirm, print, result};
+use crate::screen::{Registry, certificate, confirm, issued, print};
 use iced::Task;
 use iced::time::Instant;
-use pdo_core::api::{Application, ApplicationSource, ApplicationStatus, CertificateGroup};
+use pdo_core::api::{Application, ApplicationStatus};
 use pdo_core::domain::{full_name, region_today};
 
 impl App {
@@ -21,13 +18,14 @@ impl App {
         session.draft.application = Some(application.clone());
         match application.status {
             ApplicationStatus::AwaitingEmailConfirmation => {
-                self.screen = Screen::Confirm(confirm::Confirm::new(application.email.clone(), Instant::now()));
+                let screen = confirm::Confirm::new(&application, self.env.demo_mail.clone(), Instant::now());
+                self.screen = Screen::Confirm(screen);
                 self.editing = Some(iced::widget::Id::new(confirm::CODE_ID));
                 self.focus_field(confirm::CODE_ID, true)
             }
             ApplicationStatus::EmailConfirmed => self.open_certificate(&application),
             ApplicationStatus::CertificateIssued => {
-                self.screen = Screen::Issued(result::Issued::new(application));
+                self.screen = Screen::Issued(issued::Issued::new(application));
                 self.editing = None;
                 Task::none()
             }
@@ -36,136 +34,28 @@ impl App {
         }
     }
 
-    pub(super) fn application_opened(&mut self, result: Result<Application, ClientError>) -> Task<Message> {
-        // The answer belongs to the screen that asked (the e-mail step, or the cabinet): not to one moved on to.
-        if !matches!(self.screen, Screen::Application(_) | Screen::Cabinet(_)) {
+    /// The e-mail step sends its own requests; the registry's part of it is lent for each message.
+    pub(super) fn confirm_message(&mut self, message: confirm::Message) -> Task<Message> {
+        if self.session.is_none() {
             return Task::none();
         }
-        match result {
-            Ok(application) if application.status == ApplicationStatus::AwaitingClaim => {
-                // Taken offline and not claimed yet: nothing to carry on with here until the letter's link is followed.
-                let text = self.i18n.tr("status-awaiting-claim");
-                match &mut self.screen {
-                    Screen::Application(screen) => screen.failed(text, false),
-                    Screen::Cabinet(screen) => screen.set_problem(Some(text)),
-                    _ => {}
-                }
-                Task::none()
-            }
-            Ok(application) => self.continue_application(application),
-            Err(ClientError::Unauthorized) => self.end_session(),
-            Err(err) => {
-                tracing::warn!(code = err.code(), "application not opened");
-                let text = self.problem_text(Some(&err));
-                match &mut self.screen {
-                    Screen::Application(screen) => screen.failed(text, false),
-                    Screen::Cabinet(screen) => screen.set_problem(Some(text)),
-                    _ => {}
-                }
-                Task::none()
-            }
-        }
-    }
-
-    fn application_id(&self) -> Option<(crate::registry::RegistryClient, String, String)> {
-        let session = self.session.as_ref()?;
-        let id = session.draft.application.as_ref()?.id.clone();
-        Some((self.client(), session.token.clone(), id))
-    }
-
-    pub(super) fn confirm_message(&mut self, message: confirm::Message) -> Task<Message> {
-        let now = Instant::now();
+        let (client, token) = self.registry_parts();
         let Screen::Confirm(screen) = &mut self.screen else { return Task::none() };
-        let action = screen.update(message, &self.i18n, now);
-        let Some((client, token, id)) = self.application_id() else { return Task::none() };
+        let mut registry = Registry { client, token, i18n: &self.i18n, unreachable: &mut self.unreachable };
+        let action = screen.update(message, &mut registry, Instant::now());
         match action {
             confirm::Action::None => Task::none(),
             confirm::Action::Focus(field) => self.focus_field(field, true),
-            confirm::Action::Confirm(code) => {
-                Task::perform(async move { client.confirm_email(&token, &id, &code).await }, Message::EmailConfirmed)
-            }
-            confirm::Action::Resend => {
-                Task::perform(async move { client.resend_email(&token, &id).await }, Message::EmailResent)
-            }
-            confirm::Action::ChangeEmail(email) => {
-                Task::perform(async move { client.change_email(&token, &id, &email).await }, Message::EmailChanged)
-            }
-        }
-    }
-
-    pub(super) fn email_confirmed(&mut self, result: Result<Application, ClientError>) -> Task<Message> {
-        let text = self.problem_text(result.as_ref().err());
-        let Screen::Confirm(screen) = &mut self.screen else { return Task::none() };
-        match result {
-            Ok(application) => {
-                tracing::info!(application = %application.id, "e-mail confirmed with the code");
-                self.continue_application(application)
-            }
-            Err(ClientError::Unauthorized) => self.end_session(),
-            Err(err) => {
-                tracing::info!(code = err.code(), "code refused");
-                screen.refused(text);
-                self.focus_field(confirm::CODE_ID, true)
-            }
-        }
-    }
-
-    pub(super) fn email_resent(&mut self, result: Result<(), ClientError>) -> Task<Message> {
-        let text = self.problem_text(result.as_ref().err());
-        let note = self.i18n.tr("confirm-resent");
-        let Screen::Confirm(screen) = &mut self.screen else { return Task::none() };
-        match result {
-            Ok(()) => screen.resent(note, Instant::now()),
-            Err(ClientError::Unauthorized) => return self.end_session(),
-            Err(_) => screen.refused(text),
-        }
-        Task::none()
-    }
-
-    pub(super) fn email_changed(&mut self, result: Result<Application, ClientError>) -> Task<Message> {
-        let text = self.problem_text(result.as_ref().err());
-        let note = self.i18n.tr("confirm-resent");
-        let Screen::Confirm(screen) = &mut self.screen else { return Task::none() };
-        match result {
-            Ok(application) => {
-                screen.email_changed(application.email.clone(), note, Instant::now());
+            confirm::Action::Run(task) => task.map(Message::Confirm),
+            confirm::Action::Confirmed(application) => self.continue_application(application),
+            confirm::Action::EmailChanged(application) => {
                 if let Some(session) = &mut self.session {
                     session.email = Some(application.email.clone());
                     session.draft.application = Some(application);
                 }
                 self.focus_field(confirm::CODE_ID, true)
             }
-            Err(ClientError::Unauthorized) => self.end_session(),
-            Err(_) => {
-                screen.refused(text);
-                Task::none()
-            }
-        }
-    }
-
-    /// While the e-mail step is shown, the registry is asked now and then whether the link was followed.
-    pub(super) fn poll_application(&self) -> Task<Message> {
-        let Some((client, token, id)) = self.application_id() else { return Task::none() };
-        Task::perform(async move { client.application(&token, &id).await }, Message::Polled)
-    }
-
-    pub(super) fn polled(&mut self, result: Result<Application, ClientError>) -> Task<Message> {
-        match result {
-            Ok(application)
-                if matches!(self.screen, Screen::Confirm(_))
-                    && application.status != ApplicationStatus::AwaitingEmailConfirmation
-                    && self.session.as_ref().and_then(|s| s.draft.application.as_ref()).map(|a| &a.id)
-                        == Some(&application.id) =>
-            {
-                tracing::info!(application = %application.id, "e-mail confirmed with the link");
-                self.continue_application(application)
-            }
-            Ok(_) => Task::none(),
-            Err(ClientError::Unauthorized) => self.end_session(),
-            Err(err) => {
-                tracing::debug!(code = err.code(), "poll failed; next time");
-                Task::none()
-            }
+            confirm::Action::SessionEnded => self.end_session(),
         }
     }
 
@@ -176,67 +66,43 @@ impl App {
         let name = full_name(&child.last_name, &child.first_name, child.patronymic.as_deref());
         self.screen = Screen::Certificate(certificate::CertificateChoice::new(name, documents));
         self.editing = None;
-        self.load_groups()
+        certificate::load_groups(&self.client()).map(Message::Certificate)
     }
 
-    fn load_groups(&self) -> Task<Message> {
-        let client = self.client();
-        Task::perform(async move { client.certificate_groups().await }, Message::GroupsLoaded)
-    }
-
-    pub(super) fn groups_loaded(&mut self, result: Result<Vec<CertificateGroup>, ClientError>) -> Task<Message> {
+    /// «Получение сертификата» loads its groups and takes its answers itself; the way the request goes is picked here.
+    pub(super) fn certificate_message(&mut self, message: certificate::Message) -> Task<Message> {
+        let (client, token) = self.registry_parts();
         let Screen::Certificate(screen) = &mut self.screen else { return Task::none() };
-        match result {
-            Ok(groups) => screen.loaded(certificate::Groups::Loaded(groups)),
-            Err(err) => {
-                tracing::warn!(code = err.code(), "certificate groups not loaded");
-                screen.loaded(certificate::Groups::Unavailable);
-            }
-        }
-        Task::none()
-    }
-
-    pub(super) fn certificate_action(&mut self, action: certificate::Action) -> Task<Message> {
+        let mut registry = Registry { client, token, i18n: &self.i18n, unreachable: &mut self.unreachable };
+        let action = screen.update(message, &mut registry);
         match action {
             certificate::Action::None => Task::none(),
-            certificate::Action::Retry => self.load_groups(),
+            certificate::Action::Run(task) => task.map(Message::Certificate),
             certificate::Action::Issue(request) if self.is_offline() => self.offline_submit(request.group_id),
             certificate::Action::Issue(request) => {
-                let Some((client, token, id)) = self.application_id() else { return Task::none() };
                 let Some(key) = self.session.as_ref().map(|s| s.draft.certificate_key.clone()) else {
                     return Task::none();
                 };
-                Task::perform(
-                    async move { client.issue_certificate(&token, &key, &id, &request).await },
-                    Message::CertificateIssued,
-                )
+                let Some(id) = self.session.as_ref().and_then(|s| s.draft.application.as_ref()).map(|a| a.id.clone())
+                else {
+                    return Task::none();
+                };
+                let (client, token) = self.registry_parts();
+                certificate::issue(client, token, key, id, request).map(Message::Certificate)
             }
-        }
-    }
-
-    pub(super) fn certificate_issued(&mut self, result: Result<Application, ClientError>) -> Task<Message> {
-        let text = self.problem_text(result.as_ref().err());
-        let Screen::Certificate(screen) = &mut self.screen else { return Task::none() };
-        match result {
-            Ok(application) => {
-                tracing::info!(application = %application.id, "certificate issued");
+            certificate::Action::Issued(application) => {
                 Task::batch([self.count("certificates_issued"), self.continue_application(application)])
             }
-            Err(ClientError::Unauthorized) => self.end_session(),
-            Err(err) => {
-                tracing::info!(code = err.code(), "certificate not issued");
-                screen.failed(text);
-                Task::none()
-            }
+            certificate::Action::SessionEnded => self.end_session(),
         }
     }
 
-    pub(super) fn issued_action(&mut self, action: result::Action) -> Task<Message> {
+    pub(super) fn issued_action(&mut self, action: issued::Action) -> Task<Message> {
         match action {
-            result::Action::None => Task::none(),
-            result::Action::Print => self.open_print(),
-            result::Action::AnotherChild => self.open_children(),
-            result::Action::SignOut => self.end_session(),
+            issued::Action::None => Task::none(),
+            issued::Action::Print => self.open_print(),
+            issued::Action::AnotherChild => self.open_children(),
+            issued::Action::SignOut => self.end_session(),
         }
     }
 
@@ -254,56 +120,16 @@ impl App {
         }
     }
 
-    /// Step 10 for `application` (issued, or queued offline): previews of the forms and the printer's state, asked
-    /// at once.
+    /// Step 10 for `application` (issued, or queued offline): the screen renders its previews and asks the printer.
     pub(super) fn open_print_of(&mut self, application: Application) -> Task<Message> {
-        let printer = match &self.env.config.printer {
-            Some(_) => print::Printer::Checking,
-            None => print::Printer::NotConfigured,
-        };
-        let mut screen =
-            print::PrintForms::new(application.number.clone(), application.registry_record.clone(), printer);
-        if application.source == ApplicationSource::KioskOffline {
-            screen = screen.offline();
-        }
+        let (screen, task) = print::PrintForms::new(application, self.env.config.printer.clone());
         self.screen = Screen::Print(screen);
-        let previews = Task::perform(
-            async move {
-                tokio::task::spawn_blocking(move || crate::print::preview::first_pages(&application))
-                    .await
-                    .unwrap_or_default()
-            },
-            Message::Previews,
-        );
-        Task::batch([previews, self.check_printer()])
-    }
-
-    pub(super) fn check_printer(&self) -> Task<Message> {
-        let Some(uri) = self.env.config.printer.clone() else { return Task::none() };
-        Task::perform(
-            async move {
-                tokio::task::spawn_blocking(move || {
-                    let options =
-                        PrintOptions { request_timeout: std::time::Duration::from_secs(5), ..Default::default() };
-                    match IppPrinter::new(&uri, options).and_then(|p| p.status()) {
-                        Ok(status) => print::Printer::State(status.state),
-                        Err(err) => {
-                            tracing::warn!(error = %err, "printer not reachable");
-                            print::Printer::Unreachable
-                        }
-                    }
-                })
-                .await
-                .unwrap_or(print::Printer::Unreachable)
-            },
-            Message::PrinterChecked,
-        )
+        task.map(Message::Print)
     }
 
     pub(super) fn print_action(&mut self, action: print::Action) -> Task<Message> {
         match action {
             print::Action::None => Task::none(),
-            print::Action::CheckPrinter => self.check_printer(),
             print::Action::Back if self.is_offline() => self.end_session(),
             print::Action::Back => match self.issued_application() {
                 Some(application) => self.continue_application(application),
@@ -312,33 +138,8 @@ impl App {
             print::Action::AnotherChild if self.is_offline() => self.offline_another_child(),
             print::Action::AnotherChild => self.open_children(),
             print::Action::SignOut => self.end_session(),
-            print::Action::Print => {
-                let (Some(application), Some(uri)) = (self.issued_application(), self.env.config.printer.clone())
-                else {
-                    return Task::none();
-                };
-                let count = self.count("prints");
-                Task::batch([
-                    count,
-                    Task::perform(
-                        async move {
-                            let fonts = Fonts::shared().map_err(|e| e.to_string())?;
-                            let forms = render_all(&application, fonts).map_err(|e| e.to_string())?;
-                            let jobs = forms.print_jobs(&application.number);
-                            crate::print::ipp::print_documents(uri, jobs, PrintOptions::default())
-                                .await
-                                .map_err(|e| e.to_string())
-                                .map(|outcomes| !outcomes.is_empty())
-                        },
-                        |result: Result<bool, String>| {
-                            if let Err(err) = &result {
-                                tracing::warn!(error = %err, "printing failed");
-                            }
-                            Message::Printed(result.unwrap_or(false))
-                        },
-                    ),
-                ])
-            }
+            print::Action::Run(task) => task.map(Message::Print),
+            print::Action::Print(task) => Task::batch([self.count("prints"), task.map(Message::Print)]),
         }
     }
 }

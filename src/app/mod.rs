@@ -1,25 +1,27 @@
-//! The root of the GUI: the current screen and the session. It is the only place that sequences the steps and
-//! turns a screen's `Action` into navigation or a `Task`.
+//! The root of the GUI: the current screen, the session's lifetime, staff mode and the idle clock. It is the only
+//! place that sequences the steps. Screens run their own work (a screen's `Action::Run` carries a `Task` of its own
+//! messages, mapped here to its `Message` variant), so a request's answer comes back to the screen that asked; the
+//! root turns the rest of a screen's `Action` into navigation, and picks the way (online or the offline queue) where
+//! a step asks for it.
 
 mod apply_flow;
 mod cabinet_flow;
 mod camera_flow;
-mod demo_mail;
 mod issue_flow;
 mod link;
 mod offline_flow;
-mod qr_flow;
 mod renewal_flow;
 mod resume_flow;
 mod shortcuts;
+mod sign_in_flow;
 mod staff_flow;
 
 use crate::config::Config;
 use crate::i18n::I18n;
-use crate::registry::{ClientError, DevicePoll, RegistryClient};
+use crate::registry::{ClientError, RegistryClient};
 use crate::screen::{
-    ViewContext, applicant, application, cabinet, capture, certificate, child_form, children, confirm, document, print,
-    qr_sign_in, result, resume, sign_in, welcome,
+    ViewContext, applicant, application, cabinet, capture, certificate, child_form, children, confirm, document,
+    issued, print, qr_sign_in, resume, sign_in, welcome,
 };
 use crate::session::Session;
 use crate::store::Store;
@@ -30,15 +32,12 @@ use iced::keyboard::{self as keys, key};
 use iced::time::{Duration, Instant};
 use iced::widget::{center, column, container, opaque, operation, stack, text};
 use iced::{Element, Event, Point, Size, Subscription, Task, event, window};
-use pdo_core::api::{Applicant, Application, CertificateGroup, Child, DeviceLoginStart, Document, SessionResponse};
+use pdo_core::api::{Application, Child, SessionResponse};
 use pdo_core::domain::Lang;
 
 /// The steps of an application, as the progress line counts them: sign-in, cabinet, applicant, child, document,
 /// photo, application, e-mail, certificate, print.
 pub const TOTAL_STEPS: u8 = 10;
-
-/// How often the e-mail step asks the registry whether the letter's link was followed.
-pub const POLL_EVERY: Duration = Duration::from_secs(4);
 
 /// What the kiosk is started with; cloned into the app at boot.
 #[derive(Debug, Clone)]
@@ -91,7 +90,7 @@ pub enum Screen {
     Confirm(confirm::Confirm),
     /// «Получение сертификата».
     Certificate(certificate::CertificateChoice),
-    Issued(result::Issued),
+    Issued(issued::Issued),
     Print(print::PrintForms),
     /// A resume code: shown to write down, or asked for after sign-in.
     Resume(resume::Resume),
@@ -108,48 +107,20 @@ pub enum Message {
     Back,
     SignIn(sign_in::Message),
     Cabinet(cabinet::Message),
-    ApplicationsLoaded(Result<Vec<Application>, ClientError>),
     Applicant(applicant::Message),
-    ApplicantLoaded(Result<Option<Applicant>, ClientError>),
-    ApplicantSaved(Result<Applicant, ClientError>),
-    SignInFinished(Result<SessionResponse, ClientError>),
-    Qr(qr_sign_in::Message),
-    DeviceStarted(Result<DeviceLoginStart, ClientError>),
-    PollDevice,
-    DevicePolled(Result<DevicePoll, ClientError>),
+    QrSignIn(qr_sign_in::Message),
     Children(children::Message),
-    ChildrenLoaded(Result<Vec<Child>, ClientError>),
     ChildForm(child_form::Message),
-    ChildCreated(Result<Child, ClientError>),
     Document(document::Message),
-    DocumentSaved(Result<Document, ClientError>),
     Capture(capture::Message),
-    /// A picture from the camera, with what to tell the person about it.
-    CameraFrame(Option<iced::widget::image::Handle>, capture::Hint),
-    /// A flattened scan from the pipeline (auto-capture or the button).
-    ScanTaken(capture::Scan),
-    ScanUploaded(Result<(), ClientError>),
     Application(application::Message),
-    ApplicationCreated(Result<Application, ClientError>),
-    /// An application opened from the cabinet, or the one that already existed for the child.
-    ApplicationOpened(Result<Application, ClientError>),
     Confirm(confirm::Message),
-    EmailConfirmed(Result<Application, ClientError>),
-    EmailResent(Result<(), ClientError>),
-    EmailChanged(Result<Application, ClientError>),
-    /// Time to ask whether the e-mail link was followed.
-    Poll,
-    Polled(Result<Application, ClientError>),
-    /// The code from the demo registry's letter (demo only).
-    DemoCode(Option<String>),
     /// An offline application sealed into the queue (or why not).
     OfflineQueued(Result<Application, String>),
     /// Reference data for offline use, as kept in the store.
     Reference(offline_flow::Reference),
     Certificate(certificate::Message),
-    GroupsLoaded(Result<Vec<CertificateGroup>, ClientError>),
-    CertificateIssued(Result<Application, ClientError>),
-    Issued(result::Message),
+    Issued(issued::Message),
     Print(print::Message),
     /// «Продолжить без связи»: the registry went away in the middle of an application.
     ContinueOffline,
@@ -159,9 +130,6 @@ pub enum Message {
     ResumeWaiting(bool),
     Resume(resume::Message),
     ResumeRestored(Result<(std::sync::Arc<resume_flow::ResumeDraft>, Vec<Child>), resume_flow::ResumeProblem>),
-    Previews(Vec<iced::widget::image::Handle>),
-    PrinterChecked(print::Printer),
-    Printed(bool),
     FocusNext,
     FocusPrevious,
     Activity,
@@ -199,8 +167,6 @@ pub struct App {
     keyboard: Keyboard,
     /// The text field the on-screen keyboard types into: the last one that had the focus.
     editing: Option<iced::widget::Id>,
-    /// The phone sign-in being waited for, while the QR code is shown.
-    device: Option<qr_flow::DeviceLogin>,
     /// The registry link as last reported.
     link: crate::sync::Connectivity,
     /// A registry call of this session failed as unreachable: the offline way is offered from here on.
@@ -244,7 +210,6 @@ impl App {
             first_frame_seen: false,
             keyboard: Keyboard { layout: keyboard::Layout::Latin, shift: false },
             editing: Some(iced::widget::Id::new(sign_in::LOGIN_ID)),
-            device: None,
             link: Default::default(),
             devices: ("unknown", "unknown"),
             unreachable: false,
@@ -336,9 +301,13 @@ impl App {
                     // Before sign-in, back is the first screen; after it, back from the cabinet signs out.
                     Screen::SignIn(_) | Screen::Cabinet(_) => self.end_session(),
                     Screen::QrSignIn(_) => self.qr_action(qr_sign_in::Action::UsePassword),
-                    Screen::Applicant { .. } => self.applicant_message(applicant::Message::Previous),
+                    Screen::Applicant { .. } => {
+                        self.applicant_message(applicant::Message::Form(crate::widget::form::Message::Previous))
+                    }
                     Screen::Children(_) => self.reopen_applicant(),
-                    Screen::ChildForm { .. } => self.child_form_message(child_form::Message::Previous),
+                    Screen::ChildForm { .. } => {
+                        self.child_form_message(child_form::Message::Form(crate::widget::form::Message::Previous))
+                    }
                     Screen::Document { .. } => {
                         self.document_message(document::Message::Form(crate::widget::form::Message::Previous))
                     }
@@ -363,104 +332,90 @@ impl App {
                 }
             }
             Message::SignIn(msg) => {
-                self.touch();
+                if !msg.is_result() {
+                    self.touch();
+                }
+                let client = self.client();
                 let Screen::SignIn(screen) = &mut self.screen else {
-                    return Task::none();
+                    return self.unclaimed(&Message::SignIn(msg));
                 };
-                let action = screen.update(msg);
+                let action = screen.update(msg, &client);
                 self.sign_in_action(action)
             }
-            Message::SignInFinished(result) => self.sign_in_finished(result),
-            Message::Qr(msg) => {
-                self.touch();
-                let Screen::QrSignIn(screen) = &mut self.screen else { return Task::none() };
-                let action = screen.update(msg);
+            Message::QrSignIn(msg) => {
+                // A poll tick is not the person's activity either.
+                if !msg.is_result() && !matches!(msg, qr_sign_in::Message::Poll) {
+                    self.touch();
+                }
+                let client = self.client();
+                let Screen::QrSignIn(screen) = &mut self.screen else {
+                    // Approved after the person left the QR code: nobody will use that session.
+                    return self.unclaimed(&Message::QrSignIn(msg));
+                };
+                let action = screen.update(msg, &client);
                 self.qr_action(action)
             }
-            Message::DeviceStarted(result) => self.device_started(result),
-            Message::PollDevice => self.poll_device(),
-            Message::DevicePolled(result) => self.device_polled(result),
             Message::Cabinet(msg) => {
-                self.touch();
-                let Screen::Cabinet(screen) = &mut self.screen else {
-                    return Task::none();
-                };
-                let action = screen.update(msg);
-                self.cabinet_action(action)
+                if !msg.is_result() {
+                    self.touch();
+                }
+                self.cabinet_message(msg)
             }
-            Message::ApplicationsLoaded(result) => self.applications_loaded(result),
             Message::Applicant(msg) => {
-                self.touch();
+                if !msg.is_result() {
+                    self.touch();
+                }
                 self.applicant_message(msg)
             }
-            Message::ApplicantLoaded(result) => self.applicant_loaded(result),
-            Message::ApplicantSaved(result) => self.applicant_saved(result),
             Message::Children(msg) => {
-                self.touch();
-                let Screen::Children(screen) = &mut self.screen else { return Task::none() };
-                let action = screen.update(msg);
-                self.children_action(action)
+                if !msg.is_result() {
+                    self.touch();
+                }
+                self.children_message(msg)
             }
-            Message::ChildrenLoaded(result) => self.children_loaded(result),
             Message::ChildForm(msg) => {
-                self.touch();
+                if !msg.is_result() {
+                    self.touch();
+                }
                 self.child_form_message(msg)
             }
-            Message::ChildCreated(result) => self.child_created(result),
             Message::Document(msg) => {
-                self.touch();
+                if !msg.is_result() {
+                    self.touch();
+                }
                 self.document_message(msg)
             }
-            Message::DocumentSaved(result) => self.document_saved(result),
             Message::Capture(msg) => {
-                self.touch();
-                let Screen::Capture(screen) = &mut self.screen else { return Task::none() };
-                let action = screen.update(msg);
-                self.capture_action(action)
-            }
-            Message::CameraFrame(preview, hint) => {
-                self.report_camera(hint);
-                if let Screen::Capture(screen) = &mut self.screen {
-                    screen.frame(preview, hint);
+                match &msg {
+                    // The camera is a fact of the kiosk too: the heartbeats tell the registry and staff.
+                    capture::Message::Frame(_, hint) => self.report_camera(*hint),
+                    capture::Message::Uploaded(_) => {}
+                    // A scan taken counts as the person's activity, like a tap.
+                    _ => self.touch(),
                 }
-                Task::none()
+                self.capture_message(msg)
             }
-            Message::ScanTaken(scan) => {
-                self.touch();
-                self.scan_taken(scan)
-            }
-            Message::ScanUploaded(result) => self.scan_uploaded(result),
             Message::Application(msg) => {
-                self.touch();
+                if !msg.is_result() {
+                    self.touch();
+                }
                 self.application_message(msg)
             }
-            Message::ApplicationCreated(result) => self.application_created(result),
-            Message::ApplicationOpened(result) => self.application_opened(result),
             Message::Confirm(msg) => {
-                self.touch();
+                // A poll tick is not the person's activity either.
+                if !msg.is_result() && msg != confirm::Message::Poll {
+                    self.touch();
+                }
                 self.confirm_message(msg)
             }
-            Message::EmailConfirmed(result) => self.email_confirmed(result),
-            Message::EmailResent(result) => self.email_resent(result),
-            Message::EmailChanged(result) => self.email_changed(result),
-            Message::Poll => Task::batch([self.poll_application(), self.look_for_demo_code()]),
             Message::OfflineQueued(result) => self.offline_queued(result),
             Message::Reference(reference) => self.reference_kept(reference),
-            Message::DemoCode(code) => {
-                if let (Screen::Confirm(screen), Some(code)) = (&mut self.screen, code) {
-                    screen.set_demo_code(code);
-                }
-                Task::none()
-            }
-            Message::Polled(result) => self.polled(result),
             Message::Certificate(msg) => {
-                self.touch();
-                let Screen::Certificate(screen) = &mut self.screen else { return Task::none() };
-                let action = screen.update(msg);
-                self.certificate_action(action)
+                if !msg.is_result() {
+                    self.touch();
+                }
+                self.certificate_message(msg)
             }
-            Message::GroupsLoaded(result) => self.groups_loaded(result),
-            Message::CertificateIssued(result) => self.certificate_issued(result),
             Message::Issued(msg) => {
                 self.touch();
                 let Screen::Issued(screen) = &mut self.screen else { return Task::none() };
@@ -468,7 +423,13 @@ impl App {
                 self.issued_action(action)
             }
             Message::Print(msg) => {
-                self.touch();
+                // The printer's state is a fact of the kiosk too: the heartbeats tell the registry and staff.
+                if let print::Message::PrinterChecked(printer) = &msg {
+                    self.report_printer(printer);
+                }
+                if !msg.is_result() {
+                    self.touch();
+                }
                 let Screen::Print(screen) = &mut self.screen else { return Task::none() };
                 let action = screen.update(msg);
                 self.print_action(action)
@@ -490,30 +451,6 @@ impl App {
                 self.resume_action(action)
             }
             Message::ResumeRestored(result) => self.resume_restored(result),
-            Message::Previews(previews) => {
-                if let Screen::Print(screen) = &mut self.screen {
-                    screen.set_previews(previews);
-                }
-                Task::none()
-            }
-            Message::PrinterChecked(printer) => {
-                self.report_printer(&printer);
-                if let Screen::Print(screen) = &mut self.screen {
-                    screen.set_printer(printer);
-                }
-                Task::none()
-            }
-            Message::Printed(ok) => {
-                let Screen::Print(screen) = &mut self.screen else { return Task::none() };
-                screen.printed(ok);
-                // After a failure the printer's state says why (paper, jam, offline).
-                if ok {
-                    Task::none()
-                } else {
-                    screen.update(print::Message::CheckPrinter);
-                    self.check_printer()
-                }
-            }
             Message::FocusNext => {
                 self.touch();
                 operation::focus_next().chain(ask_focus())
@@ -660,75 +597,10 @@ impl App {
         Task::batch([operation::focus(sign_in::LOGIN_ID), record])
     }
 
-    fn sign_in_action(&mut self, action: sign_in::Action) -> Task<Message> {
-        match action {
-            sign_in::Action::None => Task::none(),
-            sign_in::Action::Focus(id) => operation::focus(id),
-            sign_in::Action::Qr => self.open_qr(),
-            sign_in::Action::Offline => self.open_offline(),
-            sign_in::Action::SignIn { login, password } => {
-                let client = self.env.client.clone();
-                let lang = self.i18n.lang();
-                Task::perform(
-                    async move { client.sign_in(login, password.expose().to_string(), lang).await },
-                    Message::SignInFinished,
-                )
-            }
-        }
-    }
-
-    fn sign_in_finished(&mut self, result: Result<SessionResponse, ClientError>) -> Task<Message> {
-        // Only the form that asked takes the answer: a late one after «Назад» (or for the person before) is dropped,
-        // and its session revoked at once.
-        let asked = matches!(&self.screen, Screen::SignIn(screen) if screen.is_busy());
-        if !asked {
-            return match result {
-                Ok(session) => self.revoke_unused(session.token),
-                Err(_) => Task::none(),
-            };
-        }
-        let Screen::SignIn(screen) = &mut self.screen else {
-            return Task::none();
-        };
-        match result {
-            Ok(session) => {
-                tracing::info!(account = %session.account.id, "signed in");
-                self.signed_in(session)
-            }
-            Err(err) => {
-                tracing::info!(error = %err, "sign-in refused");
-                let problem = match err {
-                    ClientError::InvalidCredentials => sign_in::Problem::InvalidCredentials,
-                    ClientError::TooManyAttempts { retry_after_secs } => {
-                        sign_in::Problem::Throttled { retry_after_secs }
-                    }
-                    ClientError::Unreachable => sign_in::Problem::Unreachable,
-                    ClientError::Busy { .. } => sign_in::Problem::Busy,
-                    ClientError::TooManyRequests { retry_after_secs } => {
-                        sign_in::Problem::Throttled { retry_after_secs }
-                    }
-                    ClientError::Unauthorized
-                    | ClientError::Server { .. }
-                    | ClientError::Validation(_)
-                    | ClientError::Refused { .. } => sign_in::Problem::Server,
-                };
-                let action = screen.failed(problem);
-                self.sign_in_action(action)
-            }
-        }
-    }
-
     /// An answer to a request of a session that has ended: dropped, and a registry session it opened is revoked.
     fn late(&self, produced: Message) -> Task<Message> {
         tracing::debug!("an answer for an ended session dropped");
-        match produced {
-            Message::SignInFinished(Ok(session))
-            | Message::DevicePolled(Ok(DevicePoll::Approved(session)))
-            | Message::Renewal(crate::screen::renewal::Message::Renewed(Ok(session))) => {
-                self.revoke_unused(session.token)
-            }
-            _ => Task::none(),
-        }
+        self.unclaimed(&produced)
     }
 
     /// Ends a registry session at the registry too (sign-out, or an answer nobody is waiting for any more).
@@ -756,7 +628,6 @@ impl App {
         self.offline = None;
         self.offline_printed = None;
         self.unreachable = false;
-        self.device = None;
         self.stop_camera();
         self.screen = Screen::Welcome(welcome::Welcome::new(self.operator.clone()));
         self.i18n.set_lang(default_lang(&self.env.config));
@@ -773,29 +644,22 @@ impl App {
         self.env.client.clone().with_lang(self.i18n.lang())
     }
 
+    /// The client and the session's token a screen's `Registry` is made of (taken before the screen is borrowed;
+    /// the token is empty when nobody signed in).
+    fn registry_parts(&self) -> (RegistryClient, String) {
+        (self.client(), self.session.as_ref().map(|s| s.token.clone()).unwrap_or_default())
+    }
+
     fn ctx(&self) -> ViewContext<'_> {
         ViewContext { i18n: &self.i18n, metrics: self.metrics }
     }
 
-    /// A plain sentence for a failed call: the registry's own message for a refusal (it speaks the person's
-    /// language), ours for the network or the server.
+    /// A plain sentence for a failed call (`screen::problem_text`); an unreachable registry is noted, so the offline
+    /// way is offered from here on.
     fn problem_text(&mut self, err: Option<&ClientError>) -> String {
-        if matches!(err, Some(ClientError::Unreachable)) {
-            self.unreachable = true;
-        }
-        match err {
-            None => String::new(),
-            Some(ClientError::Refused { message, .. }) if !message.is_empty() => message.clone(),
-            Some(ClientError::Validation(fields)) => {
-                fields.values().next().map_or_else(|| self.i18n.tr("problem-server"), |e| e.message.clone())
-            }
-            Some(
-                ClientError::TooManyRequests { retry_after_secs } | ClientError::TooManyAttempts { retry_after_secs },
-            ) => self.i18n.tr_with("problem-wait", [("seconds", (*retry_after_secs).into())]),
-            Some(ClientError::Unreachable) => self.i18n.tr("problem-unreachable"),
-            Some(ClientError::Busy { .. }) => self.i18n.tr("problem-busy"),
-            Some(_) => self.i18n.tr("problem-server"),
-        }
+        let Some(err) = err else { return String::new() };
+        self.unreachable |= matches!(err, ClientError::Unreachable);
+        crate::screen::problem_text(&self.i18n, err)
     }
 
     /// Moves the focus (and the on-screen keyboard) to a text field; `latin` picks the keyboard's alphabet.
@@ -864,7 +728,7 @@ impl App {
         let content = match &self.screen {
             Screen::Welcome(screen) => screen.view(ctx).map(Message::Welcome),
             Screen::SignIn(screen) => screen.view(ctx).map(Message::SignIn),
-            Screen::QrSignIn(screen) => screen.view(ctx, Instant::now()).map(Message::Qr),
+            Screen::QrSignIn(screen) => screen.view(ctx, Instant::now()).map(Message::QrSignIn),
             Screen::Cabinet(screen) => screen.view(ctx).map(Message::Cabinet),
             Screen::Applicant { form, problem } => form.view(ctx, problem.clone()).map(Message::Applicant),
             Screen::Children(screen) => screen.view(ctx).map(Message::Children),
@@ -982,10 +846,9 @@ impl App {
         } else {
             Subscription::none()
         };
-        let poll = if matches!(self.screen, Screen::Confirm(_)) {
-            iced::time::every(POLL_EVERY).map(|_| Message::Poll)
-        } else {
-            Subscription::none()
+        let poll = match &self.screen {
+            Screen::Confirm(screen) => screen.subscription().map(Message::Confirm),
+            _ => Subscription::none(),
         };
         Subscription::batch([
             input,
@@ -995,7 +858,7 @@ impl App {
             first_frame,
             poll,
             self.camera_subscription(),
-            self.device_subscription(),
+            self.qr_subscription(),
             self.link_subscription(),
             self.staff_subscription(),
         ])
@@ -1003,38 +866,28 @@ impl App {
 }
 
 /// The answers that belong to one person's session: registry calls, the store's drafts and queue, the camera's scan,
-/// the forms and the printer. Everything else (the window, the link, reference data, staff mode) outlives sessions.
+/// the forms and the printer. A screen's own answers are named by its `Message::is_result`. Everything else (the
+/// window, the link, reference data, staff mode, taps) outlives sessions.
 fn session_bound(message: &Message) -> bool {
     matches!(
         message,
-        Message::SignInFinished(_)
-            | Message::DeviceStarted(_)
-            | Message::DevicePolled(_)
-            | Message::ApplicationsLoaded(_)
-            | Message::ApplicantLoaded(_)
-            | Message::ApplicantSaved(_)
-            | Message::ChildrenLoaded(_)
-            | Message::ChildCreated(_)
-            | Message::DocumentSaved(_)
-            | Message::ScanTaken(_)
-            | Message::ScanUploaded(_)
-            | Message::ApplicationCreated(_)
-            | Message::ApplicationOpened(_)
-            | Message::EmailConfirmed(_)
-            | Message::EmailResent(_)
-            | Message::EmailChanged(_)
-            | Message::Polled(_)
-            | Message::DemoCode(_)
-            | Message::OfflineQueued(_)
-            | Message::GroupsLoaded(_)
-            | Message::CertificateIssued(_)
-            | Message::ResumeSaved(_)
-            | Message::ResumeWaiting(_)
-            | Message::ResumeRestored(_)
-            | Message::Previews(_)
-            | Message::PrinterChecked(_)
-            | Message::Printed(_)
-    ) || matches!(message, Message::Renewal(renewal) if renewal.is_result())
+        Message::OfflineQueued(_) | Message::ResumeSaved(_) | Message::ResumeWaiting(_) | Message::ResumeRestored(_)
+    ) || match message {
+        Message::SignIn(message) => message.is_result(),
+        Message::QrSignIn(message) => message.is_result(),
+        Message::Confirm(message) => message.is_result(),
+        Message::Certificate(message) => message.is_result(),
+        Message::Cabinet(message) => message.is_result(),
+        Message::Children(message) => message.is_result(),
+        Message::Application(message) => message.is_result(),
+        Message::Capture(message) => message.is_result(),
+        Message::Document(message) => message.is_result(),
+        Message::ChildForm(message) => message.is_result(),
+        Message::Applicant(message) => message.is_result(),
+        Message::Print(message) => message.is_result(),
+        Message::Renewal(message) => message.is_result(),
+        _ => false,
+    }
 }
 
 /// Fields typed in Latin letters: logins, passwords, e-mail addresses.

@@ -4,7 +4,7 @@
 
 use super::{App, Message, Screen};
 use crate::screen::{
-    applicant, application, cabinet, capture, certificate, child_form, confirm, document, print, qr_sign_in, result,
+    applicant, application, cabinet, capture, certificate, child_form, confirm, document, issued, print, qr_sign_in,
     resume, sign_in, welcome,
 };
 use iced::Task;
@@ -15,14 +15,18 @@ impl App {
         let message = match &self.screen {
             Screen::Welcome(_) => Message::Welcome(welcome::Message::Start),
             Screen::SignIn(_) => Message::SignIn(sign_in::Message::Submit),
-            Screen::QrSignIn(_) => Message::Qr(qr_sign_in::Message::Restart),
+            Screen::QrSignIn(_) => Message::QrSignIn(qr_sign_in::Message::Restart),
             Screen::Cabinet(_) => Message::Cabinet(cabinet::Message::Apply),
-            Screen::Applicant { .. } => Message::Applicant(applicant::Message::Next),
+            Screen::Applicant { .. } => {
+                Message::Applicant(applicant::Message::Form(crate::widget::form::Message::Next))
+            }
             Screen::Children(screen) => match screen.primary() {
                 Some(message) => Message::Children(message),
                 None => return Task::none(),
             },
-            Screen::ChildForm { .. } => Message::ChildForm(child_form::Message::Next),
+            Screen::ChildForm { .. } => {
+                Message::ChildForm(child_form::Message::Form(crate::widget::form::Message::Next))
+            }
             Screen::Document { form, .. } if form.is_choosing() => return Task::none(),
             Screen::Document { .. } => Message::Document(document::Message::Form(crate::widget::form::Message::Next)),
             Screen::Capture(screen) if screen.is_live() => Message::Capture(capture::Message::Shoot),
@@ -32,7 +36,7 @@ impl App {
             Screen::Confirm(screen) if screen.is_changing() => Message::Confirm(confirm::Message::SaveEmail),
             Screen::Confirm(_) => Message::Confirm(confirm::Message::Confirm),
             Screen::Certificate(_) => Message::Certificate(certificate::Message::Issue),
-            Screen::Issued(_) => Message::Issued(result::Message::Print),
+            Screen::Issued(_) => Message::Issued(issued::Message::Print),
             Screen::Print(_) => Message::Print(print::Message::Print),
             Screen::Resume(resume::Resume::Show { .. }) => Message::Resume(resume::Message::Finish),
             Screen::Resume(_) => Message::Resume(resume::Message::Submit),

@@ -13,7 +13,7 @@ use super::{App, Message, Screen};
 use crate::camera::{self, Event};
 use crate::print::ipp::PrintOptions;
 use crate::screen::staff::{self as staff_screen, Message as StaffMessage, panel, pin_pad};
-use crate::screen::{ViewContext, print};
+use crate::screen::{ViewContext, capture, print};
 use crate::staff::health::{CameraStatus, disk_space, probe_camera};
 use crate::staff::{PinCheck, PinGate, StaffAction};
 use chrono::Utc;
@@ -110,20 +110,20 @@ impl App {
                 }
                 Ok(Message::Link(link))
             }
-            Message::PrinterChecked(printer) => {
+            Message::Print(print::Message::PrinterChecked(printer)) => {
                 if let Some(panel) = self.staff.panel() {
                     panel.set_printer(printer.clone());
                 }
-                Ok(Message::PrinterChecked(printer))
+                Ok(Message::Print(print::Message::PrinterChecked(printer)))
             }
             // The photo step had the camera open: the camera test shows its picture instead of opening it again.
-            Message::CameraFrame(preview, hint) => {
+            Message::Capture(capture::Message::Frame(preview, hint)) => {
                 if let Some(panel) = self.staff.panel()
                     && panel.page() == panel::Page::Camera
                 {
                     panel.camera_frame(preview.clone(), hint);
                 }
-                Ok(Message::CameraFrame(preview, hint))
+                Ok(Message::Capture(capture::Message::Frame(preview, hint)))
             }
             other => Ok(other),
         }
@@ -309,7 +309,7 @@ impl App {
     }
 
     /// Asks for every fact of the health page; each answer arrives as a `Fact` (the printer's as the print step's
-    /// own `PrinterChecked`).
+    /// own `print::Message::PrinterChecked`, which the print step takes too when it is shown).
     fn health_facts(&mut self) -> Task<Message> {
         let camera_busy = matches!(&self.screen, Screen::Capture(screen) if screen.is_live());
         if let Some(panel) = self.staff.panel() {
@@ -339,7 +339,10 @@ impl App {
                 move |c| fact(panel::Fact::Camera(c)),
             )
         };
-        Task::batch([queue, disk, camera, self.check_printer()])
+        let printer = self.env.config.printer.clone().map_or_else(Task::none, |uri| {
+            print::check_printer(uri).map(|printer| Message::Print(print::Message::PrinterChecked(printer)))
+        });
+        Task::batch([queue, disk, camera, printer])
     }
 
     fn load_figures(&self) -> Task<Message> {

@@ -114,6 +114,11 @@ impl RegistryClient {
         self
     }
 
+    /// The language the registry's messages come back in.
+    pub fn lang(&self) -> Lang {
+        self.lang
+    }
+
     pub fn base(&self) -> &Url {
         &self.base
     }

@@ -1,17 +1,32 @@
 //! «Данные заявителя»: the applicant's own details for the forms (names, date of birth, passport with the
 //! subdivision code, address, phone), on three short pages so each fits above the on-screen keyboard. Pre-filled from
-//! the registry; checked with the shared rules before it is saved back; nothing typed is lost on an error.
+//! the registry; checked with the shared rules before it is saved back; nothing typed is lost on an error. Which way
+//! the details go (the registry, or the offline draft) the root decides; the registry's answer comes back here
+//! (`save`).
 
 use super::ViewContext;
+use crate::registry::{ClientError, RegistryClient};
 use crate::widget::form::OnInput;
 use crate::widget::form::{self, FieldSpec, PagedForm};
-use iced::Element;
+use iced::{Element, Task};
 use pdo_core::api::{Applicant, ApplicantRequest, DocumentRequest, FieldErrorBody};
 use pdo_core::domain::{AccountKind, DocumentKind, Lang};
 use pdo_core::validation::validate_applicant;
 use std::collections::BTreeMap;
 
-pub use form::Message;
+#[derive(Debug, Clone, PartialEq)]
+pub enum Message {
+    Form(form::Message),
+    /// The registry's answer to «Сохранить».
+    Saved(Result<Applicant, ClientError>),
+}
+
+impl Message {
+    /// Whether this is the answer of a task (which belongs to the session that started it) rather than a tap.
+    pub fn is_result(&self) -> bool {
+        matches!(self, Message::Saved(_))
+    }
+}
 
 const fn spec(path: &'static str, label: &'static str, hint: Option<&'static str>) -> FieldSpec {
     FieldSpec { path, label, hint, latin: false }
@@ -33,7 +48,39 @@ pub const FIELDS: [FieldSpec; 11] = [
 
 const PAGES: &[&[usize]] = &[&[0, 1, 2, 3], &[4, 5, 6, 7], &[8, 9, 10]];
 
-pub type Action = form::FormAction<ApplicantRequest>;
+// Returned once per message and matched at once; the details are not worth a box.
+#[allow(clippy::large_enum_variant)]
+#[derive(Debug, Clone, PartialEq)]
+pub enum Action {
+    None,
+    Focus(&'static str),
+    /// Every field passed the checks: the root sends this the way that serves (`save` online).
+    Save(ApplicantRequest),
+    /// Back from the first page.
+    Leave,
+    /// The registry has the details: the child is next.
+    Saved(Applicant),
+    /// The registry could not take them: the root says so on the step's problem line.
+    Failed,
+    /// The registry no longer knows the session: it ends.
+    SessionEnded,
+}
+
+impl From<form::FormAction<ApplicantRequest>> for Action {
+    fn from(action: form::FormAction<ApplicantRequest>) -> Self {
+        match action {
+            form::FormAction::None => Action::None,
+            form::FormAction::Focus(id) => Action::Focus(id),
+            form::FormAction::Save(request) => Action::Save(request),
+            form::FormAction::Leave => Action::Leave,
+        }
+    }
+}
+
+/// Saves the applicant's details at the registry (as the session `token`).
+pub fn save(client: RegistryClient, token: String, request: ApplicantRequest) -> Task<Message> {
+    Task::perform(async move { client.put_applicant(&token, &request).await }, Message::Saved)
+}
 
 #[derive(Debug)]
 pub struct ApplicantForm {
@@ -57,20 +104,40 @@ impl ApplicantForm {
     }
 
     pub fn field(&self, id: &iced::widget::Id) -> Option<(String, OnInput<Message>)> {
-        self.form.field(id)
+        let (value, on_input) = self.form.field(id)?;
+        Some((value, Box::new(move |v| Message::Form(on_input(v)))))
     }
 
     pub fn update(&mut self, message: Message, lang: Lang, today: chrono::NaiveDate) -> Action {
-        let kind = self.kind;
-        let check =
-            |values: &[String]| form::field_messages(validate_applicant(&request_from(values), kind, today), lang);
-        let event = self.form.update(message, check);
-        event.into_action(|| self.request())
+        match message {
+            Message::Form(message) => {
+                let kind = self.kind;
+                let check = |values: &[String]| {
+                    form::field_messages(validate_applicant(&request_from(values), kind, today), lang)
+                };
+                let event = self.form.update(message, check);
+                event.into_action(|| self.request()).into()
+            }
+            Message::Saved(Ok(applicant)) => {
+                tracing::info!("applicant details saved");
+                Action::Saved(applicant)
+            }
+            Message::Saved(Err(ClientError::Validation(fields))) => self.refused(fields),
+            Message::Saved(Err(ClientError::Unauthorized)) => Action::SessionEnded,
+            Message::Saved(Err(err)) => {
+                tracing::warn!(error = %err, "applicant details not saved");
+                self.failed();
+                Action::Failed
+            }
+        }
     }
 
     /// The registry refused the save: its field errors go next to the fields, everything typed stays.
-    pub fn refused(&mut self, fields: BTreeMap<String, FieldErrorBody>) -> Action {
-        self.form.refused(fields)
+    fn refused(&mut self, fields: BTreeMap<String, FieldErrorBody>) -> Action {
+        match self.form.refused::<ApplicantRequest>(fields) {
+            form::FormAction::Focus(id) => Action::Focus(id),
+            _ => Action::None,
+        }
     }
 
     pub fn failed(&mut self) {
@@ -79,7 +146,7 @@ impl ApplicantForm {
 
     pub fn view(&self, ctx: ViewContext<'_>, problem: Option<String>) -> Element<'_, Message> {
         let title = if self.kind == AccountKind::Child { "applicant-title-self" } else { "applicant-title" };
-        self.form.view(ctx, ctx.i18n.tr(title), ctx.i18n.tr("applicant-save"), problem)
+        self.form.view(ctx, ctx.i18n.tr(title), ctx.i18n.tr("applicant-save"), problem).map(Message::Form)
     }
 }
 
@@ -130,7 +197,7 @@ mod tests {
 
     fn fill(form: &mut ApplicantForm, values: &[&str]) {
         for (index, value) in values.iter().enumerate() {
-            form.update(Message::Changed(index, value.to_string()), Lang::Ru, today());
+            form.update(Message::Form(form::Message::Changed(index, value.to_string())), Lang::Ru, today());
         }
     }
 
@@ -152,9 +219,17 @@ mod tests {
     fn three_pages_then_save_with_what_was_typed() {
         let mut form = ApplicantForm::new(None, AccountKind::Parent);
         fill(&mut form, &GOOD);
-        assert_eq!(form.update(Message::Next, Lang::Ru, today()), Action::Focus("applicant.passport.series"));
-        assert_eq!(form.update(Message::Next, Lang::Ru, today()), Action::Focus("applicant.passport.issued_by"));
-        let Action::Save(request) = form.update(Message::Next, Lang::Ru, today()) else { panic!("expected save") };
+        assert_eq!(
+            form.update(Message::Form(form::Message::Next), Lang::Ru, today()),
+            Action::Focus("applicant.passport.series")
+        );
+        assert_eq!(
+            form.update(Message::Form(form::Message::Next), Lang::Ru, today()),
+            Action::Focus("applicant.passport.issued_by")
+        );
+        let Action::Save(request) = form.update(Message::Form(form::Message::Next), Lang::Ru, today()) else {
+            panic!("expected save")
+        };
         assert_eq!(request.passport.series, "32 12", "sent as typed; the registry normalises");
         assert_eq!(request.patronymic.as_deref(), Some("Тимофеевна"));
     }
@@ -165,14 +240,20 @@ mod tests {
         let mut bad = GOOD;
         bad[0] = "Smith";
         fill(&mut form, &bad);
-        assert_eq!(form.update(Message::Next, Lang::Ru, today()), Action::Focus("applicant.last_name"));
+        assert_eq!(
+            form.update(Message::Form(form::Message::Next), Lang::Ru, today()),
+            Action::Focus("applicant.last_name")
+        );
         assert_eq!(form.page(), 0);
         assert!(form.form.error("applicant.last_name").unwrap().contains("русск"));
         assert_eq!(form.form.values()[0], "Smith", "nothing typed is lost");
         // Page two's empty fields do not hold page one.
         let mut fresh = ApplicantForm::new(None, AccountKind::Parent);
         fill(&mut fresh, &GOOD[..4]);
-        assert_eq!(fresh.update(Message::Next, Lang::Ru, today()), Action::Focus("applicant.passport.series"));
+        assert_eq!(
+            fresh.update(Message::Form(form::Message::Next), Lang::Ru, today()),
+            Action::Focus("applicant.passport.series")
+        );
     }
 
     #[test]
@@ -183,7 +264,8 @@ mod tests {
             "applicant.phone".to_string(),
             FieldErrorBody { code: "invalid_format".into(), message: "Проверьте номер".into() },
         )]);
-        assert_eq!(form.refused(fields), Action::Focus("applicant.phone"));
+        let refused = Message::Saved(Err(ClientError::Validation(fields)));
+        assert_eq!(form.update(refused, Lang::Ru, today()), Action::Focus("applicant.phone"));
         assert_eq!(form.page(), 2);
         assert_eq!(form.form.error("applicant.phone"), Some("Проверьте номер"));
     }
@@ -192,6 +274,9 @@ mod tests {
     fn an_adult_cannot_apply_as_a_child_account() {
         let mut form = ApplicantForm::new(None, AccountKind::Child);
         fill(&mut form, &GOOD);
-        assert_eq!(form.update(Message::Next, Lang::En, today()), Action::Focus("applicant.birth_date"));
+        assert_eq!(
+            form.update(Message::Form(form::Message::Next), Lang::En, today()),
+            Action::Focus("applicant.birth_date")
+        );
     }
 }

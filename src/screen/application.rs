@@ -1,12 +1,15 @@
 //! «Подать заявление на получение сертификата»: the e-mail the confirmation letter goes to, shown large so a typo is
 //! seen, with a suggestion when the mail domain looks mistyped (gmail.ru → gmail.com), «Изменить» and
-//! «Отправить заявку».
+//! «Отправить заявку». Which way the application goes (the registry, or the offline queue) the root decides; the
+//! registry's answer comes back here (`create`), and an application that already existed is opened from here.
 
-use super::ViewContext;
+use super::{Registry, ViewContext};
+use crate::registry::{ClientError, RegistryClient};
 use crate::theme::{self, FONT_BOLD_FACE};
 use crate::widget::controls::{big_button, field, input, plain_button};
 use iced::widget::{column, container, row, text};
-use iced::{Element, Fill};
+use iced::{Element, Fill, Task};
+use pdo_core::api::{Application, ApplicationRequest, ApplicationStatus};
 use pdo_core::domain::Lang;
 use pdo_core::validation::{suggest_email, validate_email};
 
@@ -22,14 +25,41 @@ pub enum Message {
     UseSuggestion,
     Submit,
     Back,
+    /// The registry's answer to «Отправить заявку».
+    Created(Result<Application, ClientError>),
+    /// The application that already existed for the child, opened instead.
+    Opened(Result<Application, ClientError>),
 }
 
-#[derive(Debug, Clone, PartialEq)]
+impl Message {
+    /// Whether this is the answer of a task (which belongs to the session that started it) rather than a tap.
+    pub fn is_result(&self) -> bool {
+        matches!(self, Message::Created(_) | Message::Opened(_))
+    }
+}
+
+// Returned once per message and matched at once; the application is not worth a box.
+#[allow(clippy::large_enum_variant)]
+#[derive(Debug)]
 pub enum Action {
     None,
     Focus(&'static str),
+    /// A request of the screen's own; its answer comes back as this screen's message.
+    Run(Task<Message>),
+    /// «Отправить заявку» with this address: the root sends it the way that serves (`create` online).
     Submit(String),
     Back,
+    /// The application was created: it carries on at its next step (the e-mail, or the certificate).
+    Created(Application),
+    /// The child's existing application, to carry on with instead.
+    Opened(Application),
+    /// The registry no longer knows the session: it ends.
+    SessionEnded,
+}
+
+/// Sends the application to the registry (as the session `token`), under the idempotency `key`.
+pub fn create(client: RegistryClient, token: String, key: String, request: ApplicationRequest) -> Task<Message> {
+    Task::perform(async move { client.create_application(&token, &key, &request).await }, Message::Created)
 }
 
 #[derive(Debug)]
@@ -78,9 +108,13 @@ impl ApplicationStep {
         self.suggestion.as_deref()
     }
 
-    pub fn update(&mut self, message: Message, lang: Lang) -> Action {
-        if self.busy && message != Message::Back {
-            return Action::None;
+    pub fn update(&mut self, message: Message, registry: &mut Registry<'_>) -> Action {
+        let lang = registry.i18n.lang();
+        match message {
+            Message::Created(result) => return self.created(result, registry),
+            Message::Opened(result) => return self.opened(result, registry),
+            _ if self.busy && message != Message::Back => return Action::None,
+            _ => {}
         }
         match message {
             Message::Changed(value) => {
@@ -108,6 +142,50 @@ impl ApplicationStep {
                 None => Action::Focus(EMAIL_ID),
             },
             Message::Back => Action::Back,
+            Message::Created(_) | Message::Opened(_) => Action::None,
+        }
+    }
+
+    fn created(&mut self, result: Result<Application, ClientError>, registry: &mut Registry<'_>) -> Action {
+        match result {
+            Ok(application) => {
+                tracing::info!(application = %application.id, "application created");
+                Action::Created(application)
+            }
+            // The child already has an application (started at home, say): carry on with that one.
+            Err(ClientError::Refused { code, id: Some(id), .. }) if code == "application_exists" => {
+                let (client, token) = (registry.client.clone(), registry.token.clone());
+                Action::Run(Task::perform(async move { client.application(&token, &id).await }, Message::Opened))
+            }
+            Err(ClientError::Validation(fields)) => {
+                let err = ClientError::Validation(fields.clone());
+                let text = fields.into_values().next().map_or_else(|| registry.problem(&err), |e| e.message);
+                self.failed(text, true);
+                Action::Focus(EMAIL_ID)
+            }
+            Err(ClientError::Unauthorized) => Action::SessionEnded,
+            Err(err) => {
+                tracing::info!(code = err.code(), "application not created");
+                self.failed(registry.problem(&err), false);
+                Action::None
+            }
+        }
+    }
+
+    fn opened(&mut self, result: Result<Application, ClientError>, registry: &mut Registry<'_>) -> Action {
+        match result {
+            Ok(application) if application.status == ApplicationStatus::AwaitingClaim => {
+                // Taken offline and not claimed yet: nothing to carry on with here until the letter's link is followed.
+                self.failed(registry.i18n.tr("status-awaiting-claim"), false);
+                Action::None
+            }
+            Ok(application) => Action::Opened(application),
+            Err(ClientError::Unauthorized) => Action::SessionEnded,
+            Err(err) => {
+                tracing::warn!(code = err.code(), "application not opened");
+                self.failed(registry.problem(&err), false);
+                Action::None
+            }
         }
     }
 
@@ -202,6 +280,7 @@ impl ApplicationStep {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::screen::with_registry;
 
     fn step(email: Option<&str>) -> ApplicationStep {
         ApplicationStep::new("Тестов Ярослав".into(), "свидетельство IV-ЛО 123456".into(), email.map(Into::into))
@@ -209,32 +288,38 @@ mod tests {
 
     #[test]
     fn a_mistyped_domain_is_offered_corrected_and_the_person_decides() {
-        let mut s = step(None);
-        assert!(s.is_editing());
-        s.update(Message::Changed("roditel.test@gmail.ru".into()), Lang::Ru);
-        assert_eq!(s.update(Message::Check, Lang::Ru), Action::None);
-        assert!(!s.is_editing());
-        assert_eq!(s.suggestion(), Some("roditel.test@gmail.com"));
-        s.update(Message::UseSuggestion, Lang::Ru);
-        assert_eq!(s.update(Message::Submit, Lang::Ru), Action::Submit("roditel.test@gmail.com".into()));
-        assert_eq!(s.update(Message::Edit, Lang::Ru), Action::None, "busy while sending");
+        with_registry(|r| {
+            let mut s = step(None);
+            assert!(s.is_editing());
+            s.update(Message::Changed("roditel.test@gmail.ru".into()), r);
+            assert!(matches!(s.update(Message::Check, r), Action::None));
+            assert!(!s.is_editing());
+            assert_eq!(s.suggestion(), Some("roditel.test@gmail.com"));
+            s.update(Message::UseSuggestion, r);
+            assert!(matches!(s.update(Message::Submit, r), Action::Submit(email) if email == "roditel.test@gmail.com"));
+            assert!(matches!(s.update(Message::Edit, r), Action::None), "busy while sending");
+        });
     }
 
     #[test]
     fn a_bad_address_keeps_the_field_open_with_a_message_and_the_text() {
-        let mut s = step(None);
-        s.update(Message::Changed("roditel.test gmail.com".into()), Lang::Ru);
-        assert_eq!(s.update(Message::Submit, Lang::Ru), Action::Focus(EMAIL_ID));
-        assert!(s.is_editing() && s.error().is_some());
-        assert_eq!(s.email(), "roditel.test gmail.com");
+        with_registry(|r| {
+            let mut s = step(None);
+            s.update(Message::Changed("roditel.test gmail.com".into()), r);
+            assert!(matches!(s.update(Message::Submit, r), Action::Focus(EMAIL_ID)));
+            assert!(s.is_editing() && s.error().is_some());
+            assert_eq!(s.email(), "roditel.test gmail.com");
+        });
     }
 
     #[test]
     fn a_known_address_is_shown_large_and_can_be_changed() {
-        let mut s = step(Some("roditel.test@mail.ru"));
-        assert!(!s.is_editing() && s.suggestion().is_none());
-        assert_eq!(s.update(Message::Edit, Lang::Ru), Action::Focus(EMAIL_ID));
-        s.failed("нет связи".into(), false);
-        assert!(s.is_editing());
+        with_registry(|r| {
+            let mut s = step(Some("roditel.test@mail.ru"));
+            assert!(!s.is_editing() && s.suggestion().is_none());
+            assert!(matches!(s.update(Message::Edit, r), Action::Focus(EMAIL_ID)));
+            s.failed("нет связи".into(), false);
+            assert!(s.is_editing());
+        });
     }
 }

@@ -1,14 +1,16 @@
 //! The personal account: «Услуги» › «Дополнительное образование», the button «Подать заявку на сертификат», and the
 //! account's applications with each one's next step, so a parent who started at home, or has several children,
-//! carries on here. Applications are shown a few at a time with page buttons rather than a scrolling list.
+//! carries on here. Applications are shown a few at a time with page buttons rather than a scrolling list. The
+//! screen asks the registry for the list and, on «Подать заявку на сертификат», for the applicant's details itself.
 
-use super::ViewContext;
+use super::{Registry, ViewContext};
+use crate::registry::{ClientError, RegistryClient};
 use crate::theme::{self, FONT_BOLD_FACE};
 use crate::widget::controls::{big_button, plain_button};
 use crate::widget::list::{card_button, cards, page_of, pager};
 use iced::widget::{column, container, text};
-use iced::{Element, Fill};
-use pdo_core::api::{Application, ApplicationStatus, NextAction};
+use iced::{Element, Fill, Task};
+use pdo_core::api::{Applicant, Application, ApplicationStatus, NextAction};
 
 pub const PAGE_SIZE: usize = 3;
 
@@ -19,17 +21,36 @@ pub enum Message {
     /// An application of the list, to carry on with its next step.
     Open(usize),
     SignOut,
+    /// The account's applications (or why not).
+    Loaded(Result<Vec<Application>, ClientError>),
+    /// The applicant's details as the registry holds them (`None`: none yet), asked for by «Подать заявку».
+    ApplicantLoaded(Result<Option<Applicant>, ClientError>),
+}
+
+impl Message {
+    /// Whether this is the answer of a task (which belongs to the session that started it) rather than a tap.
+    pub fn is_result(&self) -> bool {
+        matches!(self, Message::Loaded(_) | Message::ApplicantLoaded(_))
+    }
 }
 
 // Returned once per message and matched at once; the application is not worth a box.
 #[allow(clippy::large_enum_variant)]
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug)]
 pub enum Action {
     None,
-    /// «Подать заявку на сертификат».
-    Apply,
+    /// A request of the screen's own; its answer comes back as this screen's message.
+    Run(Task<Message>),
+    /// The list as loaded, for the session to keep.
+    Listed(Vec<Application>),
+    /// «Подать заявку на сертификат»: the applicant's form, pre-filled with the details the registry holds.
+    Apply(Option<Applicant>),
+    /// «Подать заявку на сертификат», the details not loaded: an empty form with why.
+    ApplyBlank(String),
     Open(Application),
     SignOut,
+    /// The registry no longer knows the session: it ends.
+    SessionEnded,
 }
 
 /// The applications as loaded from the registry.
@@ -46,19 +67,16 @@ pub struct Cabinet {
     full_name: String,
     applications: Applications,
     page: usize,
-    problem: Option<String>,
     /// «Подать заявку на сертификат» was pressed and its answer is awaited.
     applying: bool,
 }
 
 impl Cabinet {
-    pub fn new(full_name: String) -> Self {
-        Self { full_name, applications: Applications::Loading, page: 0, problem: None, applying: false }
-    }
-
-    /// An application could not be opened: why, in a sentence.
-    pub fn set_problem(&mut self, problem: Option<String>) {
-        self.problem = problem;
+    /// The cabinet of the account `full_name`, asking the registry (as the session `token`) for its applications.
+    pub fn new(full_name: String, client: &RegistryClient, token: &str) -> (Self, Task<Message>) {
+        let (client, token) = (client.clone(), token.to_owned());
+        let load = Task::perform(async move { client.applications(&token).await }, Message::Loaded);
+        (Self { full_name, applications: Applications::Loading, page: 0, applying: false }, load)
     }
 
     pub fn loaded(&mut self, applications: Applications) {
@@ -73,12 +91,29 @@ impl Cabinet {
         (n >= 1 && n <= shown.len()).then(|| Message::Open(page * PAGE_SIZE + n - 1))
     }
 
-    pub fn update(&mut self, message: Message) -> Action {
+    pub fn update(&mut self, message: Message, registry: &Registry<'_>) -> Action {
         match message {
             Message::Apply if self.applying => Action::None,
             Message::Apply => {
                 self.applying = true;
-                Action::Apply
+                let (client, token) = (registry.client.clone(), registry.token.clone());
+                Action::Run(Task::perform(async move { client.applicant(&token).await }, Message::ApplicantLoaded))
+            }
+            Message::Loaded(Ok(list)) => {
+                self.loaded(Applications::Loaded(list.clone()));
+                Action::Listed(list)
+            }
+            Message::Loaded(Err(ClientError::Unauthorized)) => Action::SessionEnded,
+            Message::Loaded(Err(err)) => {
+                tracing::warn!(error = %err, "applications not loaded");
+                self.loaded(Applications::Unavailable);
+                Action::None
+            }
+            Message::ApplicantLoaded(Ok(existing)) => Action::Apply(existing),
+            Message::ApplicantLoaded(Err(ClientError::Unauthorized)) => Action::SessionEnded,
+            Message::ApplicantLoaded(Err(err)) => {
+                tracing::warn!(error = %err, "applicant not loaded");
+                Action::ApplyBlank(registry.i18n.tr("save-failed"))
             }
             Message::Page(page) => {
                 self.page = page;
@@ -104,11 +139,7 @@ impl Cabinet {
             big_button(ctx, i18n.tr("cabinet-apply"), Some(Message::Apply)),
         ]
         .spacing(ctx.metrics.spacing);
-        let mut page = column![text(greeting).size(ctx.metrics.title).font(FONT_BOLD_FACE)];
-        if let Some(problem) = &self.problem {
-            page = page.push(text(problem.clone()).size(ctx.metrics.text).color(theme::DANGER));
-        }
-        let mut page = page
+        let mut page = column![text(greeting).size(ctx.metrics.title).font(FONT_BOLD_FACE)]
             .push(services)
             .push(text(i18n.tr("cabinet-your-applications")).size(ctx.metrics.text).font(FONT_BOLD_FACE))
             .push(self.applications_view(ctx))
@@ -166,15 +197,19 @@ fn card<'a>(ctx: ViewContext<'_>, index: usize, application: &Application) -> El
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::screen::with_registry;
 
     #[test]
     fn apply_and_sign_out_are_asked_of_the_root_and_pages_stay_here() {
-        let mut cabinet = Cabinet::new("Тестова Мария".into());
-        assert_eq!(cabinet.update(Message::Apply), Action::Apply);
-        assert_eq!(cabinet.update(Message::Page(2)), Action::None);
-        assert_eq!(cabinet.page, 2);
-        cabinet.loaded(Applications::Loaded(vec![]));
-        assert_eq!(cabinet.page, 0, "a fresh list starts at its first page");
-        assert_eq!(cabinet.update(Message::SignOut), Action::SignOut);
+        with_registry(|r| {
+            let (mut cabinet, _) = Cabinet::new("Тестова Мария".into(), &r.client, &r.token);
+            assert!(matches!(cabinet.update(Message::Apply, r), Action::Run(_)) && cabinet.applying);
+            assert!(matches!(cabinet.update(Message::ApplicantLoaded(Ok(None)), r), Action::Apply(None)));
+            assert!(matches!(cabinet.update(Message::Page(2), r), Action::None));
+            assert_eq!(cabinet.page, 2);
+            cabinet.loaded(Applications::Loaded(vec![]));
+            assert_eq!(cabinet.page, 0, "a fresh list starts at its first page");
+            assert!(matches!(cabinet.update(Message::SignOut, r), Action::SignOut));
+        });
     }
 }

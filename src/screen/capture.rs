@@ -2,21 +2,51 @@
 //! in it, a plain hint ("move closer", "hold still"), capture on its own once the picture is good (or with the
 //! button), then the flattened scan shown large with «Переснять» and «Подходит».
 //!
-//! The screen only shows what the root gives it: frames and hints come from the camera task, the scan from the
-//! pipeline. The scan's bytes are held in a buffer that is zeroed when dropped.
+//! Frames and hints come from the camera subscription (run by the root, which owns the one camera), the scan from
+//! the pipeline, both as this screen's messages; so does the registry's answer to the upload (`upload`). The scan's
+//! bytes are held in a buffer that is zeroed when dropped.
 
-use super::ViewContext;
+use super::{Registry, ViewContext};
+use crate::registry::{ClientError, RegistryClient};
 use crate::theme::{self, FONT_BOLD_FACE};
 use crate::widget::controls::{big_button, plain_button};
 use iced::widget::{center, column, container, image, row, stack, text};
-use iced::{Border, Color, Element, Fill, Length};
+use iced::{Border, Color, Element, Fill, Length, Task};
 use zeroize::Zeroizing;
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone)]
 pub enum Message {
     Shoot,
     Retake,
     Accept,
+    /// A picture from the camera, with what to tell the person about it.
+    Frame(Option<image::Handle>, Hint),
+    /// A flattened scan from the pipeline (auto-capture or the button).
+    Taken(Scan),
+    /// The registry's answer to the upload.
+    Uploaded(Result<(), ClientError>),
+}
+
+impl Message {
+    /// Whether this is the answer of a task (which belongs to the session that started it) rather than a tap or a
+    /// camera frame.
+    pub fn is_result(&self) -> bool {
+        matches!(self, Message::Taken(_) | Message::Uploaded(_))
+    }
+}
+
+/// Uploads the scan of the document `document_id` of the child `child_id` (as the session `token`).
+pub fn upload(
+    client: RegistryClient,
+    token: String,
+    child_id: String,
+    document_id: String,
+    jpeg: Zeroizing<Vec<u8>>,
+) -> Task<Message> {
+    Task::perform(
+        async move { client.put_scan(&token, &child_id, &document_id, jpeg.to_vec()).await },
+        Message::Uploaded,
+    )
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -26,8 +56,12 @@ pub enum Action {
     Shoot,
     /// Back to the live picture.
     Retake,
-    /// Upload this scan.
+    /// Upload this scan (the root sends it the way that serves: `upload` online).
     Accept,
+    /// The scan is at the registry.
+    Uploaded,
+    /// The registry no longer knows the session: it ends.
+    SessionEnded,
 }
 
 pub use crate::camera::Hint;
@@ -96,7 +130,7 @@ impl Capture {
     }
 
     /// The pipeline produced a scan (automatically or after «Сфотографировать»).
-    pub fn taken(&mut self, scan: Scan) {
+    fn taken(&mut self, scan: Scan) {
         self.scan = Some(scan);
         self.problem = None;
     }
@@ -108,9 +142,29 @@ impl Capture {
         self.problem = (!problem.is_empty()).then_some(problem);
     }
 
-    pub fn update(&mut self, message: Message) -> Action {
-        if self.busy {
-            return Action::None;
+    pub fn update(&mut self, message: Message, registry: &mut Registry<'_>) -> Action {
+        match message {
+            Message::Frame(preview, hint) => {
+                self.frame(preview, hint);
+                return Action::None;
+            }
+            Message::Taken(scan) => {
+                tracing::info!(bytes = scan.jpeg.len(), "scan taken");
+                self.taken(scan);
+                return Action::None;
+            }
+            Message::Uploaded(Ok(())) => {
+                tracing::info!("scan uploaded");
+                return Action::Uploaded;
+            }
+            Message::Uploaded(Err(ClientError::Unauthorized)) => return Action::SessionEnded,
+            Message::Uploaded(Err(err)) => {
+                tracing::info!(code = err.code(), "scan not uploaded");
+                self.failed(registry.problem(&err));
+                return Action::None;
+            }
+            _ if self.busy => return Action::None,
+            _ => {}
         }
         match message {
             Message::Shoot if self.scan.is_none() && self.hint != Hint::NoCamera => {
@@ -128,7 +182,7 @@ impl Capture {
                 self.busy = true;
                 Action::Accept
             }
-            Message::Accept => Action::None,
+            Message::Accept | Message::Frame(..) | Message::Taken(_) | Message::Uploaded(_) => Action::None,
         }
     }
 
@@ -198,6 +252,7 @@ impl Capture {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::screen::with_registry;
 
     fn scan() -> Scan {
         Scan { jpeg: Zeroizing::new(vec![0xFF, 0xD8, 0xFF]), preview: image::Handle::from_rgba(1, 1, vec![0; 4]) }
@@ -205,25 +260,29 @@ mod tests {
 
     #[test]
     fn shoot_then_retake_or_accept_once() {
-        let mut c = Capture::new("свидетельство о рождении IV-ЛО 123456".into());
-        assert_eq!(c.update(Message::Accept), Action::None, "nothing taken yet");
-        assert_eq!(c.update(Message::Shoot), Action::Shoot);
-        c.taken(scan());
-        c.frame(None, Hint::HoldStill);
-        assert!(!c.is_live(), "frames do not replace a taken scan");
-        assert_eq!(c.update(Message::Retake), Action::Retake);
-        assert!(c.is_live());
-        c.taken(scan());
-        assert_eq!(c.update(Message::Accept), Action::Accept);
-        assert_eq!(c.update(Message::Retake), Action::None, "busy uploading");
-        c.failed("нет связи".into());
-        assert_eq!(c.update(Message::Accept), Action::Accept, "the same scan again");
+        with_registry(|r| {
+            let mut c = Capture::new("свидетельство о рождении IV-ЛО 123456".into());
+            assert_eq!(c.update(Message::Accept, r), Action::None, "nothing taken yet");
+            assert_eq!(c.update(Message::Shoot, r), Action::Shoot);
+            c.update(Message::Taken(scan()), r);
+            c.update(Message::Frame(None, Hint::HoldStill), r);
+            assert!(!c.is_live(), "frames do not replace a taken scan");
+            assert_eq!(c.update(Message::Retake, r), Action::Retake);
+            assert!(c.is_live());
+            c.update(Message::Taken(scan()), r);
+            assert_eq!(c.update(Message::Accept, r), Action::Accept);
+            assert_eq!(c.update(Message::Retake, r), Action::None, "busy uploading");
+            c.failed("нет связи".into());
+            assert_eq!(c.update(Message::Accept, r), Action::Accept, "the same scan again");
+        });
     }
 
     #[test]
     fn without_a_camera_there_is_nothing_to_shoot() {
-        let mut c = Capture::new("паспорт 32 22 654321".into());
-        c.frame(None, Hint::NoCamera);
-        assert_eq!(c.update(Message::Shoot), Action::None);
+        with_registry(|r| {
+            let mut c = Capture::new("паспорт 32 22 654321".into());
+            c.update(Message::Frame(None, Hint::NoCamera), r);
+            assert_eq!(c.update(Message::Shoot, r), Action::None);
+        });
     }
 }

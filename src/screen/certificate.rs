@@ -1,15 +1,17 @@
 //! «Получение сертификата»: the e-mail is confirmed; the applicant chooses «Группа сертификата» and the «Документ»
 //! that proves the child's identity, then «Получить сертификат». With one group and one document both are chosen
-//! already, so a parent only confirms.
+//! already, so a parent only confirms. The screen loads the groups itself and takes the registry's answer to
+//! «Получить сертификат»; which way the request goes (the registry, or the offline queue) the root decides.
 
-use super::ViewContext;
 use super::children::document_label;
+use super::{Registry, ViewContext};
+use crate::registry::{ClientError, RegistryClient};
 use crate::theme::{self, FONT_BOLD_FACE};
 use crate::widget::controls::big_button;
 use crate::widget::list::{card_button, cards, page_of, pager};
 use iced::widget::{column, container, text};
-use iced::{Element, Fill};
-use pdo_core::api::{CertificateGroup, CertificateRequest, Document};
+use iced::{Element, Fill, Task};
+use pdo_core::api::{Application, CertificateGroup, CertificateRequest, Document};
 
 const PAGE_SIZE: usize = 3;
 
@@ -20,14 +22,48 @@ pub enum Message {
     GroupPage(usize),
     Issue,
     Retry,
+    /// The registry's certificate groups (or why not).
+    GroupsLoaded(Result<Vec<CertificateGroup>, ClientError>),
+    /// The registry's answer to «Получить сертификат».
+    Issued(Result<Application, ClientError>),
 }
 
-#[derive(Debug, Clone, PartialEq)]
+impl Message {
+    /// Whether this is the answer of a task (which belongs to the session that started it) rather than a tap.
+    pub fn is_result(&self) -> bool {
+        matches!(self, Message::GroupsLoaded(_) | Message::Issued(_))
+    }
+}
+
+#[derive(Debug)]
 pub enum Action {
     None,
+    /// A request of the screen's own; its answer comes back as this screen's message.
+    Run(Task<Message>),
+    /// The person asked for the certificate: the root sends the request the way that serves (`issue` online).
     Issue(CertificateRequest),
-    /// Load the groups again.
-    Retry,
+    /// The certificate is issued: the application carries on.
+    Issued(Application),
+    /// The registry no longer knows the session: it ends.
+    SessionEnded,
+}
+
+/// Loads the registry's certificate groups for the screen.
+pub fn load_groups(client: &RegistryClient) -> Task<Message> {
+    let client = client.clone();
+    Task::perform(async move { client.certificate_groups().await }, Message::GroupsLoaded)
+}
+
+/// Sends «Получить сертификат» for the application `id` to the registry (as the session `token`), under the
+/// idempotency `key`.
+pub fn issue(
+    client: RegistryClient,
+    token: String,
+    key: String,
+    id: String,
+    request: CertificateRequest,
+) -> Task<Message> {
+    Task::perform(async move { client.issue_certificate(&token, &key, &id, &request).await }, Message::Issued)
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -72,9 +108,29 @@ impl CertificateChoice {
         self.groups = groups;
     }
 
-    pub fn update(&mut self, message: Message) -> Action {
-        if self.busy {
-            return Action::None;
+    pub fn update(&mut self, message: Message, registry: &mut Registry<'_>) -> Action {
+        match message {
+            Message::GroupsLoaded(Ok(groups)) => {
+                self.loaded(Groups::Loaded(groups));
+                return Action::None;
+            }
+            Message::GroupsLoaded(Err(err)) => {
+                tracing::warn!(code = err.code(), "certificate groups not loaded");
+                self.loaded(Groups::Unavailable);
+                return Action::None;
+            }
+            Message::Issued(Ok(application)) => {
+                tracing::info!(application = %application.id, "certificate issued");
+                return Action::Issued(application);
+            }
+            Message::Issued(Err(ClientError::Unauthorized)) => return Action::SessionEnded,
+            Message::Issued(Err(err)) => {
+                tracing::info!(code = err.code(), "certificate not issued");
+                self.failed(registry.problem(&err));
+                return Action::None;
+            }
+            _ if self.busy => return Action::None,
+            _ => {}
         }
         match message {
             Message::Group(index) => self.group = Some(index),
@@ -83,7 +139,7 @@ impl CertificateChoice {
             Message::GroupPage(page) => self.group_page = page,
             Message::Retry => {
                 self.groups = Groups::Loading;
-                return Action::Retry;
+                return Action::Run(load_groups(&registry.client));
             }
             Message::Issue => {
                 if let Some(request) = self.request() {
@@ -92,6 +148,7 @@ impl CertificateChoice {
                     return Action::Issue(request);
                 }
             }
+            Message::GroupsLoaded(_) | Message::Issued(_) => {}
         }
         Action::None
     }
@@ -183,6 +240,7 @@ impl CertificateChoice {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::screen::with_registry;
     use pdo_core::domain::DocumentKind;
 
     fn document(id: &str) -> Document {
@@ -204,22 +262,26 @@ mod tests {
 
     #[test]
     fn one_group_and_one_document_are_chosen_already() {
-        let mut s = CertificateChoice::new("Тестов Ярослав".into(), vec![document("d1")]);
-        assert_eq!(s.update(Message::Issue), Action::None, "groups not loaded yet");
-        s.loaded(Groups::Loaded(vec![group("g1")]));
-        let expected = CertificateRequest { group_id: "g1".into(), document_id: "d1".into() };
-        assert_eq!(s.update(Message::Issue), Action::Issue(expected));
-        assert_eq!(s.update(Message::Issue), Action::None, "busy until the answer");
+        with_registry(|r| {
+            let mut s = CertificateChoice::new("Тестов Ярослав".into(), vec![document("d1")]);
+            assert!(matches!(s.update(Message::Issue, r), Action::None), "groups not loaded yet");
+            s.update(Message::GroupsLoaded(Ok(vec![group("g1")])), r);
+            let expected = CertificateRequest { group_id: "g1".into(), document_id: "d1".into() };
+            assert!(matches!(s.update(Message::Issue, r), Action::Issue(request) if request == expected));
+            assert!(matches!(s.update(Message::Issue, r), Action::None), "busy until the answer");
+        });
     }
 
     #[test]
     fn with_several_groups_the_person_chooses() {
-        let mut s = CertificateChoice::new("Тестов Ярослав".into(), vec![document("d1"), document("d2")]);
-        s.loaded(Groups::Loaded(vec![group("g1"), group("g2")]));
-        assert_eq!(s.request(), None);
-        s.update(Message::Group(1));
-        s.update(Message::Document(1));
-        s.update(Message::Document(7));
-        assert_eq!(s.request(), Some(CertificateRequest { group_id: "g2".into(), document_id: "d2".into() }));
+        with_registry(|r| {
+            let mut s = CertificateChoice::new("Тестов Ярослав".into(), vec![document("d1"), document("d2")]);
+            s.loaded(Groups::Loaded(vec![group("g1"), group("g2")]));
+            assert_eq!(s.request(), None);
+            s.update(Message::Group(1), r);
+            s.update(Message::Document(1), r);
+            s.update(Message::Document(7), r);
+            assert_eq!(s.request(), Some(CertificateRequest { group_id: "g2".into(), document_id: "d2".into() }));
+        });
     }
 }

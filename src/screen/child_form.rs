@@ -1,16 +1,30 @@
 //! Adding a child: names, date of birth, СНИЛС and address, checked as the registry will check them. A child applying
-//! for themself finds their names, date of birth and address already filled in from «Ваши данные».
+//! for themself finds their names, date of birth and address already filled in from «Ваши данные». Which way the
+//! child goes (the registry, or the offline draft) the root decides; the registry's answer comes back here (`create`).
 
 use super::ViewContext;
+use crate::registry::{ClientError, RegistryClient};
 use crate::widget::form::OnInput;
 use crate::widget::form::{self, FieldSpec, PagedForm};
-use iced::Element;
-use pdo_core::api::{Applicant, ApplicantRequest, ChildRequest, FieldErrorBody};
+use iced::{Element, Task};
+use pdo_core::api::{Applicant, ApplicantRequest, Child, ChildRequest, FieldErrorBody};
 use pdo_core::domain::Lang;
 use pdo_core::validation::validate_child;
 use std::collections::BTreeMap;
 
-pub use form::Message;
+#[derive(Debug, Clone, PartialEq)]
+pub enum Message {
+    Form(form::Message),
+    /// The registry's answer to «Далее» on the last page.
+    Created(Result<Child, ClientError>),
+}
+
+impl Message {
+    /// Whether this is the answer of a task (which belongs to the session that started it) rather than a tap.
+    pub fn is_result(&self) -> bool {
+        matches!(self, Message::Created(_))
+    }
+}
 
 const fn spec(path: &'static str, label: &'static str, hint: Option<&'static str>) -> FieldSpec {
     FieldSpec { path, label, hint, latin: false }
@@ -27,7 +41,39 @@ pub const FIELDS: [FieldSpec; 6] = [
 
 const PAGES: &[&[usize]] = &[&[0, 1, 2, 3], &[4, 5]];
 
-pub type Action = form::FormAction<ChildRequest>;
+// Returned once per message and matched at once; the child is not worth a box.
+#[allow(clippy::large_enum_variant)]
+#[derive(Debug, Clone, PartialEq)]
+pub enum Action {
+    None,
+    Focus(&'static str),
+    /// Every field passed the checks: the root sends this the way that serves (`create` online).
+    Save(ChildRequest),
+    /// Back from the first page.
+    Leave,
+    /// The registry has the child: the document it still needs is next.
+    Created(Child),
+    /// The registry could not take it: the root says why on the step's problem line.
+    Failed(ClientError),
+    /// The registry no longer knows the session: it ends.
+    SessionEnded,
+}
+
+impl From<form::FormAction<ChildRequest>> for Action {
+    fn from(action: form::FormAction<ChildRequest>) -> Self {
+        match action {
+            form::FormAction::None => Action::None,
+            form::FormAction::Focus(id) => Action::Focus(id),
+            form::FormAction::Save(request) => Action::Save(request),
+            form::FormAction::Leave => Action::Leave,
+        }
+    }
+}
+
+/// Sends the child to the registry (as the session `token`), under the idempotency `key`.
+pub fn create(client: RegistryClient, token: String, key: String, request: ChildRequest) -> Task<Message> {
+    Task::perform(async move { client.create_child(&token, &key, &request).await }, Message::Created)
+}
 
 #[derive(Debug)]
 pub struct ChildForm {
@@ -62,17 +108,38 @@ impl ChildForm {
     }
 
     pub fn field(&self, id: &iced::widget::Id) -> Option<(String, OnInput<Message>)> {
-        self.form.field(id)
+        let (value, on_input) = self.form.field(id)?;
+        Some((value, Box::new(move |v| Message::Form(on_input(v)))))
     }
 
     pub fn update(&mut self, message: Message, lang: Lang, today: chrono::NaiveDate) -> Action {
-        let check = |values: &[String]| form::field_messages(validate_child(&request_from(values), today), lang);
-        let event = self.form.update(message, check);
-        event.into_action(|| request_from(self.form.values()))
+        match message {
+            Message::Form(message) => {
+                let check =
+                    |values: &[String]| form::field_messages(validate_child(&request_from(values), today), lang);
+                let event = self.form.update(message, check);
+                event.into_action(|| request_from(self.form.values())).into()
+            }
+            Message::Created(Ok(child)) => {
+                tracing::info!(child = %child.id, "child added");
+                Action::Created(child)
+            }
+            Message::Created(Err(ClientError::Validation(fields))) => self.refused(fields),
+            Message::Created(Err(ClientError::Unauthorized)) => Action::SessionEnded,
+            Message::Created(Err(err)) => {
+                tracing::info!(code = err.code(), "child not added");
+                self.failed();
+                Action::Failed(err)
+            }
+        }
     }
 
-    pub fn refused(&mut self, fields: BTreeMap<String, FieldErrorBody>) -> Action {
-        self.form.refused(fields)
+    /// The registry found fields wrong: they are marked, the focus goes to the first.
+    fn refused(&mut self, fields: BTreeMap<String, FieldErrorBody>) -> Action {
+        match self.form.refused::<ChildRequest>(fields) {
+            form::FormAction::Focus(id) => Action::Focus(id),
+            _ => Action::None,
+        }
     }
 
     pub fn failed(&mut self) {
@@ -81,7 +148,7 @@ impl ChildForm {
 
     pub fn view(&self, ctx: ViewContext<'_>, problem: Option<String>) -> Element<'_, Message> {
         let title = if self.self_apply { "child-form-title-self" } else { "child-form-title" };
-        self.form.view(ctx, ctx.i18n.tr(title), ctx.i18n.tr("next"), problem)
+        self.form.view(ctx, ctx.i18n.tr(title), ctx.i18n.tr("next"), problem).map(Message::Form)
     }
 }
 
@@ -106,7 +173,7 @@ mod tests {
 
     fn fill(form: &mut ChildForm, values: &[&str]) {
         for (index, value) in values.iter().enumerate() {
-            form.update(Message::Changed(index, value.to_string()), Lang::Ru, today());
+            form.update(Message::Form(form::Message::Changed(index, value.to_string())), Lang::Ru, today());
         }
     }
 
@@ -114,12 +181,14 @@ mod tests {
     fn a_wrong_snils_checksum_is_answered_next_to_it_and_nothing_is_lost() {
         let mut form = ChildForm::new(None);
         fill(&mut form, &["Тестова", "Ульяна", "", "02.02.2017", "112-233-445 00", "г. Примерный, д. 2"]);
-        assert_eq!(form.update(Message::Next, Lang::Ru, today()), Action::Focus("child.snils"));
-        assert_eq!(form.update(Message::Next, Lang::Ru, today()), Action::Focus("child.snils"));
+        assert_eq!(form.update(Message::Form(form::Message::Next), Lang::Ru, today()), Action::Focus("child.snils"));
+        assert_eq!(form.update(Message::Form(form::Message::Next), Lang::Ru, today()), Action::Focus("child.snils"));
         assert!(form.error("child.snils").is_some());
         assert_eq!(form.values()[4], "112-233-445 00");
-        form.update(Message::Changed(4, "112-233-445 95".into()), Lang::Ru, today());
-        let Action::Save(request) = form.update(Message::Next, Lang::Ru, today()) else { panic!("expected save") };
+        form.update(Message::Form(form::Message::Changed(4, "112-233-445 95".into())), Lang::Ru, today());
+        let Action::Save(request) = form.update(Message::Form(form::Message::Next), Lang::Ru, today()) else {
+            panic!("expected save")
+        };
         assert_eq!(request.snils, "112-233-445 95");
         assert_eq!(request.patronymic, None);
     }
@@ -128,7 +197,10 @@ mod tests {
     fn a_child_under_five_is_held_on_the_first_page() {
         let mut form = ChildForm::new(None);
         fill(&mut form, &["Тестова", "Ульяна", "", "02.02.2024"]);
-        assert_eq!(form.update(Message::Next, Lang::En, today()), Action::Focus("child.birth_date"));
+        assert_eq!(
+            form.update(Message::Form(form::Message::Next), Lang::En, today()),
+            Action::Focus("child.birth_date")
+        );
         assert!(form.error("child.birth_date").is_some());
     }
 }

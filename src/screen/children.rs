@@ -1,13 +1,14 @@
 //! Step 4: whom the certificate is for. The account's children as large cards (a few per page) with what each still
 //! needs, and «Добавить ребёнка». A child of 14 or more with their own account applies for themself: the screen says
-//! so and shows only them.
+//! so and shows only them. The screen asks the registry for the account's children itself.
 
-use super::ViewContext;
+use super::{Registry, ViewContext};
+use crate::registry::{ClientError, RegistryClient};
 use crate::theme::{self, FONT_BOLD_FACE};
 use crate::widget::controls::{big_button, plain_button};
 use crate::widget::list::{card_button, cards, page_of, pager};
 use iced::widget::{column, container, text};
-use iced::{Element, Fill};
+use iced::{Element, Fill, Task};
 use pdo_core::api::{Application, ApplicationStatus, Child, Document};
 use pdo_core::domain::{DocumentKind, age_on, allowed_documents, eligibility};
 
@@ -19,16 +20,34 @@ pub enum Message {
     Add,
     Page(usize),
     Retry,
+    /// The account's children (or why not).
+    Loaded(Result<Vec<Child>, ClientError>),
 }
 
-#[derive(Debug, Clone, PartialEq)]
+impl Message {
+    /// Whether this is the answer of a task (which belongs to the session that started it) rather than a tap.
+    pub fn is_result(&self) -> bool {
+        matches!(self, Message::Loaded(_))
+    }
+}
+
+#[derive(Debug)]
 pub enum Action {
     None,
+    /// A request of the screen's own; its answer comes back as this screen's message.
+    Run(Task<Message>),
     Chosen(Child),
     /// The child already has this application.
     Open(Application),
     Add,
-    Retry,
+    /// The registry no longer knows the session: it ends.
+    SessionEnded,
+}
+
+/// Asks the registry (as the session `token`) for the account's children.
+fn load(client: &RegistryClient, token: &str) -> Task<Message> {
+    let (client, token) = (client.clone(), token.to_owned());
+    Task::perform(async move { client.children(&token).await }, Message::Loaded)
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -49,8 +68,15 @@ pub struct ChildChoice {
 }
 
 impl ChildChoice {
-    pub fn new(self_apply: bool, today: chrono::NaiveDate, applications: Vec<Application>) -> Self {
-        Self { children: Children::Loading, page: 0, self_apply, today, applications }
+    /// The choice, its children asked of the registry (`client`, as the session `token`) at once.
+    pub fn new(
+        self_apply: bool,
+        today: chrono::NaiveDate,
+        applications: Vec<Application>,
+        client: &RegistryClient,
+        token: &str,
+    ) -> (Self, Task<Message>) {
+        (Self { children: Children::Loading, page: 0, self_apply, today, applications }, load(client, token))
     }
 
     fn application_of(&self, child: &Child) -> Option<&Application> {
@@ -62,8 +88,18 @@ impl ChildChoice {
         self.page = 0;
     }
 
-    pub fn update(&mut self, message: Message) -> Action {
+    pub fn update(&mut self, message: Message, registry: &Registry<'_>) -> Action {
         match message {
+            Message::Loaded(Ok(list)) => {
+                self.loaded(Children::Loaded(list));
+                Action::None
+            }
+            Message::Loaded(Err(ClientError::Unauthorized)) => Action::SessionEnded,
+            Message::Loaded(Err(err)) => {
+                tracing::warn!(error = %err, "children not loaded");
+                self.loaded(Children::Unavailable);
+                Action::None
+            }
             Message::Choose(index) => match &self.children {
                 Children::Loaded(list) => match list.get(index) {
                     Some(child) => match self.application_of(child) {
@@ -82,7 +118,7 @@ impl ChildChoice {
             }
             Message::Retry => {
                 self.children = Children::Loading;
-                Action::Retry
+                Action::Run(load(&registry.client, &registry.token))
             }
         }
     }
@@ -199,6 +235,7 @@ pub fn document_label(ctx: ViewContext<'_>, kind: DocumentKind, series: &str, nu
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::screen::with_registry;
     use chrono::NaiveDate;
 
     fn date(y: i32, m: u32, d: u32) -> NaiveDate {
@@ -233,12 +270,16 @@ mod tests {
 
     #[test]
     fn a_child_too_old_cannot_be_chosen_and_an_eligible_one_can() {
-        let today = date(2026, 11, 25);
-        let mut screen = ChildChoice::new(false, today, vec![]);
-        screen.loaded(Children::Loaded(vec![child(date(2008, 1, 1), vec![]), child(date(2016, 4, 1), vec![])]));
-        assert_eq!(screen.update(Message::Choose(0)), Action::None, "18 already");
-        assert!(matches!(screen.update(Message::Choose(1)), Action::Chosen(c) if c.birth_date == date(2016, 4, 1)));
-        assert_eq!(screen.update(Message::Choose(5)), Action::None);
+        with_registry(|r| {
+            let today = date(2026, 11, 25);
+            let (mut screen, _) = ChildChoice::new(false, today, vec![], &r.client, &r.token);
+            screen.loaded(Children::Loaded(vec![child(date(2008, 1, 1), vec![]), child(date(2016, 4, 1), vec![])]));
+            assert!(matches!(screen.update(Message::Choose(0), r), Action::None), "18 already");
+            assert!(
+                matches!(screen.update(Message::Choose(1), r), Action::Chosen(c) if c.birth_date == date(2016, 4, 1))
+            );
+            assert!(matches!(screen.update(Message::Choose(5), r), Action::None));
+        });
     }
 
     #[test]
@@ -248,10 +289,12 @@ mod tests {
         assert_eq!(issued.status, ApplicationStatus::CertificateIssued);
         let mut with_certificate = child(date(2016, 4, 1), vec![]);
         with_certificate.id = issued.child.id.clone();
-        let mut screen = ChildChoice::new(false, today, vec![issued.clone()]);
-        screen.loaded(Children::Loaded(vec![with_certificate, child(date(2016, 4, 1), vec![])]));
-        assert_eq!(screen.update(Message::Choose(0)), Action::Open(issued.clone()));
-        assert!(matches!(screen.update(Message::Choose(1)), Action::Chosen(_)), "the child without one goes on");
+        with_registry(|r| {
+            let (mut screen, _) = ChildChoice::new(false, today, vec![issued.clone()], &r.client, &r.token);
+            screen.loaded(Children::Loaded(vec![with_certificate, child(date(2016, 4, 1), vec![])]));
+            assert!(matches!(screen.update(Message::Choose(0), r), Action::Open(a) if a == issued));
+            assert!(matches!(screen.update(Message::Choose(1), r), Action::Chosen(_)), "the child without one goes on");
+        });
         let i18n = crate::i18n::I18n::new(pdo_core::domain::Lang::Ru);
         let record = issued.registry_record.clone().unwrap();
         let line = i18n.tr_with("children-certificate-issued", [("record", record.clone().into())]);

@@ -1,15 +1,17 @@
 //! «Предоставить документ»: the child's identity document. Its kind follows the child's age (a birth certificate
 //! before 14, a passport from 14, either for 90 days after the 14th birthday); every field is checked with the shared
-//! rules and the expected format is written next to it ("IV-ЛО", "NNN-NNN").
+//! rules and the expected format is written next to it ("IV-ЛО", "NNN-NNN"). Which way the document goes (the
+//! registry, or the offline draft) the root decides; the registry's answer comes back here (`save`).
 
 use super::ViewContext;
+use crate::registry::{ClientError, RegistryClient};
 use crate::theme::FONT_BOLD_FACE;
 use crate::widget::form::OnInput;
 use crate::widget::form::{self, FieldSpec, PagedForm};
 use crate::widget::list::card_button;
 use iced::widget::{column, container, text};
-use iced::{Element, Fill};
-use pdo_core::api::{DocumentRequest, FieldErrorBody};
+use iced::{Element, Fill, Task};
+use pdo_core::api::{Document, DocumentRequest, FieldErrorBody};
 use pdo_core::domain::{DocumentKind, Lang};
 use pdo_core::validation::{paths, validate_document};
 use std::collections::BTreeMap;
@@ -40,9 +42,66 @@ const PASSPORT_PAGES: &[&[usize]] = &[&[0, 1, 2], &[3, 4]];
 pub enum Message {
     Kind(DocumentKind),
     Form(form::Message),
+    /// The registry's answer to «Далее» on the last page.
+    Saved(Result<Document, ClientError>),
 }
 
-pub type Action = form::FormAction<DocumentRequest>;
+impl Message {
+    /// Whether this is the answer of a task (which belongs to the session that started it) rather than a tap.
+    pub fn is_result(&self) -> bool {
+        matches!(self, Message::Saved(_))
+    }
+}
+
+// Returned once per message and matched at once; the document is not worth a box.
+#[allow(clippy::large_enum_variant)]
+#[derive(Debug, Clone, PartialEq)]
+pub enum Action {
+    None,
+    Focus(&'static str),
+    /// Every field passed the checks: the root sends this the way that serves (`save` online).
+    Save(DocumentRequest),
+    /// Back from the first page.
+    Leave,
+    /// The registry has the document: the photo is next.
+    Saved(Document),
+    /// The registry could not take it: the root says why on the step's problem line.
+    Failed(ClientError),
+    /// The registry no longer knows the session: it ends.
+    SessionEnded,
+}
+
+impl From<form::FormAction<DocumentRequest>> for Action {
+    fn from(action: form::FormAction<DocumentRequest>) -> Self {
+        match action {
+            form::FormAction::None => Action::None,
+            form::FormAction::Focus(id) => Action::Focus(id),
+            form::FormAction::Save(request) => Action::Save(request),
+            form::FormAction::Leave => Action::Leave,
+        }
+    }
+}
+
+/// Sends the document of the child `child_id` to the registry (as the session `token`): a correction of `existing`
+/// when one was sent in this draft already, otherwise a new one under the idempotency `key`.
+pub fn save(
+    client: RegistryClient,
+    token: String,
+    key: String,
+    child_id: String,
+    existing: Option<String>,
+    request: DocumentRequest,
+) -> Task<Message> {
+    Task::perform(
+        async move {
+            match existing {
+                Some(id) => client.update_document(&token, &child_id, &id, &request).await,
+                None => client.add_document(&token, &key, &child_id, &request).await,
+            }
+        },
+        Message::Saved,
+    )
+}
 
 #[derive(Debug)]
 pub struct DocumentForm {
@@ -140,14 +199,29 @@ impl DocumentForm {
                         self.choosing = true;
                         Action::None
                     }
-                    event => event.into_action(|| request_from(self.kind, self.form.values())),
+                    event => event.into_action(|| request_from(self.kind, self.form.values())).into(),
                 }
+            }
+            Message::Saved(Ok(document)) => {
+                tracing::info!(document = %document.id, "document saved");
+                Action::Saved(document)
+            }
+            Message::Saved(Err(ClientError::Validation(fields))) => self.refused(fields),
+            Message::Saved(Err(ClientError::Unauthorized)) => Action::SessionEnded,
+            Message::Saved(Err(err)) => {
+                tracing::info!(code = err.code(), "document not saved");
+                self.failed();
+                Action::Failed(err)
             }
         }
     }
 
-    pub fn refused(&mut self, fields: BTreeMap<String, FieldErrorBody>) -> Action {
-        self.form.refused(fields)
+    /// The registry found fields wrong: they are marked, the focus goes to the first.
+    fn refused(&mut self, fields: BTreeMap<String, FieldErrorBody>) -> Action {
+        match self.form.refused::<DocumentRequest>(fields) {
+            form::FormAction::Focus(id) => Action::Focus(id),
+            _ => Action::None,
+        }
     }
 
     pub fn failed(&mut self) {

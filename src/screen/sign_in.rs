@@ -1,11 +1,14 @@
-//! «Вход в личный кабинет»: login and password issued by the school or kindergarten.
+//! «Вход в личный кабинет»: login and password issued by the school or kindergarten. The screen sends them to the
+//! registry itself and takes the answer; the root only opens the session it hands over.
 
 use super::ViewContext;
+use crate::registry::{ClientError, RegistryClient};
 use crate::theme::{self, FONT_BOLD_FACE};
 use crate::widget::controls::{big_button, field, input, plain_button};
 use crate::widget::form::OnInput;
 use iced::widget::{column, container, row, text};
-use iced::{Element, Fill, Length};
+use iced::{Element, Fill, Length, Task};
+use pdo_core::api::SessionResponse;
 
 pub const LOGIN_ID: &str = "sign-in-login";
 pub const PASSWORD_ID: &str = "sign-in-password";
@@ -20,9 +23,26 @@ pub enum Message {
     UseQr,
     /// The registry cannot be reached: apply without it (the offline queue).
     Offline,
+    /// The registry's answer to the login and password.
+    Finished(Result<SessionResponse, ClientError>),
 }
 
-#[derive(Debug, Clone, PartialEq)]
+impl Message {
+    /// Whether this is the answer of a task (which belongs to the session that started it) rather than a tap.
+    pub fn is_result(&self) -> bool {
+        matches!(self, Message::Finished(_))
+    }
+
+    /// The registry session an answer opened, if any: one nobody takes any more must be revoked.
+    pub fn opened_session(&self) -> Option<&SessionResponse> {
+        match self {
+            Message::Finished(Ok(session)) => Some(session),
+            _ => None,
+        }
+    }
+}
+
+#[derive(Debug)]
 pub enum Action {
     None,
     /// Show the QR code for signing in with the phone.
@@ -31,10 +51,12 @@ pub enum Action {
     Offline,
     /// Move the keyboard focus to the widget with this id.
     Focus(&'static str),
-    SignIn {
-        login: String,
-        password: Password,
-    },
+    /// The request to the registry; its answer comes back as `Message::Finished`.
+    Run(Task<Message>),
+    /// The registry let the person in: the root opens the session.
+    SignedIn(SessionResponse),
+    /// An answer the form no longer waits for (it was left, or it is a fresh one): its session is revoked at once.
+    Unused(SessionResponse),
 }
 
 /// The password as typed: overwritten when dropped and never printed (`Debug` shows nothing of it), so neither a
@@ -87,6 +109,23 @@ pub enum Problem {
     Server,
 }
 
+impl Problem {
+    fn of(err: ClientError) -> Self {
+        match err {
+            ClientError::InvalidCredentials => Problem::InvalidCredentials,
+            ClientError::TooManyAttempts { retry_after_secs } | ClientError::TooManyRequests { retry_after_secs } => {
+                Problem::Throttled { retry_after_secs }
+            }
+            ClientError::Unreachable => Problem::Unreachable,
+            ClientError::Busy { .. } => Problem::Busy,
+            ClientError::Unauthorized
+            | ClientError::Server { .. }
+            | ClientError::Validation(_)
+            | ClientError::Refused { .. } => Problem::Server,
+        }
+    }
+}
+
 #[derive(Debug, Default)]
 pub struct SignIn {
     login: String,
@@ -129,7 +168,8 @@ impl SignIn {
         }
     }
 
-    pub fn update(&mut self, message: Message) -> Action {
+    /// `client` (in the person's language) is the registry the login and password go to.
+    pub fn update(&mut self, message: Message, client: &RegistryClient) -> Action {
         match message {
             Message::LoginChanged(login) => {
                 self.login_missing = false;
@@ -156,10 +196,33 @@ impl SignIn {
                     Action::Focus(PASSWORD_ID)
                 } else {
                     self.busy = true;
-                    Action::SignIn { login: self.login.trim().to_string(), password: self.password.clone() }
+                    let (login, password) = self.credentials();
+                    let client = client.clone();
+                    Action::Run(Task::perform(
+                        async move { client.sign_in(login, password.expose().to_string(), client.lang()).await },
+                        Message::Finished,
+                    ))
                 }
             }
+            // Only the form that asked takes the answer: a late one after «Назад» (or for the person before) is
+            // dropped, and its session revoked at once.
+            Message::Finished(Ok(session)) if !self.busy => Action::Unused(session),
+            Message::Finished(Err(_)) if !self.busy => Action::None,
+            Message::Finished(Ok(session)) => {
+                tracing::info!(account = %session.account.id, "signed in");
+                self.busy = false;
+                Action::SignedIn(session)
+            }
+            Message::Finished(Err(err)) => {
+                tracing::info!(error = %err, "sign-in refused");
+                self.failed(Problem::of(err))
+            }
         }
+    }
+
+    /// What is sent: the login without the spaces around it, the password as typed.
+    fn credentials(&self) -> (String, Password) {
+        (self.login.trim().to_string(), self.password.clone())
     }
 
     /// Whether the registry is out of reach (from the link's health checks or a failed sign-in).
@@ -169,7 +232,7 @@ impl SignIn {
 
     /// The registry turned the attempt down. A wrong password is cleared; otherwise everything typed stays, so a
     /// retry after a network hiccup is one press.
-    pub fn failed(&mut self, problem: Problem) -> Action {
+    fn failed(&mut self, problem: Problem) -> Action {
         self.busy = false;
         let focus = if problem == Problem::InvalidCredentials {
             self.password.clear();
@@ -269,49 +332,52 @@ impl SignIn {
 mod tests {
     use super::*;
 
+    fn client() -> RegistryClient {
+        RegistryClient::new("http://127.0.0.1:9".parse().unwrap())
+    }
+
     #[test]
     fn empty_fields_are_flagged_and_focus_goes_to_the_first_one() {
         let mut screen = SignIn::new(None);
-        assert_eq!(screen.update(Message::Submit), Action::Focus(LOGIN_ID));
+        assert!(matches!(screen.update(Message::Submit, &client()), Action::Focus(LOGIN_ID)));
         assert!(screen.login_missing && screen.password_missing);
-        screen.update(Message::LoginChanged("test.login".into()));
-        assert_eq!(screen.update(Message::Submit), Action::Focus(PASSWORD_ID));
+        screen.update(Message::LoginChanged("test.login".into()), &client());
+        assert!(matches!(screen.update(Message::Submit, &client()), Action::Focus(PASSWORD_ID)));
     }
 
     #[test]
     fn submit_trims_the_login_and_blocks_a_second_press() {
         let mut screen = SignIn::new(None);
-        screen.update(Message::LoginChanged("  test.login ".into()));
-        screen.update(Message::PasswordChanged("secret".into()));
-        assert_eq!(
-            screen.update(Message::Submit),
-            Action::SignIn { login: "test.login".into(), password: "secret".into() }
-        );
-        assert_eq!(screen.update(Message::Submit), Action::None);
+        screen.update(Message::LoginChanged("  test.login ".into()), &client());
+        screen.update(Message::PasswordChanged("secret".into()), &client());
+        assert!(matches!(screen.update(Message::Submit, &client()), Action::Run(_)));
+        assert_eq!(screen.credentials(), ("test.login".into(), "secret".into()));
+        assert!(matches!(screen.update(Message::Submit, &client()), Action::None));
     }
 
     #[test]
     fn the_password_is_never_printed() {
         let mut screen = SignIn::new(None);
-        screen.update(Message::PasswordChanged("inv3nted-secret".into()));
-        let action = screen.update(Message::LoginChanged("test.login".into()));
+        screen.update(Message::PasswordChanged("inv3nted-secret".into()), &client());
+        let action = screen.update(Message::LoginChanged("test.login".into()), &client());
         let printed = format!("{screen:?} {:?} {action:?}", Message::PasswordChanged("inv3nted-secret".into()));
         assert!(!printed.contains("inv3nted-secret"), "{printed}");
-        screen.update(Message::Submit);
-        let submitted = Action::SignIn { login: "test.login".into(), password: "inv3nted-secret".into() };
+        screen.update(Message::Submit, &client());
+        let submitted = screen.credentials();
         assert!(!format!("{submitted:?}").contains("inv3nted-secret"));
     }
 
     #[test]
     fn wrong_password_is_cleared_but_network_failure_keeps_everything() {
         let mut screen = SignIn::new(None);
-        screen.update(Message::LoginChanged("test.login".into()));
-        screen.update(Message::PasswordChanged("secret".into()));
-        screen.update(Message::Submit);
-        screen.failed(Problem::Unreachable);
+        screen.update(Message::LoginChanged("test.login".into()), &client());
+        screen.update(Message::PasswordChanged("secret".into()), &client());
+        screen.update(Message::Submit, &client());
+        screen.update(Message::Finished(Err(ClientError::Unreachable)), &client());
         assert_eq!((screen.login.as_str(), screen.password.expose()), ("test.login", "secret"));
-        screen.update(Message::Submit);
-        assert_eq!(screen.failed(Problem::InvalidCredentials), Action::Focus(PASSWORD_ID));
+        screen.update(Message::Submit, &client());
+        let refused = screen.update(Message::Finished(Err(ClientError::InvalidCredentials)), &client());
+        assert!(matches!(refused, Action::Focus(PASSWORD_ID)));
         assert_eq!((screen.login.as_str(), screen.password.expose()), ("test.login", ""));
     }
 }

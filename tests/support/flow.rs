@@ -28,11 +28,11 @@ pub async fn fill(app: &mut App, to: fn(usize, String) -> Message, values: &[&st
 }
 
 pub fn applicant_field(index: usize, value: String) -> Message {
-    Message::Applicant(form::Message::Changed(index, value))
+    Message::Applicant(pdo_kiosk::screen::applicant::Message::Form(form::Message::Changed(index, value)))
 }
 
 pub fn child_field(index: usize, value: String) -> Message {
-    Message::ChildForm(child_form::Message::Changed(index, value))
+    Message::ChildForm(child_form::Message::Form(form::Message::Changed(index, value)))
 }
 
 pub fn document_field(index: usize, value: String) -> Message {

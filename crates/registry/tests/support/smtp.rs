@@ -78,6 +78,18 @@ impl SmtpSink {
         self.received.lock().unwrap().len()
     }
 
+    /// The subjects of the letters received so far, in order.
+    pub fn subjects(&self) -> Vec<String> {
+        let received = self.received.lock().unwrap().clone();
+        received
+            .iter()
+            .map(|raw| {
+                let message = mail_parser::MessageParser::default().parse(raw).expect("a parsable letter");
+                message.subject().unwrap_or("").to_string()
+            })
+            .collect()
+    }
+
     /// Waits for the first letter with this subject and returns it as (subject, text body, to).
     pub async fn first_with_subject(&self, subject: &str, timeout: Duration) -> (String, String, String) {
         let deadline = tokio::time::Instant::now() + timeout;

@@ -1,21 +1,8 @@
 //! The demo has no real mail: the embedded registry writes its letters as .eml files beside its database. So that
 //! the demo can be completed at the kiosk, the e-mail step shows the code from the newest letter to the address,
-//! marked as a demo aid. Never with a real registry (`Env::demo_mail` is `None` then).
+//! marked as a demo aid (`confirm` looks for it as it polls). Never with a real registry (`Env::demo_mail` is `None` then).
 
-use super::{App, Message, Screen};
-use iced::Task;
 use std::path::Path;
-
-impl App {
-    pub(super) fn look_for_demo_code(&self) -> Task<Message> {
-        let (Some(dir), Screen::Confirm(screen)) = (&self.env.demo_mail, &self.screen) else { return Task::none() };
-        let (dir, email) = (dir.clone(), screen.email().to_owned());
-        Task::perform(
-            async move { tokio::task::spawn_blocking(move || demo_code(&dir, &email)).await.ok().flatten() },
-            Message::DemoCode,
-        )
-    }
-}
 
 /// The code in the newest letter to `email` in `dir`.
 pub fn demo_code(dir: &Path, email: &str) -> Option<String> {
