@@ -146,3 +146,21 @@ async fn a_busy_registry_is_busy_not_offline() {
     assert!(!shows(&t.app, "Подать заявление без связи"), "busy is not offline: no offline way offered");
     assert!(!t.app.is_signed_in());
 }
+
+/// Enter from a physical keyboard that no field takes (the focus was lost when the offline notice came and went) and
+/// the digit shortcuts hand their message on inside an update: the answer to what they start must still arrive.
+/// It once came back tagged twice and was dropped, leaving «Проверяем логин и пароль…» on the screen for ever.
+#[tokio::test]
+async fn enter_pressed_outside_the_fields_signs_in_and_the_answer_arrives() {
+    let (registry, _client, _dir) = registry();
+    let mut t = app_at_sign_in(&registry.base_url(), None);
+    let demo = &ACCOUNTS[0];
+    send(&mut t.app, Message::SignIn(pdo_kiosk::screen::sign_in::Message::LoginChanged(demo.login.into()))).await;
+    send(&mut t.app, Message::SignIn(pdo_kiosk::screen::sign_in::Message::PasswordChanged(demo.password.into()))).await;
+    send(&mut t.app, Message::Enter).await;
+    assert!(t.app.is_signed_in(), "still on {:?}", t.app.screen());
+    assert!(matches!(t.app.screen(), Screen::Cabinet(_)));
+    // And from the cabinet, Enter («Подать заявку на сертификат») loads the applicant's details into the form.
+    send(&mut t.app, Message::Enter).await;
+    assert!(matches!(t.app.screen(), Screen::Applicant { .. }), "{:?}", t.app.screen());
+}

@@ -264,14 +264,20 @@ impl App {
         self.update_now(message).map(move |produced| Message::Of(lifetime, Box::new(produced)))
     }
 
+    /// `update` for a message already inside an update: what its tasks produce is tagged once, by the outer `update`
+    /// (shortcuts and the on-screen keyboard hand their messages on through here).
     fn update_now(&mut self, message: Message) -> Task<Message> {
-        let message = match message {
-            Message::Of(lifetime, produced) if lifetime != self.lifetime && session_bound(&produced) => {
-                return self.late(*produced);
-            }
-            Message::Of(_, produced) => *produced,
-            message => message,
-        };
+        // Unwrapped to the end: a message tagged twice must still reach its screen (a doubly tagged sign-in answer
+        // was once dropped here as if it were nothing, and the kiosk waited on «Проверяем…» for ever).
+        let mut message = message;
+        let mut started_in = None;
+        while let Message::Of(lifetime, produced) = message {
+            started_in = Some(started_in.map_or(lifetime, |earliest: u64| earliest.min(lifetime)));
+            message = *produced;
+        }
+        if started_in.is_some_and(|lifetime| lifetime != self.lifetime) && session_bound(&message) {
+            return self.late(message);
+        }
         let message = match self.staff_filter(message) {
             Ok(message) => message,
             Err(task) => return task,
@@ -483,7 +489,7 @@ impl App {
                 self.metrics = Metrics::new(size, self.screen_mm());
                 Task::batch([window::move_to(id, Point::ORIGIN), window::resize(id, size)])
             }
-            // `Of` is unwrapped above; a doubly wrapped message cannot be made.
+            // `Of` is unwrapped above, however deep.
             Message::MonitorSize(_, None) | Message::Ignored | Message::Of(..) => Task::none(),
             Message::Link(link) => {
                 let changed = link.link != self.link.link;
@@ -576,7 +582,7 @@ impl App {
         let Some((id, value, on_input)) = self.edited_field() else { return Task::none() };
         let refocus = Task::batch([operation::focus(id.clone()), operation::move_cursor_to_end(id)]);
         match self.keyboard.press(key, &value) {
-            Some(new_value) => self.update(on_input(new_value)).chain(refocus),
+            Some(new_value) => self.update_now(on_input(new_value)).chain(refocus),
             None => refocus,
         }
     }

@@ -41,7 +41,7 @@ impl App {
             Screen::Resume(resume::Resume::Show { .. }) => Message::Resume(resume::Message::Finish),
             Screen::Resume(_) => Message::Resume(resume::Message::Submit),
         };
-        self.update(message)
+        self.update_now(message)
     }
 
     /// A digit key: the `n`-th card (1-based) of the page shown.
@@ -57,7 +57,7 @@ impl App {
             }
             _ => None,
         };
-        message.map_or_else(Task::none, |message| self.update(message))
+        message.map_or_else(Task::none, |message| self.update_now(message))
     }
 }
 
