@@ -1,4 +1,4 @@
-//! The kiosk and a registry served over HTTPS by `pdo_registry::serve_tls` (a certificate made here, self-signed):
+//! The kiosk and a registry served over HTTPS by `pdo_registry::serve_over` (a certificate made here, self-signed):
 //! with `registry_pins` the kiosk reaches exactly the registry whose key it pinned, and nothing else; sessions opened
 //! at a kiosk with credentials are tied to it (60 minutes, not 8 hours).
 

@@ -109,10 +109,7 @@ impl EmbeddedRegistry {
             };
             let served = runtime.block_on(async {
                 let listener = tokio::net::TcpListener::from_std(listener)?;
-                match tls {
-                    Some(tls) => crate::serve_tls(listener, tls, registry, mail, shutdown).await,
-                    None => crate::serve(listener, registry, mail, shutdown).await,
-                }
+                crate::serve_over(listener, tls, registry, mail, shutdown).await
             });
             if let Err(err) = served {
                 tracing::error!(error = %err, "embedded registry stopped");

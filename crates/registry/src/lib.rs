@@ -127,26 +127,29 @@ pub async fn serve(
     mail: mail::MailSink,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    let _background = Background::start(&registry, mail);
-    // The peer address is kept for the phone page's rate limit on user codes.
-    let app = http::router(registry).into_make_service_with_connect_info::<std::net::SocketAddr>();
-    axum::serve(listener, app).with_graceful_shutdown(shutdown).await
+    serve_over(listener, None, registry, mail, shutdown).await
 }
 
-/// [`serve`] over HTTPS with the given certificate and key (see [`tls::server_config`]).
-pub async fn serve_tls(
+/// [`serve`], over HTTPS when given a TLS configuration (see [`tls::server_config`]), plain HTTP otherwise.
+pub async fn serve_over(
     listener: tokio::net::TcpListener,
-    tls: std::sync::Arc<rustls::ServerConfig>,
+    tls: Option<std::sync::Arc<rustls::ServerConfig>>,
     registry: Registry,
     mail: mail::MailSink,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
     use axum::serve::ListenerExt;
     let _background = Background::start(&registry, mail);
+    // The peer address is kept for the phone page's rate limit on user codes.
     let app = http::router(registry).into_make_service_with_connect_info::<std::net::SocketAddr>();
-    // axum hands the peer address to handlers for listeners wrapped by `tap_io`; the tap itself does nothing.
-    let listener = tls::TlsListener::new(listener, tls)?.tap_io(|_| {});
-    axum::serve(listener, app).with_graceful_shutdown(shutdown).await
+    match tls {
+        None => axum::serve(listener, app).with_graceful_shutdown(shutdown).await,
+        Some(tls) => {
+            // axum hands the peer address to handlers for listeners wrapped by `tap_io`; the tap itself does nothing.
+            let listener = tls::TlsListener::new(listener, tls)?.tap_io(|_| {});
+            axum::serve(listener, app).with_graceful_shutdown(shutdown).await
+        }
+    }
 }
 
 /// The mail worker and the hourly pruning, for as long as the service serves.

@@ -400,10 +400,7 @@ fn serve(served: Served<'_>, mail: MailSink, seed_demo: bool) -> anyhow::Result<
         };
         let _watchdog = pdo_registry::systemd::spawn_watchdog(registry.clone());
         pdo_registry::systemd::ready();
-        match tls {
-            Some(tls) => pdo_registry::serve_tls(listener, tls, registry, mail, shutdown).await?,
-            None => pdo_registry::serve(listener, registry, mail, shutdown).await?,
-        }
+        pdo_registry::serve_over(listener, tls, registry, mail, shutdown).await?;
         Ok(())
     })
 }
