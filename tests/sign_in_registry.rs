@@ -57,7 +57,18 @@ async fn each_refusal_gets_its_own_plain_message() {
     let unreachable = nobody_listens.sign_in("x".into(), "y".into(), Lang::Ru).await;
     assert_eq!(unreachable, Err(ClientError::Unreachable));
 
+    // A kiosk whose own secret the registry refuses (revoked, or mistyped in kiosk.toml): no parent gets in here.
+    let refused_kiosk = RegistryClient::new(config::registry_url(&registry.base_url()).unwrap()).with_kiosk(Some(
+        pdo_kiosk::registry::KioskCredentials {
+            id: pdo_registry::demo::KIOSK_ID.into(),
+            secret: "not-its-secret".into(),
+        },
+    ));
+    let kiosk_refused = refused_kiosk.sign_in(ACCOUNTS[1].login.into(), ACCOUNTS[1].password.into(), Lang::Ru).await;
+    assert_eq!(kiosk_refused.as_ref().map(|_| ()), Err(&ClientError::Unauthorized));
+
     for (result, expected) in [
+        (kiosk_refused, "Реестр сейчас не принимает этот терминал, поэтому войти здесь нельзя."),
         (wrong, "Логин или пароль не подошли"),
         (throttled, "Слишком много неудачных попыток. Попробуйте снова через 1 мин."),
         (unreachable, "Нет связи с сервером"),

@@ -20,6 +20,7 @@ sign-in-error-invalid = The login or password did not match. Check the keyboard 
 sign-in-error-throttled = Too many failed attempts. Try again in { $minutes } min or ask a member of staff for help.
 sign-in-error-unreachable = The server cannot be reached. Try again in a minute or ask a member of staff.
 sign-in-error-server = The server could not process the sign-in. Try again or ask a member of staff.
+sign-in-error-kiosk-refused = The registry does not accept this kiosk right now, so signing in here is not possible. Please ask a member of staff to check the kiosk's settings.
 
 cabinet-greeting = Hello, { $name }!
 sign-out = Sign out

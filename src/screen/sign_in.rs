@@ -106,6 +106,9 @@ pub enum Problem {
     Unreachable,
     /// The registry answered that it is too busy right now.
     Busy,
+    /// The registry refused this kiosk's own credentials (revoked, or a wrong secret in kiosk.toml): nobody can sign
+    /// in here until staff fix it, and trying again does not help.
+    KioskRefused,
     Server,
 }
 
@@ -118,10 +121,8 @@ impl Problem {
             }
             ClientError::Unreachable => Problem::Unreachable,
             ClientError::Busy { .. } => Problem::Busy,
-            ClientError::Unauthorized
-            | ClientError::Server { .. }
-            | ClientError::Validation(_)
-            | ClientError::Refused { .. } => Problem::Server,
+            ClientError::Unauthorized => Problem::KioskRefused,
+            ClientError::Server { .. } | ClientError::Validation(_) | ClientError::Refused { .. } => Problem::Server,
         }
     }
 }
@@ -323,6 +324,7 @@ impl SignIn {
             }
             Problem::Unreachable => ctx.i18n.tr("sign-in-error-unreachable"),
             Problem::Busy => ctx.i18n.tr("problem-busy"),
+            Problem::KioskRefused => ctx.i18n.tr("sign-in-error-kiosk-refused"),
             Problem::Server => ctx.i18n.tr("sign-in-error-server"),
         }
     }
