@@ -10,14 +10,14 @@ use xvfb::{Display, Kiosk, wait_for_window};
 
 #[test]
 fn kiosk_fills_the_screen_and_signs_in_with_keyboard_only() {
-    let display = Display::start();
+    let mut display = Display::start();
     let dir = tempfile::tempdir().unwrap();
     // Started as pdo-kiosk.service starts it under systemd's watchdog (a period of 2 s here: a ping a second).
     let notify_path = dir.path().join("notify.sock");
     let notify = std::os::unix::net::UnixDatagram::bind(&notify_path).unwrap();
     let env = [("NOTIFY_SOCKET", notify_path.to_str().unwrap()), ("WATCHDOG_USEC", "2000000")];
     let mut kiosk = Kiosk::start_with_env(&display, dir.path(), &[], &env);
-    let window = wait_for_window(&display, &mut kiosk);
+    let window = wait_for_window(&mut display, &mut kiosk);
 
     // The notice first; Enter on a physical keyboard starts.
     display.wait_for_text(dir.path(), &["Кто и зачем обрабатывает", "Начать", "ДЕМО"], Duration::from_secs(30));

@@ -9,26 +9,45 @@ use std::time::{Duration, Instant};
 pub struct Display {
     pub name: String,
     server: Child,
+    log: PathBuf,
 }
 
 impl Display {
     /// Starts Xvfb with a 1920×1080 screen on a display number it picks itself (`-displayfd`: no race with other
     /// test processes starting X servers at the same moment) and waits until it answers.
+    ///
+    /// `-noreset`: by default Xvfb resets itself when its last client leaves, which the readiness probe is; a CI
+    /// run saw the kiosk, connecting right then, refused (`XOpenDisplayFailed`). What Xvfb says goes to a log that
+    /// a failure prints.
     pub fn start() -> Display {
         use std::io::BufRead;
+        static STARTED: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
+        let serial = STARTED.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let log = Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("xvfb-{}-{serial}.log", std::process::id()));
         let mut server = Command::new("Xvfb")
-            .args(["-displayfd", "1", "-screen", "0", "1920x1080x24", "-nolisten", "tcp"])
+            .args(["-displayfd", "1", "-screen", "0", "1920x1080x24", "-nolisten", "tcp", "-noreset"])
             .stdout(Stdio::piped())
-            .stderr(Stdio::null())
+            .stderr(std::fs::File::create(&log).expect("a log file for Xvfb"))
             .spawn()
             .expect("Xvfb must be installed: run scripts/install-deps.sh test");
         let mut number = String::new();
         std::io::BufReader::new(server.stdout.take().unwrap()).read_line(&mut number).unwrap();
         let number = number.trim();
         assert!(!number.is_empty() && number.chars().all(|c| c.is_ascii_digit()), "Xvfb gave no display: {number:?}");
-        let mut display = Display { name: format!(":{number}"), server };
-        assert!(display.wait_ready(), "Xvfb on {} never answered", display.name);
+        let mut display = Display { name: format!(":{number}"), server, log };
+        if !display.wait_ready() {
+            panic!("Xvfb on {} never answered: {}", display.name.clone(), display.log());
+        }
         display
+    }
+
+    /// What Xvfb printed so far, and whether it is still running.
+    pub fn log(&mut self) -> String {
+        let state = match self.server.try_wait() {
+            Ok(Some(status)) => format!("Xvfb exited with {status}"),
+            _ => "Xvfb is running".to_string(),
+        };
+        format!("{state}; its log:\n{}", std::fs::read_to_string(&self.log).unwrap_or_default())
     }
 
     fn wait_ready(&mut self) -> bool {
@@ -119,6 +138,7 @@ impl Drop for Display {
     fn drop(&mut self) {
         let _ = self.server.kill();
         let _ = self.server.wait();
+        let _ = std::fs::remove_file(&self.log);
     }
 }
 
@@ -156,10 +176,15 @@ impl Kiosk {
     }
 
     pub fn assert_running(&mut self) {
-        if let Ok(Some(status)) = self.child.try_wait() {
-            let log = std::fs::read_to_string(self.data_dir.join("stderr.log")).unwrap_or_default();
-            panic!("the kiosk exited with {status}:\n{log}");
+        if let Some(why) = self.exited() {
+            panic!("{why}");
         }
+    }
+
+    fn exited(&mut self) -> Option<String> {
+        let status = self.child.try_wait().ok().flatten()?;
+        let log = std::fs::read_to_string(self.data_dir.join("stderr.log")).unwrap_or_default();
+        Some(format!("the kiosk exited with {status}:\n{log}"))
     }
 }
 
@@ -171,10 +196,12 @@ impl Drop for Kiosk {
 }
 
 /// The id of the kiosk's window once it is mapped.
-pub fn wait_for_window(display: &Display, kiosk: &mut Kiosk) -> String {
+pub fn wait_for_window(display: &mut Display, kiosk: &mut Kiosk) -> String {
     let deadline = Instant::now() + Duration::from_secs(30);
     loop {
-        kiosk.assert_running();
+        if let Some(why) = kiosk.exited() {
+            panic!("{why}\n{}", display.log());
+        }
         let out = display
             .command("xdotool")
             .args(["search", "--onlyvisible", "--pid", &kiosk.pid().to_string()])
