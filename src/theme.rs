@@ -33,6 +33,8 @@ pub struct Metrics {
     pub spacing: f32,
     /// A wide screen lays long screens out in two columns; a portrait one stacks them.
     pub landscape: bool,
+    /// The window these sizes were made for, in logical pixels.
+    pub window: Size,
 }
 
 impl Metrics {
@@ -52,6 +54,7 @@ impl Metrics {
             small: text * 0.8,
             spacing: (text * 0.8).round(),
             landscape: window.width > window.height,
+            window,
         }
     }
 

@@ -39,6 +39,9 @@ keyboard-backspace = Erase
 keyboard-space = Space
 keyboard-latin = ABC
 keyboard-russian = АБВ
+keyboard-digits = 123
+keyboard-clear = Clear
+keyboard-next = Next ›
 
 welcome-title = A certificate of supplementary education for your child
 welcome-intro = Here you can get a certificate for a child aged 5 to 18, so they can attend clubs and sections free of charge. Everything is done at this kiosk; staff help is not required.

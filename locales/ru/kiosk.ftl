@@ -39,6 +39,9 @@ keyboard-backspace = Стереть
 keyboard-space = Пробел
 keyboard-latin = ABC
 keyboard-russian = АБВ
+keyboard-digits = 123
+keyboard-clear = Очистить
+keyboard-next = Далее ›
 
 welcome-title = Сертификат дополнительного образования для ребёнка
 welcome-intro = Здесь можно получить сертификат для ребёнка от 5 до 18 лет, чтобы он бесплатно занимался в кружках и секциях. Всё делается на этом терминале, помощь сотрудника не обязательна.

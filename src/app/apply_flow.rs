@@ -40,7 +40,7 @@ impl App {
                 let form = child_form::ChildForm::new(own);
                 let first = form.first_field();
                 self.screen = Screen::ChildForm { form, problem: None };
-                self.focus_field(first, false)
+                self.focus_field(first)
             }
             children::Action::Chosen(child) => self.child_ready(child),
             // A child with an application carries on where it stands (the certificate issued: its number and the
@@ -74,7 +74,7 @@ impl App {
         *problem = None;
         match form.update(message, lang, today()) {
             child_form::Action::None => Task::none(),
-            child_form::Action::Focus(id) => self.focus_field(id, false),
+            child_form::Action::Focus(id) => self.focus_field(id),
             child_form::Action::Leave if self.is_offline() => self.offline_back(),
             child_form::Action::Save(request) if self.is_offline() => self.offline_child(request),
             child_form::Action::Leave => self.open_children(),
@@ -106,7 +106,7 @@ impl App {
         let first = form.first_field();
         self.screen = Screen::Document { form, problem: None };
         match first {
-            Some(first) => self.focus_field(first, false),
+            Some(first) => self.focus_field(first),
             None => {
                 self.editing = None;
                 Task::none()
@@ -120,7 +120,7 @@ impl App {
         *problem = None;
         match form.update(message, lang, today()) {
             document::Action::None => Task::none(),
-            document::Action::Focus(id) => self.focus_field(id, false),
+            document::Action::Focus(id) => self.focus_field(id),
             document::Action::Leave if self.is_offline() => self.offline_back(),
             document::Action::Save(request) if self.is_offline() => self.offline_document(request),
             document::Action::Leave => self.open_children(),
@@ -204,7 +204,7 @@ impl App {
         let step = application::ApplicationStep::new(name, label, session.email.clone());
         let editing = step.is_editing();
         self.screen = Screen::Application(step);
-        if editing { self.focus_field(application::EMAIL_ID, true) } else { Task::none() }
+        if editing { self.focus_field(application::EMAIL_ID) } else { Task::none() }
     }
 
     pub(super) fn application_message(&mut self, message: application::Message) -> Task<Message> {
@@ -213,7 +213,7 @@ impl App {
         let mut registry = Registry { client, token, i18n: &self.i18n, unreachable: &mut self.unreachable };
         match screen.update(message, &mut registry) {
             application::Action::None => Task::none(),
-            application::Action::Focus(id) => self.focus_field(id, true),
+            application::Action::Focus(id) => self.focus_field(id),
             application::Action::Run(task) => task.map(Message::Application),
             application::Action::Back if self.is_offline() => self.offline_back(),
             application::Action::Submit(email) if self.is_offline() => self.offline_email(email),

@@ -51,10 +51,7 @@ impl App {
         let Some(session) = &self.session else { return Task::none() };
         let kind = session.account.kind;
         self.screen = Screen::Applicant { form: applicant::ApplicantForm::new(existing.as_ref(), kind), problem };
-        let first = applicant::FIELDS[0].path;
-        self.editing = Some(iced::widget::Id::new(first));
-        self.keyboard.layout = crate::widget::keyboard::Layout::Russian;
-        operation::focus(first)
+        self.focus_field(applicant::FIELDS[0].path)
     }
 
     pub(super) fn applicant_message(&mut self, message: applicant::Message) -> Task<Message> {
@@ -100,6 +97,6 @@ impl App {
         let Some(session) = &self.session else { return Task::none() };
         let form = applicant::ApplicantForm::new(session.applicant.as_ref(), session.account.kind);
         self.screen = Screen::Applicant { form, problem: None };
-        self.focus_field(applicant::FIELDS[0].path, false)
+        self.focus_field(applicant::FIELDS[0].path)
     }
 }

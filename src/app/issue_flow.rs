@@ -21,7 +21,7 @@ impl App {
                 let screen = confirm::Confirm::new(&application, self.env.demo_mail.clone(), Instant::now());
                 self.screen = Screen::Confirm(screen);
                 self.editing = Some(iced::widget::Id::new(confirm::CODE_ID));
-                self.focus_field(confirm::CODE_ID, true)
+                self.focus_field(confirm::CODE_ID)
             }
             ApplicationStatus::EmailConfirmed => self.open_certificate(&application),
             ApplicationStatus::CertificateIssued => {
@@ -45,7 +45,7 @@ impl App {
         let action = screen.update(message, &mut registry, Instant::now());
         match action {
             confirm::Action::None => Task::none(),
-            confirm::Action::Focus(field) => self.focus_field(field, true),
+            confirm::Action::Focus(field) => self.focus_field(field),
             confirm::Action::Run(task) => task.map(Message::Confirm),
             confirm::Action::Confirmed(application) => self.continue_application(application),
             confirm::Action::EmailChanged(application) => {
@@ -53,7 +53,7 @@ impl App {
                     session.email = Some(application.email.clone());
                     session.draft.application = Some(application);
                 }
-                self.focus_field(confirm::CODE_ID, true)
+                self.focus_field(confirm::CODE_ID)
             }
             confirm::Action::SessionEnded => self.end_session(),
         }

@@ -26,6 +26,7 @@ use crate::screen::{
 use crate::session::Session;
 use crate::store::Store;
 use crate::theme::{self, FONT_BOLD_FACE, Metrics};
+use crate::widget::field_kind::FieldKind;
 use crate::widget::keyboard::{self, Keyboard};
 use crate::widget::{chrome, controls::big_button};
 use iced::keyboard::{self as keys, key};
@@ -208,7 +209,7 @@ impl App {
             last_activity: Instant::now(),
             idle_warning: false,
             first_frame_seen: false,
-            keyboard: Keyboard { layout: keyboard::Layout::Latin, shift: false },
+            keyboard: Keyboard::for_field(FieldKind::Latin),
             editing: Some(iced::widget::Id::new(sign_in::LOGIN_ID)),
             link: Default::default(),
             devices: ("unknown", "unknown"),
@@ -248,6 +249,11 @@ impl App {
         &self.screen
     }
 
+    /// The sizes the screens are laid out with now (and the window they were made for).
+    pub fn metrics(&self) -> Metrics {
+        self.metrics
+    }
+
     pub fn is_signed_in(&self) -> bool {
         self.session.is_some()
     }
@@ -261,7 +267,26 @@ impl App {
     /// the session then current (`Message::Of`).
     pub fn update(&mut self, message: Message) -> Task<Message> {
         let lifetime = self.lifetime;
-        self.update_now(message).map(move |produced| Message::Of(lifetime, Box::new(produced)))
+        // Clocks and link reports move no focus; after anything else the field being typed in is kept in view.
+        let may_move_focus = !matches!(message, Message::Tick(_) | Message::Watchdog | Message::Link(_));
+        let task = self.update_now(message);
+        let task = if may_move_focus && self.keyboard_open() {
+            task.chain(crate::widget::typing::reveal_focused())
+        } else {
+            task
+        };
+        task.map(move |produced| Message::Of(lifetime, Box::new(produced)))
+    }
+
+    /// The field the on-screen keyboard types into, while it is shown.
+    pub fn field_being_edited(&self) -> Option<iced::widget::Id> {
+        self.keyboard_open().then(|| self.editing.clone()).flatten()
+    }
+
+    /// Whether the on-screen keyboard is shown under (or beside) the screen: a field of this screen is being edited
+    /// and no dialog with its own keyboard is open.
+    fn keyboard_open(&self) -> bool {
+        self.renewal.is_none() && self.edited_field().is_some()
     }
 
     /// `update` for a message already inside an update: what its tasks produce is tagged once, by the outer `update`
@@ -476,7 +501,7 @@ impl App {
             // A tap elsewhere (a key, a button) leaves no field focused; the field being edited stays the last one.
             Message::Focused(Some(id)) => {
                 if self.editing.as_ref() != Some(&id) {
-                    self.keyboard.layout = keyboard::layout_for(latin_field(&id));
+                    self.keyboard = Keyboard::for_field(self.field_kind(&id));
                 }
                 self.editing = Some(id);
                 Task::none()
@@ -577,8 +602,45 @@ impl App {
         }
     }
 
+    /// What the fields of the screen take (the paged forms say so field by field).
+    fn field_kind(&self, id: &iced::widget::Id) -> FieldKind {
+        let form = match &self.screen {
+            Screen::Applicant { form, .. } => Some(form.paged()),
+            Screen::ChildForm { form, .. } => Some(form.paged()),
+            Screen::Document { form, .. } => Some(form.paged()),
+            _ => None,
+        };
+        form.and_then(|form| form.kind(id)).unwrap_or_else(|| single_field_kind(id))
+    }
+
+    /// The text of the field being edited (empty when none).
+    fn edited_value(&self) -> String {
+        self.edited_field().map(|(_, value, _)| value).unwrap_or_default()
+    }
+
+    /// The keyboard's «Далее ›»: the next field of the page, or what Enter does from the last one.
+    fn next_field(&mut self) -> Task<Message> {
+        let Some(id) = self.editing.clone() else { return self.enter() };
+        let next = match &self.screen {
+            _ if self.renewal.is_some() => None,
+            Screen::SignIn(_) if id == iced::widget::Id::new(sign_in::LOGIN_ID) => Some(sign_in::PASSWORD_ID),
+            Screen::Applicant { form, .. } => form.paged().next_on_page(&id),
+            Screen::ChildForm { form, .. } => form.paged().next_on_page(&id),
+            Screen::Document { form, .. } => form.paged().next_on_page(&id),
+            _ => None,
+        };
+        match next {
+            Some(next) => self.focus_field(next),
+            None if self.renewal.is_some() => self.renewal_message(crate::screen::renewal::Message::Submit),
+            None => self.enter(),
+        }
+    }
+
     fn type_key(&mut self, key: keyboard::Key) -> Task<Message> {
         self.touch();
+        if key == keyboard::Key::Next {
+            return self.next_field();
+        }
         let Some((id, value, on_input)) = self.edited_field() else { return Task::none() };
         let refocus = Task::batch([operation::focus(id.clone()), operation::move_cursor_to_end(id)]);
         match self.keyboard.press(key, &value) {
@@ -639,7 +701,7 @@ impl App {
         self.i18n.set_lang(default_lang(&self.env.config));
         self.idle_warning = false;
         self.renewal = None;
-        self.keyboard = Keyboard { layout: keyboard::Layout::Latin, shift: false };
+        self.keyboard = Keyboard::for_field(FieldKind::Latin);
         self.editing = Some(iced::widget::Id::new(sign_in::LOGIN_ID));
         tracing::info!("session wiped");
         token.map_or_else(Task::none, |token| self.revoke_unused(token))
@@ -668,10 +730,11 @@ impl App {
         crate::screen::problem_text(&self.i18n, err)
     }
 
-    /// Moves the focus (and the on-screen keyboard) to a text field; `latin` picks the keyboard's alphabet.
-    fn focus_field(&mut self, id: &'static str, latin: bool) -> Task<Message> {
-        self.editing = Some(iced::widget::Id::new(id));
-        self.keyboard.layout = keyboard::layout_for(latin);
+    /// Moves the focus (and the on-screen keyboard, with the keys the field takes) to a text field of the screen.
+    fn focus_field(&mut self, id: &'static str) -> Task<Message> {
+        let id = iced::widget::Id::new(id);
+        self.keyboard = Keyboard::for_field(self.field_kind(&id));
+        self.editing = Some(id.clone());
         operation::focus(id)
     }
 
@@ -749,8 +812,12 @@ impl App {
             Screen::Resume(screen) => screen.view(ctx).map(Message::Resume),
         };
         // With the renewal dialog open, its own keyboard is shown over the screen (see `renewal_view`).
-        let content = if self.edited_field().is_some() && self.renewal.is_none() {
-            column![iced::widget::container(content).height(iced::Fill), self.keyboard.view(ctx, Message::Key)].into()
+        let content = if self.keyboard_open() {
+            crate::widget::typing::with_keyboard(
+                ctx,
+                content,
+                self.keyboard.view(ctx, &self.edited_value(), Message::Key),
+            )
         } else {
             content
         };
@@ -896,19 +963,13 @@ fn session_bound(message: &Message) -> bool {
     }
 }
 
-/// Fields typed in Latin letters: logins, passwords, e-mail addresses.
-fn latin_field(id: &iced::widget::Id) -> bool {
-    [
-        sign_in::LOGIN_ID,
-        sign_in::PASSWORD_ID,
-        crate::screen::renewal::PASSWORD_ID,
-        application::EMAIL_ID,
-        confirm::NEW_EMAIL_ID,
-        confirm::CODE_ID,
-        resume::CODE_ID,
-    ]
-    .iter()
-    .any(|latin| *id == iced::widget::Id::new(latin))
+/// Fields outside the paged forms and what they take: logins, passwords, e-mail addresses and resume codes are
+/// Latin; the code from the letter is six digits.
+fn single_field_kind(id: &iced::widget::Id) -> FieldKind {
+    if *id == iced::widget::Id::new(confirm::CODE_ID) {
+        return crate::widget::field_kind::SIX_DIGITS;
+    }
+    FieldKind::Latin
 }
 
 /// Asks which widget has the focus; answered with `Message::Focused`.

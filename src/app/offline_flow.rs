@@ -59,7 +59,7 @@ impl App {
         self.offline = Some(OfflineDraft::default());
         self.screen =
             Screen::Applicant { form: applicant::ApplicantForm::new(None, AccountKind::Parent), problem: None };
-        self.focus_field(applicant::FIELDS[0].path, false)
+        self.focus_field(applicant::FIELDS[0].path)
     }
 
     /// «Продолжить без связи» is offered when a call of this session failed as unreachable, on the steps where
@@ -124,7 +124,7 @@ impl App {
             let form = child_form::ChildForm::new(None);
             let first = form.first_field();
             self.screen = Screen::ChildForm { form, problem: None };
-            return self.focus_field(first, false);
+            return self.focus_field(first);
         }
         if let (true, Some(document)) = (needs_photo, document) {
             let label = document_label(self.ctx(), document.kind, &document.series, &document.number);
@@ -151,7 +151,7 @@ impl App {
         let form = child_form::ChildForm::new(None);
         let first = form.first_field();
         self.screen = Screen::ChildForm { form, problem: None };
-        self.focus_field(first, false)
+        self.focus_field(first)
     }
 
     /// Moves on to `next`, keeping the screen left behind for «Назад».
@@ -191,7 +191,7 @@ impl App {
         let form = child_form::ChildForm::new(None);
         let first = form.first_field();
         self.offline_forward(Screen::ChildForm { form, problem: None });
-        self.focus_field(first, false)
+        self.focus_field(first)
     }
 
     pub(super) fn offline_child(&mut self, request: ChildRequest) -> Task<Message> {
@@ -203,7 +203,7 @@ impl App {
         let first = form.first_field();
         self.offline_forward(Screen::Document { form, problem: None });
         match first {
-            Some(first) => self.focus_field(first, false),
+            Some(first) => self.focus_field(first),
             None => Task::none(),
         }
     }
@@ -226,7 +226,7 @@ impl App {
         let Some(step) = self.offline_email_step() else { return Task::none() };
         let editing = step.is_editing();
         self.offline_forward(Screen::Application(step));
-        if editing { self.focus_field(application::EMAIL_ID, true) } else { Task::none() }
+        if editing { self.focus_field(application::EMAIL_ID) } else { Task::none() }
     }
 
     /// «Подать заявление на получение сертификата» on the offline way, with the address given so far.

@@ -20,9 +20,7 @@ impl App {
         if now + RENEW_BEFORE >= ends_at && self.renewal.is_none() {
             tracing::info!("session renewal asked");
             self.renewal = Some((Renewal::new(), self.editing.take()));
-            self.editing = Some(iced::widget::Id::new(renewal::PASSWORD_ID));
-            self.keyboard.layout = crate::widget::keyboard::layout_for(true);
-            return Some(operation::focus(renewal::PASSWORD_ID));
+            return Some(self.focus_field(renewal::PASSWORD_ID));
         }
         None
     }
@@ -64,10 +62,10 @@ impl App {
         let dialog = center(dialog.view(ctx, left).map(Message::Renewal))
             .style(|_| container::Style { background: Some(crate::theme::SCRIM.into()), ..Default::default() });
         // The keyboard on the page's own background: the screen beneath must not show between its keys.
-        let keyboard = container(self.keyboard.view(ctx, Message::Key)).style(|theme: &iced::Theme| container::Style {
-            background: Some(theme.palette().background.into()),
-            ..Default::default()
-        });
+        let keyboard =
+            container(self.keyboard.view(ctx, &self.edited_value(), Message::Key)).style(|theme: &iced::Theme| {
+                container::Style { background: Some(theme.palette().background.into()), ..Default::default() }
+            });
         Some(column![dialog, keyboard].into())
     }
 

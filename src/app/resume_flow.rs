@@ -127,7 +127,7 @@ impl App {
     pub(super) fn resume_waiting(&mut self, waiting: bool) -> Task<Message> {
         if waiting && matches!(self.screen, Screen::Cabinet(_)) {
             self.screen = Screen::Resume(resume::Resume::enter());
-            return self.focus_field(resume::CODE_ID, true);
+            return self.focus_field(resume::CODE_ID);
         }
         Task::none()
     }
@@ -135,7 +135,7 @@ impl App {
     pub(super) fn resume_action(&mut self, action: resume::Action) -> Task<Message> {
         match action {
             resume::Action::None => Task::none(),
-            resume::Action::Focus(id) => self.focus_field(id, true),
+            resume::Action::Focus(id) => self.focus_field(id),
             resume::Action::StartOver => self.open_cabinet(),
             resume::Action::Finish => self.end_session(),
             resume::Action::Restore(code) => {
@@ -210,7 +210,7 @@ impl App {
                 let form = child_form::ChildForm::with_values(draft.values.clone());
                 let first = form.first_field();
                 self.screen = Screen::ChildForm { form, problem: None };
-                self.focus_field(first, false)
+                self.focus_field(first)
             }
             (Step::Document(kind), Some(child), _) => {
                 let name = full_name(&child.last_name, &child.first_name, child.patronymic.as_deref());
@@ -222,7 +222,7 @@ impl App {
                 form.restore(kind, draft.values.clone());
                 let first = form.first_field();
                 self.screen = Screen::Document { form, problem: None };
-                first.map_or_else(Task::none, |first| self.focus_field(first, false))
+                first.map_or_else(Task::none, |first| self.focus_field(first))
             }
             (Step::Capture, Some(_), Some(document)) => self.open_capture(&document),
             (Step::Application, Some(_), Some(_)) => {

@@ -37,7 +37,7 @@ impl App {
                 let mut screen = sign_in::SignIn::new(self.env.demo_hint.clone());
                 screen.set_offline(self.link.link == crate::sync::Link::Offline);
                 self.screen = Screen::SignIn(screen);
-                self.focus_field(sign_in::LOGIN_ID, true)
+                self.focus_field(sign_in::LOGIN_ID)
             }
         }
     }

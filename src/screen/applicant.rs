@@ -6,6 +6,7 @@
 
 use super::ViewContext;
 use crate::registry::{ClientError, RegistryClient};
+use crate::widget::field_kind::{self as kinds, FieldKind};
 use crate::widget::form::OnInput;
 use crate::widget::form::{self, FieldSpec, PagedForm};
 use iced::{Element, Task};
@@ -28,22 +29,22 @@ impl Message {
     }
 }
 
-const fn spec(path: &'static str, label: &'static str, hint: Option<&'static str>) -> FieldSpec {
-    FieldSpec { path, label, hint, latin: false }
+const fn spec(path: &'static str, label: &'static str, hint: Option<&'static str>, kind: FieldKind) -> FieldSpec {
+    FieldSpec { path, label, hint, kind }
 }
 
 pub const FIELDS: [FieldSpec; 11] = [
-    spec("applicant.last_name", "field-last-name", None),
-    spec("applicant.first_name", "field-first-name", None),
-    spec("applicant.patronymic", "field-patronymic", Some("hint-patronymic")),
-    spec("applicant.birth_date", "field-birth-date", Some("hint-date")),
-    spec("applicant.passport.series", "field-passport-series", Some("hint-passport-series")),
-    spec("applicant.passport.number", "field-passport-number", Some("hint-passport-number")),
-    spec("applicant.passport.issued_on", "field-issued-on", Some("hint-date")),
-    spec("applicant.passport.division_code", "field-division-code", Some("hint-division-code")),
-    spec("applicant.passport.issued_by", "field-issued-by", None),
-    spec("applicant.address", "field-address", None),
-    spec("applicant.phone", "field-phone", Some("hint-phone")),
+    spec("applicant.last_name", "field-last-name", None, FieldKind::Name),
+    spec("applicant.first_name", "field-first-name", None, FieldKind::Name),
+    spec("applicant.patronymic", "field-patronymic", Some("hint-patronymic"), FieldKind::Name),
+    spec("applicant.birth_date", "field-birth-date", Some("hint-date"), kinds::DATE),
+    spec("applicant.passport.series", "field-passport-series", Some("hint-passport-series"), kinds::PASSPORT_SERIES),
+    spec("applicant.passport.number", "field-passport-number", Some("hint-passport-number"), kinds::SIX_DIGITS),
+    spec("applicant.passport.issued_on", "field-issued-on", Some("hint-date"), kinds::DATE),
+    spec("applicant.passport.division_code", "field-division-code", Some("hint-division-code"), kinds::DIVISION_CODE),
+    spec("applicant.passport.issued_by", "field-issued-by", None, FieldKind::Text),
+    spec("applicant.address", "field-address", None, FieldKind::Text),
+    spec("applicant.phone", "field-phone", Some("hint-phone"), kinds::PHONE),
 ];
 
 const PAGES: &[&[usize]] = &[&[0, 1, 2, 3], &[4, 5, 6, 7], &[8, 9, 10]];
@@ -101,6 +102,11 @@ impl ApplicantForm {
 
     pub fn request(&self) -> ApplicantRequest {
         request_from(self.form.values())
+    }
+
+    /// The paged form itself: what its fields take and their order, for the on-screen keyboard.
+    pub fn paged(&self) -> &PagedForm {
+        &self.form
     }
 
     pub fn field(&self, id: &iced::widget::Id) -> Option<(String, OnInput<Message>)> {

@@ -4,6 +4,7 @@
 
 use super::ViewContext;
 use crate::registry::{ClientError, RegistryClient};
+use crate::widget::field_kind::{self as kinds, FieldKind};
 use crate::widget::form::OnInput;
 use crate::widget::form::{self, FieldSpec, PagedForm};
 use iced::{Element, Task};
@@ -26,17 +27,17 @@ impl Message {
     }
 }
 
-const fn spec(path: &'static str, label: &'static str, hint: Option<&'static str>) -> FieldSpec {
-    FieldSpec { path, label, hint, latin: false }
+const fn spec(path: &'static str, label: &'static str, hint: Option<&'static str>, kind: FieldKind) -> FieldSpec {
+    FieldSpec { path, label, hint, kind }
 }
 
 pub const FIELDS: [FieldSpec; 6] = [
-    spec("child.last_name", "field-last-name", None),
-    spec("child.first_name", "field-first-name", None),
-    spec("child.patronymic", "field-patronymic", Some("hint-patronymic")),
-    spec("child.birth_date", "field-birth-date", Some("hint-child-birth-date")),
-    spec("child.snils", "field-snils", Some("hint-snils")),
-    spec("child.address", "field-address", None),
+    spec("child.last_name", "field-last-name", None, FieldKind::Name),
+    spec("child.first_name", "field-first-name", None, FieldKind::Name),
+    spec("child.patronymic", "field-patronymic", Some("hint-patronymic"), FieldKind::Name),
+    spec("child.birth_date", "field-birth-date", Some("hint-child-birth-date"), kinds::DATE),
+    spec("child.snils", "field-snils", Some("hint-snils"), kinds::SNILS),
+    spec("child.address", "field-address", None, FieldKind::Text),
 ];
 
 const PAGES: &[&[usize]] = &[&[0, 1, 2, 3], &[4, 5]];
@@ -105,6 +106,11 @@ impl ChildForm {
 
     pub fn error(&self, path: &str) -> Option<&str> {
         self.form.error(path)
+    }
+
+    /// The paged form itself: what its fields take and their order, for the on-screen keyboard.
+    pub fn paged(&self) -> &PagedForm {
+        &self.form
     }
 
     pub fn field(&self, id: &iced::widget::Id) -> Option<(String, OnInput<Message>)> {

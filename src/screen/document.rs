@@ -6,6 +6,7 @@
 use super::ViewContext;
 use crate::registry::{ClientError, RegistryClient};
 use crate::theme::FONT_BOLD_FACE;
+use crate::widget::field_kind::{self as kinds, FieldKind};
 use crate::widget::form::OnInput;
 use crate::widget::form::{self, FieldSpec, PagedForm};
 use crate::widget::list::card_button;
@@ -16,23 +17,23 @@ use pdo_core::domain::{DocumentKind, Lang};
 use pdo_core::validation::{paths, validate_document};
 use std::collections::BTreeMap;
 
-const fn spec(path: &'static str, label: &'static str, hint: &'static str) -> FieldSpec {
-    FieldSpec { path, label, hint: Some(hint), latin: false }
+const fn spec(path: &'static str, label: &'static str, hint: &'static str, kind: FieldKind) -> FieldSpec {
+    FieldSpec { path, label, hint: Some(hint), kind }
 }
 
 pub const BIRTH_CERTIFICATE_FIELDS: [FieldSpec; 4] = [
-    spec(paths::SERIES, "field-certificate-series", "hint-certificate-series"),
-    spec(paths::NUMBER, "field-document-number", "hint-document-number"),
-    spec(paths::ISSUED_ON, "field-issued-on", "hint-date"),
-    spec(paths::ISSUED_BY, "field-certificate-issued-by", "hint-certificate-issued-by"),
+    spec(paths::SERIES, "field-certificate-series", "hint-certificate-series", FieldKind::Series),
+    spec(paths::NUMBER, "field-document-number", "hint-document-number", kinds::SIX_DIGITS),
+    spec(paths::ISSUED_ON, "field-issued-on", "hint-date", kinds::DATE),
+    spec(paths::ISSUED_BY, "field-certificate-issued-by", "hint-certificate-issued-by", FieldKind::Text),
 ];
 
 pub const PASSPORT_FIELDS: [FieldSpec; 5] = [
-    spec(paths::SERIES, "field-passport-series", "hint-passport-series"),
-    spec(paths::NUMBER, "field-passport-number", "hint-passport-number"),
-    spec(paths::ISSUED_ON, "field-issued-on", "hint-date"),
-    spec(paths::DIVISION_CODE, "field-division-code", "hint-division-code"),
-    spec(paths::ISSUED_BY, "field-issued-by", "hint-passport-issued-by"),
+    spec(paths::SERIES, "field-passport-series", "hint-passport-series", kinds::PASSPORT_SERIES),
+    spec(paths::NUMBER, "field-passport-number", "hint-passport-number", kinds::SIX_DIGITS),
+    spec(paths::ISSUED_ON, "field-issued-on", "hint-date", kinds::DATE),
+    spec(paths::DIVISION_CODE, "field-division-code", "hint-division-code", kinds::DIVISION_CODE),
+    spec(paths::ISSUED_BY, "field-issued-by", "hint-passport-issued-by", FieldKind::Text),
 ];
 
 const BIRTH_CERTIFICATE_PAGES: &[&[usize]] = &[&[0, 1, 2], &[3]];
@@ -160,6 +161,11 @@ impl DocumentForm {
 
     pub fn error(&self, path: &str) -> Option<&str> {
         self.form.error(path)
+    }
+
+    /// The paged form itself: what its fields take and their order, for the on-screen keyboard.
+    pub fn paged(&self) -> &PagedForm {
+        &self.form
     }
 
     pub fn field(&self, id: &iced::widget::Id) -> Option<(String, OnInput<Message>)> {

@@ -5,6 +5,7 @@
 use crate::screen::ViewContext;
 use crate::theme::{self, FONT_BOLD_FACE};
 use crate::widget::controls::{big_button, field_row, input, plain_button};
+use crate::widget::field_kind::FieldKind;
 use iced::widget::{Column, column, container, row, text};
 use iced::{Element, Fill};
 use pdo_core::api::FieldErrorBody;
@@ -12,14 +13,14 @@ use pdo_core::domain::Lang;
 use pdo_core::validation::FieldErrors;
 use std::collections::BTreeMap;
 
-/// One field: its API path (also its widget id), its label and format-hint message ids, and whether it is typed
-/// in Latin letters.
+/// One field: its API path (also its widget id), its label and format-hint message ids, and what it takes (the
+/// on-screen keyboard shows the keys for it).
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct FieldSpec {
     pub path: &'static str,
     pub label: &'static str,
     pub hint: Option<&'static str>,
-    pub latin: bool,
+    pub kind: FieldKind,
 }
 
 /// What turns a field's new text into the screen's message (for the on-screen keyboard).
@@ -116,9 +117,16 @@ impl PagedForm {
         Some((self.values[index].clone(), Box::new(move |v| Message::Changed(index, v))))
     }
 
-    /// Whether the field with this widget id is typed in Latin letters.
-    pub fn is_latin(&self, id: &iced::widget::Id) -> bool {
-        self.fields.iter().any(|f| f.latin && *id == iced::widget::Id::new(f.path))
+    /// What the field with this widget id takes.
+    pub fn kind(&self, id: &iced::widget::Id) -> Option<FieldKind> {
+        self.fields.iter().find(|f| *id == iced::widget::Id::new(f.path)).map(|f| f.kind)
+    }
+
+    /// The field after this one on the current page, for the keyboard's «Далее ›»; `None` from the page's last one.
+    pub fn next_on_page(&self, id: &iced::widget::Id) -> Option<&'static str> {
+        let page = self.pages[self.page];
+        let at = page.iter().position(|&i| *id == iced::widget::Id::new(self.fields[i].path))?;
+        page.get(at + 1).map(|&i| self.fields[i].path)
     }
 
     /// `check` returns the errors of the whole form by path, with messages; only this page's fields and earlier

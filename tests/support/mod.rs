@@ -134,8 +134,27 @@ pub fn settings() -> Settings {
     }
 }
 
+/// The app's view in a simulated window of the size the app was laid out for (`SCREEN` unless a test resized it).
 pub fn simulator(app: &App) -> Simulator<'_, Message> {
-    Simulator::with_size(settings(), SCREEN, app.view())
+    Simulator::with_size(settings(), app.metrics().window, app.view())
+}
+
+/// A portrait panel: the common 21.5-inch one stood on its side.
+pub const PORTRAIT: Size = Size::new(1080.0, 1920.0);
+
+/// The panel's size in millimetres for a window of this shape (the configured 21.5-inch panel, either way up).
+pub fn panel_mm(window: Size) -> (f32, f32) {
+    if window.width > window.height { (476.0, 268.0) } else { (268.0, 476.0) }
+}
+
+/// An app laid out for a window of `size` on the matching panel, past the first screen.
+pub fn app_sized(registry_url: &str, size: Size) -> TestApp {
+    let (screen_width_mm, screen_height_mm) = panel_mm(size);
+    let config = Config { screen_width_mm, screen_height_mm, ..Config::default() };
+    let mut t = app_configured(registry_url, None, config);
+    let _ = t.app.update(Message::Resized(size));
+    let _ = t.app.update(Message::Welcome(pdo_kiosk::screen::welcome::Message::Start));
+    t
 }
 
 /// A real `UserInterface` of the app's view that keeps widget state (focus) between operations.
@@ -153,7 +172,7 @@ impl<'a> Headless<'a> {
             <iced::Renderer as iced_test::core::renderer::Headless>::new(theme::FONT, 16.into(), None),
         )
         .expect("a headless tiny-skia renderer");
-        let ui = UserInterface::build(app.view(), SCREEN, Cache::default(), &mut renderer);
+        let ui = UserInterface::build(app.view(), app.metrics().window, Cache::default(), &mut renderer);
         Self { ui, renderer }
     }
 
