@@ -12,6 +12,8 @@ sign-in-login = Login
 sign-in-login-placeholder = for example, ivanova.a
 sign-in-password = Password
 sign-in-password-placeholder = password
+sign-in-show-password = Show
+sign-in-hide-password = Hide
 sign-in-submit = Sign in
 sign-in-busy = Checking your login and password…
 sign-in-error-login-required = Please enter your login.
@@ -130,6 +132,8 @@ document-kind-passport = Passport
 
 child-form-title = The child's details
 child-form-title-self = Your details for the certificate
+child-same-last-name = Same surname as the applicant
+child-same-address = Same address as the applicant
 field-snils = SNILS
 hint-snils = NNN-NNN-NNN CC, e.g. 112-233-445 95
 hint-child-birth-date = DD.MM.YYYY, e.g. 05.09.2016

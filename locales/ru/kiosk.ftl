@@ -12,6 +12,8 @@ sign-in-login = Логин
 sign-in-login-placeholder = например, ivanova.a
 sign-in-password = Пароль
 sign-in-password-placeholder = пароль
+sign-in-show-password = Показать
+sign-in-hide-password = Скрыть
 sign-in-submit = Войти
 sign-in-busy = Проверяем логин и пароль…
 sign-in-error-login-required = Введите логин.
@@ -130,6 +132,8 @@ document-kind-passport = Паспорт
 
 child-form-title = Данные ребёнка
 child-form-title-self = Ваши данные для сертификата
+child-same-last-name = Фамилия как у заявителя
+child-same-address = Адрес как у заявителя
 field-snils = СНИЛС
 hint-snils = NNN-NNN-NNN CC, например 112-233-445 95
 hint-child-birth-date = ДД.ММ.ГГГГ, например 05.09.2016

@@ -6,7 +6,7 @@ use super::{App, Message, Screen};
 use crate::screen::children::{self, document_label, usable_document};
 use crate::screen::{Registry, application, capture, child_form, document};
 use iced::Task;
-use pdo_core::api::{ApplicationRequest, Child, Document};
+use pdo_core::api::{ApplicantRequest, ApplicationRequest, Child, Document};
 use pdo_core::domain::{AccountKind, allowed_documents, full_name, region_today};
 
 fn today() -> chrono::NaiveDate {
@@ -37,7 +37,8 @@ impl App {
             children::Action::Add => {
                 let Some(session) = &self.session else { return Task::none() };
                 let own = (session.account.kind == AccountKind::Child).then_some(session.applicant.as_ref()).flatten();
-                let form = child_form::ChildForm::new(own);
+                let applicant = session.applicant.as_ref().map(ApplicantRequest::from);
+                let form = child_form::ChildForm::new(own).with_applicant(applicant.as_ref());
                 let first = form.first_field();
                 self.screen = Screen::ChildForm { form, problem: None };
                 self.focus_field(first)

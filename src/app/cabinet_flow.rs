@@ -3,7 +3,6 @@
 use super::{App, Message, Screen};
 use crate::screen::{Registry, applicant, cabinet};
 use iced::Task;
-use iced::widget::operation;
 use pdo_core::api::Applicant;
 use pdo_core::domain::region_today;
 
@@ -50,8 +49,10 @@ impl App {
     fn open_applicant(&mut self, existing: Option<Applicant>, problem: Option<String>) -> Task<Message> {
         let Some(session) = &self.session else { return Task::none() };
         let kind = session.account.kind;
-        self.screen = Screen::Applicant { form: applicant::ApplicantForm::new(existing.as_ref(), kind), problem };
-        self.focus_field(applicant::FIELDS[0].path)
+        let form = applicant::ApplicantForm::new(existing.as_ref(), kind).with_account_name(&session.account.full_name);
+        let first = form.paged().first_field();
+        self.screen = Screen::Applicant { form, problem };
+        self.focus_field(first)
     }
 
     pub(super) fn applicant_message(&mut self, message: applicant::Message) -> Task<Message> {
@@ -61,10 +62,7 @@ impl App {
         *problem = None;
         match form.update(message, lang, today) {
             applicant::Action::None => Task::none(),
-            applicant::Action::Focus(id) => {
-                self.editing = Some(iced::widget::Id::new(id));
-                operation::focus(id)
-            }
+            applicant::Action::Focus(id) => self.focus_field(id),
             applicant::Action::Leave if self.is_offline() => self.offline_back(),
             applicant::Action::Save(request) if self.is_offline() => self.offline_applicant(request),
             applicant::Action::Leave => self.open_cabinet(),
@@ -95,8 +93,10 @@ impl App {
     /// Back from the child step: the applicant's details as last saved, without asking the registry again.
     pub(super) fn reopen_applicant(&mut self) -> Task<Message> {
         let Some(session) = &self.session else { return Task::none() };
-        let form = applicant::ApplicantForm::new(session.applicant.as_ref(), session.account.kind);
+        let form = applicant::ApplicantForm::new(session.applicant.as_ref(), session.account.kind)
+            .with_account_name(&session.account.full_name);
+        let first = form.paged().first_field();
         self.screen = Screen::Applicant { form, problem: None };
-        self.focus_field(applicant::FIELDS[0].path)
+        self.focus_field(first)
     }
 }

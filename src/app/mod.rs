@@ -278,6 +278,11 @@ impl App {
         task.map(move |produced| Message::Of(lifetime, Box::new(produced)))
     }
 
+    /// The on-screen keyboard's state: the kind of field it serves and the keys it shows.
+    pub fn keyboard(&self) -> Keyboard {
+        self.keyboard
+    }
+
     /// The field the on-screen keyboard types into, while it is shown.
     pub fn field_being_edited(&self) -> Option<iced::widget::Id> {
         self.keyboard_open().then(|| self.editing.clone()).flatten()
@@ -654,7 +659,6 @@ impl App {
         let mut screen = sign_in::SignIn::new(self.env.demo_hint.clone());
         screen.set_offline(self.link.link == crate::sync::Link::Offline);
         self.screen = Screen::SignIn(screen);
-        self.editing = Some(iced::widget::Id::new(sign_in::LOGIN_ID));
         let store = self.env.store.clone();
         let record = Task::future(async move {
             if let Err(err) = store.count(format!("notice_shown:{notice_version}")).await {
@@ -662,7 +666,7 @@ impl App {
             }
             Message::Ignored
         });
-        Task::batch([operation::focus(sign_in::LOGIN_ID), record])
+        Task::batch([self.focus_field(sign_in::LOGIN_ID), record])
     }
 
     /// An answer to a request of a session that has ended: dropped, and a registry session it opened is revoked.

@@ -121,7 +121,8 @@ impl App {
         }
         if on_children {
             // Choosing among the registry's children needs the registry: a child is entered here instead.
-            let form = child_form::ChildForm::new(None);
+            let applicant = self.offline.as_ref().and_then(|d| d.applicant.as_ref());
+            let form = child_form::ChildForm::new(None).with_applicant(applicant);
             let first = form.first_field();
             self.screen = Screen::ChildForm { form, problem: None };
             return self.focus_field(first);
@@ -148,7 +149,7 @@ impl App {
         let kept = OfflineDraft { applicant: draft.applicant.take(), email: draft.email.take(), ..Default::default() };
         *draft = kept;
         self.offline_printed = None;
-        let form = child_form::ChildForm::new(None);
+        let form = child_form::ChildForm::new(None).with_applicant(draft.applicant.as_ref());
         let first = form.first_field();
         self.screen = Screen::ChildForm { form, problem: None };
         self.focus_field(first)
@@ -187,8 +188,8 @@ impl App {
 
     pub(super) fn offline_applicant(&mut self, request: ApplicantRequest) -> Task<Message> {
         let Some(draft) = &mut self.offline else { return Task::none() };
+        let form = child_form::ChildForm::new(None).with_applicant(Some(&request));
         draft.applicant = Some(request);
-        let form = child_form::ChildForm::new(None);
         let first = form.first_field();
         self.offline_forward(Screen::ChildForm { form, problem: None });
         self.focus_field(first)

@@ -5,13 +5,12 @@
 use super::{App, Message, Screen};
 use crate::screen::{qr_sign_in, sign_in};
 use iced::Task;
-use iced::widget::operation;
 
 impl App {
     pub(super) fn sign_in_action(&mut self, action: sign_in::Action) -> Task<Message> {
         match action {
             sign_in::Action::None => Task::none(),
-            sign_in::Action::Focus(id) => operation::focus(id),
+            sign_in::Action::Focus(id) => self.focus_field(id),
             sign_in::Action::Qr => self.open_qr(),
             sign_in::Action::Offline => self.open_offline(),
             sign_in::Action::Run(task) => task.map(Message::SignIn),

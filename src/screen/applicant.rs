@@ -96,6 +96,23 @@ impl ApplicantForm {
         Self { form: PagedForm::new(&FIELDS, PAGES, values), kind }
     }
 
+    /// On a first visit the account's full name («Фамилия Имя Отчество») fills the three name fields, so the person
+    /// starts at the date of birth; a name of another shape is left for them to type.
+    pub fn with_account_name(self, full_name: &str) -> Self {
+        if self.form.values()[..3].iter().any(|v| !v.trim().is_empty()) {
+            return self;
+        }
+        let parts: Vec<&str> = full_name.split_whitespace().collect();
+        let (last, first, patronymic) = match parts.as_slice() {
+            [last, first] => (*last, *first, ""),
+            [last, first, patronymic] => (*last, *first, *patronymic),
+            _ => return self,
+        };
+        let mut values = self.form.values().to_vec();
+        values[..3].clone_from_slice(&[last.into(), first.into(), patronymic.into()]);
+        Self { form: PagedForm::new(&FIELDS, PAGES, values), kind: self.kind }
+    }
+
     pub fn page(&self) -> usize {
         self.form.page()
     }

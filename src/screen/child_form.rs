@@ -91,6 +91,15 @@ impl ChildForm {
         Self { form: PagedForm::new(&FIELDS, PAGES, values), self_apply: self_details.is_some() }
     }
 
+    /// Offers the applicant's surname and address for the child, a tap each (a second child starts from them too).
+    pub fn with_applicant(mut self, applicant: Option<&ApplicantRequest>) -> Self {
+        if let Some(applicant) = applicant.filter(|_| !self.self_apply) {
+            self.form.suggest(0, "child-same-last-name", applicant.last_name.clone());
+            self.form.suggest(5, "child-same-address", applicant.address.clone());
+        }
+        self
+    }
+
     /// A form with these values typed already (an unfinished application taken up again).
     pub fn with_values(values: Vec<String>) -> Self {
         Self { form: PagedForm::new(&FIELDS, PAGES, values), self_apply: false }

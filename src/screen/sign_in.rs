@@ -19,6 +19,8 @@ pub enum Message {
     LoginChanged(String),
     PasswordChanged(Password),
     Submit,
+    /// «Показать» / «Скрыть»: the password in plain letters, to check what was typed on the screen keyboard.
+    ShowPassword(bool),
     /// Sign in with the phone instead (the QR code).
     UseQr,
     /// The registry cannot be reached: apply without it (the offline queue).
@@ -138,6 +140,8 @@ pub struct SignIn {
     demo_hint: Option<(String, String)>,
     /// The registry is known to be out of reach: the offline way is offered.
     offline: bool,
+    /// The password is shown in plain letters (asked for; hidden again with every new form).
+    password_shown: bool,
 }
 
 impl SignIn {
@@ -181,6 +185,10 @@ impl SignIn {
                 self.password_missing = false;
                 self.password = password;
                 Action::None
+            }
+            Message::ShowPassword(shown) => {
+                self.password_shown = shown;
+                Action::Focus(PASSWORD_ID)
             }
             Message::Offline if self.offline => Action::Offline,
             Message::Offline => Action::None,
@@ -249,8 +257,9 @@ impl SignIn {
     pub fn view(&self, ctx: ViewContext<'_>) -> Element<'_, Message> {
         let i18n = ctx.i18n;
         let mut login = input(ctx, &i18n.tr("sign-in-login-placeholder"), &self.login).id(LOGIN_ID);
-        let mut password =
-            input(ctx, &i18n.tr("sign-in-password-placeholder"), self.password.expose()).id(PASSWORD_ID).secure(true);
+        let mut password = input(ctx, &i18n.tr("sign-in-password-placeholder"), self.password.expose())
+            .id(PASSWORD_ID)
+            .secure(!self.password_shown);
         if !self.busy {
             login = login.on_input(Message::LoginChanged).on_submit(Message::Submit);
             password = password.on_input(|typed| Message::PasswordChanged(typed.into())).on_submit(Message::Submit);
@@ -267,7 +276,16 @@ impl SignIn {
             field(
                 ctx,
                 i18n.tr("sign-in-password"),
-                password,
+                row![
+                    container(password).width(Fill),
+                    plain_button(
+                        ctx,
+                        i18n.tr(if self.password_shown { "sign-in-hide-password" } else { "sign-in-show-password" }),
+                        (!self.busy).then_some(Message::ShowPassword(!self.password_shown)),
+                    ),
+                ]
+                .spacing(ctx.metrics.spacing * 0.5)
+                .align_y(iced::Alignment::Center),
                 self.password_missing.then(|| i18n.tr("sign-in-error-password-required"))
             ),
         ]

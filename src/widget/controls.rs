@@ -34,9 +34,10 @@ pub fn input<'a, M: Clone + 'a>(ctx: ViewContext<'_>, placeholder: &str, value: 
 pub fn field<'a, M: Clone + 'a>(
     ctx: ViewContext<'_>,
     label: String,
-    input: TextInput<'a, M>,
+    input: impl Into<Element<'a, M>>,
     error: Option<String>,
 ) -> Element<'a, M> {
+    let input = input.into();
     let mut col =
         column![text(label).size(ctx.metrics.text).font(FONT_BOLD_FACE), input].spacing(ctx.metrics.text * 0.3);
     if let Some(message) = error {

@@ -82,13 +82,23 @@ pub struct PagedForm {
     /// Errors by API path, with the message to show.
     errors: BTreeMap<String, String>,
     busy: bool,
+    /// Values offered for a field in one tap (the child's address as the applicant's): field, label id, value.
+    suggestions: Vec<(usize, &'static str, String)>,
 }
 
 impl PagedForm {
     pub fn new(fields: &'static [FieldSpec], pages: &'static [&'static [usize]], values: Vec<String>) -> Self {
         let mut values = values;
         values.resize(fields.len(), String::new());
-        Self { fields, pages, values, page: 0, errors: BTreeMap::new(), busy: false }
+        Self { fields, pages, values, page: 0, errors: BTreeMap::new(), busy: false, suggestions: Vec::new() }
+    }
+
+    /// Offers `value` for the field `index` under a button labelled with the message `label`, shown while the field
+    /// holds something else. Nothing is filled in unasked: the child may live elsewhere.
+    pub fn suggest(&mut self, index: usize, label: &'static str, value: String) {
+        if !value.trim().is_empty() {
+            self.suggestions.push((index, label, value));
+        }
     }
 
     pub fn values(&self) -> &[String] {
@@ -103,8 +113,12 @@ impl PagedForm {
         self.errors.get(path).map(String::as_str)
     }
 
+    /// The field the page starts typing in: its first empty one (what is known is filled in already), else its
+    /// first.
     pub fn first_field(&self) -> &'static str {
-        self.fields[self.pages[self.page][0]].path
+        let page = self.pages[self.page];
+        let index = page.iter().copied().find(|&i| self.values[i].trim().is_empty()).unwrap_or(page[0]);
+        self.fields[index].path
     }
 
     /// The text field with this widget id on the current page: its value and the message that changes it.
@@ -204,13 +218,19 @@ impl PagedForm {
             if !self.busy {
                 field = field.on_input(move |v| Message::Changed(index, v)).on_submit(Message::Next);
             }
-            field_row(
+            let row = field_row(
                 ctx,
                 i18n.tr(spec.label),
                 field,
                 spec.hint.map(|h| i18n.tr(h)),
                 self.errors.get(spec.path).cloned(),
-            )
+            );
+            let offered = self.suggestions.iter().filter(|(i, _, value)| *i == index && self.values[index] != *value);
+            let buttons = offered.map(|(_, label, value)| {
+                let fill = (!self.busy).then(|| Message::Changed(index, value.clone()));
+                container(plain_button(ctx, i18n.tr(label), fill)).align_right(Fill).into()
+            });
+            Column::with_children(std::iter::once(row).chain(buttons)).spacing(ctx.metrics.text * 0.3).into()
         }))
         .spacing(ctx.metrics.text * 0.5);
         let page = i18n.tr_with("page-of", [("page", (self.page + 1).into()), ("pages", self.pages.len().into())]);

@@ -47,7 +47,7 @@ impl Default for Keyboard {
 const DIGITS: &str = "1234567890";
 const RUSSIAN: [&str; 3] = ["йцукенгшщзхъ", "фывапролджэё", "ячсмитьбю"];
 const LATIN: [&str; 3] = ["qwertyuiop", "asdfghjkl", "zxcvbnm"];
-const SYMBOLS: &str = "@.-_'";
+const SYMBOLS: &str = "@.,-_'";
 const PAD: [&str; 3] = ["123", "456", "789"];
 
 impl Keyboard {
