@@ -20,12 +20,17 @@ impl Display {
     /// run saw the kiosk, connecting right then, refused (`XOpenDisplayFailed`). What Xvfb says goes to a log that
     /// a failure prints.
     pub fn start() -> Display {
+        Self::start_sized("1920x1080")
+    }
+
+    /// The same with a screen of another size ("1080x1920" for a portrait panel).
+    pub fn start_sized(size: &str) -> Display {
         use std::io::BufRead;
         static STARTED: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
         let serial = STARTED.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         let log = Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("xvfb-{}-{serial}.log", std::process::id()));
         let mut server = Command::new("Xvfb")
-            .args(["-displayfd", "1", "-screen", "0", "1920x1080x24", "-nolisten", "tcp", "-noreset"])
+            .args(["-displayfd", "1", "-screen", "0", &format!("{size}x24"), "-nolisten", "tcp", "-noreset"])
             .stdout(Stdio::piped())
             .stderr(std::fs::File::create(&log).expect("a log file for Xvfb"))
             .spawn()
@@ -120,7 +125,9 @@ impl Display {
         let deadline = Instant::now() + timeout;
         loop {
             let text = self.read_screen(dir);
-            if needles.iter().all(|n| text.contains(n)) {
+            // OCR drops a space now and then («Войти стелефона»): words are matched without their spaces.
+            let squeezed: String = text.split_whitespace().collect();
+            if needles.iter().all(|n| squeezed.contains(&n.split_whitespace().collect::<String>())) {
                 return text;
             }
             if Instant::now() >= deadline {
