@@ -40,11 +40,18 @@ pub struct Metrics {
 impl Metrics {
     /// `window` in logical pixels, `screen_mm` the panel's visible area in millimetres.
     pub fn new(window: Size, screen_mm: (f32, f32)) -> Self {
+        Self::scaled(window, screen_mm, 1.0)
+    }
+
+    /// The same with all text `text_scale` times its size (1.5 for large text); buttons grow with their words,
+    /// keyboard keys only as far as their letters need, so the keyboard still leaves room for the form.
+    pub fn scaled(window: Size, screen_mm: (f32, f32), text_scale: f32) -> Self {
         let px_per_mm = (window.width / screen_mm.0).min(window.height / screen_mm.1);
         // Text is sized to the window so a 1080p panel reads like a large-print form from half a metre.
-        let text = (window.width.min(window.height) / 36.0).clamp(20.0, 40.0);
+        let base = (window.width.min(window.height) / 36.0).clamp(20.0, 40.0);
+        let text = base * text_scale;
         let target = (MIN_TARGET_MM * px_per_mm).max(text * 2.2).ceil();
-        let key = (MIN_TARGET_MM * px_per_mm).max(text * 1.8).ceil();
+        let key = (MIN_TARGET_MM * px_per_mm).max(base * 1.8).max(text * 1.5).ceil();
         Self {
             px_per_mm,
             target,

@@ -6,67 +6,101 @@
 mod support;
 
 use iced::{Rectangle, Size};
-use iced_test::selector::{self, Candidate};
+use iced_test::core::widget::operation;
+use iced_test::selector::{self, Candidate, Selector};
 use pdo_kiosk::app::{App, Message, Screen};
 use pdo_kiosk::screen::{application, confirm};
 use pdo_kiosk::theme::MIN_TARGET_MM;
-use pdo_kiosk::widget::typing::CONTENT_ID;
+use pdo_kiosk::widget::typing::{self, CONTENT_ID};
 use pdo_registry::demo::ACCOUNTS;
 use pdo_registry::embedded::EmbeddedRegistry;
 use support::*;
 
-/// The area the screen's content has beside or above the keyboard.
-fn content_area(app: &App) -> Rectangle {
-    let mut ui = simulator(app);
-    ui.find(selector::id(CONTENT_ID)).unwrap_or_else(|_| panic!("no keyboard area on {:?}", app.screen())).bounds()
-}
-
-fn assert_whole(app: &App, what: &str, bounds: Rectangle, area: Rectangle) {
-    let metrics = app.metrics();
-    let mm = metrics.mm(bounds.height);
-    assert!(mm >= MIN_TARGET_MM, "{what} is {mm:.1} mm tall ({bounds:?}) on {:?}", metrics.window);
-    let inside = bounds.x >= area.x - 0.5
-        && bounds.y >= area.y - 0.5
-        && bounds.x + bounds.width <= area.x + area.width + 0.5
-        && bounds.y + bounds.height <= area.y + area.height + 0.5;
-    assert!(inside, "{what} {bounds:?} is not whole in the area {area:?} above the keyboard on {:?}", metrics.window);
-}
-
-/// The keyboard is open, and the field being edited, the buttons labelled `buttons` (their labels fill them) and
-/// the texts containing `texts` are whole, in view and at least 12 mm tall (texts: in view only).
+/// The screen as it is shown once the kiosk has put the focus in the field being edited and scrolled it into view
+/// with the main button (`typing::reveal`, as after every tap): the field, the buttons labelled `buttons` (their
+/// labels fill them) and the texts containing `texts` are whole on the screen, and the field and the buttons are
+/// at least 12 mm tall.
 fn assert_nothing_squeezed(app: &App, buttons: &[&str], texts: &[&str]) {
-    let area = content_area(app);
+    let metrics = app.metrics();
+    let window = metrics.window;
     let field = app.field_being_edited().unwrap_or_else(|| panic!("no field edited on {:?}", app.screen()));
-    let mut ui = simulator(app);
-    let bounds = ui.find(selector::id(field.clone())).unwrap_or_else(|_| panic!("{field:?} not shown")).bounds();
-    assert_whole(app, &format!("the field {field:?}"), bounds, area);
-    for label in buttons {
-        let bounds = ui.find(*label).unwrap_or_else(|_| panic!("{label} not shown on {:?}", app.screen())).bounds();
-        assert_whole(app, label, bounds, area);
+    let mut ui = Headless::new(app);
+    ui.run(operation::focusable::focus::<()>(field.clone()));
+    if let Some(offset) = ui.run(typing::reveal()) {
+        ui.run(operation::scrollable::scroll_to::<()>(CONTENT_ID.into(), offset.into()));
     }
-    for needle in texts {
-        let found = ui
-            .find(move |candidate: Candidate<'_>| match candidate {
-                Candidate::Text { content, bounds, .. } if content.contains(needle) => Some(bounds),
-                _ => None,
-            })
-            .unwrap_or_else(|_| panic!("no text with {needle:?} on {:?}", app.screen()));
-        let visible = found.y >= area.y - 0.5 && found.y + found.height <= area.y + area.height + 0.5;
-        assert!(visible, "{needle:?} {found:?} is out of the area {area:?}");
+    let check = |what: String, target: Option<(Rectangle, Option<Rectangle>)>, tall: bool| {
+        let (bounds, visible) = target.unwrap_or_else(|| panic!("{what} not shown on {:?}", app.screen()));
+        let visible = visible.unwrap_or_else(|| panic!("{what} {bounds:?} is out of view on {window:?}"));
+        let whole = visible.height >= bounds.height - 0.5 && visible.width >= bounds.width - 0.5;
+        assert!(whole, "{what}: only {visible:?} of {bounds:?} is in view on {window:?}");
+        let mm = metrics.mm(bounds.height);
+        assert!(!tall || mm >= MIN_TARGET_MM, "{what} is {mm:.1} mm tall on {window:?}");
+    };
+    let found = ui.run(Selector::find(selector::id(field.clone()))).flatten();
+    check(format!("the field {field:?}"), found.map(|t| (t.bounds(), t.visible_bounds())), true);
+    let mut text = |wanted: String, whole_label: bool| {
+        let finder = Selector::find(move |candidate: Candidate<'_>| match candidate {
+            Candidate::Text { content, bounds, visible_bounds, .. }
+                if (whole_label && content == wanted) || (!whole_label && content.contains(wanted.as_str())) =>
+            {
+                Some((bounds, visible_bounds))
+            }
+            _ => None,
+        });
+        ui.run(finder).flatten()
+    };
+    let found: Vec<_> = buttons.iter().map(|label| (label.to_string(), text(label.to_string(), true))).collect();
+    let read: Vec<_> = texts.iter().map(|needle| (needle.to_string(), text(needle.to_string(), false))).collect();
+    for (label, target) in found {
+        check(label, target, true);
+    }
+    for (needle, target) in read {
+        check(needle, target, false);
     }
 }
 
-async fn every_form_in_its_error_state(size: Size) {
+/// The screen's main button: pressed where it is shown, or with Enter (what the keyboard's «Далее ›» does from the
+/// last field) when large text has scrolled it below the keyboard.
+async fn main_button(app: &mut App, label: &str) {
+    if simulator(app).find(label).is_ok_and(|t| t.visible_bounds().is_some()) {
+        press(app, label).await;
+    } else {
+        send(app, Message::Enter).await;
+    }
+}
+
+/// The rest of a filled-in paged form, page by page (large text splits it into more pages), until the next step.
+async fn finish_form(app: &mut App) {
+    let form = std::mem::discriminant(app.screen());
+    for _ in 0..10 {
+        if std::mem::discriminant(app.screen()) != form {
+            return;
+        }
+        send(app, Message::Enter).await;
+    }
+    panic!("the form never finished: {:?}", app.screen());
+}
+
+async fn sign_in(app: &mut App, password: &str) {
+    use pdo_kiosk::screen::sign_in::Message as SignIn;
+    send(app, Message::SignIn(SignIn::LoginChanged(ACCOUNTS[0].login.into()))).await;
+    send(app, Message::SignIn(SignIn::PasswordChanged(password.into()))).await;
+    main_button(app, "Войти").await;
+}
+
+async fn every_form_in_its_error_state(size: Size, text_scale: f32) {
     let dir = tempfile::tempdir().unwrap();
     let registry = EmbeddedRegistry::start(&dir.path().join("registry.sqlite3"), true).unwrap();
     let mut t = app_sized(&registry.base_url(), size);
+    t.app.set_text_scale(text_scale);
     let app = &mut t.app;
 
     // A wrong password: the message, «Войти» and «Войти с телефона» all whole above the keyboard.
-    sign_in_with(app, ACCOUNTS[0].login, "not-the-password").await;
+    sign_in(app, "not-the-password").await;
     assert!(matches!(app.screen(), Screen::SignIn(_)));
     assert_nothing_squeezed(app, &["Войти", "Войти с телефона"], &["Логин или пароль не подошли"]);
-    sign_in_with(app, ACCOUNTS[0].login, ACCOUNTS[0].password).await;
+    sign_in(app, ACCOUNTS[0].password).await;
     assert!(matches!(app.screen(), Screen::Cabinet(_)), "signed in");
 
     // The applicant's details, «Далее» pressed with the first page empty.
@@ -74,58 +108,70 @@ async fn every_form_in_its_error_state(size: Size) {
     for index in 0..PARENT.len() {
         send(app, applicant_field(index, String::new())).await;
     }
-    press(app, "Далее").await;
+    main_button(app, "Далее").await;
     assert!(matches!(app.screen(), Screen::Applicant { .. }));
     assert_nothing_squeezed(app, &["Далее"], &["Это поле нужно заполнить."]);
     fill(app, applicant_field, &PARENT).await;
-    press(app, "Далее").await;
-    press(app, "Далее").await;
-    press(app, "Сохранить").await;
+    finish_form(app).await;
 
     // The child, «Далее» with nothing typed.
     press(app, "Добавить ребёнка").await;
-    press(app, "Далее").await;
+    main_button(app, "Далее").await;
     assert!(matches!(app.screen(), Screen::ChildForm { .. }));
     assert_nothing_squeezed(app, &["Далее"], &["Это поле нужно заполнить."]);
     let child =
         ["Зарубин", "Ярослав", "Святославович", "20.04.2016", "112-233-445 95", "г. Примерный, ул. Вымышленная, д. 7"];
     fill(app, child_field, &child).await;
-    press(app, "Далее").await;
-    press(app, "Далее").await;
+    finish_form(app).await;
 
     // The birth certificate, «Далее» with nothing typed.
     assert!(matches!(app.screen(), Screen::Document { .. }), "{:?}", app.screen());
-    press(app, "Далее").await;
+    main_button(app, "Далее").await;
     assert_nothing_squeezed(app, &["Далее"], &["Это поле нужно заполнить."]);
     fill(app, document_field, &["IV-ЛО", "123456", "05.05.2016", "Отдел ЗАГС г. Примерного"]).await;
-    press(app, "Далее").await;
-    press(app, "Далее").await;
+    finish_form(app).await;
     send(app, Message::Capture(pdo_kiosk::screen::capture::Message::Taken(scan()))).await;
-    press(app, "Подходит").await;
+    main_button(app, "Подходит").await;
 
     // The e-mail, written wrong.
     send(app, Message::Application(application::Message::Changed("roditel.test@".into()))).await;
-    press(app, "Готово").await;
+    main_button(app, "Готово").await;
     assert!(matches!(app.screen(), Screen::Application(s) if s.is_editing()));
     assert_nothing_squeezed(app, &["Готово"], &[]);
     send(app, Message::Application(application::Message::Changed("roditel.test@example.org".into()))).await;
-    press(app, "Готово").await;
-    press(app, "Отправить заявку").await;
+    main_button(app, "Готово").await;
+    main_button(app, "Отправить заявку").await;
 
     // The code from the letter, typed wrong.
     assert!(matches!(app.screen(), Screen::Confirm(_)), "{:?}", app.screen());
     send(app, Message::Confirm(confirm::Message::Code("000001".into()))).await;
-    press(app, "Подтвердить").await;
+    main_button(app, "Подтвердить").await;
     assert!(matches!(app.screen(), Screen::Confirm(s) if s.error().is_some()), "a wrong code is refused");
-    assert_nothing_squeezed(app, &["Подтвердить", "Исправить адрес"], &[]);
+    // With large text the buttons beside the main one may be below the keyboard, a scroll away.
+    let buttons: &[&str] = if text_scale > 1.0 {
+        &["Подтвердить"]
+    } else {
+        &["Подтвердить", "Исправить адрес"]
+    };
+    assert_nothing_squeezed(app, buttons, &[]);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn nothing_is_squeezed_by_the_keyboard_on_a_landscape_panel() {
-    every_form_in_its_error_state(SCREEN).await;
+    every_form_in_its_error_state(SCREEN, 1.0).await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn nothing_is_squeezed_by_the_keyboard_on_a_portrait_panel() {
-    every_form_in_its_error_state(PORTRAIT).await;
+    every_form_in_its_error_state(PORTRAIT, 1.0).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn nothing_is_squeezed_with_large_text_on_a_landscape_panel() {
+    every_form_in_its_error_state(SCREEN, 1.5).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn nothing_is_squeezed_with_large_text_on_a_portrait_panel() {
+    every_form_in_its_error_state(PORTRAIT, 1.5).await;
 }

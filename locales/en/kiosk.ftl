@@ -239,7 +239,7 @@ printer-offline = The printer is off or not connected.
 printer-busy = The printer is busy with another document; yours is next.
 printer-other = The printer cannot print right now.
 
-sign-in-or-phone = Rather not type your password on a public screen?
+sign-in-or-phone = With your phone you can sign in without typing your password on a public screen.
 sign-in-qr = Sign in with your phone
 qr-title = Signing in with your phone
 qr-starting = Preparing the QR code…

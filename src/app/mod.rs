@@ -193,6 +193,8 @@ pub struct App {
     /// Which session's lifetime it is: moves on at every wipe, so answers to the previous person's requests are
     /// dropped whenever they arrive.
     lifetime: u64,
+    /// 1.0, or 1.5 for large text.
+    text_scale: f32,
 }
 
 impl App {
@@ -223,6 +225,7 @@ impl App {
             renewal: None,
             watchdog: crate::watchdog::period(),
             lifetime: 0,
+            text_scale: 1.0,
         }
     }
 
@@ -249,6 +252,12 @@ impl App {
         &self.screen
     }
 
+    /// All text `scale` times its size (1.5: large text), the layout made again for it.
+    pub fn set_text_scale(&mut self, scale: f32) {
+        self.text_scale = scale;
+        self.metrics = Metrics::scaled(self.metrics.window, self.screen_mm(), scale);
+    }
+
     /// The sizes the screens are laid out with now (and the window they were made for).
     pub fn metrics(&self) -> Metrics {
         self.metrics
@@ -270,6 +279,7 @@ impl App {
         // Clocks and link reports move no focus; after anything else the field being typed in is kept in view.
         let may_move_focus = !matches!(message, Message::Tick(_) | Message::Watchdog | Message::Link(_));
         let task = self.update_now(message);
+        self.fit_form_pages();
         let task = if may_move_focus && self.keyboard_open() {
             task.chain(crate::widget::typing::reveal_focused())
         } else {
@@ -286,6 +296,23 @@ impl App {
     /// The field the on-screen keyboard types into, while it is shown.
     pub fn field_being_edited(&self) -> Option<iced::widget::Id> {
         self.keyboard_open().then(|| self.editing.clone()).flatten()
+    }
+
+    /// A paged form shows no more fields on a page than fit above (or beside) the keyboard with their messages and
+    /// the page's button: with large text on a landscape panel that is fewer than the screen's own pages hold.
+    fn fit_form_pages(&mut self) {
+        let m = self.metrics;
+        let keyboard = if m.landscape { 0.0 } else { 5.0 * m.key + m.text * 2.0 };
+        let area = m.window.height - (m.target + m.text * 0.8) - 2.0 * m.text - keyboard;
+        let fixed = m.title * 1.3 + m.spacing * 2.0 + m.target;
+        let per_field = m.target + m.text * 1.7;
+        let fit = (((area - fixed) / per_field).floor() as usize).max(1);
+        match &mut self.screen {
+            Screen::Applicant { form, .. } => form.paged_mut().fit(fit),
+            Screen::ChildForm { form, .. } => form.paged_mut().fit(fit),
+            Screen::Document { form, .. } => form.paged_mut().fit(fit),
+            _ => {}
+        }
     }
 
     /// Whether the on-screen keyboard is shown under (or beside) the screen: a field of this screen is being edited
@@ -516,7 +543,7 @@ impl App {
             Message::Tick(now) => self.check_idle(now),
             Message::MonitorSize(id, Some(size)) => {
                 tracing::debug!(?size, "monitor size");
-                self.metrics = Metrics::new(size, self.screen_mm());
+                self.metrics = Metrics::scaled(size, self.screen_mm(), self.text_scale);
                 Task::batch([window::move_to(id, Point::ORIGIN), window::resize(id, size)])
             }
             // `Of` is unwrapped above, however deep.
@@ -552,7 +579,7 @@ impl App {
             }
             Message::Resized(size) => {
                 tracing::debug!(?size, "window resized");
-                self.metrics = Metrics::new(size, self.screen_mm());
+                self.metrics = Metrics::scaled(size, self.screen_mm(), self.text_scale);
                 Task::none()
             }
         }

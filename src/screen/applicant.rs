@@ -126,6 +126,10 @@ impl ApplicantForm {
         &self.form
     }
 
+    pub fn paged_mut(&mut self) -> &mut PagedForm {
+        &mut self.form
+    }
+
     pub fn field(&self, id: &iced::widget::Id) -> Option<(String, OnInput<Message>)> {
         let (value, on_input) = self.form.field(id)?;
         Some((value, Box::new(move |v| Message::Form(on_input(v)))))

@@ -7,6 +7,7 @@ use super::{Registry, ViewContext};
 use crate::registry::{ClientError, RegistryClient};
 use crate::theme::{self, FONT_BOLD_FACE};
 use crate::widget::controls::{big_button, field, input, plain_button};
+use crate::widget::typing::main_action;
 use iced::widget::{column, container, row, text};
 use iced::{Element, Fill, Task};
 use pdo_core::api::{Application, ApplicationRequest, ApplicationStatus};
@@ -234,11 +235,9 @@ impl ApplicationStep {
                 .id(EMAIL_ID)
                 .on_input(Message::Changed)
                 .on_submit(Message::Check);
-            page = page.push(field(ctx, i18n.tr("field-email"), email, self.error.clone())).push(big_button(
-                ctx,
-                i18n.tr("application-email-done"),
-                Some(Message::Check),
-            ));
+            page = page
+                .push(field(ctx, i18n.tr("field-email"), email, self.error.clone()))
+                .push(main_action(big_button(ctx, i18n.tr("application-email-done"), Some(Message::Check))));
         } else {
             page = page.push(
                 container(text(self.email.clone()).size(ctx.metrics.title * 1.2).font(FONT_BOLD_FACE))

@@ -9,6 +9,7 @@ use crate::registry::ClientError;
 use crate::theme::{self, FONT_BOLD_FACE};
 use crate::widget::controls::{big_button, field, input, plain_button};
 use crate::widget::form::OnInput;
+use crate::widget::typing::main_action;
 use iced::time::{Duration, Instant};
 use iced::widget::{column, container, row, text};
 use iced::{Element, Fill, Subscription, Task};
@@ -343,7 +344,11 @@ impl Confirm {
             page = page.push(field(ctx, i18n.tr("confirm-new-email"), email, self.error.clone())).push(
                 row![
                     plain_button(ctx, i18n.tr("cancel"), (!self.busy()).then_some(Message::CancelChange)),
-                    big_button(ctx, i18n.tr("confirm-save-email"), (!self.busy()).then_some(Message::SaveEmail)),
+                    main_action(big_button(
+                        ctx,
+                        i18n.tr("confirm-save-email"),
+                        (!self.busy()).then_some(Message::SaveEmail)
+                    )),
                 ]
                 .spacing(ctx.metrics.spacing),
             );
@@ -365,7 +370,8 @@ impl Confirm {
         } else {
             i18n.tr("confirm-resend")
         };
-        page = page.push(big_button(ctx, i18n.tr("confirm-submit"), (!self.busy()).then_some(Message::Confirm))).push(
+        let confirm = big_button(ctx, i18n.tr("confirm-submit"), (!self.busy()).then_some(Message::Confirm));
+        page = page.push(main_action(confirm)).push(
             row![
                 plain_button(ctx, resend, (!self.busy() && wait == 0).then_some(Message::Resend)),
                 plain_button(ctx, i18n.tr("confirm-change-email"), (!self.busy()).then_some(Message::ChangeEmail)),

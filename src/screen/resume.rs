@@ -6,6 +6,7 @@ use super::ViewContext;
 use crate::theme::{self, FONT_BOLD_FACE};
 use crate::widget::controls::{big_button, field, input, plain_button};
 use crate::widget::form::OnInput;
+use crate::widget::typing::main_action;
 use iced::widget::{column, container, row, text};
 use iced::{Element, Fill};
 
@@ -106,7 +107,7 @@ impl Resume {
                     field(ctx, i18n.tr("resume-code"), input, error.clone()),
                     row![
                         plain_button(ctx, i18n.tr("resume-start-over"), (!busy).then_some(Message::StartOver)),
-                        big_button(ctx, i18n.tr("resume-continue"), (!busy).then_some(Message::Submit)),
+                        main_action(big_button(ctx, i18n.tr("resume-continue"), (!busy).then_some(Message::Submit))),
                     ]
                     .spacing(ctx.metrics.spacing),
                 ]

@@ -298,17 +298,16 @@ impl SignIn {
             form = form.push(text(i18n.tr("sign-in-busy")).size(ctx.metrics.text).color(theme::MUTED));
         }
         let submit = big_button(ctx, i18n.tr("sign-in-submit"), (!self.busy).then_some(Message::Submit));
-        form = form.push(container(submit).id(SUBMIT_ID));
-        // Signing in with the phone needs the registry too: offered only while it can be reached.
-        if !self.offline {
-            form = form.push(
-                row![
-                    text(i18n.tr("sign-in-or-phone")).size(ctx.metrics.text).width(Fill),
-                    plain_button(ctx, i18n.tr("sign-in-qr"), (!self.busy).then_some(Message::UseQr)),
-                ]
-                .spacing(ctx.metrics.spacing)
-                .align_y(iced::Alignment::Center),
-            );
+        let submit = crate::widget::typing::main_action(container(submit).id(SUBMIT_ID));
+        // Signing in with the phone needs the registry too: offered only while it can be reached, beside «Войти» so
+        // the two stay in view together above the keyboard, whatever the text size; the reason for it follows.
+        if self.offline {
+            form = form.push(submit);
+        } else {
+            let phone = plain_button(ctx, i18n.tr("sign-in-qr"), (!self.busy).then_some(Message::UseQr));
+            form = form
+                .push(row![submit, phone].spacing(ctx.metrics.spacing * 2.0).align_y(iced::Alignment::Center))
+                .push(text(i18n.tr("sign-in-or-phone")).size(ctx.metrics.small).color(theme::MUTED));
         }
         if let Some((login, password)) = &self.demo_hint {
             let hint =

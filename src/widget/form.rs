@@ -6,6 +6,7 @@ use crate::screen::ViewContext;
 use crate::theme::{self, FONT_BOLD_FACE};
 use crate::widget::controls::{big_button, field_row, input, plain_button};
 use crate::widget::field_kind::FieldKind;
+use crate::widget::typing::main_action;
 use iced::widget::{Column, column, container, row, text};
 use iced::{Element, Fill};
 use pdo_core::api::FieldErrorBody;
@@ -76,7 +77,9 @@ impl Event {
 #[derive(Debug)]
 pub struct PagedForm {
     fields: &'static [FieldSpec],
-    pages: &'static [&'static [usize]],
+    /// The pages as the screen defines them, and as shown: split further when fewer fields fit (large text).
+    base_pages: &'static [&'static [usize]],
+    pages: Vec<Vec<usize>>,
     values: Vec<String>,
     page: usize,
     /// Errors by API path, with the message to show.
@@ -90,7 +93,16 @@ impl PagedForm {
     pub fn new(fields: &'static [FieldSpec], pages: &'static [&'static [usize]], values: Vec<String>) -> Self {
         let mut values = values;
         values.resize(fields.len(), String::new());
-        Self { fields, pages, values, page: 0, errors: BTreeMap::new(), busy: false, suggestions: Vec::new() }
+        Self {
+            fields,
+            base_pages: pages,
+            pages: split(pages, usize::MAX, |_| 1),
+            values,
+            page: 0,
+            errors: BTreeMap::new(),
+            busy: false,
+            suggestions: Vec::new(),
+        }
     }
 
     /// Offers `value` for the field `index` under a button labelled with the message `label`, shown while the field
@@ -116,7 +128,7 @@ impl PagedForm {
     /// The field the page starts typing in: its first empty one (what is known is filled in already), else its
     /// first.
     pub fn first_field(&self) -> &'static str {
-        let page = self.pages[self.page];
+        let page = &self.pages[self.page];
         let index = page.iter().copied().find(|&i| self.values[i].trim().is_empty()).unwrap_or(page[0]);
         self.fields[index].path
     }
@@ -138,7 +150,7 @@ impl PagedForm {
 
     /// The field after this one on the current page, for the keyboard's «Далее ›»; `None` from the page's last one.
     pub fn next_on_page(&self, id: &iced::widget::Id) -> Option<&'static str> {
-        let page = self.pages[self.page];
+        let page = &self.pages[self.page];
         let at = page.iter().position(|&i| *id == iced::widget::Id::new(self.fields[i].path))?;
         page.get(at + 1).map(|&i| self.fields[i].path)
     }
@@ -178,6 +190,18 @@ impl PagedForm {
                     Event::Complete
                 }
             }
+        }
+    }
+
+    /// Shows at most `fields_per_page` fields on a page (what fits above the keyboard; a field with a one-tap
+    /// suggestion under it counts twice), keeping the person on the page with the field they were at.
+    pub fn fit(&mut self, fields_per_page: usize) {
+        let weight = |index: usize| 1 + usize::from(self.suggestions.iter().any(|(i, _, _)| *i == index));
+        let pages = split(self.base_pages, fields_per_page.max(1), weight);
+        if pages != self.pages {
+            let at = self.pages[self.page][0];
+            self.pages = pages;
+            self.page = self.page_of(at);
         }
     }
 
@@ -253,10 +277,57 @@ impl PagedForm {
         body = body.push(
             row![
                 plain_button(ctx, i18n.tr("back"), (!self.busy).then_some(Message::Previous)),
-                big_button(ctx, next, (!self.busy).then_some(Message::Next)),
+                main_action(big_button(ctx, next, (!self.busy).then_some(Message::Next))),
             ]
             .spacing(ctx.metrics.spacing),
         );
         container(body).center_x(Fill).into()
+    }
+}
+
+/// The screen's pages with none heavier than `fields_per_page` (a page holds at least one field).
+fn split(pages: &[&[usize]], fields_per_page: usize, weight: impl Fn(usize) -> usize) -> Vec<Vec<usize>> {
+    let mut out = Vec::new();
+    for page in pages {
+        let mut current: Vec<usize> = Vec::new();
+        let mut load = 0;
+        for &index in *page {
+            if !current.is_empty() && load + weight(index) > fields_per_page {
+                out.push(std::mem::take(&mut current));
+                load = 0;
+            }
+            current.push(index);
+            load += weight(index);
+        }
+        out.push(current);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const FIELDS: [FieldSpec; 5] = [
+        FieldSpec { path: "a", label: "field-last-name", hint: None, kind: FieldKind::Name },
+        FieldSpec { path: "b", label: "field-first-name", hint: None, kind: FieldKind::Name },
+        FieldSpec { path: "c", label: "field-patronymic", hint: None, kind: FieldKind::Name },
+        FieldSpec { path: "d", label: "field-address", hint: None, kind: FieldKind::Text },
+        FieldSpec { path: "e", label: "field-address", hint: None, kind: FieldKind::Text },
+    ];
+
+    #[test]
+    fn fewer_fields_per_page_keep_the_person_at_their_field() {
+        let mut form = PagedForm::new(&FIELDS, &[&[0, 1, 2, 3], &[4]], Vec::new());
+        form.update(Message::Next, |_| BTreeMap::new());
+        assert_eq!(form.first_field(), "e");
+        form.fit(2);
+        assert_eq!((form.page(), form.pages.len()), (2, 3), "pages [0,1] [2,3] [4], still on e's");
+        form.fit(usize::MAX);
+        assert_eq!((form.page(), form.pages.len()), (1, 2));
+        assert_eq!(form.next_on_page(&iced::widget::Id::new("e")), None);
+        form.fit(3);
+        form.update(Message::Previous, |_| BTreeMap::new());
+        assert_eq!(form.next_on_page(&iced::widget::Id::new("d")), None, "d ends the page [3]");
     }
 }

@@ -16,6 +16,14 @@ use iced::{Element, Fill, Length, Rectangle, Task, Vector, alignment};
 /// The widget id of the scrolling area the screen's content lives in while the keyboard is open.
 pub const CONTENT_ID: &str = "typing-content";
 
+/// The widget id of the screen's main button (one per screen), kept in view with the focused field.
+pub const MAIN_ACTION_ID: &str = "main-action";
+
+/// Marks the screen's main button, so scrolling keeps it in view with the field being typed in.
+pub fn main_action<'a, M: 'a>(button: impl Into<Element<'a, M>>) -> Element<'a, M> {
+    container(button).id(MAIN_ACTION_ID).into()
+}
+
 /// The content and the keyboard, laid out for the panel's orientation.
 pub fn with_keyboard<'a, M: 'a>(
     ctx: ViewContext<'_>,
@@ -43,9 +51,15 @@ pub fn with_keyboard<'a, M: 'a>(
 }
 
 /// Scrolls the content area so the focused field, with a field's height of room around it for its label and its
-/// message, is in view; does nothing when it already is, or when the focus is not in the area.
+/// message, is in view, and the screen's main button with it when both fit; does nothing when they already are, or
+/// when the focus is not in the area.
 pub fn reveal_focused<T: Send + 'static>() -> Task<T> {
     widget::operate(Reveal::default()).then(|offset| iced::widget::operation::scroll_to(CONTENT_ID, offset))
+}
+
+/// The operation behind [`reveal_focused`]: it yields the offset to scroll the content area to, if any.
+pub fn reveal() -> impl Operation<AbsoluteOffset> {
+    Reveal::default()
 }
 
 #[derive(Debug, Default)]
@@ -56,6 +70,7 @@ struct Reveal {
     entering_area: bool,
     inside_area: bool,
     focused: Option<Rectangle>,
+    main_action: Option<Rectangle>,
 }
 
 impl Operation<AbsoluteOffset> for Reveal {
@@ -80,6 +95,12 @@ impl Operation<AbsoluteOffset> for Reveal {
         }
     }
 
+    fn container(&mut self, id: Option<&Id>, bounds: Rectangle) {
+        if self.inside_area && id == Some(&Id::new(MAIN_ACTION_ID)) {
+            self.main_action = Some(bounds);
+        }
+    }
+
     fn focusable(&mut self, _id: Option<&Id>, bounds: Rectangle, state: &mut dyn Focusable) {
         if self.inside_area && state.is_focused() {
             self.focused = Some(bounds);
@@ -88,7 +109,7 @@ impl Operation<AbsoluteOffset> for Reveal {
 
     fn finish(&self) -> Outcome<AbsoluteOffset> {
         match (self.area, self.focused) {
-            (Some((area, scrolled)), Some(field)) => match offset_to_show(area, scrolled.y, field) {
+            (Some((area, scrolled)), Some(field)) => match offset_to_show(area, scrolled.y, field, self.main_action) {
                 Some(y) => Outcome::Some(AbsoluteOffset { x: 0.0, y }),
                 None => Outcome::None,
             },
@@ -98,11 +119,17 @@ impl Operation<AbsoluteOffset> for Reveal {
 }
 
 /// The offset that brings `field` (laid out in content coordinates that start at `area.y`) into the area scrolled
-/// by `scrolled`, with room around it; `None` when it is in view already.
-fn offset_to_show(area: Rectangle, scrolled: f32, field: Rectangle) -> Option<f32> {
+/// by `scrolled`, with room around it, and `main_action` too when both fit; `None` when they are in view already.
+fn offset_to_show(area: Rectangle, scrolled: f32, field: Rectangle, main_action: Option<Rectangle>) -> Option<f32> {
     let room = field.height;
-    let top = field.y - area.y - room;
-    let bottom = field.y - area.y + field.height + room;
+    let mut top = field.y - area.y - room;
+    let mut bottom = field.y - area.y + field.height + room;
+    if let Some(main) = main_action {
+        let (main_top, main_bottom) = (main.y - area.y, main.y - area.y + main.height);
+        if bottom.max(main_bottom) - top.min(main_top) <= area.height {
+            (top, bottom) = (top.min(main_top), bottom.max(main_bottom));
+        }
+    }
     if top < scrolled {
         Some(top.max(0.0))
     } else if bottom > scrolled + area.height {
@@ -122,19 +149,30 @@ mod tests {
 
     #[test]
     fn a_field_in_view_leaves_the_area_where_it_is() {
-        assert_eq!(offset_to_show(rect(100.0, 500.0), 0.0, rect(300.0, 60.0)), None);
+        assert_eq!(offset_to_show(rect(100.0, 500.0), 0.0, rect(300.0, 60.0), None), None);
     }
 
     #[test]
     fn a_field_below_the_area_scrolls_up_into_it_with_room_under_it() {
         // Field at content 800..860, room 60 under it: the area (500 tall) must end at 920.
-        assert_eq!(offset_to_show(rect(100.0, 500.0), 0.0, rect(900.0, 60.0)), Some(420.0));
+        assert_eq!(offset_to_show(rect(100.0, 500.0), 0.0, rect(900.0, 60.0), None), Some(420.0));
     }
 
     #[test]
     fn a_field_above_the_scrolled_part_comes_back_with_its_label() {
         // Field at content 200, scrolled to 400: back to 200 less a field's height for the label.
-        assert_eq!(offset_to_show(rect(100.0, 500.0), 400.0, rect(300.0, 60.0)), Some(140.0));
-        assert_eq!(offset_to_show(rect(100.0, 500.0), 400.0, rect(110.0, 60.0)), Some(0.0));
+        assert_eq!(offset_to_show(rect(100.0, 500.0), 400.0, rect(300.0, 60.0), None), Some(140.0));
+        assert_eq!(offset_to_show(rect(100.0, 500.0), 400.0, rect(110.0, 60.0), None), Some(0.0));
+    }
+
+    #[test]
+    fn the_main_button_below_comes_into_view_with_the_field_when_both_fit() {
+        // Field at content 200..260 (140..320 with its room), button at 520..580: the area (500 tall) must end at
+        // 580.
+        let main = Some(rect(620.0, 60.0));
+        assert_eq!(offset_to_show(rect(100.0, 500.0), 0.0, rect(300.0, 60.0), main), Some(80.0));
+        // A button too far away to share the area with the field: the field alone is shown, as it is.
+        let far = Some(rect(2000.0, 60.0));
+        assert_eq!(offset_to_show(rect(100.0, 500.0), 0.0, rect(300.0, 60.0), far), None);
     }
 }
