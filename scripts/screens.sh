@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Screenshots of every screen of the applicant flow, from the real binary under Xvfb, driven only by the keyboard
-# (xdotool) as a person with a physical keyboard would: welcome, sign-in, phone sign-in, cabinet, «Данные
-# заявителя», the child, the document, the live camera with the outline, the scan, the e-mail with a typo caught,
+# (xdotool) as a person with a physical keyboard would: welcome, sign-in (and a wrong password), phone sign-in,
+# cabinet, «Данные заявителя» (and a field left empty), the child, the document, the live camera with the outline, the scan, the e-mail with a typo caught,
 # the e-mail step, «Получение сертификата», the issued number and the forms. The embedded demo registry and a
 # synthetic camera (generated photos of an invented document) stand in for the real ones; every name is invented.
 # usage: scripts/screens.sh OUT_DIR   (SCREEN=1080x1920 for a portrait panel; KIOSK=path/to/pdo-kiosk to skip the build)
@@ -43,11 +43,17 @@ start_kiosk
 shot 01-welcome
 key Return
 shot 02-sign-in
-fields demo.roditel kuzbass-2026
-shot 03-cabinet 1.5
+# A wrong password first: the message, «Войти» and «Войти с телефона» stay in view beside the keyboard.
+type_in demo.roditel; key Tab; type_in not-the-password; key Return
+shot 02b-sign-in-wrong-password 2
+type_in kuzbass-2026; key Return
+shot 03-cabinet 2
 key Return
+# The name comes from the account; typing starts at the date of birth (the digit pad), and an empty one is refused.
 shot 04-applicant 1.5
-fields "Зарубина" "Алевтина" "Тимофеевна" "14.03.1988"
+key Return
+shot 04b-applicant-error
+fields "14.03.1988"
 fields "32 12" "345678" "01.04.2008" "420-007"
 fields "Отделом УФМС по Примерной области" "г. Примерный, ул. Вымышленная, д. 7" "8 900 765-43-21"
 shot 05-children 1.5
