@@ -24,6 +24,8 @@ pub struct Config {
     pub operator_address: Option<String>,
     /// "ru" or "en": the language each session starts in.
     pub language: String,
+    /// Each session starts with all text at 150 % (the «Крупный текст» switch, which the person can turn off).
+    pub large_text: bool,
     /// The visible area of the screen in millimetres, so touch targets can be sized to at least 12 mm.
     pub screen_width_mm: f32,
     pub screen_height_mm: f32,
@@ -54,6 +56,7 @@ impl Default for Config {
             operator_name: None,
             operator_address: None,
             language: "ru".into(),
+            large_text: false,
             // A common 21.5-inch 16:9 kiosk panel.
             screen_width_mm: 476.0,
             screen_height_mm: 268.0,

@@ -177,3 +177,40 @@ fn the_first_screen_names_the_operator_before_anything_is_typed_and_starts() {
     let _ = t.app.update(Message::Enter);
     assert!(simulator(&t.app).find("Вход в личный кабинет").is_ok(), "Enter starts too, for a physical keyboard");
 }
+
+#[test]
+fn large_text_is_a_switch_on_every_screen_that_the_wipe_turns_off() {
+    let mut t = app();
+    let normal = t.app.metrics().text;
+    let mut ui = simulator(&t.app);
+    ui.click("Крупный текст").unwrap();
+    for m in ui.into_messages().collect::<Vec<_>>() {
+        let _ = t.app.update(m);
+    }
+    assert_eq!(t.app.metrics().text, normal * 1.5, "all text at 150 %");
+    // Still a full-size switch, and the way back.
+    let metrics = t.app.metrics();
+    let switch = simulator(&t.app).find("Крупный текст").unwrap().bounds();
+    assert!(metrics.mm(switch.height) >= MIN_TARGET_MM, "{switch:?}");
+    let _ = t.app.update(Message::Back);
+    assert!(matches!(t.app.screen(), pdo_kiosk::app::Screen::Welcome(_)));
+    assert_eq!(t.app.metrics().text, normal, "the next person starts with normal text");
+}
+
+#[test]
+fn the_header_keeps_its_switches_whole_with_large_text_on_a_portrait_panel() {
+    let mut t = app_sized("http://127.0.0.1:9", PORTRAIT);
+    t.app.set_text_scale(1.5);
+    let metrics = t.app.metrics();
+    let mut ui = simulator(&t.app);
+    for label in ["‹ Назад", "Крупный текст", "Русский", "English"] {
+        let found = ui.find(label).unwrap_or_else(|_| panic!("{label} not shown"));
+        let (bounds, visible) = (found.bounds(), found.visible_bounds().expect("in view"));
+        assert!(visible.width >= bounds.width - 0.5 && bounds.x + bounds.width <= 1080.0, "{label}: {bounds:?}");
+        assert!(metrics.mm(bounds.height) >= MIN_TARGET_MM, "{label}: {bounds:?}");
+    }
+    // A picture to look at after the run (written afresh: `matches_image` only writes a missing file).
+    let out = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("large-text-portrait");
+    let _ = std::fs::remove_file(out.with_file_name("large-text-portrait-tiny-skia.png"));
+    let _ = simulator(&t.app).snapshot(&iced::Theme::Light).unwrap().matches_image(&out);
+}

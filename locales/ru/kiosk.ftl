@@ -5,6 +5,7 @@ demo-badge = ДЕМО
 demo-hint = Демонстрационный вход: логин { $login }, пароль { $password }
 language-ru = Русский
 language-en = English
+large-text = Крупный текст
 
 sign-in-title = Вход в личный кабинет
 sign-in-intro = Введите логин и пароль, которые выдали в школе или детском саду.

@@ -100,6 +100,8 @@ pub enum Screen {
 #[derive(Debug, Clone)]
 pub enum Message {
     Language(Lang),
+    /// «Крупный текст»: all text at 150 % for the rest of the session, or back to normal.
+    LargeText(bool),
     Welcome(welcome::Message),
     /// Enter that no widget took (no field focused): the screen's main button.
     Enter,
@@ -202,6 +204,7 @@ impl App {
         let i18n = I18n::new(default_lang(&env.config));
         let screen = Screen::Welcome(welcome::Welcome::new(env.operator.clone()));
         let operator = env.operator.clone();
+        let env_large_text = env.config.large_text;
         Self {
             env,
             i18n,
@@ -225,7 +228,7 @@ impl App {
             renewal: None,
             watchdog: crate::watchdog::period(),
             lifetime: 0,
-            text_scale: 1.0,
+            text_scale: text_scale(env_large_text),
         }
     }
 
@@ -343,6 +346,11 @@ impl App {
             Message::Language(lang) => {
                 self.i18n.set_lang(lang);
                 self.touch();
+                Task::none()
+            }
+            Message::LargeText(on) => {
+                self.touch();
+                self.set_text_scale(text_scale(on));
                 Task::none()
             }
             Message::Welcome(msg) => {
@@ -730,6 +738,7 @@ impl App {
         self.stop_camera();
         self.screen = Screen::Welcome(welcome::Welcome::new(self.operator.clone()));
         self.i18n.set_lang(default_lang(&self.env.config));
+        self.set_text_scale(text_scale(self.env.config.large_text));
         self.idle_warning = false;
         self.renewal = None;
         self.keyboard = Keyboard::for_field(FieldKind::Latin);
@@ -882,6 +891,7 @@ impl App {
             later: self.can_resume_later().then_some(Message::ResumeLater),
             offline: self.can_continue_offline().then_some(Message::ContinueOffline),
             offline_way: self.is_offline(),
+            large_text: (self.text_scale > 1.0, Message::LargeText(self.text_scale <= 1.0)),
         }
     }
 
@@ -1007,6 +1017,11 @@ fn single_field_kind(id: &iced::widget::Id) -> FieldKind {
 fn ask_focus() -> Task<Message> {
     iced::advanced::widget::operate(iced::advanced::widget::operation::focusable::find_focused())
         .map(|id| Message::Focused(Some(id)))
+}
+
+/// The size of all text: 150 % with «Крупный текст» on.
+fn text_scale(large: bool) -> f32 {
+    if large { 1.5 } else { 1.0 }
 }
 
 fn default_lang(config: &Config) -> Lang {

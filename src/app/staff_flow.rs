@@ -103,6 +103,7 @@ impl App {
             | Message::FocusNext
             | Message::FocusPrevious
             | Message::Language(_)
+            | Message::LargeText(_)
             | Message::StayHere => Err(Task::none()),
             Message::Link(link) => {
                 if let Some(panel) = self.staff.panel() {

@@ -18,6 +18,8 @@ pub struct Nav<M> {
     pub offline: Option<M>,
     /// The offline way was taken: every step says so.
     pub offline_way: bool,
+    /// «Крупный текст»: whether it is on, and the message that turns it the other way.
+    pub large_text: (bool, M),
 }
 
 pub fn frame<'a, M: Clone + 'a>(
@@ -97,12 +99,37 @@ pub fn frame<'a, M: Clone + 'a>(
                 }),
         );
     }
-    // A wider gap before the language switch keeps the demo badge and the chosen language apart as two things.
-    let languages =
-        container(row![switch(Lang::Ru, "language-ru"), switch(Lang::En, "language-en")].spacing(ctx.metrics.spacing))
-            .padding(iced::Padding::ZERO.left(ctx.metrics.spacing));
-    header = header.push(title).push(languages);
+    // Large text is a switch that stays pressable both ways; it reads as chosen while on (filled and bold).
+    let (large, toggle) = nav.large_text;
+    let large_text = button(
+        text(ctx.i18n.tr("large-text"))
+            .size(ctx.metrics.small)
+            .font(if large { FONT_BOLD_FACE } else { theme::FONT })
+            .height(Fill)
+            .align_y(alignment::Vertical::Center),
+    )
+    .height(Length::Fixed(ctx.metrics.target))
+    .padding([0.0, ctx.metrics.text])
+    .style(if large { theme::selected_button } else { theme::secondary_button })
+    .on_press(toggle);
+    // A wider gap before the switches keeps the demo badge and the chosen language apart as two things.
+    let languages = container(
+        row![large_text, switch(Lang::Ru, "language-ru"), switch(Lang::En, "language-en")].spacing(ctx.metrics.spacing),
+    )
+    .padding(iced::Padding::ZERO.left(ctx.metrics.spacing));
+    // A portrait panel is too narrow for the switches beside the title (with large text they would run off the
+    // screen): they get a line of their own under it.
+    header = header.push(title);
+    let mut switches_line = None;
+    if ctx.metrics.landscape {
+        header = header.push(languages);
+    } else {
+        switches_line = Some(container(languages).align_right(Fill));
+    }
     let mut page = column![container(header).padding([ctx.metrics.text * 0.4, ctx.metrics.text]).width(Fill)];
+    if let Some(line) = switches_line {
+        page = page.push(container(line).padding([0.0, ctx.metrics.text]));
+    }
     if progress_line.is_some() || later.is_some() {
         let mut line = row![].spacing(ctx.metrics.spacing).align_y(Alignment::Center);
         if let Some(progress) = progress_line {

@@ -147,12 +147,13 @@ impl<M: Clone> Keys<'_, '_, M> {
             .into()
     }
 
-    /// A key with a word on it, in smaller type so the word fits.
+    /// A key with a word on it, in smaller type so the word fits (with large text too: keys grow less than text).
     fn word<'a>(&self, id: &str, key: Key, width: u16) -> Element<'a, M>
     where
         M: 'a,
     {
-        self.key(self.ctx.i18n.tr(id), self.ctx.metrics.small, key, width, self.ctx.metrics.key)
+        let size = self.ctx.metrics.small.min(self.ctx.metrics.key * 0.45);
+        self.key(self.ctx.i18n.tr(id), size, key, width, self.ctx.metrics.key)
     }
 
     fn chars<'a>(&self, row: &str) -> Vec<Element<'a, M>>
