@@ -273,7 +273,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
     iced::application(move || App::boot(env.clone()), App::update, App::view)
         .title(App::title)
         .subscription(App::subscription)
-        .theme(|_: &App| iced::Theme::Light)
+        .theme(App::theme)
         .font(theme::FONT_REGULAR)
         .font(theme::FONT_BOLD)
         .default_font(theme::FONT)

@@ -26,6 +26,8 @@ pub struct Config {
     pub language: String,
     /// Each session starts with all text at 150 % (the «Крупный текст» switch, which the person can turn off).
     pub large_text: bool,
+    /// Each session starts in the high-contrast theme (the «Контраст» switch).
+    pub high_contrast: bool,
     /// The visible area of the screen in millimetres, so touch targets can be sized to at least 12 mm.
     pub screen_width_mm: f32,
     pub screen_height_mm: f32,
@@ -57,6 +59,7 @@ impl Default for Config {
             operator_address: None,
             language: "ru".into(),
             large_text: false,
+            high_contrast: false,
             // A common 21.5-inch 16:9 kiosk panel.
             screen_width_mm: 476.0,
             screen_height_mm: 268.0,

@@ -198,19 +198,40 @@ fn large_text_is_a_switch_on_every_screen_that_the_wipe_turns_off() {
 }
 
 #[test]
-fn the_header_keeps_its_switches_whole_with_large_text_on_a_portrait_panel() {
-    let mut t = app_sized("http://127.0.0.1:9", PORTRAIT);
-    t.app.set_text_scale(1.5);
-    let metrics = t.app.metrics();
-    let mut ui = simulator(&t.app);
-    for label in ["‹ Назад", "Крупный текст", "Русский", "English"] {
-        let found = ui.find(label).unwrap_or_else(|_| panic!("{label} not shown"));
-        let (bounds, visible) = (found.bounds(), found.visible_bounds().expect("in view"));
-        assert!(visible.width >= bounds.width - 0.5 && bounds.x + bounds.width <= 1080.0, "{label}: {bounds:?}");
-        assert!(metrics.mm(bounds.height) >= MIN_TARGET_MM, "{label}: {bounds:?}");
+fn the_header_keeps_its_switches_whole_with_large_text_both_ways_up() {
+    for (size, name) in [(PORTRAIT, "portrait"), (SCREEN, "landscape")] {
+        let mut t = app_sized("http://127.0.0.1:9", size);
+        t.app.set_text_scale(1.5);
+        let metrics = t.app.metrics();
+        let mut ui = simulator(&t.app);
+        for label in ["‹ Назад", "Крупный текст", "Контраст", "Русский", "English"] {
+            let found = ui.find(label).unwrap_or_else(|_| panic!("{label} not shown ({name})"));
+            let (bounds, visible) = (found.bounds(), found.visible_bounds().expect("in view"));
+            let whole = visible.width >= bounds.width - 0.5 && bounds.x + bounds.width <= size.width;
+            assert!(whole, "{label} ({name}): {bounds:?}");
+            assert!(metrics.mm(bounds.height) >= MIN_TARGET_MM, "{label} ({name}): {bounds:?}");
+        }
+        // A picture to look at after the run (written afresh: `matches_image` only writes a missing file).
+        let out = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("large-text-{name}"));
+        let _ = std::fs::remove_file(out.with_file_name(format!("large-text-{name}-tiny-skia.png")));
+        let _ = simulator(&t.app).snapshot(&t.app.theme()).unwrap().matches_image(&out);
     }
-    // A picture to look at after the run (written afresh: `matches_image` only writes a missing file).
-    let out = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("large-text-portrait");
-    let _ = std::fs::remove_file(out.with_file_name("large-text-portrait-tiny-skia.png"));
-    let _ = simulator(&t.app).snapshot(&iced::Theme::Light).unwrap().matches_image(&out);
+}
+
+#[test]
+fn high_contrast_is_a_switch_on_every_screen_that_the_wipe_turns_off() {
+    use pdo_kiosk::theme::{HIGH_CONTRAST, NORMAL, Palette};
+    let mut t = app();
+    assert_eq!(Palette::of(&t.app.theme()), NORMAL);
+    let mut ui = simulator(&t.app);
+    ui.click("Контраст").unwrap();
+    for m in ui.into_messages().collect::<Vec<_>>() {
+        let _ = t.app.update(m);
+    }
+    assert_eq!(Palette::of(&t.app.theme()), HIGH_CONTRAST);
+    let out = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("high-contrast");
+    let _ = std::fs::remove_file(out.with_file_name("high-contrast-tiny-skia.png"));
+    let _ = simulator(&t.app).snapshot(&t.app.theme()).unwrap().matches_image(&out);
+    let _ = t.app.update(Message::Back);
+    assert_eq!(Palette::of(&t.app.theme()), NORMAL, "the next person starts with the normal theme");
 }

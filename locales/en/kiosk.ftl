@@ -6,6 +6,7 @@ demo-hint = Demo sign-in: login { $login }, password { $password }
 language-ru = Русский
 language-en = English
 large-text = Large text
+high-contrast = Contrast
 
 sign-in-title = Sign in to your personal account
 sign-in-intro = Enter the login and password given to you by the school or kindergarten.

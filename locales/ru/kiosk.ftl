@@ -6,6 +6,7 @@ demo-hint = Демонстрационный вход: логин { $login }, п
 language-ru = Русский
 language-en = English
 large-text = Крупный текст
+high-contrast = Контраст
 
 sign-in-title = Вход в личный кабинет
 sign-in-intro = Введите логин и пароль, которые выдали в школе или детском саду.

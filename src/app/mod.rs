@@ -102,6 +102,8 @@ pub enum Message {
     Language(Lang),
     /// «Крупный текст»: all text at 150 % for the rest of the session, or back to normal.
     LargeText(bool),
+    /// «Контраст»: the high-contrast theme for the rest of the session, or back to the normal one.
+    HighContrast(bool),
     Welcome(welcome::Message),
     /// Enter that no widget took (no field focused): the screen's main button.
     Enter,
@@ -197,6 +199,8 @@ pub struct App {
     lifetime: u64,
     /// 1.0, or 1.5 for large text.
     text_scale: f32,
+    /// The high-contrast theme is on for this session.
+    high_contrast: bool,
 }
 
 impl App {
@@ -205,6 +209,7 @@ impl App {
         let screen = Screen::Welcome(welcome::Welcome::new(env.operator.clone()));
         let operator = env.operator.clone();
         let env_large_text = env.config.large_text;
+        let env_high_contrast = env.config.high_contrast;
         Self {
             env,
             i18n,
@@ -229,6 +234,7 @@ impl App {
             watchdog: crate::watchdog::period(),
             lifetime: 0,
             text_scale: text_scale(env_large_text),
+            high_contrast: env_high_contrast,
         }
     }
 
@@ -245,6 +251,11 @@ impl App {
     /// What the app fetches as it starts, window aside: the reference data kept for offline applications.
     pub fn startup_tasks(&self) -> Task<Message> {
         self.refresh_reference()
+    }
+
+    /// The theme the kiosk is drawn with: the normal one, or high contrast for this session.
+    pub fn theme(&self) -> iced::Theme {
+        theme::Palette::theme(self.high_contrast)
     }
 
     pub fn title(&self) -> String {
@@ -306,7 +317,7 @@ impl App {
     fn fit_form_pages(&mut self) {
         let m = self.metrics;
         let keyboard = if m.landscape { 0.0 } else { 5.0 * m.key + m.text * 2.0 };
-        let area = m.window.height - (m.target + m.text * 0.8) - 2.0 * m.text - keyboard;
+        let area = m.window.height - m.header_height() - 2.0 * m.text - keyboard;
         let fixed = m.title * 1.3 + m.spacing * 2.0 + m.target;
         let per_field = m.target + m.text * 1.7;
         let fit = (((area - fixed) / per_field).floor() as usize).max(1);
@@ -351,6 +362,11 @@ impl App {
             Message::LargeText(on) => {
                 self.touch();
                 self.set_text_scale(text_scale(on));
+                Task::none()
+            }
+            Message::HighContrast(on) => {
+                self.touch();
+                self.high_contrast = on;
                 Task::none()
             }
             Message::Welcome(msg) => {
@@ -739,6 +755,7 @@ impl App {
         self.screen = Screen::Welcome(welcome::Welcome::new(self.operator.clone()));
         self.i18n.set_lang(default_lang(&self.env.config));
         self.set_text_scale(text_scale(self.env.config.large_text));
+        self.high_contrast = self.env.config.high_contrast;
         self.idle_warning = false;
         self.renewal = None;
         self.keyboard = Keyboard::for_field(FieldKind::Latin);
@@ -892,6 +909,7 @@ impl App {
             offline: self.can_continue_offline().then_some(Message::ContinueOffline),
             offline_way: self.is_offline(),
             large_text: (self.text_scale > 1.0, Message::LargeText(self.text_scale <= 1.0)),
+            high_contrast: (self.high_contrast, Message::HighContrast(!self.high_contrast)),
         }
     }
 

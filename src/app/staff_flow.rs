@@ -104,6 +104,7 @@ impl App {
             | Message::FocusPrevious
             | Message::Language(_)
             | Message::LargeText(_)
+            | Message::HighContrast(_)
             | Message::StayHere => Err(Task::none()),
             Message::Link(link) => {
                 if let Some(panel) = self.staff.panel() {

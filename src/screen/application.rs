@@ -250,7 +250,7 @@ impl ApplicationStep {
                     .push(
                         text(i18n.tr_with("application-email-suggest", [("email", suggested.as_str().into())]))
                             .size(ctx.metrics.text)
-                            .color(theme::DANGER),
+                            .style(theme::tone(theme::Tone::Danger)),
                     )
                     .push(plain_button(
                         ctx,
@@ -259,7 +259,7 @@ impl ApplicationStep {
                     ));
             }
             if let Some(error) = &self.error {
-                page = page.push(text(error.clone()).size(ctx.metrics.text).color(theme::DANGER));
+                page = page.push(text(error.clone()).size(ctx.metrics.text).style(theme::tone(theme::Tone::Danger)));
             }
             if self.busy {
                 page = page.push(text(i18n.tr("application-sending")).size(ctx.metrics.text));

@@ -135,7 +135,7 @@ impl Cabinet {
         let greeting = i18n.tr_with("cabinet-greeting", [("name", self.full_name.as_str().into())]);
         let breadcrumb = format!("{} › {}", i18n.tr("cabinet-services"), i18n.tr("cabinet-supplementary-education"));
         let services = column![
-            text(breadcrumb).size(ctx.metrics.text).font(FONT_BOLD_FACE).color(theme::ACCENT),
+            text(breadcrumb).size(ctx.metrics.text).font(FONT_BOLD_FACE).style(theme::tone(theme::Tone::Accent)),
             big_button(ctx, i18n.tr("cabinet-apply"), Some(Message::Apply)),
         ]
         .spacing(ctx.metrics.spacing);
@@ -154,7 +154,10 @@ impl Cabinet {
         let list = match &self.applications {
             Applications::Loading => return text(i18n.tr("cabinet-loading")).size(ctx.metrics.text).into(),
             Applications::Unavailable => {
-                return text(i18n.tr("cabinet-unavailable")).size(ctx.metrics.text).color(theme::DANGER).into();
+                return text(i18n.tr("cabinet-unavailable"))
+                    .size(ctx.metrics.text)
+                    .style(theme::tone(theme::Tone::Danger))
+                    .into();
             }
             Applications::Loaded(list) if list.is_empty() => {
                 return text(i18n.tr("cabinet-no-applications")).size(ctx.metrics.text).into();

@@ -196,11 +196,11 @@ impl Capture {
             None => {
                 let warn = matches!(self.hint, Hint::NoCamera | Hint::Glare | Hint::CutOff);
                 page = page
-                    .push(text(i18n.tr(hint_message(self.hint))).size(ctx.metrics.title).color(if warn {
-                        theme::DANGER
+                    .push(text(i18n.tr(hint_message(self.hint))).size(ctx.metrics.title).style(theme::tone(if warn {
+                        theme::Tone::Danger
                     } else {
-                        theme::ACCENT
-                    }))
+                        theme::Tone::Accent
+                    })))
                     .push(self.live_view(ctx))
                     .push(big_button(
                         ctx,
@@ -213,7 +213,8 @@ impl Capture {
                     .push(text(i18n.tr("capture-check")).size(ctx.metrics.text))
                     .push(container(image(scan.preview.clone()).height(Fill)).center_x(Fill).height(Length::Fill));
                 if let Some(problem) = &self.problem {
-                    page = page.push(text(problem.clone()).size(ctx.metrics.text).color(theme::DANGER));
+                    page =
+                        page.push(text(problem.clone()).size(ctx.metrics.text).style(theme::tone(theme::Tone::Danger)));
                 }
                 if self.busy {
                     page = page.push(text(i18n.tr("capture-uploading")).size(ctx.metrics.text));

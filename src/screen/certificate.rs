@@ -187,7 +187,11 @@ impl CertificateChoice {
             Groups::Loading => page = page.push(text(i18n.tr("certificate-loading")).size(ctx.metrics.text)),
             Groups::Unavailable => {
                 page = page
-                    .push(text(i18n.tr("certificate-unavailable")).size(ctx.metrics.text).color(theme::DANGER))
+                    .push(
+                        text(i18n.tr("certificate-unavailable"))
+                            .size(ctx.metrics.text)
+                            .style(theme::tone(theme::Tone::Danger)),
+                    )
                     .push(big_button(ctx, i18n.tr("retry"), Some(Message::Retry)));
             }
             Groups::Loaded(groups) => {
@@ -226,7 +230,7 @@ impl CertificateChoice {
             }),
         ));
         if let Some(problem) = &self.problem {
-            page = page.push(text(problem.clone()).size(ctx.metrics.text).color(theme::DANGER));
+            page = page.push(text(problem.clone()).size(ctx.metrics.text).style(theme::tone(theme::Tone::Danger)));
         }
         if self.busy {
             page = page.push(text(i18n.tr("certificate-busy")).size(ctx.metrics.text));

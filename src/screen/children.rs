@@ -152,7 +152,11 @@ impl ChildChoice {
             Children::Loading => page = page.push(text(i18n.tr("children-loading")).size(ctx.metrics.text)),
             Children::Unavailable => {
                 page = page
-                    .push(text(i18n.tr("children-unavailable")).size(ctx.metrics.text).color(theme::DANGER))
+                    .push(
+                        text(i18n.tr("children-unavailable"))
+                            .size(ctx.metrics.text)
+                            .style(theme::tone(theme::Tone::Danger)),
+                    )
                     .push(big_button(ctx, i18n.tr("retry"), Some(Message::Retry)));
             }
             Children::Loaded(list) => {

@@ -362,7 +362,7 @@ impl Confirm {
         let code = if self.busy() { code } else { code.on_input(Message::Code).on_submit(Message::Confirm) };
         page = page.push(field(ctx, i18n.tr("confirm-code"), code, self.error.clone()));
         if let Some(note) = &self.note {
-            page = page.push(text(note.clone()).size(ctx.metrics.small).color(theme::ACCENT));
+            page = page.push(text(note.clone()).size(ctx.metrics.small).style(theme::tone(theme::Tone::Accent)));
         }
         let wait = self.resend_at.saturating_duration_since(now).as_secs();
         let resend = if wait > 0 {
@@ -382,11 +382,13 @@ impl Confirm {
             page = page.push(
                 text(i18n.tr_with("confirm-demo-code", [("code", code.as_str().into())]))
                     .size(ctx.metrics.text)
-                    .color(theme::DEMO),
+                    .style(theme::tone(theme::Tone::Demo)),
             );
         }
         if now.saturating_duration_since(self.started) >= ASK_STAFF_AFTER {
-            page = page.push(text(i18n.tr("confirm-ask-staff")).size(ctx.metrics.text).color(theme::DANGER));
+            page = page.push(
+                text(i18n.tr("confirm-ask-staff")).size(ctx.metrics.text).style(theme::tone(theme::Tone::Danger)),
+            );
         }
         container(page).center_x(Fill).into()
     }

@@ -65,7 +65,7 @@ impl Issued {
             text(i18n.tr("result-title")).size(ctx.metrics.title).font(FONT_BOLD_FACE),
             text(child).size(ctx.metrics.text),
             text(i18n.tr("result-record")).size(ctx.metrics.text),
-            text(record).size(ctx.metrics.title * 2.0).font(FONT_BOLD_FACE).color(theme::ACCENT),
+            text(record).size(ctx.metrics.title * 2.0).font(FONT_BOLD_FACE).style(theme::tone(theme::Tone::Accent)),
             text(i18n.tr_with("application-number", [("number", a.number.as_str().into())])).size(ctx.metrics.small),
             text(i18n.tr("result-bring-title")).size(ctx.metrics.text).font(FONT_BOLD_FACE),
             checklist(ctx, a.applicant_kind),

@@ -173,7 +173,11 @@ impl PrintForms {
         let mut info = column![
             text(i18n.tr("print-title")).size(ctx.metrics.title).font(FONT_BOLD_FACE),
             text(i18n.tr("print-what")).size(ctx.metrics.text),
-            text(state_text).size(ctx.metrics.text).color(if trouble { theme::DANGER } else { theme::ACCENT }),
+            text(state_text).size(ctx.metrics.text).style(theme::tone(if trouble {
+                theme::Tone::Danger
+            } else {
+                theme::Tone::Accent
+            })),
         ]
         .spacing(ctx.metrics.text * 0.5);
         if self.offline() {
@@ -189,7 +193,8 @@ impl PrintForms {
                 info = info.push(text(i18n.tr("print-done")).size(ctx.metrics.text).font(FONT_BOLD_FACE));
             }
             Job::Failed => {
-                info = info.push(text(i18n.tr("print-failed")).size(ctx.metrics.text).color(theme::DANGER));
+                info = info
+                    .push(text(i18n.tr("print-failed")).size(ctx.metrics.text).style(theme::tone(theme::Tone::Danger)));
             }
             Job::Idle => {}
         }

@@ -176,7 +176,7 @@ impl QrSignIn {
         let mut page = column![text(i18n.tr("qr-title")).size(ctx.metrics.title).font(FONT_BOLD_FACE)]
             .spacing(ctx.metrics.spacing)
             .max_width(ctx.metrics.text * 44.0);
-        let trouble = |id: &str| text(i18n.tr(id)).size(ctx.metrics.text).color(theme::DANGER);
+        let trouble = |id: &str| text(i18n.tr(id)).size(ctx.metrics.text).style(theme::tone(theme::Tone::Danger));
         match &self.state {
             State::Starting => page = page.push(text(i18n.tr("qr-starting")).size(ctx.metrics.text)),
             State::Showing { qr, user_code, address, expires_at } => {
@@ -185,7 +185,10 @@ impl QrSignIn {
                     text(i18n.tr("qr-step-scan")).size(ctx.metrics.text),
                     text(i18n.tr("qr-step-check")).size(ctx.metrics.text),
                     text(i18n.tr_with("qr-step-code", [("code", user_code.as_str().into())])).size(ctx.metrics.text),
-                    text(user_code.clone()).size(ctx.metrics.title * 1.4).font(FONT_BOLD_FACE).color(theme::ACCENT),
+                    text(user_code.clone())
+                        .size(ctx.metrics.title * 1.4)
+                        .font(FONT_BOLD_FACE)
+                        .style(theme::tone(theme::Tone::Accent)),
                     text(i18n.tr_with("qr-no-camera", [("address", address.as_str().into())])).size(ctx.metrics.small),
                     text(i18n.tr_with("qr-expires", [("minutes", left.into())])).size(ctx.metrics.small),
                 ]

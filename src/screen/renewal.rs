@@ -133,7 +133,8 @@ impl Renewal {
         .spacing(ctx.metrics.spacing)
         .max_width(ctx.metrics.text * 30.0);
         if self.busy {
-            dialog = dialog.push(text(i18n.tr("sign-in-busy")).size(ctx.metrics.text).color(theme::MUTED));
+            dialog = dialog
+                .push(text(i18n.tr("sign-in-busy")).size(ctx.metrics.text).style(theme::tone(theme::Tone::Muted)));
         }
         dialog = dialog.push(
             row![

@@ -90,9 +90,14 @@ impl Resume {
             Self::Show { code, hours } => column![
                 text(i18n.tr("resume-title")).size(ctx.metrics.title).font(FONT_BOLD_FACE),
                 text(i18n.tr("resume-write-down")).size(ctx.metrics.text),
-                container(text(code.clone()).size(ctx.metrics.title * 2.0).font(FONT_BOLD_FACE).color(theme::ACCENT))
-                    .padding(ctx.metrics.text * 0.6)
-                    .style(container::rounded_box),
+                container(
+                    text(code.clone())
+                        .size(ctx.metrics.title * 2.0)
+                        .font(FONT_BOLD_FACE)
+                        .style(theme::tone(theme::Tone::Accent))
+                )
+                .padding(ctx.metrics.text * 0.6)
+                .style(container::rounded_box),
                 text(i18n.tr_with("resume-how", [("hours", (*hours).into())])).size(ctx.metrics.text),
                 big_button(ctx, i18n.tr("resume-finish"), Some(Message::Finish)),
             ],

@@ -292,10 +292,13 @@ impl SignIn {
         .spacing(ctx.metrics.spacing)
         .max_width(ctx.metrics.text * 32.0);
         if let Some(problem) = &self.problem {
-            form = form.push(text(self.problem_text(ctx, problem)).size(ctx.metrics.text).color(theme::DANGER));
+            form = form.push(
+                text(self.problem_text(ctx, problem)).size(ctx.metrics.text).style(theme::tone(theme::Tone::Danger)),
+            );
         }
         if self.busy {
-            form = form.push(text(i18n.tr("sign-in-busy")).size(ctx.metrics.text).color(theme::MUTED));
+            form =
+                form.push(text(i18n.tr("sign-in-busy")).size(ctx.metrics.text).style(theme::tone(theme::Tone::Muted)));
         }
         let submit = big_button(ctx, i18n.tr("sign-in-submit"), (!self.busy).then_some(Message::Submit));
         let submit = crate::widget::typing::main_action(container(submit).id(SUBMIT_ID));
@@ -307,12 +310,12 @@ impl SignIn {
             let phone = plain_button(ctx, i18n.tr("sign-in-qr"), (!self.busy).then_some(Message::UseQr));
             form = form
                 .push(row![submit, phone].spacing(ctx.metrics.spacing * 2.0).align_y(iced::Alignment::Center))
-                .push(text(i18n.tr("sign-in-or-phone")).size(ctx.metrics.small).color(theme::MUTED));
+                .push(text(i18n.tr("sign-in-or-phone")).size(ctx.metrics.small).style(theme::tone(theme::Tone::Muted)));
         }
         if let Some((login, password)) = &self.demo_hint {
             let hint =
                 i18n.tr_with("demo-hint", [("login", login.as_str().into()), ("password", password.as_str().into())]);
-            form = form.push(text(hint).size(ctx.metrics.small).color(theme::MUTED));
+            form = form.push(text(hint).size(ctx.metrics.small).style(theme::tone(theme::Tone::Muted)));
         }
         if !self.offline {
             return container(form).center_x(Fill).height(Length::Fill).into();

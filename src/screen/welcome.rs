@@ -54,13 +54,13 @@ impl Welcome {
                 text(i18n.tr("notice-kiosk-keeps-nothing")).size(ctx.metrics.small),
                 text(i18n.tr_with("notice-version", [("version", NOTICE_VERSION.into())]))
                     .size(ctx.metrics.small * 0.85)
-                    .color(theme::MUTED),
+                    .style(theme::tone(theme::Tone::Muted)),
             ]
             .spacing(ctx.metrics.text * 0.3),
         )
         .padding(ctx.metrics.text * 0.8)
-        .style(|_| container::Style {
-            border: Border { color: theme::MUTED, width: 1.0, radius: 8.0.into() },
+        .style(|t| container::Style {
+            border: Border { color: theme::Palette::of(t).muted, width: 1.0, radius: 8.0.into() },
             ..container::Style::default()
         });
         let about = column![

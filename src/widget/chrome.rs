@@ -4,7 +4,7 @@ use crate::screen::ViewContext;
 use crate::theme::{self, FONT_BOLD_FACE};
 use crate::widget::controls::plain_button;
 use iced::widget::{button, column, container, row, text};
-use iced::{Alignment, Border, Color, Element, Fill, Length, alignment};
+use iced::{Alignment, Border, Element, Fill, Length, alignment};
 use pdo_core::domain::Lang;
 
 /// Where the person is in the flow and the way back from here.
@@ -20,6 +20,8 @@ pub struct Nav<M> {
     pub offline_way: bool,
     /// «Крупный текст»: whether it is on, and the message that turns it the other way.
     pub large_text: (bool, M),
+    /// «Контраст» (the high-contrast theme): the same.
+    pub high_contrast: (bool, M),
 }
 
 pub fn frame<'a, M: Clone + 'a>(
@@ -30,6 +32,9 @@ pub fn frame<'a, M: Clone + 'a>(
     content: Element<'a, M>,
 ) -> Element<'a, M> {
     let current = ctx.i18n.lang();
+    // A landscape panel at normal text size has room for everything on one line; a portrait one, or large text,
+    // puts the progress and the switches on lines of their own (on one line they ran into the title).
+    let roomy = ctx.metrics.header_on_one_line();
     let switch = |lang: Lang, id: &str| -> Element<'a, M> {
         let label = ctx.i18n.tr(id);
         if current == lang {
@@ -55,9 +60,7 @@ pub fn frame<'a, M: Clone + 'a>(
     }
     // «Продолжить позже» sits in the header on a landscape panel, and beside the progress on a portrait one.
     let mut later = nav.later.map(|later| plain_button(ctx, ctx.i18n.tr("resume-later"), Some(later)));
-    if ctx.metrics.landscape
-        && let Some(button) = later.take()
-    {
+    if roomy && let Some(button) = later.take() {
         header = header.push(button);
     }
     // The title takes the room left and wraps, so the language switch is never pushed off a narrow (portrait) screen.
@@ -67,8 +70,9 @@ pub fn frame<'a, M: Clone + 'a>(
         container(text(ctx.i18n.tr("offline-banner")).size(ctx.metrics.small).font(FONT_BOLD_FACE))
             .padding([0.0, ctx.metrics.small * 0.5])
             .width(Fill)
-            .style(|_| container::Style {
-                background: Some(theme::NOTICE.into()),
+            .style(|t| container::Style {
+                background: Some(theme::Palette::of(t).notice.into()),
+                text_color: Some(theme::Palette::of(t).text),
                 border: Border { radius: 6.0.into(), ..Border::default() },
                 ..container::Style::default()
             })
@@ -81,8 +85,8 @@ pub fn frame<'a, M: Clone + 'a>(
     let mut progress_line = None;
     if let Some((step, total)) = nav.step {
         let progress = ctx.i18n.tr_with("step-of", [("step", step.into()), ("total", total.into())]);
-        let progress = text(progress).size(ctx.metrics.text).color(theme::ACCENT);
-        if ctx.metrics.landscape {
+        let progress = text(progress).size(ctx.metrics.text).style(theme::tone(theme::Tone::Accent));
+        if roomy {
             title = title.push(progress);
         } else {
             progress_line = Some(progress);
@@ -90,38 +94,48 @@ pub fn frame<'a, M: Clone + 'a>(
     }
     if demo {
         title = title.push(
-            container(text(ctx.i18n.tr("demo-badge")).size(ctx.metrics.text).font(FONT_BOLD_FACE).color(Color::WHITE))
+            container(text(ctx.i18n.tr("demo-badge")).size(ctx.metrics.text).font(FONT_BOLD_FACE))
                 .padding([ctx.metrics.text * 0.2, ctx.metrics.text * 0.6])
-                .style(|_| container::Style {
-                    background: Some(theme::DEMO.into()),
+                .style(|t| container::Style {
+                    background: Some(theme::Palette::of(t).demo.into()),
+                    text_color: Some(theme::Palette::of(t).on_demo),
                     border: Border { radius: 6.0.into(), ..Border::default() },
                     ..container::Style::default()
                 }),
         );
     }
-    // Large text is a switch that stays pressable both ways; it reads as chosen while on (filled and bold).
-    let (large, toggle) = nav.large_text;
-    let large_text = button(
-        text(ctx.i18n.tr("large-text"))
-            .size(ctx.metrics.small)
-            .font(if large { FONT_BOLD_FACE } else { theme::FONT })
-            .height(Fill)
-            .align_y(alignment::Vertical::Center),
-    )
-    .height(Length::Fixed(ctx.metrics.target))
-    .padding([0.0, ctx.metrics.text])
-    .style(if large { theme::selected_button } else { theme::secondary_button })
-    .on_press(toggle);
+    // Large text and contrast are switches that stay pressable both ways; each reads as chosen while on (filled
+    // and bold, so not by colour alone).
+    let toggle = |(on, message): (bool, M), id: &str| -> Element<'a, M> {
+        button(
+            text(ctx.i18n.tr(id))
+                .size(ctx.metrics.small)
+                .font(if on { FONT_BOLD_FACE } else { theme::FONT })
+                .height(Fill)
+                .align_y(alignment::Vertical::Center),
+        )
+        .height(Length::Fixed(ctx.metrics.target))
+        .padding([0.0, ctx.metrics.text * 0.6])
+        .style(if on { theme::selected_button } else { theme::secondary_button })
+        .on_press(message)
+        .into()
+    };
     // A wider gap before the switches keeps the demo badge and the chosen language apart as two things.
     let languages = container(
-        row![large_text, switch(Lang::Ru, "language-ru"), switch(Lang::En, "language-en")].spacing(ctx.metrics.spacing),
+        row![
+            toggle(nav.large_text, "large-text"),
+            toggle(nav.high_contrast, "high-contrast"),
+            switch(Lang::Ru, "language-ru"),
+            switch(Lang::En, "language-en")
+        ]
+        .spacing(ctx.metrics.spacing * 0.6),
     )
     .padding(iced::Padding::ZERO.left(ctx.metrics.spacing));
     // A portrait panel is too narrow for the switches beside the title (with large text they would run off the
     // screen): they get a line of their own under it.
     header = header.push(title);
     let mut switches_line = None;
-    if ctx.metrics.landscape {
+    if roomy {
         header = header.push(languages);
     } else {
         switches_line = Some(container(languages).align_right(Fill));

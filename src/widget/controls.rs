@@ -41,7 +41,7 @@ pub fn field<'a, M: Clone + 'a>(
     let mut col =
         column![text(label).size(ctx.metrics.text).font(FONT_BOLD_FACE), input].spacing(ctx.metrics.text * 0.3);
     if let Some(message) = error {
-        col = col.push(text(message).size(ctx.metrics.text * 0.9).color(theme::DANGER));
+        col = col.push(text(message).size(ctx.metrics.text * 0.9).style(theme::tone(theme::Tone::Danger)));
     }
     container(col).width(Fill).into()
 }
@@ -57,9 +57,9 @@ pub fn field_row<'a, M: Clone + 'a>(
 ) -> Element<'a, M> {
     let mut right = column![input].spacing(ctx.metrics.text * 0.15);
     if let Some(message) = error {
-        right = right.push(text(message).size(ctx.metrics.small).color(theme::DANGER));
+        right = right.push(text(message).size(ctx.metrics.small).style(theme::tone(theme::Tone::Danger)));
     } else if let Some(hint) = hint {
-        right = right.push(text(hint).size(ctx.metrics.small).color(theme::MUTED));
+        right = right.push(text(hint).size(ctx.metrics.small).style(theme::tone(theme::Tone::Muted)));
     }
     iced::widget::row![
         text(label).size(ctx.metrics.text).font(FONT_BOLD_FACE).width(iced::Length::FillPortion(2)),

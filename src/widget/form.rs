@@ -272,7 +272,7 @@ impl PagedForm {
         .spacing(ctx.metrics.spacing)
         .max_width(ctx.metrics.text * 48.0);
         if let Some(problem) = problem {
-            body = body.push(text(problem).size(ctx.metrics.text).color(theme::DANGER));
+            body = body.push(text(problem).size(ctx.metrics.text).style(theme::tone(theme::Tone::Danger)));
         }
         body = body.push(
             row![

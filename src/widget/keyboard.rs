@@ -152,8 +152,7 @@ impl<M: Clone> Keys<'_, '_, M> {
     where
         M: 'a,
     {
-        let size = self.ctx.metrics.small.min(self.ctx.metrics.key * 0.45);
-        self.key(self.ctx.i18n.tr(id), size, key, width, self.ctx.metrics.key)
+        self.key(self.ctx.i18n.tr(id), self.ctx.metrics.key_words, key, width, self.ctx.metrics.key)
     }
 
     fn chars<'a>(&self, row: &str) -> Vec<Element<'a, M>>

@@ -5,7 +5,7 @@ use crate::screen::ViewContext;
 use crate::theme::{self, FONT_BOLD_FACE};
 use crate::widget::controls::plain_button;
 use iced::widget::{Column, button, column, container, row, text};
-use iced::{Alignment, Border, Color, Element, Fill, Length};
+use iced::{Alignment, Border, Element, Fill, Length};
 
 /// The items of page `page` (clamped to the last page), that page and the number of pages (at least one).
 pub fn page_of<T>(items: &[T], page: usize, size: usize) -> (&[T], usize, usize) {
@@ -64,16 +64,17 @@ pub fn cards<'a, M: 'a>(ctx: ViewContext<'_>, items: impl IntoIterator<Item = El
     Column::with_children(items).spacing(ctx.metrics.text * 0.5).width(Fill).into()
 }
 
-fn card_style(_theme: &iced::Theme, status: button::Status, selected: bool) -> button::Style {
-    let face = match (selected, status) {
-        (true, _) => Color::from_rgb(0.86, 0.92, 0.98),
-        (false, button::Status::Pressed) => Color::from_rgb(0.90, 0.92, 0.94),
-        (false, _) => Color::WHITE,
+fn card_style(theme: &iced::Theme, status: button::Status, selected: bool) -> button::Style {
+    let p = theme::Palette::of(theme);
+    let (face, words) = match (selected, status) {
+        (true, _) => (p.selected, p.selected_text),
+        (false, button::Status::Pressed) => (p.key_pressed, p.key_text),
+        (false, _) => (p.background, p.text),
     };
-    let (border, width) = if selected { (theme::ACCENT, 3.0) } else { (theme::MUTED, 1.0) };
+    let (border, width) = if selected { (p.accent, 3.0) } else { (p.key_border, 1.0) };
     button::Style {
         background: Some(face.into()),
-        text_color: Color::from_rgb(0.08, 0.10, 0.12),
+        text_color: words,
         border: Border { color: border, width, radius: 8.0.into() },
         ..button::Style::default()
     }

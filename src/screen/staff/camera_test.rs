@@ -68,7 +68,11 @@ impl CameraTest {
         };
         column![
             text(i18n.tr("staff-camera-test-title")).size(ctx.metrics.text * 1.2).font(FONT_BOLD_FACE),
-            text(words.0).size(ctx.metrics.text).color(if words.1 { theme::DANGER } else { theme::ACCENT }),
+            text(words.0).size(ctx.metrics.text).style(theme::tone(if words.1 {
+                theme::Tone::Danger
+            } else {
+                theme::Tone::Accent
+            })),
             container(picture)
                 .width(Fill)
                 .height(Length::Fill)

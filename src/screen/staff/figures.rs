@@ -117,9 +117,9 @@ impl Figures {
             Known::Checking => right = right.push(text(i18n.tr("staff-checking")).size(ctx.metrics.text)),
             Known::Failed => right = right.push(text(i18n.tr("staff-unknown")).size(ctx.metrics.text)),
             Known::Yes(report) => {
-                let colour = if report.clean() { theme::ACCENT } else { theme::DANGER };
+                let tone = if report.clean() { theme::Tone::Accent } else { theme::Tone::Danger };
                 for sentence in privacy_lines(i18n, report) {
-                    right = right.push(text(sentence).size(ctx.metrics.text).color(colour));
+                    right = right.push(text(sentence).size(ctx.metrics.text).style(theme::tone(tone)));
                 }
             }
         }

@@ -138,7 +138,7 @@ impl Health {
                 text(label).size(ctx.metrics.text).font(FONT_BOLD_FACE).width(Length::FillPortion(2)),
                 text(value)
                     .size(ctx.metrics.text)
-                    .color(if trouble { theme::DANGER } else { theme::ACCENT })
+                    .style(theme::tone(if trouble { theme::Tone::Danger } else { theme::Tone::Accent }))
                     .width(Length::FillPortion(5)),
             ]
             .spacing(ctx.metrics.spacing)

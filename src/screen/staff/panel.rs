@@ -205,7 +205,11 @@ impl Panel {
         };
         let mut notes = Column::new().spacing(ctx.metrics.text * 0.3);
         let note = |words: String, trouble: bool| {
-            text(words).size(ctx.metrics.text).color(if trouble { theme::DANGER } else { theme::ACCENT })
+            text(words).size(ctx.metrics.text).style(theme::tone(if trouble {
+                theme::Tone::Danger
+            } else {
+                theme::Tone::Accent
+            }))
         };
         match &self.test_print {
             TestPrint::Idle => {}

@@ -174,7 +174,11 @@ impl PinPad {
         );
         let page = column![
             text(i18n.tr("staff-pin-title")).size(ctx.metrics.title).font(FONT_BOLD_FACE),
-            text(status).size(ctx.metrics.text).color(if trouble { theme::DANGER } else { theme::MUTED }),
+            text(status).size(ctx.metrics.text).style(theme::tone(if trouble {
+                theme::Tone::Danger
+            } else {
+                theme::Tone::Muted
+            })),
             text(dots).size(ctx.metrics.title).font(FONT_BOLD_FACE),
             pad,
         ]
