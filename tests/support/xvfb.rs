@@ -93,15 +93,16 @@ impl Display {
         self.output("import", &["-window", "root", path.to_str().unwrap()]);
     }
 
-    /// The text tesseract reads on the screen (Russian and English), from the screenshot and from a thresholded
-    /// negative of it: white text on coloured buttons only reads as dark text on white.
+    /// The text tesseract reads on the screen (Russian and English), from the screenshot and from a thresholded,
+    /// enlarged negative of it: white text on coloured buttons only reads as dark text on white.
     pub fn read_screen(&self, dir: &Path) -> String {
         let shot = dir.join("ocr.png");
         let light_text = dir.join("ocr-light-text.png");
         self.screenshot(&shot);
         let status = Command::new("convert")
             .arg(&shot)
-            .args(["-colorspace", "Gray", "-threshold", "75%", "-negate"])
+            // Enlarged: at screen size tesseract dropped the first letter of «Начать» on its dark blue button.
+            .args(["-colorspace", "Gray", "-threshold", "75%", "-negate", "-resize", "150%"])
             .arg(&light_text)
             .status()
             .expect("ImageMagick");
