@@ -9,7 +9,7 @@ use iced::{Rectangle, Size};
 use iced_test::core::widget::operation;
 use iced_test::selector::{self, Candidate, Selector};
 use pdo_kiosk::app::{App, Message, Screen};
-use pdo_kiosk::screen::{application, confirm};
+use pdo_kiosk::screen::{application, confirm, resume};
 use pdo_kiosk::theme::MIN_TARGET_MM;
 use pdo_kiosk::widget::typing::{self, CONTENT_ID};
 use pdo_registry::demo::ACCOUNTS;
@@ -124,6 +124,21 @@ async fn every_form_in_its_error_state(size: Size, text_scale: f32) {
     fill(app, child_field, &child).await;
     finish_form(app).await;
 
+    // «Продолжить позже» here, then the same account again and a wrong resume code.
+    assert!(matches!(app.screen(), Screen::Document { .. }), "{:?}", app.screen());
+    send(app, Message::ResumeLater).await;
+    let Screen::Resume(resume::Resume::Show { code, .. }) = app.screen() else { panic!("{:?}", app.screen()) };
+    let code = code.clone();
+    send(app, Message::Resume(resume::Message::Finish)).await;
+    send(app, Message::Welcome(pdo_kiosk::screen::welcome::Message::Start)).await;
+    sign_in(app, ACCOUNTS[0].password).await;
+    send(app, Message::Resume(resume::Message::Code(code.chars().rev().collect()))).await;
+    main_button(app, "Продолжить").await;
+    assert!(matches!(app.screen(), Screen::Resume(_)), "a wrong code is refused: {:?}", app.screen());
+    assert_nothing_squeezed(app, &["Продолжить"], &["Код не подошёл"]);
+    send(app, Message::Resume(resume::Message::Code(code))).await;
+    main_button(app, "Продолжить").await;
+
     // The birth certificate, «Далее» with nothing typed.
     assert!(matches!(app.screen(), Screen::Document { .. }), "{:?}", app.screen());
     main_button(app, "Далее").await;
@@ -154,6 +169,13 @@ async fn every_form_in_its_error_state(size: Size, text_scale: f32) {
         &["Подтвердить", "Исправить адрес"]
     };
     assert_nothing_squeezed(app, buttons, &[]);
+
+    // «Исправить адрес» with an address that is not one.
+    send(app, Message::Confirm(confirm::Message::ChangeEmail)).await;
+    send(app, Message::Confirm(confirm::Message::NewEmail("roditel.test@".into()))).await;
+    main_button(app, "Сохранить и отправить письмо").await;
+    assert!(matches!(app.screen(), Screen::Confirm(s) if s.error().is_some()), "{:?}", app.screen());
+    assert_nothing_squeezed(app, &["Сохранить и отправить письмо"], &[]);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
