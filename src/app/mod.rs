@@ -295,7 +295,7 @@ impl App {
         let task = self.update_now(message);
         self.fit_form_pages();
         let task = if may_move_focus && self.keyboard_open() {
-            task.chain(crate::widget::typing::reveal_focused())
+            task.chain(crate::widget::typing::reveal_field(self.editing.clone()))
         } else {
             task
         };

@@ -50,20 +50,23 @@ pub fn with_keyboard<'a, M: 'a>(
     }
 }
 
-/// Scrolls the content area so the focused field, with a field's height of room around it for its label and its
-/// message, is in view, and the screen's main button with it when both fit; does nothing when they already are, or
-/// when the focus is not in the area.
-pub fn reveal_focused<T: Send + 'static>() -> Task<T> {
-    widget::operate(Reveal::default()).then(|offset| iced::widget::operation::scroll_to(CONTENT_ID, offset))
+/// Scrolls the content area so the field being edited (`field`; the focused one when `None`), with a field's
+/// height of room around it for its label and its message, is in view, and the screen's main button with it when
+/// both fit; does nothing when they already are, or when the field is not in the area. A tap on a button takes
+/// the focus from the field, but the keyboard still types into it, so it is found by its id.
+pub fn reveal_field<T: Send + 'static>(field: Option<Id>) -> Task<T> {
+    widget::operate(reveal(field)).then(|offset| iced::widget::operation::scroll_to(CONTENT_ID, offset))
 }
 
-/// The operation behind [`reveal_focused`]: it yields the offset to scroll the content area to, if any.
-pub fn reveal() -> impl Operation<AbsoluteOffset> {
-    Reveal::default()
+/// The operation behind [`reveal_field`]: it yields the offset to scroll the content area to, if any.
+pub fn reveal(field: Option<Id>) -> impl Operation<AbsoluteOffset> {
+    Reveal { field, ..Reveal::default() }
 }
 
 #[derive(Debug, Default)]
 struct Reveal {
+    /// The field to show, by id; the focused one when `None`.
+    field: Option<Id>,
     /// The content area's bounds and how far it is scrolled.
     area: Option<(Rectangle, Vector)>,
     /// Set by the area, taken by the traversal of its children that follows at once.
@@ -101,8 +104,12 @@ impl Operation<AbsoluteOffset> for Reveal {
         }
     }
 
-    fn focusable(&mut self, _id: Option<&Id>, bounds: Rectangle, state: &mut dyn Focusable) {
-        if self.inside_area && state.is_focused() {
+    fn focusable(&mut self, id: Option<&Id>, bounds: Rectangle, state: &mut dyn Focusable) {
+        let wanted = match &self.field {
+            Some(field) => id == Some(field),
+            None => state.is_focused(),
+        };
+        if self.inside_area && wanted {
             self.focused = Some(bounds);
         }
     }
