@@ -248,7 +248,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         (worker, stop)
     });
     let keep = std::time::Duration::from_secs(config.resume_draft_hours * 3600);
-    let drafts = crate::staff::Drafts::open(store.clone(), &paths.data_dir, keep)?;
+    let drafts = crate::session::Drafts::open(store.clone(), &paths.data_dir, keep)?;
     // Unfinished applications past their time go before the first screen, even after the kiosk was off for days,
     // and then every few minutes for as long as it runs.
     let gone = background.block_on(drafts.purge_expired(chrono::Utc::now()))?;

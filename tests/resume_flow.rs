@@ -70,7 +70,7 @@ async fn an_unfinished_application_waits_under_its_code_and_comes_back_as_it_was
 
     // A code never used again: after its 24 hours the draft is purged, and still nothing readable is left.
     let account = t.store.clone();
-    let drafts = pdo_kiosk::staff::Drafts::open(account, &t.dir, pdo_kiosk::staff::resume::DEFAULT_KEEP).unwrap();
+    let drafts = pdo_kiosk::session::Drafts::open(account, &t.dir, pdo_kiosk::session::resume::DEFAULT_KEEP).unwrap();
     let day_later = chrono::Utc::now() + chrono::Duration::hours(25);
     let client =
         pdo_kiosk::registry::RegistryClient::new(pdo_kiosk::config::registry_url(&registry.base_url()).unwrap());

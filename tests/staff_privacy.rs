@@ -3,7 +3,8 @@
 
 use pdo_core::api::{KioskConfig, KioskInfo, NumberBlock, PublicKey};
 use pdo_kiosk::paths::Paths;
-use pdo_kiosk::staff::{Drafts, Queue, resume, wipe};
+use pdo_kiosk::session::{Drafts, resume};
+use pdo_kiosk::staff::{Queue, wipe};
 use pdo_kiosk::store::Store;
 use pdo_kiosk::sync::invented;
 use std::path::{Path, PathBuf};

@@ -21,7 +21,7 @@ impl App {
         session.draft = Default::default();
         let self_apply = session.account.kind == AccountKind::Child;
         let applications = session.applications.clone();
-        let (screen, load) = children::ChildChoice::new(self_apply, today(), applications, &client, &session.token);
+        let (screen, load) = children::Children::new(self_apply, today(), applications, &client, &session.token);
         self.screen = Screen::Children(screen);
         load.map(Message::Children)
     }
@@ -103,7 +103,7 @@ impl App {
 
     fn open_document(&mut self, child: &Child) -> Task<Message> {
         let name = full_name(&child.last_name, &child.first_name, child.patronymic.as_deref());
-        let form = document::DocumentForm::new(allowed_documents(child.birth_date, today()), name, child.birth_date);
+        let form = document::Document::new(allowed_documents(child.birth_date, today()), name, child.birth_date);
         let first = form.first_field();
         self.screen = Screen::Document { form, problem: None };
         match first {
@@ -202,7 +202,7 @@ impl App {
         };
         let name = full_name(&child.last_name, &child.first_name, child.patronymic.as_deref());
         let label = document_label(ctx, document.kind, &document.series, &document.number);
-        let step = application::ApplicationStep::new(name, label, session.email.clone());
+        let step = application::Application::new(name, label, session.email.clone());
         let editing = step.is_editing();
         self.screen = Screen::Application(step);
         if editing { self.focus_field(application::EMAIL_ID) } else { Task::none() }

@@ -49,7 +49,7 @@ impl App {
     fn open_applicant(&mut self, existing: Option<Applicant>, problem: Option<String>) -> Task<Message> {
         let Some(session) = &self.session else { return Task::none() };
         let kind = session.account.kind;
-        let form = applicant::ApplicantForm::new(existing.as_ref(), kind).with_account_name(&session.account.full_name);
+        let form = applicant::Applicant::new(existing.as_ref(), kind).with_account_name(&session.account.full_name);
         let first = form.paged().first_field();
         self.screen = Screen::Applicant { form, problem };
         self.focus_field(first)
@@ -93,7 +93,7 @@ impl App {
     /// Back from the child step: the applicant's details as last saved, without asking the registry again.
     pub(super) fn reopen_applicant(&mut self) -> Task<Message> {
         let Some(session) = &self.session else { return Task::none() };
-        let form = applicant::ApplicantForm::new(session.applicant.as_ref(), session.account.kind)
+        let form = applicant::Applicant::new(session.applicant.as_ref(), session.account.kind)
             .with_account_name(&session.account.full_name);
         let first = form.paged().first_field();
         self.screen = Screen::Applicant { form, problem: None };

@@ -64,7 +64,7 @@ impl App {
         let today = region_today(chrono::Utc::now());
         let documents: Vec<_> = usable_document(child, today).filter(|d| d.has_scan).into_iter().cloned().collect();
         let name = full_name(&child.last_name, &child.first_name, child.patronymic.as_deref());
-        self.screen = Screen::Certificate(certificate::CertificateChoice::new(name, documents));
+        self.screen = Screen::Certificate(certificate::Certificate::new(name, documents));
         self.editing = None;
         certificate::load_groups(&self.client()).map(Message::Certificate)
     }
@@ -122,7 +122,7 @@ impl App {
 
     /// Step 10 for `application` (issued, or queued offline): the screen renders its previews and asks the printer.
     pub(super) fn open_print_of(&mut self, application: Application) -> Task<Message> {
-        let (screen, task) = print::PrintForms::new(application, self.env.config.printer.clone());
+        let (screen, task) = print::Print::new(application, self.env.config.printer.clone());
         self.screen = Screen::Print(screen);
         task.map(Message::Print)
     }

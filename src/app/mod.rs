@@ -58,7 +58,7 @@ pub struct Env {
     /// Where the embedded demo registry writes its letters; `None` with a real registry.
     pub demo_mail: Option<std::path::PathBuf>,
     /// Unfinished applications kept under resume codes; `None` turns «Продолжить позже» off.
-    pub drafts: Option<crate::staff::Drafts>,
+    pub drafts: Option<crate::session::Drafts>,
 }
 
 // One screen lives at a time and is replaced rarely: boxing the larger forms would buy nothing.
@@ -72,27 +72,27 @@ pub enum Screen {
     Cabinet(cabinet::Cabinet),
     /// «Данные заявителя»; `problem` is a message about the last save that did not go through.
     Applicant {
-        form: applicant::ApplicantForm,
+        form: applicant::Applicant,
         problem: Option<String>,
     },
-    Children(children::ChildChoice),
+    Children(children::Children),
     ChildForm {
         form: child_form::ChildForm,
         problem: Option<String>,
     },
     /// «Предоставить документ».
     Document {
-        form: document::DocumentForm,
+        form: document::Document,
         problem: Option<String>,
     },
     Capture(capture::Capture),
     /// «Подать заявление на получение сертификата».
-    Application(application::ApplicationStep),
+    Application(application::Application),
     Confirm(confirm::Confirm),
     /// «Получение сертификата».
-    Certificate(certificate::CertificateChoice),
+    Certificate(certificate::Certificate),
     Issued(issued::Issued),
-    Print(print::PrintForms),
+    Print(print::Print),
     /// A resume code: shown to write down, or asked for after sign-in.
     Resume(resume::Resume),
 }

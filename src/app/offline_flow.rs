@@ -57,8 +57,7 @@ impl App {
     pub(super) fn open_offline(&mut self) -> Task<Message> {
         tracing::info!("offline application started");
         self.offline = Some(OfflineDraft::default());
-        self.screen =
-            Screen::Applicant { form: applicant::ApplicantForm::new(None, AccountKind::Parent), problem: None };
+        self.screen = Screen::Applicant { form: applicant::Applicant::new(None, AccountKind::Parent), problem: None };
         self.focus_field(applicant::FIELDS[0].path)
     }
 
@@ -200,7 +199,7 @@ impl App {
         let name = full_name(&request.last_name, &request.first_name, request.patronymic.as_deref());
         let Some(draft) = &mut self.offline else { return Task::none() };
         draft.child = Some(request);
-        let form = document::DocumentForm::new(allowed_documents(birth, today()), name, birth);
+        let form = document::Document::new(allowed_documents(birth, today()), name, birth);
         let first = form.first_field();
         self.offline_forward(Screen::Document { form, problem: None });
         match first {
@@ -231,12 +230,12 @@ impl App {
     }
 
     /// «Подать заявление на получение сертификата» on the offline way, with the address given so far.
-    fn offline_email_step(&self) -> Option<application::ApplicationStep> {
+    fn offline_email_step(&self) -> Option<application::Application> {
         let draft = self.offline.as_ref()?;
         let (child, document) = (draft.child.as_ref()?, draft.document.as_ref()?);
         let name = full_name(&child.last_name, &child.first_name, child.patronymic.as_deref());
         let label = document_label(self.ctx(), document.kind, &document.series, &document.number);
-        let mut step = application::ApplicationStep::new(name, label, draft.email.clone());
+        let mut step = application::Application::new(name, label, draft.email.clone());
         step.go_offline();
         Some(step)
     }
@@ -258,7 +257,7 @@ impl App {
             .as_ref()
             .and_then(|d| d.child.as_ref())
             .map(|c| full_name(&c.last_name, &c.first_name, c.patronymic.as_deref()));
-        let mut choice = certificate::CertificateChoice::new(name.unwrap_or_default(), vec![document]);
+        let mut choice = certificate::Certificate::new(name.unwrap_or_default(), vec![document]);
         // The same groups the offline application is put together with (kept while online).
         choice.loaded(if self.offline_groups.is_empty() {
             certificate::Groups::Unavailable

@@ -4,7 +4,7 @@
 
 use super::{App, Message, Screen};
 use crate::screen::{child_form, resume};
-use crate::staff::ResumeError;
+use crate::session::ResumeError;
 use iced::Task;
 use pdo_core::api::Child;
 use pdo_core::domain::{DocumentKind, allowed_documents, full_name, region_today};
@@ -214,7 +214,7 @@ impl App {
             }
             (Step::Document(kind), Some(child), _) => {
                 let name = full_name(&child.last_name, &child.first_name, child.patronymic.as_deref());
-                let mut form = crate::screen::document::DocumentForm::new(
+                let mut form = crate::screen::document::Document::new(
                     allowed_documents(child.birth_date, today),
                     name,
                     child.birth_date,

@@ -10,7 +10,7 @@ use crate::widget::field_kind::{self as kinds, FieldKind};
 use crate::widget::form::OnInput;
 use crate::widget::form::{self, FieldSpec, PagedForm};
 use iced::{Element, Task};
-use pdo_core::api::{Applicant, ApplicantRequest, DocumentRequest, FieldErrorBody};
+use pdo_core::api::{self, ApplicantRequest, DocumentRequest, FieldErrorBody};
 use pdo_core::domain::{AccountKind, DocumentKind, Lang};
 use pdo_core::validation::validate_applicant;
 use std::collections::BTreeMap;
@@ -19,7 +19,7 @@ use std::collections::BTreeMap;
 pub enum Message {
     Form(form::Message),
     /// The registry's answer to «Сохранить».
-    Saved(Result<Applicant, ClientError>),
+    Saved(Result<api::Applicant, ClientError>),
 }
 
 impl Message {
@@ -60,7 +60,7 @@ pub enum Action {
     /// Back from the first page.
     Leave,
     /// The registry has the details: the child is next.
-    Saved(Applicant),
+    Saved(api::Applicant),
     /// The registry could not take them: the root says so on the step's problem line.
     Failed,
     /// The registry no longer knows the session: it ends.
@@ -84,14 +84,14 @@ pub fn save(client: RegistryClient, token: String, request: ApplicantRequest) ->
 }
 
 #[derive(Debug)]
-pub struct ApplicantForm {
+pub struct Applicant {
     form: PagedForm,
     kind: AccountKind,
 }
 
-impl ApplicantForm {
+impl Applicant {
     /// A form pre-filled with what the registry holds, if anything. `kind` says whether a child applies for themself.
-    pub fn new(existing: Option<&Applicant>, kind: AccountKind) -> Self {
+    pub fn new(existing: Option<&api::Applicant>, kind: AccountKind) -> Self {
         let values = existing.map_or_else(Vec::new, |a| values_of(&ApplicantRequest::from(a)));
         Self { form: PagedForm::new(&FIELDS, PAGES, values), kind }
     }
@@ -222,7 +222,7 @@ mod tests {
         chrono::NaiveDate::from_ymd_opt(2026, 11, 25).unwrap()
     }
 
-    fn fill(form: &mut ApplicantForm, values: &[&str]) {
+    fn fill(form: &mut Applicant, values: &[&str]) {
         for (index, value) in values.iter().enumerate() {
             form.update(Message::Form(form::Message::Changed(index, value.to_string())), Lang::Ru, today());
         }
@@ -244,7 +244,7 @@ mod tests {
 
     #[test]
     fn three_pages_then_save_with_what_was_typed() {
-        let mut form = ApplicantForm::new(None, AccountKind::Parent);
+        let mut form = Applicant::new(None, AccountKind::Parent);
         fill(&mut form, &GOOD);
         assert_eq!(
             form.update(Message::Form(form::Message::Next), Lang::Ru, today()),
@@ -263,7 +263,7 @@ mod tests {
 
     #[test]
     fn a_bad_field_holds_the_page_with_a_message_and_keeps_the_input() {
-        let mut form = ApplicantForm::new(None, AccountKind::Parent);
+        let mut form = Applicant::new(None, AccountKind::Parent);
         let mut bad = GOOD;
         bad[0] = "Smith";
         fill(&mut form, &bad);
@@ -275,7 +275,7 @@ mod tests {
         assert!(form.form.error("applicant.last_name").unwrap().contains("русск"));
         assert_eq!(form.form.values()[0], "Smith", "nothing typed is lost");
         // Page two's empty fields do not hold page one.
-        let mut fresh = ApplicantForm::new(None, AccountKind::Parent);
+        let mut fresh = Applicant::new(None, AccountKind::Parent);
         fill(&mut fresh, &GOOD[..4]);
         assert_eq!(
             fresh.update(Message::Form(form::Message::Next), Lang::Ru, today()),
@@ -285,7 +285,7 @@ mod tests {
 
     #[test]
     fn registry_refusals_go_next_to_their_fields() {
-        let mut form = ApplicantForm::new(None, AccountKind::Parent);
+        let mut form = Applicant::new(None, AccountKind::Parent);
         fill(&mut form, &GOOD);
         let fields = BTreeMap::from([(
             "applicant.phone".to_string(),
@@ -299,7 +299,7 @@ mod tests {
 
     #[test]
     fn an_adult_cannot_apply_as_a_child_account() {
-        let mut form = ApplicantForm::new(None, AccountKind::Child);
+        let mut form = Applicant::new(None, AccountKind::Child);
         fill(&mut form, &GOOD);
         assert_eq!(
             form.update(Message::Form(form::Message::Next), Lang::En, today()),

@@ -10,7 +10,7 @@ use crate::widget::controls::{big_button, field, input, plain_button};
 use crate::widget::typing::main_action;
 use iced::widget::{column, container, row, text};
 use iced::{Element, Fill, Task};
-use pdo_core::api::{Application, ApplicationRequest, ApplicationStatus};
+use pdo_core::api::{self, ApplicationRequest, ApplicationStatus};
 use pdo_core::domain::Lang;
 use pdo_core::validation::{suggest_email, validate_email};
 
@@ -27,9 +27,9 @@ pub enum Message {
     Submit,
     Back,
     /// The registry's answer to «Отправить заявку».
-    Created(Result<Application, ClientError>),
+    Created(Result<api::Application, ClientError>),
     /// The application that already existed for the child, opened instead.
-    Opened(Result<Application, ClientError>),
+    Opened(Result<api::Application, ClientError>),
 }
 
 impl Message {
@@ -51,9 +51,9 @@ pub enum Action {
     Submit(String),
     Back,
     /// The application was created: it carries on at its next step (the e-mail, or the certificate).
-    Created(Application),
+    Created(api::Application),
     /// The child's existing application, to carry on with instead.
-    Opened(Application),
+    Opened(api::Application),
     /// The registry no longer knows the session: it ends.
     SessionEnded,
 }
@@ -64,7 +64,7 @@ pub fn create(client: RegistryClient, token: String, key: String, request: Appli
 }
 
 #[derive(Debug)]
-pub struct ApplicationStep {
+pub struct Application {
     child_name: String,
     document: String,
     email: String,
@@ -76,7 +76,7 @@ pub struct ApplicationStep {
     claim_letter: bool,
 }
 
-impl ApplicationStep {
+impl Application {
     /// `email`: an address the account used before, if any; typing starts at once when there is none.
     pub fn new(child_name: String, document: String, email: Option<String>) -> Self {
         let editing = email.is_none();
@@ -147,7 +147,7 @@ impl ApplicationStep {
         }
     }
 
-    fn created(&mut self, result: Result<Application, ClientError>, registry: &mut Registry<'_>) -> Action {
+    fn created(&mut self, result: Result<api::Application, ClientError>, registry: &mut Registry<'_>) -> Action {
         match result {
             Ok(application) => {
                 tracing::info!(application = %application.id, "application created");
@@ -173,7 +173,7 @@ impl ApplicationStep {
         }
     }
 
-    fn opened(&mut self, result: Result<Application, ClientError>, registry: &mut Registry<'_>) -> Action {
+    fn opened(&mut self, result: Result<api::Application, ClientError>, registry: &mut Registry<'_>) -> Action {
         match result {
             Ok(application) if application.status == ApplicationStatus::AwaitingClaim => {
                 // Taken offline and not claimed yet: nothing to carry on with here until the letter's link is followed.
@@ -281,8 +281,8 @@ mod tests {
     use super::*;
     use crate::screen::with_registry;
 
-    fn step(email: Option<&str>) -> ApplicationStep {
-        ApplicationStep::new("Тестов Ярослав".into(), "свидетельство IV-ЛО 123456".into(), email.map(Into::into))
+    fn step(email: Option<&str>) -> Application {
+        Application::new("Тестов Ярослав".into(), "свидетельство IV-ЛО 123456".into(), email.map(Into::into))
     }
 
     #[test]

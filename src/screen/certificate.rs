@@ -74,7 +74,7 @@ pub enum Groups {
 }
 
 #[derive(Debug)]
-pub struct CertificateChoice {
+pub struct Certificate {
     child_name: String,
     groups: Groups,
     group: Option<usize>,
@@ -85,7 +85,7 @@ pub struct CertificateChoice {
     problem: Option<String>,
 }
 
-impl CertificateChoice {
+impl Certificate {
     /// `documents`: the child's documents accepted today, with a photo.
     pub fn new(child_name: String, documents: Vec<Document>) -> Self {
         let document = (documents.len() == 1).then_some(0);
@@ -267,7 +267,7 @@ mod tests {
     #[test]
     fn one_group_and_one_document_are_chosen_already() {
         with_registry(|r| {
-            let mut s = CertificateChoice::new("Тестов Ярослав".into(), vec![document("d1")]);
+            let mut s = Certificate::new("Тестов Ярослав".into(), vec![document("d1")]);
             assert!(matches!(s.update(Message::Issue, r), Action::None), "groups not loaded yet");
             s.update(Message::GroupsLoaded(Ok(vec![group("g1")])), r);
             let expected = CertificateRequest { group_id: "g1".into(), document_id: "d1".into() };
@@ -279,7 +279,7 @@ mod tests {
     #[test]
     fn with_several_groups_the_person_chooses() {
         with_registry(|r| {
-            let mut s = CertificateChoice::new("Тестов Ярослав".into(), vec![document("d1"), document("d2")]);
+            let mut s = Certificate::new("Тестов Ярослав".into(), vec![document("d1"), document("d2")]);
             s.loaded(Groups::Loaded(vec![group("g1"), group("g2")]));
             assert_eq!(s.request(), None);
             s.update(Message::Group(1), r);

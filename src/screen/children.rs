@@ -51,15 +51,15 @@ fn load(client: &RegistryClient, token: &str) -> Task<Message> {
 }
 
 #[derive(Debug, Clone, PartialEq)]
-pub enum Children {
+pub enum Listing {
     Loading,
     Loaded(Vec<Child>),
     Unavailable,
 }
 
 #[derive(Debug)]
-pub struct ChildChoice {
-    children: Children,
+pub struct Children {
+    children: Listing,
     page: usize,
     self_apply: bool,
     today: chrono::NaiveDate,
@@ -67,7 +67,7 @@ pub struct ChildChoice {
     applications: Vec<Application>,
 }
 
-impl ChildChoice {
+impl Children {
     /// The choice, its children asked of the registry (`client`, as the session `token`) at once.
     pub fn new(
         self_apply: bool,
@@ -76,14 +76,14 @@ impl ChildChoice {
         client: &RegistryClient,
         token: &str,
     ) -> (Self, Task<Message>) {
-        (Self { children: Children::Loading, page: 0, self_apply, today, applications }, load(client, token))
+        (Self { children: Listing::Loading, page: 0, self_apply, today, applications }, load(client, token))
     }
 
     fn application_of(&self, child: &Child) -> Option<&Application> {
         self.applications.iter().find(|a| a.child.id == child.id)
     }
 
-    pub fn loaded(&mut self, children: Children) {
+    pub fn loaded(&mut self, children: Listing) {
         self.children = children;
         self.page = 0;
     }
@@ -91,17 +91,17 @@ impl ChildChoice {
     pub fn update(&mut self, message: Message, registry: &Registry<'_>) -> Action {
         match message {
             Message::Loaded(Ok(list)) => {
-                self.loaded(Children::Loaded(list));
+                self.loaded(Listing::Loaded(list));
                 Action::None
             }
             Message::Loaded(Err(ClientError::Unauthorized)) => Action::SessionEnded,
             Message::Loaded(Err(err)) => {
                 tracing::warn!(error = %err, "children not loaded");
-                self.loaded(Children::Unavailable);
+                self.loaded(Listing::Unavailable);
                 Action::None
             }
             Message::Choose(index) => match &self.children {
-                Children::Loaded(list) => match list.get(index) {
+                Listing::Loaded(list) => match list.get(index) {
                     Some(child) => match self.application_of(child) {
                         Some(application) => Action::Open(application.clone()),
                         None if eligibility(child.birth_date, self.today).is_ok() => Action::Chosen(child.clone()),
@@ -117,7 +117,7 @@ impl ChildChoice {
                 Action::None
             }
             Message::Retry => {
-                self.children = Children::Loading;
+                self.children = Listing::Loading;
                 Action::Run(load(&registry.client, &registry.token))
             }
         }
@@ -125,14 +125,14 @@ impl ChildChoice {
 
     /// The `n`-th card (1-based) of the page shown, for the digit keys.
     pub fn pick(&self, n: usize) -> Option<Message> {
-        let Children::Loaded(list) = &self.children else { return None };
+        let Listing::Loaded(list) = &self.children else { return None };
         let (shown, page, _) = page_of(list, self.page, PAGE_SIZE);
         (n >= 1 && n <= shown.len()).then(|| Message::Choose(page * PAGE_SIZE + n - 1))
     }
 
     /// What Enter does: the only child who can apply, or adding one when there is none.
     pub fn primary(&self) -> Option<Message> {
-        let Children::Loaded(list) = &self.children else { return None };
+        let Listing::Loaded(list) = &self.children else { return None };
         let eligible: Vec<usize> =
             (0..list.len()).filter(|&i| eligibility(list[i].birth_date, self.today).is_ok()).collect();
         match eligible.as_slice() {
@@ -149,8 +149,8 @@ impl ChildChoice {
             .spacing(ctx.metrics.spacing)
             .max_width(ctx.metrics.text * 40.0);
         match &self.children {
-            Children::Loading => page = page.push(text(i18n.tr("children-loading")).size(ctx.metrics.text)),
-            Children::Unavailable => {
+            Listing::Loading => page = page.push(text(i18n.tr("children-loading")).size(ctx.metrics.text)),
+            Listing::Unavailable => {
                 page = page
                     .push(
                         text(i18n.tr("children-unavailable"))
@@ -159,7 +159,7 @@ impl ChildChoice {
                     )
                     .push(big_button(ctx, i18n.tr("retry"), Some(Message::Retry)));
             }
-            Children::Loaded(list) => {
+            Listing::Loaded(list) => {
                 let intro = if list.is_empty() { "children-none" } else { "children-choose" };
                 page = page.push(text(i18n.tr(intro)).size(ctx.metrics.text));
                 let (shown, current, pages) = page_of(list, self.page, PAGE_SIZE);
@@ -276,8 +276,8 @@ mod tests {
     fn a_child_too_old_cannot_be_chosen_and_an_eligible_one_can() {
         with_registry(|r| {
             let today = date(2026, 11, 25);
-            let (mut screen, _) = ChildChoice::new(false, today, vec![], &r.client, &r.token);
-            screen.loaded(Children::Loaded(vec![child(date(2008, 1, 1), vec![]), child(date(2016, 4, 1), vec![])]));
+            let (mut screen, _) = Children::new(false, today, vec![], &r.client, &r.token);
+            screen.loaded(Listing::Loaded(vec![child(date(2008, 1, 1), vec![]), child(date(2016, 4, 1), vec![])]));
             assert!(matches!(screen.update(Message::Choose(0), r), Action::None), "18 already");
             assert!(
                 matches!(screen.update(Message::Choose(1), r), Action::Chosen(c) if c.birth_date == date(2016, 4, 1))
@@ -294,8 +294,8 @@ mod tests {
         let mut with_certificate = child(date(2016, 4, 1), vec![]);
         with_certificate.id = issued.child.id.clone();
         with_registry(|r| {
-            let (mut screen, _) = ChildChoice::new(false, today, vec![issued.clone()], &r.client, &r.token);
-            screen.loaded(Children::Loaded(vec![with_certificate, child(date(2016, 4, 1), vec![])]));
+            let (mut screen, _) = Children::new(false, today, vec![issued.clone()], &r.client, &r.token);
+            screen.loaded(Listing::Loaded(vec![with_certificate, child(date(2016, 4, 1), vec![])]));
             assert!(matches!(screen.update(Message::Choose(0), r), Action::Open(a) if a == issued));
             assert!(matches!(screen.update(Message::Choose(1), r), Action::Chosen(_)), "the child without one goes on");
         });

@@ -12,7 +12,7 @@ use crate::widget::form::{self, FieldSpec, PagedForm};
 use crate::widget::list::card_button;
 use iced::widget::{column, container, text};
 use iced::{Element, Fill, Task};
-use pdo_core::api::{Document, DocumentRequest, FieldErrorBody};
+use pdo_core::api::{self, DocumentRequest, FieldErrorBody};
 use pdo_core::domain::{DocumentKind, Lang};
 use pdo_core::validation::{paths, validate_document};
 use std::collections::BTreeMap;
@@ -44,7 +44,7 @@ pub enum Message {
     Kind(DocumentKind),
     Form(form::Message),
     /// The registry's answer to «Далее» on the last page.
-    Saved(Result<Document, ClientError>),
+    Saved(Result<api::Document, ClientError>),
 }
 
 impl Message {
@@ -65,7 +65,7 @@ pub enum Action {
     /// Back from the first page.
     Leave,
     /// The registry has the document: the photo is next.
-    Saved(Document),
+    Saved(api::Document),
     /// The registry could not take it: the root says why on the step's problem line.
     Failed(ClientError),
     /// The registry no longer knows the session: it ends.
@@ -105,7 +105,7 @@ pub fn save(
 }
 
 #[derive(Debug)]
-pub struct DocumentForm {
+pub struct Document {
     allowed: Vec<DocumentKind>,
     kind: DocumentKind,
     form: PagedForm,
@@ -115,7 +115,7 @@ pub struct DocumentForm {
     choosing: bool,
 }
 
-impl DocumentForm {
+impl Document {
     /// `allowed`: the kinds accepted at the child's age, the usual one first (never empty).
     pub fn new(allowed: Vec<DocumentKind>, child_name: String, birth_date: chrono::NaiveDate) -> Self {
         let kind = allowed.first().copied().unwrap_or(DocumentKind::BirthCertificate);
@@ -298,20 +298,19 @@ mod tests {
         NaiveDate::from_ymd_opt(y, m, d).unwrap()
     }
 
-    fn type_in(form: &mut DocumentForm, values: &[&str]) {
+    fn type_in(form: &mut Document, values: &[&str]) {
         for (index, value) in values.iter().enumerate() {
             form.update(Message::Form(form::Message::Changed(index, value.to_string())), Lang::Ru, date(2026, 11, 25));
         }
     }
 
-    fn next(form: &mut DocumentForm) -> Action {
+    fn next(form: &mut Document) -> Action {
         form.update(Message::Form(form::Message::Next), Lang::Ru, date(2026, 11, 25))
     }
 
     #[test]
     fn a_birth_certificate_series_in_the_wrong_letters_is_answered_next_to_it() {
-        let mut form =
-            DocumentForm::new(vec![DocumentKind::BirthCertificate], "Тестов Ярослав".into(), date(2016, 4, 1));
+        let mut form = Document::new(vec![DocumentKind::BirthCertificate], "Тестов Ярослав".into(), date(2016, 4, 1));
         type_in(&mut form, &["4-ЛО", "123456", "20.04.2016", "Отдел ЗАГС г. Примерного"]);
         assert_eq!(next(&mut form), Action::Focus(paths::SERIES));
         assert!(form.error(paths::SERIES).is_some());
@@ -325,7 +324,7 @@ mod tests {
     #[test]
     fn switching_kind_in_the_grace_period_keeps_what_both_share() {
         let allowed = vec![DocumentKind::Passport, DocumentKind::BirthCertificate];
-        let mut form = DocumentForm::new(allowed, "Тестова Ева".into(), date(2012, 10, 1));
+        let mut form = Document::new(allowed, "Тестова Ева".into(), date(2012, 10, 1));
         assert_eq!(form.kind(), DocumentKind::Passport);
         assert!(form.is_choosing() && form.first_field().is_none());
         let today = date(2026, 11, 25);
@@ -347,8 +346,7 @@ mod tests {
 
     #[test]
     fn a_kind_not_accepted_at_the_childs_age_cannot_be_chosen() {
-        let mut form =
-            DocumentForm::new(vec![DocumentKind::BirthCertificate], "Тестов Ярослав".into(), date(2016, 4, 1));
+        let mut form = Document::new(vec![DocumentKind::BirthCertificate], "Тестов Ярослав".into(), date(2016, 4, 1));
         assert_eq!(form.update(Message::Kind(DocumentKind::Passport), Lang::Ru, date(2026, 11, 25)), Action::None);
         assert_eq!(form.kind(), DocumentKind::BirthCertificate);
     }

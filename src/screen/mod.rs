@@ -24,14 +24,7 @@ pub mod welcome;
 
 use crate::i18n::I18n;
 use crate::registry::{ClientError, RegistryClient};
-use crate::theme::Metrics;
-
-/// What every view needs to know about the kiosk as a whole.
-#[derive(Debug, Clone, Copy)]
-pub struct ViewContext<'a> {
-    pub i18n: &'a I18n,
-    pub metrics: Metrics,
-}
+pub use crate::widget::ViewContext;
 
 /// What a screen's requests to the registry need, lent by the root for one `update`: the client (in the person's
 /// language), the session's token, and where to note that the registry could not be reached (the root offers the

@@ -67,7 +67,7 @@ pub enum Job {
 }
 
 #[derive(Debug)]
-pub struct PrintForms {
+pub struct Print {
     /// The application the forms are printed from (issued, or queued offline).
     application: Application,
     /// The printer's IPP address; `None` when the kiosk has no printer.
@@ -77,7 +77,7 @@ pub struct PrintForms {
     job: Job,
 }
 
-impl PrintForms {
+impl Print {
     /// Step 10 for `application`: the previews are rendered and the printer asked at once.
     pub fn new(application: Application, printer_uri: Option<String>) -> (Self, Task<Message>) {
         let printer = if printer_uri.is_some() { Printer::Checking } else { Printer::NotConfigured };
@@ -298,7 +298,7 @@ mod tests {
     #[test]
     fn printing_waits_for_a_ready_printer_and_happens_once_at_a_time() {
         let application = crate::print::demo::parent();
-        let (mut s, _) = PrintForms::new(application, Some("ipp://127.0.0.1:9/ipp/print".into()));
+        let (mut s, _) = Print::new(application, Some("ipp://127.0.0.1:9/ipp/print".into()));
         assert!(matches!(s.update(Message::Print), Action::None));
         s.update(Message::PrinterChecked(Printer::State(PrinterState::OutOfPaper)));
         assert!(matches!(s.update(Message::Print), Action::None));

@@ -8,12 +8,10 @@ pub mod gate;
 pub mod health;
 pub mod pin;
 pub mod recent;
-pub mod resume;
 pub mod wipe;
 
 pub use audit::{AuditEntry, StaffAction};
 pub use counters::{DayFigures, OfficeFigures};
 pub use gate::{GateState, PinCheck, PinGate};
 pub use pin::{Pin, PinError};
-pub use resume::{Drafts, ResumeCode, ResumeError};
 pub use wipe::{PrivacyReport, Queue};

@@ -1,7 +1,7 @@
 //! The frame around every screen: the service's name, the demo mark, and the language switch, always visible.
 
-use crate::screen::ViewContext;
 use crate::theme::{self, FONT_BOLD_FACE};
+use crate::widget::ViewContext;
 use crate::widget::controls::plain_button;
 use iced::widget::{button, column, container, row, text};
 use iced::{Alignment, Border, Element, Fill, Length, alignment};

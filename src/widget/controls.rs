@@ -1,7 +1,7 @@
 //! Touch-sized controls: every button and input is at least `Metrics::target` tall (12 mm on the real panel).
 
-use crate::screen::ViewContext;
 use crate::theme::{self, FONT_BOLD_FACE};
+use crate::widget::ViewContext;
 use iced::widget::{TextInput, button, column, container, text, text_input};
 use iced::{Element, Fill, Length, alignment};
 

@@ -2,8 +2,8 @@
 //! errors next to their fields, page navigation, and the checks run when the person presses «Далее». Screens with
 //! forms (the applicant, the child) hold one and say what their fields are and how they are checked.
 
-use crate::screen::ViewContext;
 use crate::theme::{self, FONT_BOLD_FACE};
+use crate::widget::ViewContext;
 use crate::widget::controls::{big_button, field_row, input, plain_button};
 use crate::widget::field_kind::FieldKind;
 use crate::widget::typing::main_action;

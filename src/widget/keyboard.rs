@@ -3,8 +3,8 @@
 //! whichever field the root says is being edited, so a tap on a key never loses the field, and physical keyboards
 //! keep working beside it. «Далее ›» moves to the next field, and from the last one does what Enter does.
 
-use crate::screen::ViewContext;
 use crate::theme;
+use crate::widget::ViewContext;
 use crate::widget::field_kind::{FieldKind, ROMAN};
 use iced::widget::{Row, button, column, container, text};
 use iced::{Element, Fill, Length, alignment};

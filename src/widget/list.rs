@@ -1,8 +1,8 @@
 //! Lists for touch: a few large cards per page with page buttons instead of a fine scrolling list, and cards that
 //! are pressed as a whole (a child, a certificate group, an application).
 
-use crate::screen::ViewContext;
 use crate::theme::{self, FONT_BOLD_FACE};
+use crate::widget::ViewContext;
 use crate::widget::controls::plain_button;
 use iced::widget::{Column, button, column, container, row, text};
 use iced::{Alignment, Border, Element, Fill, Length};

@@ -6,7 +6,7 @@
 //! fit gives its fixed-height buttons less than they asked for. In a scrolling area nothing is ever shorter than
 //! it asked to be.
 
-use crate::screen::ViewContext;
+use crate::widget::ViewContext;
 use iced::advanced::widget::operation::{Focusable, Operation, Outcome, Scrollable};
 use iced::advanced::widget::{self, Id};
 use iced::widget::scrollable::AbsoluteOffset;

@@ -46,7 +46,7 @@ pub fn app_configured(registry_url: &str, demo_hint: Option<(String, String)>, c
         address: "г. Примерный, ул. Вымышленная, д. 1".into(),
     };
     let drafts =
-        pdo_kiosk::staff::Drafts::open(store.clone(), dir.path(), pdo_kiosk::staff::resume::DEFAULT_KEEP).unwrap();
+        pdo_kiosk::session::Drafts::open(store.clone(), dir.path(), pdo_kiosk::session::resume::DEFAULT_KEEP).unwrap();
     let env = Env {
         config,
         client,

@@ -1,5 +1,9 @@
 //! The applicant's session: everything they entered lives here and is dropped as a whole on sign-out or timeout.
 
+pub mod resume;
+
+pub use resume::{Drafts, ResumeCode, ResumeError};
+
 use crate::registry::new_key;
 use chrono::{DateTime, Utc};
 use iced::time::{Duration, Instant};
