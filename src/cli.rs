@@ -10,7 +10,8 @@ use crate::theme;
 use anyhow::Context;
 use clap::{Parser, Subcommand};
 use pdo_core::api::Operator;
-use std::path::PathBuf;
+use pdo_core::domain::Lang;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 #[derive(Debug, Parser)]
@@ -88,6 +89,19 @@ pub enum Command {
         /// Where to write the flattened scan (only when a document was found).
         #[arg(long, value_name = "SCAN.jpg")]
         out: PathBuf,
+    },
+    /// Write what the kiosk says when a screen opens as a 16-bit PCM WAV file, to check the headphones or the
+    /// words; needs no display, registry, configuration or data dir. `--list` prints the screens' names.
+    Say {
+        /// The screen, by its module name (`welcome`, `sign_in`, …; see `--list`).
+        #[arg(long, value_name = "NAME", required_unless_present = "list")]
+        screen: Option<String>,
+        #[arg(long, value_name = "ru|en", default_value = "ru", value_parser = ["ru", "en"])]
+        lang: String,
+        #[arg(long, value_name = "FILE.wav", required_unless_present = "list")]
+        out: Option<PathBuf>,
+        #[arg(long)]
+        list: bool,
     },
     /// The queue of applications taken offline (needs no display).
     Queue {
@@ -187,6 +201,9 @@ fn run(cli: Cli) -> anyhow::Result<()> {
     // Printing needs neither the configuration nor the data dir, and never a window.
     if let Some(Command::PrintForms { input, out, printer }) = &cli.command {
         return crate::print::command::print_forms(input, out.as_deref(), printer.as_deref());
+    }
+    if let Some(Command::Say { screen, lang, out, list }) = &cli.command {
+        return say(screen.as_deref(), lang, out.as_deref(), *list);
     }
     if let Some(Command::ScanImage { input, out }) = &cli.command {
         let report = pdo_vision::scan_file(input, out)?;
@@ -335,4 +352,21 @@ mod tests {
         let refused = cli.apply(Config::default()).validate();
         assert!(matches!(refused, Err(config::ConfigError::InsecureRegistry(_))), "{refused:?}");
     }
+}
+
+/// `pdo-kiosk say`: the words of one screen through espeak-ng into a WAV file, or the list of screens.
+fn say(screen: Option<&str>, lang: &str, out: Option<&Path>, list: bool) -> anyhow::Result<()> {
+    use crate::speech::{EspeakNg, SCREENS, Voice, screen_words};
+    let names: Vec<&str> = SCREENS.iter().map(|(name, _, _)| *name).collect();
+    if list {
+        println!("{}", names.join("\n"));
+        return Ok(());
+    }
+    let lang = if lang == "en" { Lang::En } else { Lang::Ru };
+    let (Some(screen), Some(out)) = (screen, out) else { anyhow::bail!("--screen and --out are needed") };
+    let words = screen_words(&crate::i18n::I18n::new(lang), screen)
+        .ok_or_else(|| anyhow::anyhow!("no screen {screen:?}; the screens are: {}", names.join(", ")))?;
+    let wav = EspeakNg.render(&words, lang)?;
+    std::fs::write(out, wav).with_context(|| format!("writing {}", out.display()))?;
+    Ok(())
 }

@@ -14,6 +14,7 @@ pub mod queue_cli;
 pub mod registry;
 pub mod screen;
 pub mod session;
+pub mod speech;
 pub mod staff;
 pub mod staff_cli;
 pub mod startup;

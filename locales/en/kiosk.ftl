@@ -280,3 +280,20 @@ resume-deleted = The unfinished application is no longer kept (it expired or the
 offline-midway = The connection to the registry is lost. Everything you entered is kept; you can finish the application without it.
 offline-continue = Continue without a connection
 resume-not-saved = The application could not be kept for later. Please finish it now or ask a member of staff.
+
+# Spoken when a screen opens, after its title (the speech switch; `pdo-kiosk say`). Never what was typed.
+say-welcome = Here you can get a certificate for a child aged five to eighteen. Press the Start button on the right.
+say-sign-in = Type the login and password of your account: your school or kindergarten gave them to you. The keyboard is on the screen. Then press Sign in.
+say-qr-sign-in = Point your phone's camera at the code on the screen and confirm on the phone. The kiosk opens your account by itself.
+say-cabinet = To get a certificate, press Apply for a certificate. Your applications are listed below.
+say-applicant = Check and fill in your details: date of birth, passport, address and phone. The Next button moves on.
+say-children = Choose the child who needs the certificate, or press Add a child.
+say-child-form = Fill in the child's details: surname, first name, date of birth, SNILS and address.
+say-document = Choose the child's document and type its series, number and date of issue.
+say-capture = Put the document under the camera, open side up. The photo is taken by itself when the whole document is in view.
+say-application = Check the e-mail address: a letter with a code will come to it. Then press Send the application.
+say-confirm = Open the letter on your phone and type the six-digit code. You can also just follow the link in the letter.
+say-certificate = Check the certificate group and the document and press Get the certificate.
+say-issued = The record number is shown large on the screen. Print the application and the consent and take them to the institution.
+say-print = Press Print and take the pages from the printer.
+say-resume = Write down the code on the screen. To carry on, sign in again at this kiosk and type the code.
