@@ -20,18 +20,6 @@ use pdo_registry::mail::MailSink;
 use std::time::Duration;
 use support::*;
 
-/// The invented parent's details the account does not know (its name it does).
-const PARENT_REST: [&str; 8] = [
-    "14.03.1988",
-    "32 12",
-    "345678",
-    "01.04.2008",
-    "420-007",
-    "Отделом УФМС по Примерной области",
-    "г. Примерный, ул. Вымышленная, д. 7",
-    "8 900 765-43-21",
-];
-
 struct Walk {
     app: App,
     taps: usize,
@@ -179,7 +167,8 @@ async fn walk(size: Size) -> ((usize, usize), (usize, usize)) {
     // The name comes from the account: typing starts at the date of birth.
     w.tap("Подать заявку на сертификат").await;
     assert!(matches!(w.app.screen(), Screen::Applicant { form, .. } if form.paged().values()[0] == "Зарубина"));
-    w.fields(&PARENT_REST).await;
+    // The invented parent's details the account does not know (its name it does).
+    w.fields(&PARENT[3..]).await;
     assert!(matches!(w.app.screen(), Screen::Children(_)), "details saved: {:?}", w.app.screen());
 
     // A daughter: her surname and address as her mother's, a tap each.
