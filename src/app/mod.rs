@@ -8,6 +8,7 @@ mod apply_flow;
 mod cabinet_flow;
 mod camera_flow;
 mod issue_flow;
+mod keyboard_flow;
 mod link;
 mod offline_flow;
 mod renewal_flow;
@@ -302,39 +303,6 @@ impl App {
         task.map(move |produced| Message::Of(lifetime, Box::new(produced)))
     }
 
-    /// The on-screen keyboard's state: the kind of field it serves and the keys it shows.
-    pub fn keyboard(&self) -> Keyboard {
-        self.keyboard
-    }
-
-    /// The field the on-screen keyboard types into, while it is shown.
-    pub fn field_being_edited(&self) -> Option<iced::widget::Id> {
-        self.keyboard_open().then(|| self.editing.clone()).flatten()
-    }
-
-    /// A paged form shows no more fields on a page than fit above (or beside) the keyboard with their messages and
-    /// the page's button: with large text on a landscape panel that is fewer than the screen's own pages hold.
-    fn fit_form_pages(&mut self) {
-        let m = self.metrics;
-        let keyboard = if m.landscape { 0.0 } else { 5.0 * m.key + m.text * 2.0 };
-        let area = m.window.height - m.header_height() - 2.0 * m.text - keyboard;
-        let fixed = m.title * 1.3 + m.spacing * 2.0 + m.target;
-        let per_field = m.target + m.text * 1.7;
-        let fit = (((area - fixed) / per_field).floor() as usize).max(1);
-        match &mut self.screen {
-            Screen::Applicant { form, .. } => form.paged_mut().fit(fit),
-            Screen::ChildForm { form, .. } => form.paged_mut().fit(fit),
-            Screen::Document { form, .. } => form.paged_mut().fit(fit),
-            _ => {}
-        }
-    }
-
-    /// Whether the on-screen keyboard is shown under (or beside) the screen: a field of this screen is being edited
-    /// and no dialog with its own keyboard is open.
-    fn keyboard_open(&self) -> bool {
-        self.renewal.is_none() && self.edited_field().is_some()
-    }
-
     /// `update` for a message already inside an update: what its tasks produce is tagged once, by the outer `update`
     /// (shortcuts and the on-screen keyboard hand their messages on through here).
     fn update_now(&mut self, message: Message) -> Task<Message> {
@@ -609,102 +577,6 @@ impl App {
         }
     }
 
-    /// The field being edited, if the current screen has it: its value and the message that changes it.
-    fn edited_field(&self) -> Option<(iced::widget::Id, String, crate::widget::form::OnInput<Message>)> {
-        let id = self.editing.clone()?;
-        if let Some((value, on_input)) = self.renewal_field() {
-            return Some((id, value, Box::new(move |v| Message::Renewal(on_input(v)))));
-        }
-        match &self.screen {
-            Screen::SignIn(screen) => {
-                let (value, on_input) = screen.field(&id)?;
-                Some((id, value, Box::new(move |v| Message::SignIn(on_input(v)))))
-            }
-            Screen::Applicant { form, .. } => {
-                let (value, on_input) = form.field(&id)?;
-                Some((id, value, Box::new(move |v| Message::Applicant(on_input(v)))))
-            }
-            Screen::ChildForm { form, .. } => {
-                let (value, on_input) = form.field(&id)?;
-                Some((id, value, Box::new(move |v| Message::ChildForm(on_input(v)))))
-            }
-            Screen::Document { form, .. } => {
-                let (value, on_input) = form.field(&id)?;
-                Some((id, value, Box::new(move |v| Message::Document(on_input(v)))))
-            }
-            Screen::Application(screen)
-                if screen.is_editing() && id == iced::widget::Id::new(application::EMAIL_ID) =>
-            {
-                let value = screen.email().to_owned();
-                Some((id, value, Box::new(|v| Message::Application(application::Message::Changed(v)))))
-            }
-            Screen::Confirm(screen) => {
-                let (value, on_input) = screen.field(&id)?;
-                Some((id, value, Box::new(move |v| Message::Confirm(on_input(v)))))
-            }
-            Screen::Resume(screen) => {
-                let (value, on_input) = screen.field(&id)?;
-                Some((id, value, Box::new(move |v| Message::Resume(on_input(v)))))
-            }
-            Screen::Welcome(_)
-            | Screen::QrSignIn(_)
-            | Screen::Cabinet(_)
-            | Screen::Children(_)
-            | Screen::Capture(_)
-            | Screen::Application(_)
-            | Screen::Certificate(_)
-            | Screen::Issued(_)
-            | Screen::Print(_) => None,
-        }
-    }
-
-    /// What the fields of the screen take (the paged forms say so field by field).
-    fn field_kind(&self, id: &iced::widget::Id) -> FieldKind {
-        let form = match &self.screen {
-            Screen::Applicant { form, .. } => Some(form.paged()),
-            Screen::ChildForm { form, .. } => Some(form.paged()),
-            Screen::Document { form, .. } => Some(form.paged()),
-            _ => None,
-        };
-        form.and_then(|form| form.kind(id)).unwrap_or_else(|| single_field_kind(id))
-    }
-
-    /// The text of the field being edited (empty when none).
-    fn edited_value(&self) -> String {
-        self.edited_field().map(|(_, value, _)| value).unwrap_or_default()
-    }
-
-    /// The keyboard's «Далее ›»: the next field of the page, or what Enter does from the last one.
-    fn next_field(&mut self) -> Task<Message> {
-        let Some(id) = self.editing.clone() else { return self.enter() };
-        let next = match &self.screen {
-            _ if self.renewal.is_some() => None,
-            Screen::SignIn(_) if id == iced::widget::Id::new(sign_in::LOGIN_ID) => Some(sign_in::PASSWORD_ID),
-            Screen::Applicant { form, .. } => form.paged().next_on_page(&id),
-            Screen::ChildForm { form, .. } => form.paged().next_on_page(&id),
-            Screen::Document { form, .. } => form.paged().next_on_page(&id),
-            _ => None,
-        };
-        match next {
-            Some(next) => self.focus_field(next),
-            None if self.renewal.is_some() => self.renewal_message(crate::screen::renewal::Message::Submit),
-            None => self.enter(),
-        }
-    }
-
-    fn type_key(&mut self, key: keyboard::Key) -> Task<Message> {
-        self.touch();
-        if key == keyboard::Key::Next {
-            return self.next_field();
-        }
-        let Some((id, value, on_input)) = self.edited_field() else { return Task::none() };
-        let refocus = Task::batch([operation::focus(id.clone()), operation::move_cursor_to_end(id)]);
-        match self.keyboard.press(key, &value) {
-            Some(new_value) => self.update_now(on_input(new_value)).chain(refocus),
-            None => refocus,
-        }
-    }
-
     /// From the notice to the sign-in form; the notice version shown is counted (a name and a number, no person).
     fn start(&mut self, notice_version: &'static str) -> Task<Message> {
         let mut screen = sign_in::SignIn::new(self.env.demo_hint.clone());
@@ -785,14 +657,6 @@ impl App {
         let Some(err) = err else { return String::new() };
         self.unreachable |= matches!(err, ClientError::Unreachable);
         crate::screen::problem_text(&self.i18n, err)
-    }
-
-    /// Moves the focus (and the on-screen keyboard, with the keys the field takes) to a text field of the screen.
-    fn focus_field(&mut self, id: &'static str) -> Task<Message> {
-        let id = iced::widget::Id::new(id);
-        self.keyboard = Keyboard::for_field(self.field_kind(&id));
-        self.editing = Some(id.clone());
-        operation::focus(id)
     }
 
     /// Adds one to an anonymous counter of the office (no person in it).
@@ -1020,15 +884,6 @@ fn session_bound(message: &Message) -> bool {
         Message::Renewal(message) => message.is_result(),
         _ => false,
     }
-}
-
-/// Fields outside the paged forms and what they take: logins, passwords, e-mail addresses and resume codes are
-/// Latin; the code from the letter is six digits.
-fn single_field_kind(id: &iced::widget::Id) -> FieldKind {
-    if *id == iced::widget::Id::new(confirm::CODE_ID) {
-        return crate::widget::field_kind::SIX_DIGITS;
-    }
-    FieldKind::Latin
 }
 
 /// Asks which widget has the focus; answered with `Message::Focused`.
