@@ -20,6 +20,14 @@ use pdo_registry::mail::MailSink;
 use std::time::Duration;
 use support::*;
 
+/// A text widget (a button's or a key's label) whose whole text is `label`; field contents do not count.
+fn text_is(label: &str) -> impl FnMut(Candidate<'_>) -> Option<Target> + Send + '_ {
+    move |candidate| match candidate {
+        Candidate::Text { content, .. } if content == label => Some(Target::from(candidate)),
+        _ => None,
+    }
+}
+
 struct Walk {
     app: App,
     taps: usize,
@@ -33,23 +41,15 @@ impl Walk {
         let metrics = self.app.metrics();
         let messages: Vec<Message> = {
             let mut ui = simulator(&self.app);
-            let target = ui
-                .find(|candidate: Candidate<'_>| match candidate {
-                    Candidate::Text { content, .. } if content == label => Some(Target::from(candidate)),
-                    _ => None,
-                })
-                .unwrap_or_else(|_| panic!("no {label:?} to tap on {:?}", self.app.screen()));
+            let target =
+                ui.find(text_is(label)).unwrap_or_else(|_| panic!("no {label:?} to tap on {:?}", self.app.screen()));
             let bounds = target.bounds();
             let visible = target.visible_bounds().unwrap_or_else(|| panic!("{label:?} is off the screen"));
             let whole = visible.height >= bounds.height - 0.5 && visible.width >= bounds.width - 0.5;
             assert!(whole, "{label:?} is not whole on the screen: {visible:?} of {bounds:?}");
             let mm = metrics.mm(bounds.height);
             assert!(mm >= MIN_TARGET_MM, "{label:?} is {mm:.1} mm tall on {:?}", metrics.window);
-            ui.click(|candidate: Candidate<'_>| match candidate {
-                Candidate::Text { content, .. } if content == label => Some(Target::from(candidate)),
-                _ => None,
-            })
-            .unwrap();
+            ui.click(text_is(label)).unwrap();
             ui.into_messages().collect()
         };
         assert!(!messages.is_empty(), "tapping {label:?} did nothing on {:?}", self.app.screen());
@@ -60,12 +60,7 @@ impl Walk {
     }
 
     fn shows_key(&self, label: &str) -> bool {
-        simulator(&self.app)
-            .find(|candidate: Candidate<'_>| match candidate {
-                Candidate::Text { content, .. } if content == label => Some(()),
-                _ => None,
-            })
-            .is_ok()
+        simulator(&self.app).find(text_is(label)).is_ok()
     }
 
     /// Types `value` into the field being edited on the on-screen keyboard, as a person would: the pad's and the
