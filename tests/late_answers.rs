@@ -123,7 +123,6 @@ async fn answers_for_the_person_before_never_reach_the_next_one() {
         Message::Confirm(confirm::Message::Confirmed(Ok(previous.clone()))),
         Message::Confirm(confirm::Message::Polled(Ok(previous.clone()))),
         Message::Certificate(certificate::Message::Issued(Ok(previous.clone()))),
-        Message::OfflineQueued(Ok(previous.clone())),
         Message::Print(print::Message::Printed(true)),
         Message::Print(print::Message::PrinterChecked(print::Printer::Unreachable)),
     ] {

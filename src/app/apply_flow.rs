@@ -1,12 +1,13 @@
-//! Steps 4 to 7: the child (chosen or added), the document, its photo and the application with the e-mail. Each step
-//! is sent to the registry when the person presses «Далее»; what was sent is kept in the session's draft, so going
-//! back and forward never creates anything twice.
+//! Steps 3 to 7: the applicant's details, the child (chosen or added), the document, its photo and the application
+//! with the e-mail. Each step goes the way that serves (`way`) when the person presses «Далее»; what it answered is
+//! kept in the draft, so going back and forward never creates anything twice.
 
+use super::way::ChildrenStep;
 use super::{App, Message, Screen};
 use crate::screen::children::{self, document_label, usable_document};
-use crate::screen::{Registry, application, capture, child_form, document};
+use crate::screen::{applicant, application, capture, child_form, document};
 use iced::Task;
-use pdo_core::api::{ApplicantRequest, ApplicationRequest, Child, Document};
+use pdo_core::api::{ApplicantRequest, ApplicationSource, Child, Document};
 use pdo_core::domain::{AccountKind, allowed_documents, full_name, region_today};
 
 fn today() -> chrono::NaiveDate {
@@ -14,58 +15,91 @@ fn today() -> chrono::NaiveDate {
 }
 
 impl App {
-    /// Step 4: the account's children, which the screen asks of the registry.
+    /// Who applies: the signed-in account's kind; a parent on the offline way taken before sign-in.
+    pub(super) fn account_kind(&self) -> AccountKind {
+        self.session.as_ref().map_or(AccountKind::Parent, |s| s.account.kind)
+    }
+
+    pub(super) fn applicant_message(&mut self, message: applicant::Message) -> Task<Message> {
+        let lang = self.i18n.lang();
+        let Screen::Applicant { form, problem } = &mut self.screen else { return Task::none() };
+        *problem = None;
+        match form.update(message, lang, today()) {
+            applicant::Action::None => Task::none(),
+            applicant::Action::Focus(id) => self.focus_field(id),
+            applicant::Action::Leave => {
+                self.step_back(|app| if app.session.is_some() { app.open_cabinet() } else { app.end_session() })
+            }
+            applicant::Action::Save(request) => self.way().save_applicant(request).map(Message::Applicant),
+            applicant::Action::Saved(applicant) => {
+                self.draft.applicant = Some(applicant);
+                self.advance(Self::open_children)
+            }
+            applicant::Action::Failed => {
+                let text = self.i18n.tr("save-failed");
+                if let Screen::Applicant { problem, .. } = &mut self.screen {
+                    *problem = Some(text);
+                }
+                Task::none()
+            }
+            applicant::Action::SessionEnded => self.end_session(),
+        }
+    }
+
+    /// Step 4, for a new child: the account's children to choose from, or on the offline way a child to enter.
     pub(super) fn open_children(&mut self) -> Task<Message> {
-        let client = self.client();
-        let Some(session) = &mut self.session else { return Task::none() };
-        session.draft = Default::default();
-        let self_apply = session.account.kind == AccountKind::Child;
-        let applications = session.applications.clone();
-        let (screen, load) = children::Children::new(self_apply, today(), applications, &client, &session.token);
-        self.screen = Screen::Children(screen);
-        load.map(Message::Children)
+        self.draft.next_child();
+        match self.way().children() {
+            ChildrenStep::List(load) => {
+                let self_apply = self.account_kind() == AccountKind::Child;
+                let applications = self.session.as_ref().map(|s| s.applications.clone()).unwrap_or_default();
+                self.screen = Screen::Children(children::Children::new(self_apply, today(), applications));
+                self.editing = None;
+                load.map(Message::Children)
+            }
+            ChildrenStep::Enter => self.open_child_form(),
+        }
+    }
+
+    fn open_child_form(&mut self) -> Task<Message> {
+        let own = (self.account_kind() == AccountKind::Child).then_some(self.draft.applicant.as_ref()).flatten();
+        let applicant = self.draft.applicant.as_ref().map(ApplicantRequest::from);
+        let form = child_form::ChildForm::new(own).with_applicant(applicant.as_ref());
+        let first = form.first_field();
+        self.screen = Screen::ChildForm { form, problem: None };
+        self.focus_field(first)
     }
 
     pub(super) fn children_message(&mut self, message: children::Message) -> Task<Message> {
         let (client, token) = self.registry_parts();
         let Screen::Children(screen) = &mut self.screen else { return Task::none() };
-        let registry = Registry { client, token, i18n: &self.i18n, unreachable: &mut self.unreachable };
+        let registry = crate::screen::Registry { client, token, i18n: &self.i18n, unreachable: &mut self.unreachable };
         match screen.update(message, &registry) {
             children::Action::None => Task::none(),
             children::Action::Run(task) => task.map(Message::Children),
             children::Action::SessionEnded => self.end_session(),
-            children::Action::Add => {
-                let Some(session) = &self.session else { return Task::none() };
-                let own = (session.account.kind == AccountKind::Child).then_some(session.applicant.as_ref()).flatten();
-                let applicant = session.applicant.as_ref().map(ApplicantRequest::from);
-                let form = child_form::ChildForm::new(own).with_applicant(applicant.as_ref());
-                let first = form.first_field();
-                self.screen = Screen::ChildForm { form, problem: None };
-                self.focus_field(first)
-            }
+            children::Action::Add => self.open_child_form(),
             children::Action::Chosen(child) => self.child_ready(child),
             // A child with an application carries on where it stands (the certificate issued: its number and the
             // forms again), not with a second application.
             children::Action::Open(application) => {
-                if let Some(session) = &mut self.session {
-                    session.draft = Default::default();
-                }
+                self.draft.next_child();
                 self.continue_application(application)
             }
         }
     }
 
-    /// The child is known to the registry: go on with the document it still needs, or straight to the application.
+    /// The child is known (to the registry, or checked here): go on with the document it still needs, or straight to
+    /// the application.
     fn child_ready(&mut self, child: Child) -> Task<Message> {
-        let Some(session) = &mut self.session else { return Task::none() };
         tracing::info!(child = %child.id, "child chosen");
         let existing = usable_document(&child, today()).cloned();
-        session.draft.child = Some(child.clone());
-        session.draft.document = existing.clone();
+        self.draft.child = Some(child.clone());
+        self.draft.document = existing.clone();
         match existing {
-            Some(document) if document.has_scan => self.open_application(),
-            Some(document) => self.open_capture(&document),
-            None => self.open_document(&child),
+            Some(document) if document.has_scan => self.advance(Self::open_application),
+            Some(document) => self.advance(|app| app.open_capture(&document)),
+            None => self.advance(|app| app.open_document(&child)),
         }
     }
 
@@ -76,21 +110,14 @@ impl App {
         match form.update(message, lang, today()) {
             child_form::Action::None => Task::none(),
             child_form::Action::Focus(id) => self.focus_field(id),
-            child_form::Action::Leave if self.is_offline() => self.offline_back(),
-            child_form::Action::Save(request) if self.is_offline() => self.offline_child(request),
-            child_form::Action::Leave => self.open_children(),
-            child_form::Action::Save(request) => {
-                let Some(session) = &self.session else { return Task::none() };
-                let (client, token, key) = (self.client(), session.token.clone(), session.draft.child_key.clone());
-                child_form::create(client, token, key, request).map(Message::ChildForm)
-            }
+            child_form::Action::Leave => self.step_back(Self::open_children),
+            child_form::Action::Save(request) => self.way().save_child(&self.draft, request).map(Message::ChildForm),
             child_form::Action::Created(child) => self.child_ready(child),
             child_form::Action::Failed(err) => {
-                let text = self.problem_text(Some(&err));
                 let text = if err.code() == "child_already_registered" {
                     self.i18n.tr("child-already-registered")
                 } else {
-                    text
+                    self.problem_text(Some(&err))
                 };
                 if let Screen::ChildForm { problem, .. } = &mut self.screen {
                     *problem = Some(text);
@@ -122,23 +149,11 @@ impl App {
         match form.update(message, lang, today()) {
             document::Action::None => Task::none(),
             document::Action::Focus(id) => self.focus_field(id),
-            document::Action::Leave if self.is_offline() => self.offline_back(),
-            document::Action::Save(request) if self.is_offline() => self.offline_document(request),
-            document::Action::Leave => self.open_children(),
-            document::Action::Save(request) => {
-                let Some(session) = &self.session else { return Task::none() };
-                let Some(child) = &session.draft.child else { return Task::none() };
-                let (client, token, child_id) = (self.client(), session.token.clone(), child.id.clone());
-                let key = session.draft.document_key.clone();
-                // A document already sent in this draft is corrected rather than added again.
-                let existing = session.draft.document.as_ref().map(|d| d.id.clone());
-                document::save(client, token, key, child_id, existing, request).map(Message::Document)
-            }
+            document::Action::Leave => self.step_back(Self::open_children),
+            document::Action::Save(request) => self.way().save_document(&self.draft, request).map(Message::Document),
             document::Action::Saved(document) => {
-                if let Some(session) = &mut self.session {
-                    session.draft.document = Some(document.clone());
-                }
-                self.open_capture(&document)
+                self.draft.document = Some(document.clone());
+                self.advance(|app| app.open_capture(&document))
             }
             document::Action::Failed(err) => {
                 let text = self.problem_text(Some(&err));
@@ -161,32 +176,24 @@ impl App {
     pub(super) fn capture_message(&mut self, message: capture::Message) -> Task<Message> {
         let (client, token) = self.registry_parts();
         let Screen::Capture(screen) = &mut self.screen else { return Task::none() };
-        let mut registry = Registry { client, token, i18n: &self.i18n, unreachable: &mut self.unreachable };
+        let mut registry =
+            crate::screen::Registry { client, token, i18n: &self.i18n, unreachable: &mut self.unreachable };
         match screen.update(message, &mut registry) {
             capture::Action::None => Task::none(),
             capture::Action::Shoot => self.shoot(),
             capture::Action::Retake => self.start_camera(),
-            capture::Action::Accept if self.is_offline() => self.offline_scan(),
             capture::Action::Accept => {
                 let Screen::Capture(screen) = &self.screen else { return Task::none() };
-                let Some(scan) = screen.scan() else { return Task::none() };
-                let Some(session) = &self.session else { return Task::none() };
-                let (Some(child), Some(document)) = (&session.draft.child, &session.draft.document) else {
-                    return Task::none();
-                };
-                let (client, token) = (self.client(), session.token.clone());
-                let (child_id, document_id) = (child.id.clone(), document.id.clone());
-                let jpeg = scan.jpeg.clone();
-                if let Some(session) = &mut self.session {
-                    session.draft.scan = Some(jpeg.clone());
-                }
-                capture::upload(client, token, child_id, document_id, jpeg).map(Message::Capture)
+                let Some(jpeg) = screen.scan().map(|scan| scan.jpeg.clone()) else { return Task::none() };
+                // Kept in memory in case the rest must go the offline way (which seals it).
+                self.draft.scan = Some(jpeg.clone());
+                self.way().upload_scan(&self.draft, jpeg).map(Message::Capture)
             }
             capture::Action::Uploaded => {
-                if let Some(document) = self.session.as_mut().and_then(|s| s.draft.document.as_mut()) {
+                if let Some(document) = &mut self.draft.document {
                     document.has_scan = true;
                 }
-                self.open_application()
+                self.advance(Self::open_application)
             }
             capture::Action::SessionEnded => self.end_session(),
         }
@@ -195,45 +202,44 @@ impl App {
     /// Step 7: «Подать заявление на получение сертификата» with the e-mail.
     pub(super) fn open_application(&mut self) -> Task<Message> {
         self.stop_camera();
-        let ctx = self.ctx();
-        let Some(session) = &self.session else { return Task::none() };
-        let (Some(child), Some(document)) = (&session.draft.child, &session.draft.document) else {
-            return Task::none();
-        };
-        let name = full_name(&child.last_name, &child.first_name, child.patronymic.as_deref());
-        let label = document_label(ctx, document.kind, &document.series, &document.number);
-        let step = application::Application::new(name, label, session.email.clone());
+        let Some(step) = self.application_step() else { return Task::none() };
         let editing = step.is_editing();
         self.screen = Screen::Application(step);
         if editing { self.focus_field(application::EMAIL_ID) } else { Task::none() }
     }
 
+    /// The e-mail step for the draft's child and document, worded for the letter the way will send.
+    pub(super) fn application_step(&self) -> Option<application::Application> {
+        let (child, document) = (self.draft.child.as_ref()?, self.draft.document.as_ref()?);
+        let name = full_name(&child.last_name, &child.first_name, child.patronymic.as_deref());
+        let label = document_label(self.ctx(), document.kind, &document.series, &document.number);
+        let mut step = application::Application::new(name, label, self.draft.email.clone());
+        if self.way().letter_brings_claim_link() {
+            step.go_offline();
+        }
+        Some(step)
+    }
+
     pub(super) fn application_message(&mut self, message: application::Message) -> Task<Message> {
         let (client, token) = self.registry_parts();
         let Screen::Application(screen) = &mut self.screen else { return Task::none() };
-        let mut registry = Registry { client, token, i18n: &self.i18n, unreachable: &mut self.unreachable };
+        let mut registry =
+            crate::screen::Registry { client, token, i18n: &self.i18n, unreachable: &mut self.unreachable };
         match screen.update(message, &mut registry) {
             application::Action::None => Task::none(),
             application::Action::Focus(id) => self.focus_field(id),
             application::Action::Run(task) => task.map(Message::Application),
-            application::Action::Back if self.is_offline() => self.offline_back(),
-            application::Action::Submit(email) if self.is_offline() => self.offline_email(email),
-            application::Action::Back => self.open_children(),
+            application::Action::Back => self.step_back(Self::open_children),
             application::Action::Submit(email) => {
-                let client = self.client();
-                let Some(session) = &mut self.session else { return Task::none() };
-                let Some(child) = &session.draft.child else { return Task::none() };
-                session.email = Some(email.clone());
-                let request = ApplicationRequest {
-                    child_id: child.id.clone(),
-                    email,
-                    municipality: self.env.config.municipality.clone(),
-                };
-                let (token, key) = (session.token.clone(), session.draft.application_key.clone());
-                application::create(client, token, key, request).map(Message::Application)
+                self.draft.email = Some(email.clone());
+                let municipality = self.env.config.municipality.clone();
+                self.way().submit(&self.draft, email, municipality).map(Message::Application)
             }
             application::Action::Created(application) => {
-                Task::batch([self.count("applications_submitted"), self.continue_application(application)])
+                // Counted when the registry has it; the offline way counts its applications as it queues them.
+                let submitted = application.source == ApplicationSource::Online;
+                let counted = if submitted { self.count("applications_submitted") } else { Task::none() };
+                Task::batch([counted, self.advance(|app| app.continue_application(application))])
             }
             application::Action::Opened(application) => self.continue_application(application),
             application::Action::SessionEnded => self.end_session(),

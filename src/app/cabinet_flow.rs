@@ -1,10 +1,9 @@
-//! After sign-in: the cabinet and its applications, and «Данные заявителя» loaded, edited and saved back.
+//! After sign-in: the cabinet and its applications, and «Данные заявителя» opened with what the registry holds.
 
 use super::{App, Message, Screen};
 use crate::screen::{Registry, applicant, cabinet};
 use iced::Task;
 use pdo_core::api::Applicant;
-use pdo_core::domain::region_today;
 
 impl App {
     /// Opens the cabinet for the signed-in account; the screen asks the registry for its applications.
@@ -30,15 +29,11 @@ impl App {
             }
             cabinet::Action::SignOut | cabinet::Action::SessionEnded => self.end_session(),
             cabinet::Action::Open(application) => {
-                if let Some(session) = &mut self.session {
-                    session.draft = Default::default();
-                }
+                self.draft.next_child();
                 self.continue_application(application)
             }
             cabinet::Action::Apply(existing) => {
-                if let Some(session) = &mut self.session {
-                    session.applicant.clone_from(&existing);
-                }
+                self.draft.applicant.clone_from(&existing);
                 self.open_applicant(existing, None)
             }
             cabinet::Action::ApplyBlank(problem) => self.open_applicant(None, Some(problem)),
@@ -55,45 +50,10 @@ impl App {
         self.focus_field(first)
     }
 
-    pub(super) fn applicant_message(&mut self, message: applicant::Message) -> Task<Message> {
-        let today = region_today(chrono::Utc::now());
-        let lang = self.i18n.lang();
-        let Screen::Applicant { form, problem } = &mut self.screen else { return Task::none() };
-        *problem = None;
-        match form.update(message, lang, today) {
-            applicant::Action::None => Task::none(),
-            applicant::Action::Focus(id) => self.focus_field(id),
-            applicant::Action::Leave if self.is_offline() => self.offline_back(),
-            applicant::Action::Save(request) if self.is_offline() => self.offline_applicant(request),
-            applicant::Action::Leave => self.open_cabinet(),
-            applicant::Action::Save(request) => {
-                let Some(session) = &self.session else { return Task::none() };
-                let (client, token) = (self.env.client.clone(), session.token.clone());
-                applicant::save(client, token, request).map(Message::Applicant)
-            }
-            applicant::Action::Saved(applicant) => {
-                if let Some(session) = &mut self.session {
-                    session.applicant = Some(applicant);
-                }
-                self.open_children()
-            }
-            applicant::Action::Failed => {
-                let text = self.i18n.tr("save-failed");
-                if let Screen::Applicant { problem, .. } = &mut self.screen {
-                    *problem = Some(text);
-                }
-                Task::none()
-            }
-            applicant::Action::SessionEnded => self.end_session(),
-        }
-    }
-}
-
-impl App {
     /// Back from the child step: the applicant's details as last saved, without asking the registry again.
     pub(super) fn reopen_applicant(&mut self) -> Task<Message> {
         let Some(session) = &self.session else { return Task::none() };
-        let form = applicant::Applicant::new(session.applicant.as_ref(), session.account.kind)
+        let form = applicant::Applicant::new(self.draft.applicant.as_ref(), session.account.kind)
             .with_account_name(&session.account.full_name);
         let first = form.paged().first_field();
         self.screen = Screen::Applicant { form, problem: None };

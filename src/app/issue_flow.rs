@@ -12,10 +12,11 @@ use pdo_core::domain::{full_name, region_today};
 impl App {
     /// Shows the step an application is at: the e-mail, the certificate, or the issued certificate.
     pub(super) fn continue_application(&mut self, application: Application) -> Task<Message> {
-        let Some(session) = &mut self.session else { return Task::none() };
-        session.remember(&application);
-        session.draft.child = Some(application.child.clone());
-        session.draft.application = Some(application.clone());
+        if let Some(session) = &mut self.session {
+            session.remember(&application);
+        }
+        self.draft.child = Some(application.child.clone());
+        self.draft.application = Some(application.clone());
         match application.status {
             ApplicationStatus::AwaitingEmailConfirmation => {
                 let screen = confirm::Confirm::new(&application, self.env.demo_mail.clone(), Instant::now());
@@ -29,8 +30,8 @@ impl App {
                 self.editing = None;
                 Task::none()
             }
-            // Taken offline and not yet claimed: nothing to do here until the letter's link is followed.
-            ApplicationStatus::AwaitingClaim => Task::none(),
+            // Queued on the offline way (or taken offline before and not claimed yet): its forms, to print now.
+            ApplicationStatus::AwaitingClaim => self.open_print_of(application),
         }
     }
 
@@ -49,10 +50,8 @@ impl App {
             confirm::Action::Run(task) => task.map(Message::Confirm),
             confirm::Action::Confirmed(application) => self.continue_application(application),
             confirm::Action::EmailChanged(application) => {
-                if let Some(session) = &mut self.session {
-                    session.email = Some(application.email.clone());
-                    session.draft.application = Some(application);
-                }
+                self.draft.email = Some(application.email.clone());
+                self.draft.application = Some(application);
                 self.focus_field(confirm::CODE_ID)
             }
             confirm::Action::SessionEnded => self.end_session(),
@@ -66,7 +65,7 @@ impl App {
         let name = full_name(&child.last_name, &child.first_name, child.patronymic.as_deref());
         self.screen = Screen::Certificate(certificate::Certificate::new(name, documents));
         self.editing = None;
-        certificate::load_groups(&self.client()).map(Message::Certificate)
+        self.way().groups().map(Message::Certificate)
     }
 
     /// «Получение сертификата» loads its groups and takes its answers itself; the way the request goes is picked here.
@@ -77,21 +76,15 @@ impl App {
         let action = screen.update(message, &mut registry);
         match action {
             certificate::Action::None => Task::none(),
-            certificate::Action::Run(task) => task.map(Message::Certificate),
-            certificate::Action::Issue(request) if self.is_offline() => self.offline_submit(request.group_id),
-            certificate::Action::Issue(request) => {
-                let Some(key) = self.session.as_ref().map(|s| s.draft.certificate_key.clone()) else {
-                    return Task::none();
-                };
-                let Some(id) = self.session.as_ref().and_then(|s| s.draft.application.as_ref()).map(|a| a.id.clone())
-                else {
-                    return Task::none();
-                };
-                let (client, token) = self.registry_parts();
-                certificate::issue(client, token, key, id, request).map(Message::Certificate)
-            }
+            certificate::Action::LoadGroups => self.way().groups().map(Message::Certificate),
+            certificate::Action::Issue(request) => self.way().issue(&self.draft, request).map(Message::Certificate),
             certificate::Action::Issued(application) => {
-                Task::batch([self.count("certificates_issued"), self.continue_application(application)])
+                let issued = application.status == ApplicationStatus::CertificateIssued;
+                let counted = if issued { self.count("certificates_issued") } else { Task::none() };
+                let shown = self.continue_application(application);
+                // Issued or sealed: what was typed for it is not needed any more.
+                self.forget_steps();
+                Task::batch([counted, shown])
             }
             certificate::Action::SessionEnded => self.end_session(),
         }
@@ -106,15 +99,8 @@ impl App {
         }
     }
 
-    fn issued_application(&self) -> Option<Application> {
-        if self.is_offline() {
-            return self.offline_printed.clone();
-        }
-        self.session.as_ref()?.draft.application.clone()
-    }
-
     fn open_print(&mut self) -> Task<Message> {
-        match self.issued_application() {
+        match self.draft.application.clone() {
             Some(application) => self.open_print_of(application),
             None => Task::none(),
         }
@@ -130,12 +116,12 @@ impl App {
     pub(super) fn print_action(&mut self, action: print::Action) -> Task<Message> {
         match action {
             print::Action::None => Task::none(),
-            print::Action::Back if self.is_offline() => self.end_session(),
-            print::Action::Back => match self.issued_application() {
+            print::Action::Back => match self.draft.application.clone() {
+                // Queued offline: nothing more to do with it here.
+                Some(application) if application.status == ApplicationStatus::AwaitingClaim => self.end_session(),
                 Some(application) => self.continue_application(application),
                 None => Task::none(),
             },
-            print::Action::AnotherChild if self.is_offline() => self.offline_another_child(),
             print::Action::AnotherChild => self.open_children(),
             print::Action::SignOut => self.end_session(),
             print::Action::Run(task) => task.map(Message::Print),

@@ -1,8 +1,8 @@
 //! The root of the GUI: the current screen, the session's lifetime, staff mode and the idle clock. It is the only
 //! place that sequences the steps. Screens run their own work (a screen's `Action::Run` carries a `Task` of its own
-//! messages, mapped here to its `Message` variant), so a request's answer comes back to the screen that asked; the
-//! root turns the rest of a screen's `Action` into navigation, and picks the way (online or the offline queue) where
-//! a step asks for it.
+//! messages, mapped here to its `Message` variant), so a request's answer comes back to the screen that asked; what a
+//! step sends goes the way that serves (`way`: online or the offline queue, picked there and nowhere else), and both
+//! ways answer with the same screen messages. The root turns the rest of a screen's `Action` into navigation.
 
 mod apply_flow;
 mod cabinet_flow;
@@ -16,6 +16,7 @@ mod resume_flow;
 mod shortcuts;
 mod sign_in_flow;
 mod staff_flow;
+mod way;
 
 use crate::config::Config;
 use crate::i18n::I18n;
@@ -24,7 +25,7 @@ use crate::screen::{
     ViewContext, applicant, application, cabinet, capture, certificate, child_form, children, confirm, document,
     issued, print, qr_sign_in, resume, sign_in, welcome,
 };
-use crate::session::Session;
+use crate::session::{Draft, Session};
 use crate::store::Store;
 use crate::theme::{self, FONT_BOLD_FACE, Metrics};
 use crate::widget::field_kind::FieldKind;
@@ -34,7 +35,7 @@ use iced::keyboard::{self as keys, key};
 use iced::time::{Duration, Instant};
 use iced::widget::{center, column, container, opaque, operation, stack, text};
 use iced::{Element, Event, Point, Size, Subscription, Task, event, window};
-use pdo_core::api::{Application, Child, SessionResponse};
+use pdo_core::api::SessionResponse;
 use pdo_core::domain::Lang;
 
 /// The steps of an application, as the progress line counts them: sign-in, cabinet, applicant, child, document,
@@ -121,10 +122,8 @@ pub enum Message {
     Capture(capture::Message),
     Application(application::Message),
     Confirm(confirm::Message),
-    /// An offline application sealed into the queue (or why not).
-    OfflineQueued(Result<Application, String>),
     /// Reference data for offline use, as kept in the store.
-    Reference(offline_flow::Reference),
+    Reference(way::Reference),
     Certificate(certificate::Message),
     Issued(issued::Message),
     Print(print::Message),
@@ -132,10 +131,8 @@ pub enum Message {
     ContinueOffline,
     /// «Продолжить позже».
     ResumeLater,
-    ResumeSaved(Result<String, String>),
-    ResumeWaiting(bool),
+    /// The resume code screen, and the answers about resume drafts.
     Resume(resume::Message),
-    ResumeRestored(Result<(std::sync::Arc<resume_flow::ResumeDraft>, Vec<Child>), resume_flow::ResumeProblem>),
     FocusNext,
     FocusPrevious,
     Activity,
@@ -179,13 +176,12 @@ pub struct App {
     unreachable: bool,
     /// The devices in one word each, as the heartbeats tell the registry (and staff) about them.
     devices: (&'static str, &'static str),
-    /// An application being taken without the registry (see `offline_flow`).
-    offline: Option<offline_flow::OfflineDraft>,
-    /// The offline application just queued, for printing and reprinting its forms.
-    offline_printed: Option<Application>,
-    /// Reference data kept for offline use: certificate groups and institutions.
-    offline_groups: Vec<pdo_core::api::CertificateGroup>,
-    offline_institutions: Vec<pdo_core::api::Institution>,
+    /// The unfinished application, whichever way it goes.
+    draft: Draft,
+    /// The offline way, once taken in this session (see `way`).
+    offline: Option<way::OfflineWay>,
+    /// Reference data kept for the offline way: certificate groups and institutions.
+    reference: way::Reference,
     /// Who processes the data, named in the notice and on an offline application's consent: the registry's own once
     /// the kiosk has reached it (kept with its config), until then the one configured.
     operator: pdo_core::api::Operator,
@@ -225,10 +221,9 @@ impl App {
             link: Default::default(),
             devices: ("unknown", "unknown"),
             unreachable: false,
+            draft: Draft::default(),
             offline: None,
-            offline_printed: None,
-            offline_groups: Vec::new(),
-            offline_institutions: Vec::new(),
+            reference: Default::default(),
             operator,
             staff: Default::default(),
             renewal: None,
@@ -366,18 +361,14 @@ impl App {
                     Screen::Document { .. } => {
                         self.document_message(document::Message::Form(crate::widget::form::Message::Previous))
                     }
-                    Screen::Capture(_) if self.is_offline() => {
-                        self.stop_camera();
-                        self.offline_back()
-                    }
                     Screen::Capture(_) => {
                         self.stop_camera();
-                        self.open_children()
+                        self.step_back(Self::open_children)
                     }
-                    Screen::Certificate(_) if self.is_offline() => self.offline_back(),
                     Screen::Application(_) => self.application_message(application::Message::Back),
-                    // The application is saved at the registry: the cabinet shows it with its next step.
-                    Screen::Confirm(_) | Screen::Certificate(_) | Screen::Issued(_) => self.open_cabinet(),
+                    // Online, the application is saved at the registry: the cabinet shows it with its next step.
+                    Screen::Certificate(_) => self.step_back(Self::open_cabinet),
+                    Screen::Confirm(_) | Screen::Issued(_) => self.open_cabinet(),
                     Screen::Print(_) => {
                         let Screen::Print(screen) = &mut self.screen else { return Task::none() };
                         let action = screen.update(print::Message::Back);
@@ -463,7 +454,6 @@ impl App {
                 }
                 self.confirm_message(msg)
             }
-            Message::OfflineQueued(result) => self.offline_queued(result),
             Message::Reference(reference) => self.reference_kept(reference),
             Message::Certificate(msg) => {
                 if !msg.is_result() {
@@ -497,15 +487,7 @@ impl App {
                 self.touch();
                 self.resume_later()
             }
-            Message::ResumeSaved(result) => self.resume_saved(result),
-            Message::ResumeWaiting(waiting) => self.resume_waiting(waiting),
-            Message::Resume(msg) => {
-                self.touch();
-                let Screen::Resume(screen) = &mut self.screen else { return Task::none() };
-                let action = screen.update(msg);
-                self.resume_action(action)
-            }
-            Message::ResumeRestored(result) => self.resume_restored(result),
+            Message::Resume(msg) => self.resume_message(msg),
             Message::FocusNext => {
                 self.touch();
                 operation::focus_next().chain(ask_focus())
@@ -621,7 +603,7 @@ impl App {
         self.lifetime += 1;
         let token = self.session.take().map(|s| s.token);
         self.offline = None;
-        self.offline_printed = None;
+        self.draft = Draft::default();
         self.unreachable = false;
         self.stop_camera();
         self.screen = Screen::Welcome(welcome::Welcome::new(self.operator.clone()));
@@ -679,7 +661,7 @@ impl App {
     /// approval that comes after the person walked away must not open their cabinet for the next one).
     fn has_applicant_data(&self) -> bool {
         self.session.is_some()
-            || self.offline.is_some()
+            || self.on_offline_way()
             || matches!(&self.screen, Screen::SignIn(s) if s.has_input())
             || matches!(&self.screen, Screen::QrSignIn(_))
     }
@@ -771,7 +753,7 @@ impl App {
             back: back.then_some(Message::Back),
             later: self.can_resume_later().then_some(Message::ResumeLater),
             offline: self.can_continue_offline().then_some(Message::ContinueOffline),
-            offline_way: self.is_offline(),
+            offline_way: self.offline_banner(),
             large_text: (self.text_scale > 1.0, Message::LargeText(self.text_scale <= 1.0)),
             high_contrast: (self.high_contrast, Message::HighContrast(!self.high_contrast)),
         }
@@ -865,10 +847,7 @@ impl App {
 /// the forms and the printer. A screen's own answers are named by its `Message::is_result`. Everything else (the
 /// window, the link, reference data, staff mode, taps) outlives sessions.
 fn session_bound(message: &Message) -> bool {
-    matches!(
-        message,
-        Message::OfflineQueued(_) | Message::ResumeSaved(_) | Message::ResumeWaiting(_) | Message::ResumeRestored(_)
-    ) || match message {
+    match message {
         Message::SignIn(message) => message.is_result(),
         Message::QrSignIn(message) => message.is_result(),
         Message::Confirm(message) => message.is_result(),
@@ -882,6 +861,7 @@ fn session_bound(message: &Message) -> bool {
         Message::Applicant(message) => message.is_result(),
         Message::Print(message) => message.is_result(),
         Message::Renewal(message) => message.is_result(),
+        Message::Resume(message) => message.is_result(),
         _ => false,
     }
 }

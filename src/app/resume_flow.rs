@@ -3,51 +3,20 @@
 //! the same account signs in again and types the code, the flow opens at that step with everything in place.
 
 use super::{App, Message, Screen};
-use crate::screen::{child_form, resume};
-use crate::session::ResumeError;
+use crate::screen::child_form;
+use crate::screen::resume::{self, ResumeProblem};
+use crate::session::{ResumeDraft, ResumeError, Step};
 use iced::Task;
 use pdo_core::api::Child;
-use pdo_core::domain::{DocumentKind, allowed_documents, full_name, region_today};
-use serde::{Deserialize, Serialize};
-
-#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq)]
-enum Step {
-    Children,
-    ChildForm,
-    Document(DocumentKind),
-    Capture,
-    Application,
-}
-
-/// Why a code did not open the draft.
-#[derive(Debug, Clone, PartialEq)]
-pub enum ResumeProblem {
-    Wrong {
-        tries_left: u32,
-    },
-    BadCode,
-    Gone,
-    /// The registry could not be asked for the children: the draft is kept (sealed again) for another try.
-    Unreachable,
-}
-
-/// What is sealed under the code (never written in the clear).
-#[derive(Debug, Serialize, Deserialize)]
-pub struct ResumeDraft {
-    step: Step,
-    values: Vec<String>,
-    child_id: Option<String>,
-    document_id: Option<String>,
-    email: Option<String>,
-    keys: [String; 4],
-}
+use pdo_core::domain::{allowed_documents, full_name, region_today};
+use std::sync::Arc;
 
 impl App {
     /// Whether «Продолжить позже» is offered here: an online session between the child and the e-mail.
     pub(super) fn can_resume_later(&self) -> bool {
         self.env.drafts.is_some()
             && self.session.is_some()
-            && !self.is_offline()
+            && self.way_can_wait()
             && matches!(
                 self.screen,
                 Screen::Children(_)
@@ -68,27 +37,19 @@ impl App {
             Screen::Application(step) => (Step::Application, vec![step.email().to_owned()]),
             _ => return Task::none(),
         };
-        let d = &session.draft;
-        let draft = ResumeDraft {
-            step,
-            values,
-            child_id: d.child.as_ref().map(|c| c.id.clone()),
-            document_id: d.document.as_ref().map(|doc| doc.id.clone()),
-            email: session.email.clone(),
-            keys: [d.child_key.clone(), d.document_key.clone(), d.application_key.clone(), d.certificate_key.clone()],
-        };
         let account = session.account.id.clone();
+        let draft = ResumeDraft { step, values, draft: self.draft.without_scan() };
         self.stop_camera();
         Task::perform(
             async move {
                 let code = drafts.save_json(&account, &draft, chrono::Utc::now()).await.map_err(|e| e.to_string())?;
                 Ok(code.display().to_string())
             },
-            Message::ResumeSaved,
+            |saved| Message::Resume(resume::Message::Saved(saved)),
         )
     }
 
-    pub(super) fn resume_saved(&mut self, result: Result<String, String>) -> Task<Message> {
+    fn resume_saved(&mut self, result: Result<String, String>) -> Task<Message> {
         // Signed out or wiped meanwhile: the draft waits under its code, but the code is shown to nobody.
         if self.session.is_none() {
             return Task::none();
@@ -120,11 +81,11 @@ impl App {
         let account = session.account.id.clone();
         Task::perform(
             async move { drafts.waiting_for(&account, chrono::Utc::now()).await.unwrap_or(false) },
-            Message::ResumeWaiting,
+            |waiting| Message::Resume(resume::Message::Waiting(waiting)),
         )
     }
 
-    pub(super) fn resume_waiting(&mut self, waiting: bool) -> Task<Message> {
+    fn resume_waiting(&mut self, waiting: bool) -> Task<Message> {
         if waiting && matches!(self.screen, Screen::Cabinet(_)) {
             self.screen = Screen::Resume(resume::Resume::enter());
             return self.focus_field(resume::CODE_ID);
@@ -132,7 +93,22 @@ impl App {
         Task::none()
     }
 
-    pub(super) fn resume_action(&mut self, action: resume::Action) -> Task<Message> {
+    /// The resume screen's taps, and the answers about resume drafts (which may come on another screen).
+    pub(super) fn resume_message(&mut self, message: resume::Message) -> Task<Message> {
+        match message {
+            resume::Message::Saved(result) => self.resume_saved(result),
+            resume::Message::Waiting(waiting) => self.resume_waiting(waiting),
+            resume::Message::Restored(result) => self.resume_restored(result),
+            tap => {
+                self.touch();
+                let Screen::Resume(screen) = &mut self.screen else { return Task::none() };
+                let action = screen.update(tap);
+                self.resume_action(action)
+            }
+        }
+    }
+
+    fn resume_action(&mut self, action: resume::Action) -> Task<Message> {
         match action {
             resume::Action::None => Task::none(),
             resume::Action::Focus(id) => self.focus_field(id),
@@ -160,16 +136,13 @@ impl App {
                             }
                         }
                     },
-                    |result| Message::ResumeRestored(result.map(|(d, c)| (std::sync::Arc::new(d), c))),
+                    |result| Message::Resume(resume::Message::Restored(result.map(|(d, c)| (Arc::new(d), c)))),
                 )
             }
         }
     }
 
-    pub(super) fn resume_restored(
-        &mut self,
-        result: Result<(std::sync::Arc<ResumeDraft>, Vec<Child>), ResumeProblem>,
-    ) -> Task<Message> {
+    fn resume_restored(&mut self, result: Result<(Arc<ResumeDraft>, Vec<Child>), ResumeProblem>) -> Task<Message> {
         let (draft, children) = match result {
             Ok(found) => found,
             Err(problem) => {
@@ -188,26 +161,27 @@ impl App {
             }
         };
         tracing::info!("unfinished application taken up again");
-        let Some(session) = &mut self.session else { return Task::none() };
-        let child = draft.child_id.as_ref().and_then(|id| children.iter().find(|c| &c.id == id)).cloned();
-        let document =
-            draft.document_id.as_ref().and_then(|id| child.as_ref()?.documents.iter().find(|d| &d.id == id)).cloned();
-        let [child_key, document_key, application_key, certificate_key] = draft.keys.clone();
-        session.draft = crate::session::Draft {
-            child: child.clone(),
-            document: document.clone(),
-            application: None,
-            scan: None,
-            child_key,
-            document_key,
-            application_key,
-            certificate_key,
-        };
-        session.email.clone_from(&draft.email);
+        if self.session.is_none() {
+            return Task::none();
+        }
+        // The message is not copied on its way here, so the draft has one owner.
+        let Some(snapshot) = Arc::into_inner(draft) else { return Task::none() };
+        let (step, values, mut draft) = (snapshot.step, snapshot.values, snapshot.draft);
+        // The child and document as the registry has them now; one that is gone there is chosen again.
+        let child = draft.child.as_ref().and_then(|kept| children.iter().find(|c| c.id == kept.id)).cloned();
+        let document = draft
+            .document
+            .as_ref()
+            .and_then(|kept| child.as_ref()?.documents.iter().find(|d| d.id == kept.id))
+            .cloned();
+        draft.child.clone_from(&child);
+        draft.document.clone_from(&document);
+        draft.application = None;
+        self.draft = draft;
         let today = region_today(chrono::Utc::now());
-        match (draft.step, child, document) {
+        match (step, child, document) {
             (Step::ChildForm, _, _) => {
-                let form = child_form::ChildForm::with_values(draft.values.clone());
+                let form = child_form::ChildForm::with_values(values);
                 let first = form.first_field();
                 self.screen = Screen::ChildForm { form, problem: None };
                 self.focus_field(first)
@@ -219,7 +193,7 @@ impl App {
                     name,
                     child.birth_date,
                 );
-                form.restore(kind, draft.values.clone());
+                form.restore(kind, values);
                 let first = form.first_field();
                 self.screen = Screen::Document { form, problem: None };
                 first.map_or_else(Task::none, |first| self.focus_field(first))
@@ -227,10 +201,8 @@ impl App {
             (Step::Capture, Some(_), Some(document)) => self.open_capture(&document),
             (Step::Application, Some(_), Some(_)) => {
                 // The address typed but not sent yet comes back too.
-                if let (Some(session), Some(typed)) = (&mut self.session, draft.values.first())
-                    && !typed.trim().is_empty()
-                {
-                    session.email = Some(typed.clone());
+                if let Some(typed) = values.first().filter(|typed| !typed.trim().is_empty()) {
+                    self.draft.email = Some(typed.clone());
                 }
                 self.open_application()
             }

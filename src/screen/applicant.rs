@@ -5,11 +5,11 @@
 //! (`save`).
 
 use super::ViewContext;
-use crate::registry::{ClientError, RegistryClient};
+use crate::registry::ClientError;
 use crate::widget::field_kind::{self as kinds, FieldKind};
 use crate::widget::form::OnInput;
 use crate::widget::form::{self, FieldSpec, PagedForm};
-use iced::{Element, Task};
+use iced::Element;
 use pdo_core::api::{self, ApplicantRequest, DocumentRequest, FieldErrorBody};
 use pdo_core::domain::{AccountKind, DocumentKind, Lang};
 use pdo_core::validation::validate_applicant;
@@ -76,11 +76,6 @@ impl From<form::FormAction<ApplicantRequest>> for Action {
             form::FormAction::Leave => Action::Leave,
         }
     }
-}
-
-/// Saves the applicant's details at the registry (as the session `token`).
-pub fn save(client: RegistryClient, token: String, request: ApplicantRequest) -> Task<Message> {
-    Task::perform(async move { client.put_applicant(&token, &request).await }, Message::Saved)
 }
 
 #[derive(Debug)]

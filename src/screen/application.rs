@@ -4,13 +4,13 @@
 //! registry's answer comes back here (`create`), and an application that already existed is opened from here.
 
 use super::{Registry, ViewContext};
-use crate::registry::{ClientError, RegistryClient};
+use crate::registry::ClientError;
 use crate::theme::{self, FONT_BOLD_FACE};
 use crate::widget::controls::{big_button, field, input, plain_button};
 use crate::widget::typing::main_action;
 use iced::widget::{column, container, row, text};
 use iced::{Element, Fill, Task};
-use pdo_core::api::{self, ApplicationRequest, ApplicationStatus};
+use pdo_core::api::{self, ApplicationStatus};
 use pdo_core::domain::Lang;
 use pdo_core::validation::{suggest_email, validate_email};
 
@@ -56,11 +56,6 @@ pub enum Action {
     Opened(api::Application),
     /// The registry no longer knows the session: it ends.
     SessionEnded,
-}
-
-/// Sends the application to the registry (as the session `token`), under the idempotency `key`.
-pub fn create(client: RegistryClient, token: String, key: String, request: ApplicationRequest) -> Task<Message> {
-    Task::perform(async move { client.create_application(&token, &key, &request).await }, Message::Created)
 }
 
 #[derive(Debug)]

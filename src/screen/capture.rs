@@ -7,11 +7,11 @@
 //! bytes are held in a buffer that is zeroed when dropped.
 
 use super::{Registry, ViewContext};
-use crate::registry::{ClientError, RegistryClient};
+use crate::registry::ClientError;
 use crate::theme::{self, FONT_BOLD_FACE};
 use crate::widget::controls::{big_button, plain_button};
 use iced::widget::{center, column, container, image, row, stack, text};
-use iced::{Border, Color, Element, Fill, Length, Task};
+use iced::{Border, Color, Element, Fill, Length};
 use zeroize::Zeroizing;
 
 #[derive(Debug, Clone)]
@@ -33,20 +33,6 @@ impl Message {
     pub fn is_result(&self) -> bool {
         matches!(self, Message::Taken(_) | Message::Uploaded(_))
     }
-}
-
-/// Uploads the scan of the document `document_id` of the child `child_id` (as the session `token`).
-pub fn upload(
-    client: RegistryClient,
-    token: String,
-    child_id: String,
-    document_id: String,
-    jpeg: Zeroizing<Vec<u8>>,
-) -> Task<Message> {
-    Task::perform(
-        async move { client.put_scan(&token, &child_id, &document_id, jpeg.to_vec()).await },
-        Message::Uploaded,
-    )
 }
 
 #[derive(Debug, Clone, PartialEq)]

@@ -5,12 +5,12 @@
 
 use super::children::document_label;
 use super::{Registry, ViewContext};
-use crate::registry::{ClientError, RegistryClient};
+use crate::registry::ClientError;
 use crate::theme::{self, FONT_BOLD_FACE};
 use crate::widget::controls::big_button;
 use crate::widget::list::{card_button, cards, page_of, pager};
 use iced::widget::{column, container, text};
-use iced::{Element, Fill, Task};
+use iced::{Element, Fill};
 use pdo_core::api::{Application, CertificateGroup, CertificateRequest, Document};
 
 const PAGE_SIZE: usize = 3;
@@ -38,32 +38,14 @@ impl Message {
 #[derive(Debug)]
 pub enum Action {
     None,
-    /// A request of the screen's own; its answer comes back as this screen's message.
-    Run(Task<Message>),
-    /// The person asked for the certificate: the root sends the request the way that serves (`issue` online).
+    /// The groups are asked for again, the way that serves.
+    LoadGroups,
+    /// The person asked for the certificate: the root sends the request the way that serves.
     Issue(CertificateRequest),
     /// The certificate is issued: the application carries on.
     Issued(Application),
     /// The registry no longer knows the session: it ends.
     SessionEnded,
-}
-
-/// Loads the registry's certificate groups for the screen.
-pub fn load_groups(client: &RegistryClient) -> Task<Message> {
-    let client = client.clone();
-    Task::perform(async move { client.certificate_groups().await }, Message::GroupsLoaded)
-}
-
-/// Sends «Получить сертификат» for the application `id` to the registry (as the session `token`), under the
-/// idempotency `key`.
-pub fn issue(
-    client: RegistryClient,
-    token: String,
-    key: String,
-    id: String,
-    request: CertificateRequest,
-) -> Task<Message> {
-    Task::perform(async move { client.issue_certificate(&token, &key, &id, &request).await }, Message::Issued)
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -139,7 +121,7 @@ impl Certificate {
             Message::GroupPage(page) => self.group_page = page,
             Message::Retry => {
                 self.groups = Groups::Loading;
-                return Action::Run(load_groups(&registry.client));
+                return Action::LoadGroups;
             }
             Message::Issue => {
                 if let Some(request) = self.request() {

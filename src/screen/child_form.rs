@@ -3,11 +3,11 @@
 //! child goes (the registry, or the offline draft) the root decides; the registry's answer comes back here (`create`).
 
 use super::ViewContext;
-use crate::registry::{ClientError, RegistryClient};
+use crate::registry::ClientError;
 use crate::widget::field_kind::{self as kinds, FieldKind};
 use crate::widget::form::OnInput;
 use crate::widget::form::{self, FieldSpec, PagedForm};
-use iced::{Element, Task};
+use iced::Element;
 use pdo_core::api::{Applicant, ApplicantRequest, Child, ChildRequest, FieldErrorBody};
 use pdo_core::domain::Lang;
 use pdo_core::validation::validate_child;
@@ -69,11 +69,6 @@ impl From<form::FormAction<ChildRequest>> for Action {
             form::FormAction::Leave => Action::Leave,
         }
     }
-}
-
-/// Sends the child to the registry (as the session `token`), under the idempotency `key`.
-pub fn create(client: RegistryClient, token: String, key: String, request: ChildRequest) -> Task<Message> {
-    Task::perform(async move { client.create_child(&token, &key, &request).await }, Message::Created)
 }
 
 #[derive(Debug)]

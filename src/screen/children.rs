@@ -68,15 +68,9 @@ pub struct Children {
 }
 
 impl Children {
-    /// The choice, its children asked of the registry (`client`, as the session `token`) at once.
-    pub fn new(
-        self_apply: bool,
-        today: chrono::NaiveDate,
-        applications: Vec<Application>,
-        client: &RegistryClient,
-        token: &str,
-    ) -> (Self, Task<Message>) {
-        (Self { children: Listing::Loading, page: 0, self_apply, today, applications }, load(client, token))
+    /// The choice, waiting for its children (`Message::Loaded`), which the root asks for the way that serves.
+    pub fn new(self_apply: bool, today: chrono::NaiveDate, applications: Vec<Application>) -> Self {
+        Self { children: Listing::Loading, page: 0, self_apply, today, applications }
     }
 
     fn application_of(&self, child: &Child) -> Option<&Application> {
@@ -276,7 +270,7 @@ mod tests {
     fn a_child_too_old_cannot_be_chosen_and_an_eligible_one_can() {
         with_registry(|r| {
             let today = date(2026, 11, 25);
-            let (mut screen, _) = Children::new(false, today, vec![], &r.client, &r.token);
+            let mut screen = Children::new(false, today, vec![]);
             screen.loaded(Listing::Loaded(vec![child(date(2008, 1, 1), vec![]), child(date(2016, 4, 1), vec![])]));
             assert!(matches!(screen.update(Message::Choose(0), r), Action::None), "18 already");
             assert!(
@@ -294,7 +288,7 @@ mod tests {
         let mut with_certificate = child(date(2016, 4, 1), vec![]);
         with_certificate.id = issued.child.id.clone();
         with_registry(|r| {
-            let (mut screen, _) = Children::new(false, today, vec![issued.clone()], &r.client, &r.token);
+            let mut screen = Children::new(false, today, vec![issued.clone()]);
             screen.loaded(Listing::Loaded(vec![with_certificate, child(date(2016, 4, 1), vec![])]));
             assert!(matches!(screen.update(Message::Choose(0), r), Action::Open(a) if a == issued));
             assert!(matches!(screen.update(Message::Choose(1), r), Action::Chosen(_)), "the child without one goes on");

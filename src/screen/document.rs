@@ -4,14 +4,14 @@
 //! registry, or the offline draft) the root decides; the registry's answer comes back here (`save`).
 
 use super::ViewContext;
-use crate::registry::{ClientError, RegistryClient};
+use crate::registry::ClientError;
 use crate::theme::FONT_BOLD_FACE;
 use crate::widget::field_kind::{self as kinds, FieldKind};
 use crate::widget::form::OnInput;
 use crate::widget::form::{self, FieldSpec, PagedForm};
 use crate::widget::list::card_button;
 use iced::widget::{column, container, text};
-use iced::{Element, Fill, Task};
+use iced::{Element, Fill};
 use pdo_core::api::{self, DocumentRequest, FieldErrorBody};
 use pdo_core::domain::{DocumentKind, Lang};
 use pdo_core::validation::{paths, validate_document};
@@ -81,27 +81,6 @@ impl From<form::FormAction<DocumentRequest>> for Action {
             form::FormAction::Leave => Action::Leave,
         }
     }
-}
-
-/// Sends the document of the child `child_id` to the registry (as the session `token`): a correction of `existing`
-/// when one was sent in this draft already, otherwise a new one under the idempotency `key`.
-pub fn save(
-    client: RegistryClient,
-    token: String,
-    key: String,
-    child_id: String,
-    existing: Option<String>,
-    request: DocumentRequest,
-) -> Task<Message> {
-    Task::perform(
-        async move {
-            match existing {
-                Some(id) => client.update_document(&token, &child_id, &id, &request).await,
-                None => client.add_document(&token, &key, &child_id, &request).await,
-            }
-        },
-        Message::Saved,
-    )
 }
 
 #[derive(Debug)]

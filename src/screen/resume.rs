@@ -3,12 +3,15 @@
 //! and types it. Two faces: the code to write down, and the code field after the next sign-in.
 
 use super::ViewContext;
+use crate::session::ResumeDraft;
 use crate::theme::{self, FONT_BOLD_FACE};
 use crate::widget::controls::{big_button, field, input, plain_button};
 use crate::widget::form::OnInput;
 use crate::widget::typing::main_action;
 use iced::widget::{column, container, row, text};
 use iced::{Element, Fill};
+use pdo_core::api::Child;
+use std::sync::Arc;
 
 pub const CODE_ID: &str = "resume.code";
 
@@ -20,6 +23,31 @@ pub enum Message {
     StartOver,
     /// Done with the code shown: sign out.
     Finish,
+    /// «Продолжить позже» was pressed on a step: the code the draft was sealed under (or why not).
+    Saved(Result<String, String>),
+    /// After sign-in: whether an unfinished application waits for this account.
+    Waiting(bool),
+    /// The draft the code opened, with the account's children as the registry has them now (or why not).
+    Restored(Result<(Arc<ResumeDraft>, Vec<Child>), ResumeProblem>),
+}
+
+impl Message {
+    /// Whether this is the answer of a task (which belongs to the session that started it) rather than a tap.
+    pub fn is_result(&self) -> bool {
+        matches!(self, Message::Saved(_) | Message::Waiting(_) | Message::Restored(_))
+    }
+}
+
+/// Why a code did not open the draft.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ResumeProblem {
+    Wrong {
+        tries_left: u32,
+    },
+    BadCode,
+    Gone,
+    /// The registry could not be asked for the children: the draft is kept (sealed again) for another try.
+    Unreachable,
 }
 
 #[derive(Debug, Clone, PartialEq)]
