@@ -286,6 +286,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         demo_hint: demo.as_ref().map(DemoParts::hint),
         demo_mail: demo.as_ref().map(DemoParts::mail_dir),
         drafts: Some(drafts),
+        speaker: std::sync::Arc::new(crate::speech::ProcessSpeaker::espeak()),
     };
     iced::application(move || App::boot(env.clone()), App::update, App::view)
         .title(App::title)

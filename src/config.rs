@@ -28,6 +28,8 @@ pub struct Config {
     pub large_text: bool,
     /// Each session starts in the high-contrast theme (the «Контраст» switch).
     pub high_contrast: bool,
+    /// Each session starts with speech on (the «Озвучить» switch): for a kiosk with headphones at a jack.
+    pub speech: bool,
     /// The visible area of the screen in millimetres, so touch targets can be sized to at least 12 mm.
     pub screen_width_mm: f32,
     pub screen_height_mm: f32,
@@ -60,6 +62,7 @@ impl Default for Config {
             language: "ru".into(),
             large_text: false,
             high_contrast: false,
+            speech: false,
             // A common 21.5-inch 16:9 kiosk panel.
             screen_width_mm: 476.0,
             screen_height_mm: 268.0,

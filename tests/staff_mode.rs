@@ -57,6 +57,7 @@ fn kiosk(pin: Option<&str>) -> Kiosk {
         sync,
         demo_mail: None,
         drafts: None,
+        speaker: std::sync::Arc::new(pdo_kiosk::speech::Silent),
     };
     let mut app = App::new(env);
     let _ = app.update(Message::Resized(SCREEN));

@@ -7,6 +7,8 @@ language-ru = Русский
 language-en = English
 large-text = Large text
 high-contrast = Contrast
+speech = Read aloud
+speech-no-sound = No sound
 
 sign-in-title = Sign in to your personal account
 sign-in-intro = Enter the login and password given to you by the school or kindergarten.
@@ -297,3 +299,7 @@ say-certificate = Check the certificate group and the document and press Get the
 say-issued = The record number is shown large on the screen. Print the application and the consent and take them to the institution.
 say-print = Press Print and take the pages from the printer.
 say-resume = Write down the code on the screen. To carry on, sign in again at this kiosk and type the code.
+say-field-filled = field filled in
+say-field-empty = field empty
+say-link-down = The registry cannot be reached.
+say-link-up = The registry can be reached again.

@@ -15,6 +15,7 @@ mod renewal_flow;
 mod resume_flow;
 mod shortcuts;
 mod sign_in_flow;
+mod speech_flow;
 mod staff_flow;
 mod way;
 
@@ -61,6 +62,8 @@ pub struct Env {
     pub demo_mail: Option<std::path::PathBuf>,
     /// Unfinished applications kept under resume codes; `None` turns «Продолжить позже» off.
     pub drafts: Option<crate::session::Drafts>,
+    /// Where «Озвучить» speaks (espeak-ng on the sound card; silent without one).
+    pub speaker: std::sync::Arc<dyn crate::speech::Speaker>,
 }
 
 // One screen lives at a time and is replaced rarely: boxing the larger forms would buy nothing.
@@ -106,6 +109,8 @@ pub enum Message {
     LargeText(bool),
     /// «Контраст»: the high-contrast theme for the rest of the session, or back to the normal one.
     HighContrast(bool),
+    /// «Озвучить»: speech on or off for the rest of the session.
+    Speech(bool),
     Welcome(welcome::Message),
     /// Enter that no widget took (no field focused): the screen's main button.
     Enter,
@@ -198,6 +203,8 @@ pub struct App {
     text_scale: f32,
     /// The high-contrast theme is on for this session.
     high_contrast: bool,
+    /// Speech is on for this session (see `speech_flow`).
+    speech: bool,
 }
 
 impl App {
@@ -207,6 +214,7 @@ impl App {
         let operator = env.operator.clone();
         let env_large_text = env.config.large_text;
         let env_high_contrast = env.config.high_contrast;
+        let env_speech = env.config.speech && env.speaker.available();
         Self {
             env,
             i18n,
@@ -231,6 +239,7 @@ impl App {
             lifetime: 0,
             text_scale: text_scale(env_large_text),
             high_contrast: env_high_contrast,
+            speech: env_speech,
         }
     }
 
@@ -288,7 +297,11 @@ impl App {
         let lifetime = self.lifetime;
         // Clocks and link reports move no focus; after anything else the field being typed in is kept in view.
         let may_move_focus = !matches!(message, Message::Tick(_) | Message::Watchdog | Message::Link(_));
+        let heard = self.heard();
         let task = self.update_now(message);
+        if let Some(heard) = heard {
+            self.say_new(heard);
+        }
         self.fit_form_pages();
         let task = if may_move_focus && self.keyboard_open() {
             task.chain(crate::widget::typing::reveal_field(self.editing.clone()))
@@ -330,6 +343,11 @@ impl App {
             Message::HighContrast(on) => {
                 self.touch();
                 self.high_contrast = on;
+                Task::none()
+            }
+            Message::Speech(on) => {
+                self.touch();
+                self.set_speech(on);
                 Task::none()
             }
             Message::Welcome(msg) => {
@@ -610,6 +628,8 @@ impl App {
         self.i18n.set_lang(default_lang(&self.env.config));
         self.set_text_scale(text_scale(self.env.config.large_text));
         self.high_contrast = self.env.config.high_contrast;
+        self.env.speaker.hush();
+        self.speech = self.env.config.speech && self.speech_available();
         self.idle_warning = false;
         self.renewal = None;
         self.keyboard = Keyboard::for_field(FieldKind::Latin);
@@ -756,6 +776,7 @@ impl App {
             offline_way: self.offline_banner(),
             large_text: (self.text_scale > 1.0, Message::LargeText(self.text_scale <= 1.0)),
             high_contrast: (self.high_contrast, Message::HighContrast(!self.high_contrast)),
+            speech: (self.speech, self.speech_available().then_some(Message::Speech(!self.speech))),
         }
     }
 

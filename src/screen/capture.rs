@@ -121,6 +121,11 @@ impl Capture {
         self.problem = None;
     }
 
+    /// The message shown about the last try, if any.
+    pub fn problem(&self) -> Option<&str> {
+        self.problem.as_deref()
+    }
+
     /// The upload did not go through: the scan stays, the person can try again. An empty `problem` clears the
     /// message (the offline way took over).
     pub fn failed(&mut self, problem: String) {

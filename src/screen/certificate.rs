@@ -90,6 +90,11 @@ impl Certificate {
         self.groups = groups;
     }
 
+    /// The message shown about the last request, if any.
+    pub fn problem(&self) -> Option<&str> {
+        self.problem.as_deref()
+    }
+
     pub fn update(&mut self, message: Message, registry: &mut Registry<'_>) -> Action {
         match message {
             Message::GroupsLoaded(Ok(groups)) => {

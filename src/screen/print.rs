@@ -134,6 +134,16 @@ impl Print {
         }
     }
 
+    /// The printing's state in words (message id), once it has one.
+    pub fn status(&self) -> Option<&'static str> {
+        match self.job {
+            Job::Idle => None,
+            Job::Printing => Some("print-printing"),
+            Job::Printed => Some("print-done"),
+            Job::Failed => Some("print-failed"),
+        }
+    }
+
     pub fn update(&mut self, message: Message) -> Action {
         match message {
             Message::Print if self.can_print() => {

@@ -104,6 +104,14 @@ impl Resume {
         }
     }
 
+    /// The message under the code field, if any.
+    pub fn error(&self) -> Option<&str> {
+        match self {
+            Self::Enter { error, .. } => error.as_deref(),
+            Self::Show { .. } => None,
+        }
+    }
+
     /// The code did not open the draft: why, under the field; the code stays to be corrected.
     pub fn refused(&mut self, message: String) {
         if let Self::Enter { error, busy, .. } = self {

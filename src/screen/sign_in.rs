@@ -2,6 +2,7 @@
 //! registry itself and takes the answer; the root only opens the session it hands over.
 
 use super::ViewContext;
+use crate::i18n::I18n;
 use crate::registry::{ClientError, RegistryClient};
 use crate::theme::{self, FONT_BOLD_FACE};
 use crate::widget::controls::{big_button, field, input, plain_button};
@@ -293,7 +294,9 @@ impl SignIn {
         .max_width(ctx.metrics.text * 32.0);
         if let Some(problem) = &self.problem {
             form = form.push(
-                text(self.problem_text(ctx, problem)).size(ctx.metrics.text).style(theme::tone(theme::Tone::Danger)),
+                text(self.problem_text(ctx.i18n, problem))
+                    .size(ctx.metrics.text)
+                    .style(theme::tone(theme::Tone::Danger)),
             );
         }
         if self.busy {
@@ -335,18 +338,36 @@ impl SignIn {
         container(both).center_x(Fill).height(Length::Fill).into()
     }
 
-    fn problem_text(&self, ctx: ViewContext<'_>, problem: &Problem) -> String {
+    fn problem_text(&self, i18n: &I18n, problem: &Problem) -> String {
         match problem {
-            Problem::InvalidCredentials => ctx.i18n.tr("sign-in-error-invalid"),
+            Problem::InvalidCredentials => i18n.tr("sign-in-error-invalid"),
             Problem::Throttled { retry_after_secs } => {
                 let minutes = retry_after_secs.div_ceil(60).max(1);
-                ctx.i18n.tr_with("sign-in-error-throttled", [("minutes", minutes.into())])
+                i18n.tr_with("sign-in-error-throttled", [("minutes", minutes.into())])
             }
-            Problem::Unreachable => ctx.i18n.tr("sign-in-error-unreachable"),
-            Problem::Busy => ctx.i18n.tr("problem-busy"),
-            Problem::KioskRefused => ctx.i18n.tr("sign-in-error-kiosk-refused"),
-            Problem::Server => ctx.i18n.tr("sign-in-error-server"),
+            Problem::Unreachable => i18n.tr("sign-in-error-unreachable"),
+            Problem::Busy => i18n.tr("problem-busy"),
+            Problem::KioskRefused => i18n.tr("sign-in-error-kiosk-refused"),
+            Problem::Server => i18n.tr("sign-in-error-server"),
         }
+    }
+
+    /// What the screen says is wrong or going on (for speech): its own messages, never what was typed.
+    pub fn alerts(&self, i18n: &I18n) -> Vec<String> {
+        let mut said = Vec::new();
+        if self.login_missing {
+            said.push(i18n.tr("sign-in-error-login-required"));
+        }
+        if self.password_missing {
+            said.push(i18n.tr("sign-in-error-password-required"));
+        }
+        if let Some(problem) = &self.problem {
+            said.push(self.problem_text(i18n, problem));
+        }
+        if self.busy {
+            said.push(i18n.tr("sign-in-busy"));
+        }
+        said
     }
 }
 

@@ -6,8 +6,10 @@
 //! public room a field is "заполнено", not read out.
 
 mod screens;
+mod speaker;
 
 pub use screens::{SCREENS, screen_words};
+pub use speaker::{Player, ProcessSpeaker, Silent, Speaker, has_sound_card};
 
 use pdo_core::domain::Lang;
 use std::process::{Command, Stdio};
@@ -31,7 +33,7 @@ pub trait Voice: Send + Sync {
 pub struct EspeakNg;
 
 impl EspeakNg {
-    fn voice(lang: Lang) -> &'static str {
+    pub(crate) fn voice(lang: Lang) -> &'static str {
         match lang {
             Lang::Ru => "ru",
             Lang::En => "en-gb",

@@ -22,6 +22,8 @@ pub struct Nav<M> {
     pub large_text: (bool, M),
     /// «Контраст» (the high-contrast theme): the same.
     pub high_contrast: (bool, M),
+    /// «Озвучить»: the same, with no message when there is no sound card (the switch then says «Нет звука»).
+    pub speech: (bool, Option<M>),
 }
 
 pub fn frame<'a, M: Clone + 'a>(
@@ -106,7 +108,7 @@ pub fn frame<'a, M: Clone + 'a>(
     }
     // Large text and contrast are switches that stay pressable both ways; each reads as chosen while on (filled
     // and bold, so not by colour alone).
-    let toggle = |(on, message): (bool, M), id: &str| -> Element<'a, M> {
+    let toggle = |(on, message): (bool, Option<M>), id: &str| -> Element<'a, M> {
         button(
             text(ctx.i18n.tr(id))
                 .size(ctx.metrics.small)
@@ -117,28 +119,29 @@ pub fn frame<'a, M: Clone + 'a>(
         .height(Length::Fixed(ctx.metrics.target))
         .padding([0.0, ctx.metrics.text * 0.6])
         .style(if on { theme::selected_button } else { theme::secondary_button })
-        .on_press(message)
+        .on_press_maybe(message)
         .into()
     };
-    // A wider gap before the switches keeps the demo badge and the chosen language apart as two things.
-    let languages = container(
-        row![
-            toggle(nav.large_text, "large-text"),
-            toggle(nav.high_contrast, "high-contrast"),
-            switch(Lang::Ru, "language-ru"),
-            switch(Lang::En, "language-en")
-        ]
-        .spacing(ctx.metrics.spacing * 0.6),
-    )
-    .padding(iced::Padding::ZERO.left(ctx.metrics.spacing));
+    let (speaking, speech) = nav.speech;
+    let speech_label = if speech.is_some() { "speech" } else { "speech-no-sound" };
+    let switches = row![
+        toggle((speaking, speech), speech_label),
+        toggle((nav.large_text.0, Some(nav.large_text.1)), "large-text"),
+        toggle((nav.high_contrast.0, Some(nav.high_contrast.1)), "high-contrast"),
+        switch(Lang::Ru, "language-ru"),
+        switch(Lang::En, "language-en")
+    ]
+    .spacing(ctx.metrics.spacing * 0.6);
     // A portrait panel is too narrow for the switches beside the title (with large text they would run off the
-    // screen): they get a line of their own under it.
+    // screen): they get a line of their own under it, wrapping onto a second one rather than leaving the screen.
     header = header.push(title);
     let mut switches_line = None;
     if roomy {
-        header = header.push(languages);
+        // A wider gap before the switches keeps the demo badge and the chosen language apart as two things.
+        header = header.push(container(switches).padding(iced::Padding::ZERO.left(ctx.metrics.spacing)));
     } else {
-        switches_line = Some(container(languages).align_right(Fill));
+        let wrapping = switches.wrap().vertical_spacing(ctx.metrics.spacing * 0.6).align_x(alignment::Horizontal::Right);
+        switches_line = Some(container(wrapping).width(Fill));
     }
     let mut page = column![container(header).padding([ctx.metrics.text * 0.4, ctx.metrics.text]).width(Fill)];
     if let Some(line) = switches_line {

@@ -143,6 +143,16 @@ impl PagedForm {
         Some((self.values[index].clone(), Box::new(move |v| Message::Changed(index, v))))
     }
 
+    /// The field with this widget id: its label and hint (message ids) and what it takes.
+    pub fn spec(&self, id: &iced::widget::Id) -> Option<&FieldSpec> {
+        self.fields.iter().find(|f| *id == iced::widget::Id::new(f.path))
+    }
+
+    /// Every message the form shows under its fields now.
+    pub fn errors(&self) -> impl Iterator<Item = &str> {
+        self.errors.values().map(String::as_str)
+    }
+
     /// What the field with this widget id takes.
     pub fn kind(&self, id: &iced::widget::Id) -> Option<FieldKind> {
         self.fields.iter().find(|f| *id == iced::widget::Id::new(f.path)).map(|f| f.kind)

@@ -37,6 +37,16 @@ pub fn app_with(registry_url: &str, demo_hint: Option<(String, String)>) -> Test
 
 /// The same with settings of the test's own (a printer, say).
 pub fn app_configured(registry_url: &str, demo_hint: Option<(String, String)>, config: Config) -> TestApp {
+    app_speaking(registry_url, demo_hint, config, std::sync::Arc::new(pdo_kiosk::speech::Silent))
+}
+
+/// The same, speaking through `speaker` when speech is on.
+pub fn app_speaking(
+    registry_url: &str,
+    demo_hint: Option<(String, String)>,
+    config: Config,
+    speaker: std::sync::Arc<dyn pdo_kiosk::speech::Speaker>,
+) -> TestApp {
     let dir = tempfile::tempdir().unwrap();
     let store = Store::open(&dir.path().join("kiosk.sqlite3")).unwrap();
     let store_clone = store.clone();
@@ -57,6 +67,7 @@ pub fn app_configured(registry_url: &str, demo_hint: Option<(String, String)>, c
         sync: None,
         demo_mail: None,
         drafts: Some(drafts),
+        speaker,
     };
     let mut app = App::new(env);
     let _ = app.update(Message::Resized(SCREEN));
