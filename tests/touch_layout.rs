@@ -10,7 +10,7 @@ use iced_test::core::widget::operation;
 use iced_test::selector::{self, Candidate, Selector};
 use pdo_kiosk::app::{App, Message, Screen};
 use pdo_kiosk::screen::{application, confirm, resume};
-use pdo_kiosk::theme::MIN_TARGET_MM;
+use pdo_kiosk::theme::{MIN_TARGET_MM, Metrics};
 use pdo_kiosk::widget::typing::{self, CONTENT_ID};
 use pdo_registry::demo::ACCOUNTS;
 use pdo_registry::embedded::EmbeddedRegistry;
@@ -88,11 +88,13 @@ async fn sign_in(app: &mut App, password: &str) {
     main_button(app, "Войти").await;
 }
 
-async fn every_form_in_its_error_state(size: Size, text_scale: f32) {
+async fn every_form_in_its_error_state(size: Size, text_scale: f32, high_contrast: bool) {
     let dir = tempfile::tempdir().unwrap();
     let registry = EmbeddedRegistry::start(&dir.path().join("registry.sqlite3"), true).unwrap();
     let mut t = app_sized(&registry.base_url(), size);
     t.app.set_text_scale(text_scale);
+    // The switch as the person presses it: kept for the whole session.
+    send(&mut t.app, Message::HighContrast(high_contrast)).await;
     let app = &mut t.app;
 
     // A wrong password: the message, «Войти» and «Войти с телефона» all whole above the keyboard.
@@ -129,6 +131,9 @@ async fn every_form_in_its_error_state(size: Size, text_scale: f32) {
     let Screen::Resume(resume::Resume::Show { code, .. }) = app.screen() else { panic!("{:?}", app.screen()) };
     let code = code.clone();
     send(app, Message::Resume(resume::Message::Finish)).await;
+    // The wipe set text and theme back: the person coming back turns them on again.
+    app.set_text_scale(text_scale);
+    send(app, Message::HighContrast(high_contrast)).await;
     send(app, Message::Welcome(pdo_kiosk::screen::welcome::Message::Start)).await;
     sign_in(app, ACCOUNTS[0].password).await;
     send(app, Message::Resume(resume::Message::Code(code.chars().rev().collect()))).await;
@@ -175,24 +180,28 @@ async fn every_form_in_its_error_state(size: Size, text_scale: f32) {
     main_button(app, "Сохранить и отправить письмо").await;
     assert!(matches!(app.screen(), Screen::Confirm(s) if s.error().is_some()), "{:?}", app.screen());
     assert_nothing_squeezed(app, &["Сохранить и отправить письмо"], &[]);
+    let palette = pdo_kiosk::theme::Palette::of(&app.theme());
+    assert_eq!(palette == pdo_kiosk::theme::HIGH_CONTRAST, high_contrast, "the theme held to the last screen");
+    let normal = Metrics::scaled(size, panel_mm(size), 1.0).text;
+    assert_eq!(app.metrics().text, normal * text_scale, "the text size held to the last screen");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn nothing_is_squeezed_by_the_keyboard_on_a_landscape_panel() {
-    every_form_in_its_error_state(SCREEN, 1.0).await;
+    every_form_in_its_error_state(SCREEN, 1.0, false).await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn nothing_is_squeezed_by_the_keyboard_on_a_portrait_panel() {
-    every_form_in_its_error_state(PORTRAIT, 1.0).await;
+    every_form_in_its_error_state(PORTRAIT, 1.0, false).await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn nothing_is_squeezed_with_large_text_on_a_landscape_panel() {
-    every_form_in_its_error_state(SCREEN, 1.5).await;
+async fn nothing_is_squeezed_with_large_text_and_high_contrast_on_a_landscape_panel() {
+    every_form_in_its_error_state(SCREEN, 1.5, true).await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn nothing_is_squeezed_with_large_text_on_a_portrait_panel() {
-    every_form_in_its_error_state(PORTRAIT, 1.5).await;
+async fn nothing_is_squeezed_with_large_text_and_high_contrast_on_a_portrait_panel() {
+    every_form_in_its_error_state(PORTRAIT, 1.5, true).await;
 }
