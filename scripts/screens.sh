@@ -4,7 +4,8 @@
 # cabinet, «Данные заявителя» (and a field left empty), the child, the document, the live camera with the outline, the scan, the e-mail with a typo caught,
 # the e-mail step, «Получение сертификата», the issued number and the forms. The embedded demo registry and a
 # synthetic camera (generated photos of an invented document) stand in for the real ones; every name is invented.
-# usage: scripts/screens.sh OUT_DIR   (SCREEN=1080x1920 for a portrait panel; KIOSK=path/to/pdo-kiosk to skip the build)
+# usage: scripts/screens.sh OUT_DIR   (SCREEN=1080x1920 for a portrait panel; LOOK=large-contrast for every session in
+#        large text and high contrast; KIOSK=path/to/pdo-kiosk to skip the build)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 out=${1:?usage: $0 OUT_DIR}
@@ -25,6 +26,10 @@ trap 'kill $kiosk $xvfb 2>/dev/null; rm -rf "$data"' EXIT
 for _ in $(seq 100); do xdpyinfo -display "$display" >/dev/null 2>&1 && break; sleep 0.05; done
 export DISPLAY=$display
 
+if [ "${LOOK:-}" = large-contrast ]; then
+  printf 'large_text = true\nhigh_contrast = true\n' >"$data/kiosk.toml"
+fi
+
 start_kiosk() {
   "$KIOSK" --data-dir "$data/kiosk" --config "$data/kiosk.toml" --camera "synthetic:$data/camera" \
     --idle-timeout-secs 600 2>>"$data/stderr.log" &
@@ -36,8 +41,9 @@ start_kiosk() {
 shot() { sleep "${2:-1}"; import -window root "PNG8:$out/$1.png"; echo "$out/$1.png"; }
 key() { xdotool key --delay 80 "$@"; }
 type_in() { xdotool type --delay 25 "$1"; }
-# Fields in order: type each, Tab to the next; Enter sends the page.
-fields() { local first=1; for v in "$@"; do [ $first = 1 ] || key Tab; first=0; type_in "$v"; done; key Return; sleep 0.8; }
+# Fields in order: type each and press Enter, which goes to the next field and from a page's last one sends the page
+# (so the same walk works whatever number of fields a page holds, large text included).
+fields() { for v in "$@"; do type_in "$v"; key Return; sleep 0.4; done; sleep 0.4; }
 
 start_kiosk
 shot 01-welcome

@@ -205,7 +205,8 @@ fn the_header_keeps_its_switches_whole_with_large_text_both_ways_up() {
         let metrics = t.app.metrics();
         let mut ui = simulator(&t.app);
         // A test kiosk has no sound card: the speech switch says so.
-        for label in ["‹ Назад", "Нет звука", "Крупный текст", "Контраст", "Русский", "English"] {
+        for label in ["‹ Назад", "Нет звука", "Крупный текст", "Контраст", "Русский", "English"]
+        {
             let found = ui.find(label).unwrap_or_else(|_| panic!("{label} not shown ({name})"));
             let bounds = found.bounds();
             let visible = found.visible_bounds().unwrap_or_else(|| panic!("{label} out of view ({name}): {bounds:?}"));

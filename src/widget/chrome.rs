@@ -140,7 +140,8 @@ pub fn frame<'a, M: Clone + 'a>(
         // A wider gap before the switches keeps the demo badge and the chosen language apart as two things.
         header = header.push(container(switches).padding(iced::Padding::ZERO.left(ctx.metrics.spacing)));
     } else {
-        let wrapping = switches.wrap().vertical_spacing(ctx.metrics.spacing * 0.6).align_x(alignment::Horizontal::Right);
+        let wrapping =
+            switches.wrap().vertical_spacing(ctx.metrics.spacing * 0.6).align_x(alignment::Horizontal::Right);
         switches_line = Some(container(wrapping).width(Fill));
     }
     let mut page = column![container(header).padding([ctx.metrics.text * 0.4, ctx.metrics.text]).width(Fill)];

@@ -30,6 +30,9 @@ pub type OnInput<M> = Box<dyn Fn(String) -> M>;
 #[derive(Debug, Clone, PartialEq)]
 pub enum Message {
     Changed(usize, String),
+    /// Enter in the field `index`: the next field of the page, or from the page's last one what «Далее» does (the
+    /// same as the on-screen keyboard's «Далее ›»).
+    Entered(usize),
     Next,
     Previous,
 }
@@ -174,6 +177,13 @@ impl PagedForm {
                 self.values[index] = value;
                 Event::None
             }
+            Message::Entered(index) => {
+                let page = &self.pages[self.page];
+                match page.iter().position(|&i| i == index).and_then(|at| page.get(at + 1)) {
+                    Some(&next) => Event::Focus(self.fields[next].path),
+                    None => self.update(Message::Next, check),
+                }
+            }
             Message::Previous if self.busy => Event::None,
             Message::Previous if self.page == 0 => Event::Leave,
             Message::Previous => {
@@ -250,7 +260,7 @@ impl PagedForm {
             let spec = self.fields[index];
             let mut field = input(ctx, "", &self.values[index]).id(spec.path);
             if !self.busy {
-                field = field.on_input(move |v| Message::Changed(index, v)).on_submit(Message::Next);
+                field = field.on_input(move |v| Message::Changed(index, v)).on_submit(Message::Entered(index));
             }
             let row = field_row(
                 ctx,
@@ -339,5 +349,18 @@ mod tests {
         form.fit(3);
         form.update(Message::Previous, |_| BTreeMap::new());
         assert_eq!(form.next_on_page(&iced::widget::Id::new("d")), None, "d ends the page [3]");
+    }
+
+    #[test]
+    fn enter_goes_to_the_next_field_of_the_page_and_from_its_last_one_on() {
+        let mut form = PagedForm::new(&FIELDS, &[&[0, 1, 2], &[3, 4]], Vec::new());
+        assert_eq!(form.update(Message::Entered(0), |_| BTreeMap::new()), Event::Focus("b"));
+        // The patronymic is optional: Enter still stops at it rather than skipping to an empty required field.
+        assert_eq!(form.update(Message::Entered(1), |_| BTreeMap::new()), Event::Focus("c"));
+        assert_eq!(form.update(Message::Entered(2), |_| BTreeMap::new()), Event::Focus("d"), "the next page");
+        assert_eq!(form.page(), 1);
+        let refused = |_: &[String]| BTreeMap::from([("e".to_string(), "Это поле нужно заполнить.".to_string())]);
+        assert_eq!(form.update(Message::Entered(4), refused), Event::Focus("e"), "the last field checks the page");
+        assert_eq!(form.update(Message::Entered(4), |_| BTreeMap::new()), Event::Complete);
     }
 }
