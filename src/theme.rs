@@ -219,7 +219,7 @@ impl Metrics {
     /// Whether the frame's header holds the progress and the switches beside the title: a landscape panel at normal
     /// text size has the room; a portrait one, or large text, gives them lines of their own.
     pub fn header_on_one_line(&self) -> bool {
-        self.landscape && self.window.width >= self.text * 55.0
+        self.landscape && self.window.width >= self.text * 62.0
     }
 
     /// The height the frame's header takes, roughly, for the layout estimates of the screens.

@@ -238,3 +238,61 @@ fn high_contrast_is_a_switch_on_every_screen_that_the_wipe_turns_off() {
     let _ = t.app.update(Message::Back);
     assert_eq!(Palette::of(&t.app.theme()), NORMAL, "the next person starts with the normal theme");
 }
+
+/// The header of a step with everything in it (back, «Продолжить позже», the progress, the demo mark, every switch):
+/// no two of its words overlap and each is on the screen, both ways up and with large text. «Продолжить позже» in
+/// the header once squeezed the service's name until it ran into «Шаг 4 из 10».
+#[test]
+fn the_headers_words_never_run_into_each_other() {
+    use iced_test::Simulator;
+    use pdo_kiosk::i18n::I18n;
+    use pdo_kiosk::theme::Metrics;
+    use pdo_kiosk::widget::{ViewContext, chrome};
+    let i18n = I18n::new(pdo_core::domain::Lang::Ru);
+    let words = [
+        "‹ Назад",
+        "Продолжить позже",
+        "Сертификат дополнительного образования",
+        "Шаг 4 из 10",
+        "ДЕМО",
+        "Нет звука",
+        "Крупный текст",
+        "Контраст",
+        "Русский",
+        "English",
+    ];
+    for (size, scale) in [(SCREEN, 1.0), (SCREEN, 1.5), (PORTRAIT, 1.0), (PORTRAIT, 1.5)] {
+        let ctx = ViewContext { i18n: &i18n, metrics: Metrics::scaled(size, panel_mm(size), scale) };
+        let nav = chrome::Nav {
+            step: Some((4, 10)),
+            back: Some(()),
+            later: Some(()),
+            offline: None,
+            offline_way: false,
+            large_text: (scale > 1.0, ()),
+            high_contrast: (false, ()),
+            speech: (false, None),
+        };
+        let frame = chrome::frame(ctx, true, |_| (), nav, iced::widget::text("").into());
+        let mut ui = Simulator::with_size(settings(), size, frame);
+        let found: Vec<iced::Rectangle> = words
+            .iter()
+            .map(|word| {
+                let bounds = ui.find(*word).unwrap_or_else(|_| panic!("{word} not shown ({size:?} ×{scale})")).bounds();
+                assert!(bounds.x >= 0.0 && bounds.x + bounds.width <= size.width, "{word} off the screen: {bounds:?}");
+                bounds
+            })
+            .collect();
+        // The service's name gets at least the width of its longest word (narrower, the word spills out over its
+        // neighbours, which its own bounds do not show).
+        let word = iced::widget::text("дополнительного").size(ctx.metrics.text).font(pdo_kiosk::theme::FONT_BOLD_FACE);
+        let word: iced::Element<'_, ()> = word.into();
+        let word = Simulator::with_size(settings(), size, word).find("дополнительного").unwrap().bounds();
+        assert!(found[2].width >= word.width, "the name is squeezed to {:?} ({size:?} ×{scale})", found[2]);
+        for (i, a) in found.iter().enumerate() {
+            for (j, b) in found.iter().enumerate().skip(i + 1) {
+                assert!(a.intersection(b).is_none(), "{} runs into {} ({size:?} ×{scale})", words[i], words[j]);
+            }
+        }
+    }
+}

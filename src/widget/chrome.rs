@@ -60,11 +60,9 @@ pub fn frame<'a, M: Clone + 'a>(
     if let Some(back) = nav.back {
         header = header.push(plain_button(ctx, format!("‹ {}", ctx.i18n.tr("back")), Some(back)));
     }
-    // «Продолжить позже» sits in the header on a landscape panel, and beside the progress on a portrait one.
-    let mut later = nav.later.map(|later| plain_button(ctx, ctx.i18n.tr("resume-later"), Some(later)));
-    if roomy && let Some(button) = later.take() {
-        header = header.push(button);
-    }
+    // «Продолжить позже» gets a line under the header, at its right (beside the progress on a portrait panel): in the
+    // header it left the service's name too little room, which then ran into the progress.
+    let later = nav.later.map(|later| plain_button(ctx, ctx.i18n.tr("resume-later"), Some(later)));
     // The title takes the room left and wraps, so the language switch is never pushed off a narrow (portrait) screen.
     // On the offline way the notice takes the title's place on every step, in smaller type on a calm band, so it
     // costs the form below no height.
@@ -150,9 +148,10 @@ pub fn frame<'a, M: Clone + 'a>(
     }
     if progress_line.is_some() || later.is_some() {
         let mut line = row![].spacing(ctx.metrics.spacing).align_y(Alignment::Center);
-        if let Some(progress) = progress_line {
-            line = line.push(container(progress).width(Fill));
-        }
+        line = match progress_line {
+            Some(progress) => line.push(container(progress).width(Fill)),
+            None => line.push(iced::widget::Space::new().width(Fill)),
+        };
         if let Some(button) = later {
             line = line.push(button);
         }
