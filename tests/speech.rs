@@ -9,6 +9,7 @@ use pdo_core::domain::Lang;
 use pdo_kiosk::app::{Message, Screen};
 use pdo_kiosk::config::Config;
 use pdo_kiosk::i18n::I18n;
+use pdo_kiosk::screen::confirm;
 use pdo_kiosk::speech::{Speaker, screen_words};
 use pdo_registry::demo::ACCOUNTS;
 use pdo_registry::embedded::EmbeddedRegistry;
@@ -48,6 +49,8 @@ const CHILD: [&str; 6] =
 const BAD_SNILS: &str = "123-456-789 65";
 const DOCUMENT: [&str; 4] = ["III-МЮ", "654321", "05.05.2016", "Отдел ЗАГС г. Примерного"];
 const EMAIL: &str = "roditel.zvuk@mail.ru";
+const WRONG_CODE: &str = "482913";
+const NEW_EMAIL: &str = "drugoj.adres@mail.ru";
 
 fn ru(id: &str) -> String {
     I18n::new(Lang::Ru).tr(id)
@@ -128,8 +131,28 @@ async fn the_kiosk_speaks_its_screens_fields_and_messages_and_never_what_was_typ
     send(app, Message::Application(pdo_kiosk::screen::application::Message::Changed(EMAIL.into()))).await;
     let said = speaker.take();
     assert!(said.is_empty(), "typing says nothing: {said:?}");
+    press(app, "Готово").await;
+    press(app, "Отправить заявку").await;
+    assert!(matches!(app.screen(), Screen::Confirm(_)), "{:?}", app.screen());
+    all.extend(speaker.take());
 
-    let mut typed: Vec<&str> = vec![account.password, "ne-tot-parol-7", EMAIL, BAD_SNILS];
+    // The code from the letter, typed wrong: the refusal is said, the digits never; then a new address, not said.
+    send(app, Message::Confirm(confirm::Message::Code(WRONG_CODE.into()))).await;
+    press(app, "Подтвердить").await;
+    let said = speaker.take();
+    let refusal = match app.screen() {
+        Screen::Confirm(screen) => screen.error().expect("a wrong code is refused").to_owned(),
+        other => panic!("{other:?}"),
+    };
+    assert!(said.iter().any(|w| w.contains(&refusal)), "{said:?}");
+    all.extend(said);
+    send(app, Message::Confirm(confirm::Message::ChangeEmail)).await;
+    send(app, Message::Confirm(confirm::Message::NewEmail(NEW_EMAIL.into()))).await;
+    let said = speaker.take();
+    assert!(said.iter().any(|w| w.contains(&ru("confirm-new-email"))), "the new address field: {said:?}");
+    all.extend(said);
+
+    let mut typed: Vec<&str> = vec![account.password, "ne-tot-parol-7", EMAIL, BAD_SNILS, WRONG_CODE, NEW_EMAIL];
     typed.extend(PARENT);
     typed.extend(CHILD);
     typed.extend(DOCUMENT);
@@ -141,6 +164,7 @@ async fn the_kiosk_speaks_its_screens_fields_and_messages_and_never_what_was_typ
     let hushed = *speaker.hushed.lock().unwrap();
     send(app, Message::Speech(false)).await;
     assert_eq!(*speaker.hushed.lock().unwrap(), hushed + 1);
+    send(app, Message::Confirm(confirm::Message::CancelChange)).await;
     press(app, "‹ Назад").await;
     assert!(speaker.take().is_empty(), "speech is off");
     send(app, Message::Speech(true)).await;

@@ -33,7 +33,26 @@ pub trait Voice: Send + Sync {
 pub struct EspeakNg;
 
 impl EspeakNg {
-    pub(crate) fn voice(lang: Lang) -> &'static str {
+    /// espeak-ng saying `words`: as a WAV on its standard output (`to_stdout`), or on the default sound device. The
+    /// words go in on standard input, not as an argument: nothing of them shows in the process list.
+    pub(crate) fn start(words: &str, lang: Lang, to_stdout: bool) -> Result<std::process::Child, SpeechError> {
+        let mut command = Command::new("espeak-ng");
+        command.args(["-v", Self::voice(lang), "-s", "140"]).stdin(Stdio::piped());
+        if to_stdout {
+            command.arg("--stdout").stdout(Stdio::piped()).stderr(Stdio::piped());
+        } else {
+            command.stdout(Stdio::null()).stderr(Stdio::null());
+        }
+        let mut child = command.spawn().map_err(SpeechError::NoEngine)?;
+        let mut stdin = child.stdin.take().expect("piped");
+        use std::io::Write;
+        stdin.write_all(words.as_bytes()).map_err(|e| SpeechError::Engine(e.to_string()))?;
+        // Closed here, so espeak-ng knows the text is complete and starts at once.
+        drop(stdin);
+        Ok(child)
+    }
+
+    fn voice(lang: Lang) -> &'static str {
         match lang {
             Lang::Ru => "ru",
             Lang::En => "en-gb",
@@ -43,19 +62,7 @@ impl EspeakNg {
 
 impl Voice for EspeakNg {
     fn render(&self, words: &str, lang: Lang) -> Result<Vec<u8>, SpeechError> {
-        // The words go in on standard input, not as an argument: nothing of them shows in the process list.
-        let mut child = Command::new("espeak-ng")
-            .args(["-v", Self::voice(lang), "-s", "140", "--stdout"])
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .map_err(SpeechError::NoEngine)?;
-        {
-            use std::io::Write;
-            let mut stdin = child.stdin.take().expect("piped");
-            stdin.write_all(words.as_bytes()).map_err(|e| SpeechError::Engine(e.to_string()))?;
-        }
+        let child = Self::start(words, lang, true)?;
         let out = child.wait_with_output().map_err(|e| SpeechError::Engine(e.to_string()))?;
         if !out.status.success() || out.stdout.len() < 44 {
             return Err(SpeechError::Engine(String::from_utf8_lossy(&out.stderr).trim().to_string()));

@@ -3,7 +3,7 @@
 
 use super::SpeechError;
 use pdo_core::domain::Lang;
-use std::process::{Child, Command, Stdio};
+use std::process::Child;
 use std::sync::mpsc;
 
 /// Where the kiosk's words go when speech is on.
@@ -103,22 +103,9 @@ impl Speaker for ProcessSpeaker {
     }
 }
 
-/// Starts espeak-ng saying `words` on the default sound device; the words go in on standard input, so nothing of
-/// them shows in the process list.
+/// espeak-ng saying `words` on the default sound device.
 fn play(words: &str, lang: Lang) -> Result<Child, SpeechError> {
-    let mut child = Command::new("espeak-ng")
-        .args(["-v", super::EspeakNg::voice(lang), "-s", "140"])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .map_err(SpeechError::NoEngine)?;
-    let mut stdin = child.stdin.take().expect("piped");
-    use std::io::Write;
-    stdin.write_all(words.as_bytes()).map_err(|e| SpeechError::Engine(e.to_string()))?;
-    // Closed here, so espeak-ng knows the text is complete and starts at once.
-    drop(stdin);
-    Ok(child)
+    super::EspeakNg::start(words, lang, false)
 }
 
 /// A sound card has a playback device node (`pcmC0D0p`) under `/dev/snd`.
@@ -135,6 +122,7 @@ pub fn has_sound_card(dev_snd: &std::path::Path) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::process::Command;
 
     use std::sync::{Arc, Mutex};
     use std::time::{Duration, Instant};
