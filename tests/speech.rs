@@ -9,7 +9,7 @@ use pdo_core::domain::Lang;
 use pdo_kiosk::app::{Message, Screen};
 use pdo_kiosk::config::Config;
 use pdo_kiosk::i18n::I18n;
-use pdo_kiosk::screen::confirm;
+use pdo_kiosk::screen::{confirm, resume};
 use pdo_kiosk::speech::{Speaker, screen_words};
 use pdo_registry::demo::ACCOUNTS;
 use pdo_registry::embedded::EmbeddedRegistry;
@@ -102,6 +102,25 @@ async fn the_kiosk_speaks_its_screens_fields_and_messages_and_never_what_was_typ
     assert!(said.iter().any(|w| w.starts_with(&ru("child-form-title"))), "the child step is announced: {said:?}");
     all.extend(said);
 
+    // «Продолжить позже», and back with the code typed wrong: the refusal is said, the code never.
+    send(app, Message::ResumeLater).await;
+    let Screen::Resume(resume::Resume::Show { code, .. }) = app.screen() else { panic!("{:?}", app.screen()) };
+    let code = code.clone();
+    let wrong: String = code.chars().rev().collect();
+    send(app, Message::Resume(resume::Message::Finish)).await;
+    send(app, Message::Welcome(pdo_kiosk::screen::welcome::Message::Start)).await;
+    // The wipe set speech back to the kiosk's default (on here).
+    sign_in_with(app, account.login, account.password).await;
+    send(app, Message::Resume(resume::Message::Code(wrong.clone()))).await;
+    press(app, "Продолжить").await;
+    let said = speaker.take();
+    assert!(said.iter().any(|w| w.contains("Код не подошёл")), "{said:?}");
+    all.extend(said);
+    send(app, Message::Resume(resume::Message::Code(code.clone()))).await;
+    press(app, "Продолжить").await;
+    assert!(matches!(app.screen(), Screen::ChildForm { .. }), "{:?}", app.screen());
+    all.extend(speaker.take());
+
     // A SNILS with a wrong checksum: the form's message is said.
     let mut child = CHILD;
     child[4] = BAD_SNILS;
@@ -152,7 +171,8 @@ async fn the_kiosk_speaks_its_screens_fields_and_messages_and_never_what_was_typ
     assert!(said.iter().any(|w| w.contains(&ru("confirm-new-email"))), "the new address field: {said:?}");
     all.extend(said);
 
-    let mut typed: Vec<&str> = vec![account.password, "ne-tot-parol-7", EMAIL, BAD_SNILS, WRONG_CODE, NEW_EMAIL];
+    let mut typed: Vec<&str> =
+        vec![account.password, "ne-tot-parol-7", EMAIL, BAD_SNILS, WRONG_CODE, NEW_EMAIL, &code, &wrong];
     typed.extend(PARENT);
     typed.extend(CHILD);
     typed.extend(DOCUMENT);
