@@ -41,6 +41,10 @@ getent passwd pdo-kiosk >/dev/null || fail "no user pdo-kiosk"
 [ "$(stat -c %U:%G:%a /var/lib/pdo-registry)" = pdo-registry:pdo-registry:750 ] || fail "/var/lib/pdo-registry: $(stat -c %U:%G:%a /var/lib/pdo-registry)"
 [ "$(stat -c %U:%G:%a /etc/pdo-registry/serve.env)" = root:pdo-registry:640 ] || fail "serve.env: $(stat -c %U:%G:%a /etc/pdo-registry/serve.env)"
 [ "$(stat -c %U:%G:%a /etc/pdo-kiosk/kiosk.toml)" = root:pdo-kiosk:640 ] || fail "kiosk.toml: $(stat -c %U:%G:%a /etc/pdo-kiosk/kiosk.toml)"
+# Camera, screen, touch and sound through group membership, never root (each group this system has).
+for group in video render input audio; do
+  if getent group "$group" >/dev/null && ! id -nG pdo-kiosk | grep -qw "$group"; then fail "pdo-kiosk is not in $group"; fi
+done
 unit_dir=$(dirname "$(dpkg -L pdo-registry | grep 'systemd/system/pdo-registry.service$')")
 for line in Type=notify WatchdogSec=30 ProtectSystem=strict NoNewPrivileges=yes User=pdo-registry \
   StateDirectory=pdo-registry PrivateTmp=yes; do
