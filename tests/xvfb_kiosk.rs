@@ -21,9 +21,8 @@ fn kiosk_fills_the_screen_and_signs_in_with_keyboard_only() {
 
     // The notice first; Enter on a physical keyboard starts.
     display.wait_for_text(dir.path(), &["Кто и зачем обрабатывает", "Начать", "ДЕМО"], Duration::from_secs(30));
-    display.output("xdotool", &["key", "Return"]);
     // Sign-in screen, readable to OCR (large text), with the demo mark of the embedded registry.
-    let text = display.wait_for_text(dir.path(), &["Вход в личный кабинет", "Войти", "ДЕМО"], Duration::from_secs(30));
+    let text = display.press_until(&window, "Return", dir.path(), &["Вход в личный кабинет", "Войти", "ДЕМО"]);
     assert!(text.contains("Логин") && text.contains("Пароль"), "{text}");
 
     let geometry = display.output("xdotool", &["getwindowgeometry", &window]);

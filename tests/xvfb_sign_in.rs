@@ -63,11 +63,10 @@ fn wrong_password_keeps_everything_in_view(size: &str) {
     let mut args = vec!["--registry", registry.url.as_str()];
     args.extend(operator);
     let mut kiosk = Kiosk::start(&display, &kiosk_dir, &args);
-    wait_for_window(&mut display, &mut kiosk);
+    let window = wait_for_window(&mut display, &mut kiosk);
 
     display.wait_for_text(&kiosk_dir, &["Начать"], Duration::from_secs(30));
-    display.output("xdotool", &["key", "Return"]);
-    display.wait_for_text(&kiosk_dir, &["Вход в личный кабинет"], Duration::from_secs(30));
+    display.press_until(&window, "Return", &kiosk_dir, &["Вход в личный кабинет"]);
     display.output("xdotool", &["type", "--delay", "40", "demo.roditel"]);
     display.output("xdotool", &["key", "Tab"]);
     display.output("xdotool", &["type", "--delay", "40", "not-the-password"]);
