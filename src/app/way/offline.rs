@@ -13,10 +13,10 @@ use base64::Engine;
 use iced::Task;
 use pdo_core::api::{
     Applicant, ApplicantRequest, Application, ApplicationSource, ApplicationStatus, CertificateRequest, Child,
-    ChildRequest, Document, DocumentRequest, FieldErrorBody, NextAction, OfflinePayload, Operator,
+    ChildRequest, Document, DocumentRequest, NextAction, OfflinePayload, Operator,
 };
 use pdo_core::domain::{AccountKind, Lang, region_today};
-use pdo_core::validation::{FieldErrors, validate_applicant, validate_child, validate_document};
+use pdo_core::validation::{FieldErrors, field_bodies, validate_applicant, validate_child, validate_document};
 
 /// What a record made here has instead of a registry id.
 pub const NO_ID: &str = "offline";
@@ -39,12 +39,7 @@ fn today() -> chrono::NaiveDate {
 
 /// The shared rules' refusals as the registry words them: each field's code and message in the person's language.
 fn refused(errors: FieldErrors, lang: Lang) -> ClientError {
-    ClientError::Validation(
-        errors
-            .iter()
-            .map(|(path, e)| (path.clone(), FieldErrorBody { code: e.code().into(), message: e.message(lang) }))
-            .collect(),
-    )
+    ClientError::Validation(field_bodies(&errors, lang))
 }
 
 impl Offline {

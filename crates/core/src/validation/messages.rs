@@ -1,8 +1,19 @@
 //! What a parent reads next to a refused field. Each sentence says what is expected, in everyday words, with an
 //! invented example where a format is involved; it never repeats what was typed.
 
-use super::{FieldError, FieldFormat};
+use super::{FieldError, FieldErrors, FieldFormat};
+use crate::api::FieldErrorBody;
 use crate::domain::{DocumentKind, Lang};
+use std::collections::BTreeMap;
+
+/// Every refused field as the API words it (`422 validation`): its code and the sentence in `lang`, by path. The
+/// registry answers with it; the kiosk's offline way refuses with the same.
+pub fn field_bodies(errors: &FieldErrors, lang: Lang) -> BTreeMap<String, FieldErrorBody> {
+    errors
+        .iter()
+        .map(|(path, e)| (path.clone(), FieldErrorBody { code: e.code().into(), message: e.message(lang) }))
+        .collect()
+}
 
 impl FieldError {
     /// A short, friendly sentence in `lang` telling what to type instead.

@@ -27,6 +27,7 @@ pub use document::{DocumentInput, ValidDocument, paths, validate_child_document}
 pub use email_typo::suggest_email;
 pub use error::{FieldError, FieldFormat};
 pub use forms::{ValidChild, nfc, validate_applicant, validate_child, validate_document, validate_email};
+pub use messages::field_bodies;
 pub use names::{NAME_MAX_CHARS, TEXT_MAX_CHARS, optional_person_name, person_name, text, text_with_limit};
 pub use passport::{division_code, passport_number, passport_series};
 pub use snils::{snils, snils_checksum};

@@ -4,10 +4,9 @@
 use crate::storage::StoreError;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use pdo_core::api::{ErrorBody, ErrorDetail, FieldErrorBody};
+use pdo_core::api::{ErrorBody, ErrorDetail};
 use pdo_core::domain::Lang;
 use pdo_core::validation::FieldErrors;
-use std::collections::BTreeMap;
 
 /// (code, status, Russian message, English message)
 pub const CATALOGUE: &[(&str, u16, &str, &str)] = &[
@@ -179,11 +178,7 @@ impl ApiError {
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
-        let fields: BTreeMap<String, FieldErrorBody> = self
-            .fields
-            .iter()
-            .map(|(path, e)| (path.clone(), FieldErrorBody { code: e.code().into(), message: e.message(self.lang) }))
-            .collect();
+        let fields = pdo_core::validation::field_bodies(&self.fields, self.lang);
         let body = ErrorBody {
             error: ErrorDetail {
                 code: self.code.to_string(),
