@@ -91,15 +91,19 @@ impl App {
         }
     }
 
+    /// The screen's paged form, if it is one of the three form steps, with the message about its last save.
+    pub(super) fn paged_form(&self) -> Option<(&crate::widget::form::PagedForm, Option<&str>)> {
+        match &self.screen {
+            Screen::Applicant { form, problem } => Some((form.paged(), problem.as_deref())),
+            Screen::ChildForm { form, problem } => Some((form.paged(), problem.as_deref())),
+            Screen::Document { form, problem } => Some((form.paged(), problem.as_deref())),
+            _ => None,
+        }
+    }
+
     /// What the fields of the screen take (the paged forms say so field by field).
     pub(super) fn field_kind(&self, id: &iced::widget::Id) -> FieldKind {
-        let form = match &self.screen {
-            Screen::Applicant { form, .. } => Some(form.paged()),
-            Screen::ChildForm { form, .. } => Some(form.paged()),
-            Screen::Document { form, .. } => Some(form.paged()),
-            _ => None,
-        };
-        form.and_then(|form| form.kind(id)).unwrap_or_else(|| single_field_kind(id))
+        self.paged_form().and_then(|(form, _)| form.kind(id)).unwrap_or_else(|| single_field_kind(id))
     }
 
     /// The text of the field being edited (empty when none).

@@ -111,16 +111,10 @@ impl App {
     /// Every message the screen shows now about what went wrong or what is going on.
     fn alerts(&self) -> Vec<String> {
         let mut alerts: Vec<String> = match &self.screen {
+            _ if let Some((form, problem)) = self.paged_form() => {
+                form.errors().chain(problem).map(str::to_owned).collect()
+            }
             Screen::SignIn(screen) => screen.alerts(&self.i18n),
-            Screen::Applicant { form, problem } => {
-                form.paged().errors().map(str::to_owned).chain(problem.clone()).collect()
-            }
-            Screen::ChildForm { form, problem } => {
-                form.paged().errors().map(str::to_owned).chain(problem.clone()).collect()
-            }
-            Screen::Document { form, problem } => {
-                form.paged().errors().map(str::to_owned).chain(problem.clone()).collect()
-            }
             Screen::Capture(screen) => screen.problem().map(str::to_owned).into_iter().collect(),
             Screen::Application(screen) => screen.error().map(str::to_owned).into_iter().collect(),
             Screen::Confirm(screen) => screen.error().map(str::to_owned).into_iter().collect(),
@@ -137,9 +131,7 @@ impl App {
     fn field_words(&self, id: &iced::widget::Id) -> Option<String> {
         let is = |name: &'static str| *id == iced::widget::Id::new(name);
         let (label, hint) = match &self.screen {
-            Screen::Applicant { form, .. } => form.paged().spec(id).map(|f| (f.label, f.hint))?,
-            Screen::ChildForm { form, .. } => form.paged().spec(id).map(|f| (f.label, f.hint))?,
-            Screen::Document { form, .. } => form.paged().spec(id).map(|f| (f.label, f.hint))?,
+            _ if let Some((form, _)) = self.paged_form() => form.spec(id).map(|f| (f.label, f.hint))?,
             Screen::SignIn(_) if is(sign_in::LOGIN_ID) => ("sign-in-login", None),
             Screen::SignIn(_) => ("sign-in-password", None),
             Screen::Application(_) => ("field-email", None),
