@@ -71,12 +71,13 @@ impl App {
     }
 
     pub(super) fn children_message(&mut self, message: children::Message) -> Task<Message> {
-        let (client, token) = self.registry_parts();
         let Screen::Children(screen) = &mut self.screen else { return Task::none() };
-        let registry = crate::screen::Registry { client, token, i18n: &self.i18n, unreachable: &mut self.unreachable };
-        match screen.update(message, &registry) {
+        match screen.update(message) {
             children::Action::None => Task::none(),
-            children::Action::Run(task) => task.map(Message::Children),
+            children::Action::Reload => match self.way().children() {
+                ChildrenStep::List(load) => load.map(Message::Children),
+                ChildrenStep::Enter => Task::none(),
+            },
             children::Action::SessionEnded => self.end_session(),
             children::Action::Add => self.open_child_form(),
             children::Action::Chosen(child) => self.child_ready(child),

@@ -1,14 +1,14 @@
 //! Step 4: whom the certificate is for. The account's children as large cards (a few per page) with what each still
 //! needs, and «Добавить ребёнка». A child of 14 or more with their own account applies for themself: the screen says
-//! so and shows only them. The screen asks the registry for the account's children itself.
+//! so and shows only them. The root asks for the account's children the way that serves (`app::way`).
 
-use super::{Registry, ViewContext};
-use crate::registry::{ClientError, RegistryClient};
+use super::ViewContext;
+use crate::registry::ClientError;
 use crate::theme::{self, FONT_BOLD_FACE};
 use crate::widget::controls::{big_button, plain_button};
 use crate::widget::list::{card_button, cards, page_of, pager};
 use iced::widget::{column, container, text};
-use iced::{Element, Fill, Task};
+use iced::{Element, Fill};
 use pdo_core::api::{Application, ApplicationStatus, Child, Document};
 use pdo_core::domain::{DocumentKind, age_on, allowed_documents, eligibility};
 
@@ -34,20 +34,14 @@ impl Message {
 #[derive(Debug)]
 pub enum Action {
     None,
-    /// A request of the screen's own; its answer comes back as this screen's message.
-    Run(Task<Message>),
+    /// The children are asked for again (after «Повторить»).
+    Reload,
     Chosen(Child),
     /// The child already has this application.
     Open(Application),
     Add,
     /// The registry no longer knows the session: it ends.
     SessionEnded,
-}
-
-/// Asks the registry (as the session `token`) for the account's children.
-fn load(client: &RegistryClient, token: &str) -> Task<Message> {
-    let (client, token) = (client.clone(), token.to_owned());
-    Task::perform(async move { client.children(&token).await }, Message::Loaded)
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -82,7 +76,7 @@ impl Children {
         self.page = 0;
     }
 
-    pub fn update(&mut self, message: Message, registry: &Registry<'_>) -> Action {
+    pub fn update(&mut self, message: Message) -> Action {
         match message {
             Message::Loaded(Ok(list)) => {
                 self.loaded(Listing::Loaded(list));
@@ -112,7 +106,7 @@ impl Children {
             }
             Message::Retry => {
                 self.children = Listing::Loading;
-                Action::Run(load(&registry.client, &registry.token))
+                Action::Reload
             }
         }
     }
@@ -233,7 +227,6 @@ pub fn document_label(ctx: ViewContext<'_>, kind: DocumentKind, series: &str, nu
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::screen::with_registry;
     use chrono::NaiveDate;
 
     fn date(y: i32, m: u32, d: u32) -> NaiveDate {
@@ -268,16 +261,14 @@ mod tests {
 
     #[test]
     fn a_child_too_old_cannot_be_chosen_and_an_eligible_one_can() {
-        with_registry(|r| {
+        {
             let today = date(2026, 11, 25);
             let mut screen = Children::new(false, today, vec![]);
             screen.loaded(Listing::Loaded(vec![child(date(2008, 1, 1), vec![]), child(date(2016, 4, 1), vec![])]));
-            assert!(matches!(screen.update(Message::Choose(0), r), Action::None), "18 already");
-            assert!(
-                matches!(screen.update(Message::Choose(1), r), Action::Chosen(c) if c.birth_date == date(2016, 4, 1))
-            );
-            assert!(matches!(screen.update(Message::Choose(5), r), Action::None));
-        });
+            assert!(matches!(screen.update(Message::Choose(0)), Action::None), "18 already");
+            assert!(matches!(screen.update(Message::Choose(1)), Action::Chosen(c) if c.birth_date == date(2016, 4, 1)));
+            assert!(matches!(screen.update(Message::Choose(5)), Action::None));
+        }
     }
 
     #[test]
@@ -287,12 +278,12 @@ mod tests {
         assert_eq!(issued.status, ApplicationStatus::CertificateIssued);
         let mut with_certificate = child(date(2016, 4, 1), vec![]);
         with_certificate.id = issued.child.id.clone();
-        with_registry(|r| {
+        {
             let mut screen = Children::new(false, today, vec![issued.clone()]);
             screen.loaded(Listing::Loaded(vec![with_certificate, child(date(2016, 4, 1), vec![])]));
-            assert!(matches!(screen.update(Message::Choose(0), r), Action::Open(a) if a == issued));
-            assert!(matches!(screen.update(Message::Choose(1), r), Action::Chosen(_)), "the child without one goes on");
-        });
+            assert!(matches!(screen.update(Message::Choose(0)), Action::Open(a) if a == issued));
+            assert!(matches!(screen.update(Message::Choose(1)), Action::Chosen(_)), "the child without one goes on");
+        }
         let i18n = crate::i18n::I18n::new(pdo_core::domain::Lang::Ru);
         let record = issued.registry_record.clone().unwrap();
         let line = i18n.tr_with("children-certificate-issued", [("record", record.clone().into())]);
@@ -313,5 +304,13 @@ mod tests {
         // At 15 the birth certificate no longer counts.
         let older = child(date(2011, 1, 10), vec![document("a", DocumentKind::BirthCertificate, true)]);
         assert_eq!(usable_document(&older, today), None);
+    }
+
+    #[test]
+    fn retry_asks_for_the_children_again_and_waits_for_them() {
+        let mut screen = Children::new(false, date(2026, 11, 25), vec![]);
+        screen.loaded(Listing::Unavailable);
+        assert!(matches!(screen.update(Message::Retry), Action::Reload));
+        assert_eq!(screen.children, Listing::Loading);
     }
 }
