@@ -5,28 +5,18 @@
 
 use pdo_core::domain::Lang;
 use pdo_kiosk::i18n::I18n;
-use pdo_kiosk::speech::{SCREENS, screen_words};
-use std::io::{Read, Write};
-use std::process::{Command, Stdio};
+use pdo_kiosk::speech::{EspeakNg, SCREENS, screen_words};
+use std::io::Read;
 use std::time::{Duration, Instant};
 
 /// 16-bit mono at espeak-ng's 22 050 Hz: the WAV header and 50 ms of sound, the first audio a sound card would get.
 const FIRST_AUDIO: usize = 44 + 22_050 * 2 / 20;
 
-fn voice(lang: Lang) -> &'static str {
-    if lang == Lang::Ru { "ru" } else { "en-gb" }
-}
-
 /// From spawning espeak-ng with `words` to its first 50 ms of audio, and the process killed after that.
 fn first_audio(words: &str, lang: Lang) -> anyhow::Result<(Duration, Duration)> {
     let start = Instant::now();
-    let mut child = Command::new("espeak-ng")
-        .args(["-v", voice(lang), "-s", "140", "--stdout"])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()?;
-    child.stdin.take().expect("piped").write_all(words.as_bytes())?;
+    // The command the kiosk runs, with the sound on standard output instead of the sound card.
+    let mut child = EspeakNg::start(words, lang, true)?;
     let mut out = child.stdout.take().expect("piped");
     let (mut got, mut buf) = (0, [0u8; 4096]);
     while got < FIRST_AUDIO {

@@ -35,7 +35,7 @@ pub struct EspeakNg;
 impl EspeakNg {
     /// espeak-ng saying `words`: as a WAV on its standard output (`to_stdout`), or on the default sound device. The
     /// words go in on standard input, not as an argument: nothing of them shows in the process list.
-    pub(crate) fn start(words: &str, lang: Lang, to_stdout: bool) -> Result<std::process::Child, SpeechError> {
+    pub fn start(words: &str, lang: Lang, to_stdout: bool) -> Result<std::process::Child, SpeechError> {
         let mut command = Command::new("espeak-ng");
         command.args(["-v", Self::voice(lang), "-s", "140"]).stdin(Stdio::piped());
         if to_stdout {
