@@ -66,7 +66,7 @@ fn wrong_password_keeps_everything_in_view(size: &str) {
     let window = wait_for_window(&mut display, &mut kiosk);
 
     display.wait_for_text(&kiosk_dir, &["Начать"], Duration::from_secs(30));
-    display.press_until(&window, "Return", &kiosk_dir, &["Вход в личный кабинет"]);
+    display.press_until(&window, "Return", &kiosk_dir, &["Начать"], &["Вход в личный кабинет"]);
     display.output("xdotool", &["type", "--delay", "40", "demo.roditel"]);
     display.output("xdotool", &["key", "Tab"]);
     display.output("xdotool", &["type", "--delay", "40", "not-the-password"]);

@@ -154,16 +154,23 @@ impl Display {
     /// Presses `key` on the kiosk's window `window` until the screen shows `needles`: at most three presses, the
     /// window's X focus set again before each. Without a window manager a key now and then went nowhere (two CI runs
     /// lost the Return on the notice, the window focused and the notice drawn), and a person would press again too.
-    pub fn press_until(&self, window: &str, key: &str, dir: &Path, needles: &[&str]) -> String {
+    /// It presses again only while the screen still shows `before` (the key really went nowhere): a CI run whose OCR
+    /// missed a word on the new screen pressed Return there too and sent an empty sign-in form.
+    pub fn press_until(&self, window: &str, key: &str, dir: &Path, before: &[&str], needles: &[&str]) -> String {
         for _ in 0..2 {
             self.output("xdotool", &["windowfocus", "--sync", window]);
             self.output("xdotool", &["key", key]);
             if let Ok(text) = self.try_wait_for_text(dir, needles, Duration::from_secs(10)) {
                 return text;
             }
+            if self.try_wait_for_text(dir, before, Duration::ZERO).is_err() {
+                break;
+            }
         }
-        self.output("xdotool", &["windowfocus", "--sync", window]);
-        self.output("xdotool", &["key", key]);
+        if self.try_wait_for_text(dir, before, Duration::ZERO).is_ok() {
+            self.output("xdotool", &["windowfocus", "--sync", window]);
+            self.output("xdotool", &["key", key]);
+        }
         self.wait_for_text(dir, needles, Duration::from_secs(30))
     }
 }
