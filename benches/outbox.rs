@@ -8,7 +8,6 @@ use pdo_core::api::KioskInfo;
 use pdo_kiosk::registry::{KioskCredentials, RegistryClient, new_key};
 use pdo_kiosk::store::Store;
 use pdo_kiosk::sync::{SyncSettings, SyncWorker, invented};
-use pdo_registry::storage::Storage;
 use std::time::{Duration, Instant};
 
 const KIOSK_ID: &str = "bench-kiosk-1";
@@ -31,7 +30,7 @@ async fn run() -> anyhow::Result<()> {
         address: "г. Примерный, ул. Измерительная, д. 1".into(),
         municipality: "demo-02".into(),
     };
-    pdo_registry::sqlite::SqliteStorage::open(&db)?.add_kiosk(
+    pdo_registry::storage::Storage::open(&db)?.add_kiosk(
         &info,
         &pdo_registry::accounts::hash_password(SECRET),
         Utc::now(),

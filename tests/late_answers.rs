@@ -13,7 +13,6 @@ use pdo_kiosk::app::{App, Message, Screen};
 use pdo_kiosk::screen::{application, cabinet, certificate, children, confirm, print, welcome};
 use pdo_registry::demo::ACCOUNTS;
 use pdo_registry::embedded::EmbeddedRegistry;
-use pdo_registry::sqlite::SqliteStorage;
 use pdo_registry::storage::Storage;
 use support::*;
 
@@ -68,7 +67,7 @@ async fn answers_for_the_person_before_never_reach_the_next_one() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("registry.sqlite3");
     let registry = EmbeddedRegistry::start(&db, true).unwrap();
-    SqliteStorage::open(&db)
+    Storage::open(&db)
         .unwrap()
         .create_account(NEXT_LOGIN, NEXT_PASSWORD, AccountKind::Parent, "Кедрова Ульяна Марковна")
         .unwrap();

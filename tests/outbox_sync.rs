@@ -8,7 +8,6 @@ use pdo_kiosk::registry::{ClientError, KioskCredentials, RegistryClient};
 use pdo_kiosk::store::Store;
 use pdo_kiosk::sync::{SyncSettings, SyncWorker, invented};
 use pdo_registry::embedded::EmbeddedRegistry;
-use pdo_registry::sqlite::SqliteStorage;
 use pdo_registry::storage::Storage;
 use rand::{Rng, SeedableRng};
 use std::collections::{BTreeMap, BTreeSet};
@@ -30,7 +29,7 @@ impl Registry {
     fn start() -> Self {
         let dir = tempfile::tempdir().unwrap();
         let embedded = EmbeddedRegistry::start(&dir.path().join("registry.sqlite3"), true).unwrap();
-        let storage = SqliteStorage::open(&dir.path().join("registry.sqlite3")).unwrap();
+        let storage = Storage::open(&dir.path().join("registry.sqlite3")).unwrap();
         let info = KioskInfo {
             id: KIOSK_ID.into(),
             name: "Терминал в доме культуры (демо)".into(),

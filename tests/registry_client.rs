@@ -7,7 +7,6 @@ use pdo_kiosk::config;
 use pdo_kiosk::registry::{ClientError, KioskCredentials, RegistryClient, new_key};
 use pdo_registry::demo::ACCOUNTS;
 use pdo_registry::embedded::EmbeddedRegistry;
-use pdo_registry::sqlite::SqliteStorage;
 use pdo_registry::storage::Storage;
 use std::time::Duration;
 
@@ -23,7 +22,7 @@ fn fixture() -> Fixture {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("registry.sqlite3");
     let registry = EmbeddedRegistry::start(&db, true).unwrap();
-    let storage = SqliteStorage::open(&db).unwrap();
+    let storage = Storage::open(&db).unwrap();
     let info = KioskInfo {
         id: "client-test-kiosk".into(),
         name: "Терминал для проверки клиента (демо)".into(),

@@ -8,7 +8,6 @@ use pdo_kiosk::registry::{KioskCredentials, RegistryClient, new_key};
 use pdo_kiosk::store::Store;
 use pdo_kiosk::sync::{Connectivity, Link, SyncSettings, SyncWorker, invented};
 use pdo_registry::embedded::EmbeddedRegistry;
-use pdo_registry::storage::Storage;
 use std::path::PathBuf;
 use std::time::Duration;
 
@@ -32,7 +31,7 @@ impl Registry {
             address: "г. Примерный, ул. Книжная, д. 5".into(),
             municipality: "demo-02".into(),
         };
-        pdo_registry::sqlite::SqliteStorage::open(&db)
+        pdo_registry::storage::Storage::open(&db)
             .unwrap()
             .add_kiosk(&info, &pdo_registry::accounts::hash_password(SECRET), Utc::now())
             .unwrap();

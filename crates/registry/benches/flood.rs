@@ -13,7 +13,6 @@ use pdo_core::domain::DocumentKind;
 use pdo_core::validation::snils_checksum;
 use pdo_registry::embedded::EmbeddedRegistry;
 use pdo_registry::mail::MailSink;
-use pdo_registry::sqlite::SqliteStorage;
 use pdo_registry::storage::Storage;
 use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
@@ -149,7 +148,7 @@ async fn main() {
     let kiosks: u64 = args.get(2).and_then(|a| a.parse().ok()).unwrap_or(4);
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("registry.sqlite3");
-    let storage = SqliteStorage::open(&db).unwrap();
+    let storage = Storage::open(&db).unwrap();
     pdo_registry::demo::seed(&storage).unwrap();
     let hash = pdo_registry::accounts::hash_password(SECRET);
     for k in 0..kiosks {

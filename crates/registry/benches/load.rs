@@ -6,7 +6,6 @@
 use pdo_core::validation::snils_checksum;
 use pdo_registry::embedded::EmbeddedRegistry;
 use pdo_registry::mail::MailSink;
-use pdo_registry::sqlite::SqliteStorage;
 use pdo_registry::storage::Storage;
 use serde_json::json;
 use std::time::{Duration, Instant};
@@ -92,7 +91,7 @@ async fn main() {
     let clients: u64 = args.get(2).and_then(|a| a.parse().ok()).unwrap_or(16);
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("registry.sqlite3");
-    let storage = SqliteStorage::open(&db).unwrap();
+    let storage = Storage::open(&db).unwrap();
     pdo_registry::demo::seed(&storage).unwrap();
     let accounts: Vec<(String, String)> =
         (0..clients).map(|i| (format!("load.{i}"), format!("load-password-{i}"))).collect();

@@ -1,6 +1,7 @@
 //! Accounts, password sign-in with slow-down, and bearer sessions. Synchronous functions on a connection, so the
 //! same code serves the HTTP handlers (on the blocking pool) and the command-line tools.
 
+use crate::sql::{Conn, OptionalExtension, params};
 use crate::throttle::{self, FailureRecord};
 use argon2::Argon2;
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString, rand_core::OsRng};
@@ -8,7 +9,6 @@ use chrono::{DateTime, Duration, Utc};
 use pdo_core::api::{Account, SessionResponse};
 use pdo_core::domain::AccountKind;
 use rand::RngCore;
-use rusqlite::{Connection, OptionalExtension, params};
 use sha2::{Digest, Sha256};
 use std::sync::LazyLock;
 
@@ -66,7 +66,7 @@ pub fn burn_verification(secret: &str) {
 }
 
 pub fn create_account(
-    conn: &Connection,
+    conn: &dyn Conn,
     login: &str,
     password: &str,
     kind: AccountKind,
@@ -81,14 +81,14 @@ pub fn create_account(
     Ok(Account { id, kind, full_name: full_name.trim().to_string(), login: login.trim().to_string() })
 }
 
-pub fn account_exists(conn: &Connection, login: &str) -> anyhow::Result<bool> {
+pub fn account_exists(conn: &dyn Conn, login: &str) -> anyhow::Result<bool> {
     Ok(conn.query_row("SELECT 1 FROM accounts WHERE login = ?1", [login.trim()], |_| Ok(())).optional()?.is_some())
 }
 
 /// Checks a login and password and opens a session, all under one connection: for tests and tools only. The
 /// service verifies without holding the database (see `crate::signin`).
 pub fn sign_in(
-    conn: &mut Connection,
+    conn: &dyn Conn,
     login: &str,
     password: &str,
     now: DateTime<Utc>,
@@ -102,7 +102,7 @@ pub fn sign_in(
 /// The account a login and password belong to, under the slow-down rules of sign-in, on one connection (tests and
 /// tools): `password_record`, `verify`, `record_password_check` in a row.
 pub fn check_password(
-    conn: &Connection,
+    conn: &dyn Conn,
     login: &str,
     password: &str,
     now: DateTime<Utc>,
@@ -145,7 +145,7 @@ pub struct PasswordRecord {
 /// The login's slow-down (`Err(TooManyAttempts)` while blocked) and, when the login exists, its account and hash.
 /// Failures are counted per login as typed, lower-cased, whether it exists or not.
 pub fn password_record(
-    conn: &Connection,
+    conn: &dyn Conn,
     login: &str,
     now: DateTime<Utc>,
 ) -> anyhow::Result<Result<Option<PasswordRecord>, SignInError>> {
@@ -180,7 +180,7 @@ pub fn verify(record: Option<&PasswordRecord>, password: &str) -> bool {
 
 /// Writes the outcome of a verification: a failure counts against the login (read again here, so concurrent
 /// failures all count; call it in a transaction), a success clears its failures.
-pub fn record_password_check(conn: &Connection, login: &str, matched: bool, now: DateTime<Utc>) -> anyhow::Result<()> {
+pub fn record_password_check(conn: &dyn Conn, login: &str, matched: bool, now: DateTime<Utc>) -> anyhow::Result<()> {
     let key = login_key(login);
     if matched {
         conn.execute("DELETE FROM login_failures WHERE login_key = ?1", [&key])?;
@@ -201,12 +201,12 @@ pub const MAX_FAILURE_ROWS: i64 = 100_000;
 
 /// Deletes failure rows whose window has passed and whose block (if any) is over, then trims the table to
 /// `MAX_FAILURE_ROWS`; returns how many rows went.
-pub fn prune_failures(conn: &Connection, now: DateTime<Utc>) -> anyhow::Result<usize> {
+pub fn prune_failures(conn: &dyn Conn, now: DateTime<Utc>) -> anyhow::Result<usize> {
     let expired = conn.execute(
         "DELETE FROM login_failures WHERE window_start < ?1 AND (blocked_until IS NULL OR blocked_until < ?2)",
         params![(now - throttle::WINDOW).to_rfc3339(), now.to_rfc3339()],
     )?;
-    let rows: i64 = conn.query_row("SELECT COUNT(*) FROM login_failures", [], |r| r.get(0))?;
+    let rows: i64 = conn.query_row("SELECT COUNT(*) FROM login_failures", (), |r| r.get(0))?;
     let excess = rows - MAX_FAILURE_ROWS;
     let trimmed = if excess > 0 {
         conn.execute(
@@ -230,7 +230,7 @@ pub const KIOSK_SESSION_LIFETIME: Duration = Duration::minutes(60);
 /// A session opened at `kiosk` lives at most `KIOSK_SESSION_LIFETIME` and dies with the kiosk's revocation; any
 /// other `SESSION_LIFETIME`. Only the token's hash is stored; `expires_at` is the absolute end.
 pub fn open_session(
-    conn: &Connection,
+    conn: &dyn Conn,
     account: Account,
     kiosk: Option<&str>,
     now: DateTime<Utc>,
@@ -251,7 +251,7 @@ fn fixed_ts(instant: DateTime<Utc>) -> String {
 }
 
 /// Deletes sessions idle past `SESSION_IDLE` or past their absolute end; returns how many went.
-pub fn prune_sessions(conn: &Connection, now: DateTime<Utc>) -> anyhow::Result<usize> {
+pub fn prune_sessions(conn: &dyn Conn, now: DateTime<Utc>) -> anyhow::Result<usize> {
     Ok(conn.execute(
         "DELETE FROM sessions WHERE last_used_at < ?1 OR expires_at < ?2",
         params![(now - SESSION_IDLE).to_rfc3339(), fixed_ts(now)],
@@ -259,7 +259,7 @@ pub fn prune_sessions(conn: &Connection, now: DateTime<Utc>) -> anyhow::Result<u
 }
 
 /// The account with this id, if it still exists.
-pub fn account_by_id(conn: &Connection, id: &str) -> anyhow::Result<Option<Account>> {
+pub fn account_by_id(conn: &dyn Conn, id: &str) -> anyhow::Result<Option<Account>> {
     Ok(conn
         .query_row("SELECT id, kind, full_name, login FROM accounts WHERE id = ?1", [id], |r| {
             Ok(Account {
@@ -274,7 +274,7 @@ pub fn account_by_id(conn: &Connection, id: &str) -> anyhow::Result<Option<Accou
 
 /// The account behind a bearer token, refreshing its idle timer; `None` when unknown, idle too long, past its absolute
 /// end, or opened at a kiosk since revoked.
-pub fn authenticate(conn: &Connection, token: &str, now: DateTime<Utc>) -> anyhow::Result<Option<Account>> {
+pub fn authenticate(conn: &dyn Conn, token: &str, now: DateTime<Utc>) -> anyhow::Result<Option<Account>> {
     let hash = token_hash(token);
     let row: Option<(String, String, String, String, String, String, bool)> = conn
         .query_row(
@@ -303,11 +303,11 @@ pub fn authenticate(conn: &Connection, token: &str, now: DateTime<Utc>) -> anyho
     Ok(Some(Account { id, kind: parse_kind(&kind), full_name, login }))
 }
 
-pub fn end_session(conn: &Connection, token: &str) -> anyhow::Result<bool> {
+pub fn end_session(conn: &dyn Conn, token: &str) -> anyhow::Result<bool> {
     Ok(conn.execute("DELETE FROM sessions WHERE token_hash = ?1", [token_hash(token)])? > 0)
 }
 
-fn load_failures(conn: &Connection, login_key: &str) -> anyhow::Result<Option<FailureRecord>> {
+fn load_failures(conn: &dyn Conn, login_key: &str) -> anyhow::Result<Option<FailureRecord>> {
     let row: Option<(String, u32, Option<String>)> = conn
         .query_row(
             "SELECT window_start, failures, blocked_until FROM login_failures WHERE login_key = ?1",
@@ -326,7 +326,7 @@ fn load_failures(conn: &Connection, login_key: &str) -> anyhow::Result<Option<Fa
     })
 }
 
-fn save_failures(conn: &Connection, login_key: &str, record: &FailureRecord) -> anyhow::Result<()> {
+fn save_failures(conn: &dyn Conn, login_key: &str, record: &FailureRecord) -> anyhow::Result<()> {
     conn.execute(
         "INSERT INTO login_failures (login_key, window_start, failures, blocked_until) VALUES (?1, ?2, ?3, ?4)
          ON CONFLICT(login_key) DO UPDATE SET window_start = ?2, failures = ?3, blocked_until = ?4",
@@ -377,8 +377,8 @@ pub fn token_hash(token: &str) -> Vec<u8> {
 mod tests {
     use super::*;
 
-    fn db() -> Connection {
-        let mut conn = Connection::open_in_memory().unwrap();
+    fn db() -> rusqlite::Connection {
+        let mut conn = rusqlite::Connection::open_in_memory().unwrap();
         conn.pragma_update(None, "foreign_keys", "ON").unwrap();
         crate::db::migrations().to_latest(&mut conn).unwrap();
         conn
@@ -444,8 +444,7 @@ mod tests {
     fn checking_a_password_opens_no_session_and_open_session_does() {
         let conn = db();
         let created = create_account(&conn, "b", "pw", AccountKind::Parent, "Тестова Ольга", now()).unwrap();
-        let sessions =
-            |c: &Connection| c.query_row("SELECT COUNT(*) FROM sessions", [], |r| r.get::<_, i64>(0)).unwrap();
+        let sessions = |c: &dyn Conn| c.query_row("SELECT COUNT(*) FROM sessions", (), |r| r.get::<_, i64>(0)).unwrap();
         let account = check_password(&conn, "B", "pw", now()).unwrap().unwrap();
         assert_eq!(account, created);
         assert_eq!(sessions(&conn), 0);

@@ -3,7 +3,7 @@
 
 use crate::accounts;
 use crate::import;
-use crate::sqlite::SqliteStorage;
+use crate::storage::Storage;
 use crate::storage::StoreResult;
 use pdo_core::domain::AccountKind;
 
@@ -42,7 +42,7 @@ pub const KIOSK_SECRET: &str = "demo-kiosk-secret-not-for-real-use";
 /// Adds the demo accounts and kiosk that are not there yet, and imports the demo reference data as
 /// `pdo-registry reference import` would (reference data that is not the demo's becomes inactive); safe to run on
 /// every start.
-pub fn seed(storage: &SqliteStorage) -> StoreResult<()> {
+pub fn seed(storage: &Storage) -> StoreResult<()> {
     storage.with_conn(|conn| {
         let report = import::apply(conn, &import::demo(), false)?;
         tracing::debug!(%report, "demo reference data imported");
@@ -67,7 +67,7 @@ pub fn seed(storage: &SqliteStorage) -> StoreResult<()> {
                 address: "г. Примерный, ул. Вымышленная, д. 1, холл".into(),
                 municipality: MUNICIPALITIES[0].0.into(),
             };
-            crate::sqlite::kiosks::add_kiosk(conn, &kiosk, &accounts::hash_password(KIOSK_SECRET), chrono::Utc::now())?;
+            crate::steps::kiosks::add_kiosk(conn, &kiosk, &accounts::hash_password(KIOSK_SECRET), chrono::Utc::now())?;
         }
         Ok(())
     })

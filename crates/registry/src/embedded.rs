@@ -79,7 +79,7 @@ impl EmbeddedRegistry {
         tls: Option<Arc<rustls::ServerConfig>>,
         configure: impl FnOnce(Registry) -> Registry,
     ) -> anyhow::Result<Self> {
-        let storage = crate::sqlite::SqliteStorage::open(db_path)?;
+        let storage = crate::storage::Storage::open(db_path)?;
         if demo {
             crate::demo::seed(&storage)?;
             release_freed_memory();

@@ -13,7 +13,8 @@ pub mod mail;
 pub mod proxy;
 pub mod secret_failures;
 pub mod signin;
-pub mod sqlite;
+pub mod sql;
+pub mod steps;
 pub mod storage;
 pub mod systemd;
 pub mod throttle;
@@ -29,7 +30,7 @@ use storage::{Storage, StoreError, StoreResult};
 /// Everything a request handler needs.
 #[derive(Clone)]
 pub struct Registry {
-    pub storage: Arc<dyn Storage>,
+    pub storage: Arc<Storage>,
     pub clock: Clock,
     /// Scoped idempotency keys whose first request is still being answered (`409 request_in_flight`).
     pub in_flight: Arc<Mutex<HashSet<String>>>,
@@ -70,7 +71,7 @@ impl Clock {
 }
 
 impl Registry {
-    pub fn new(storage: Arc<dyn Storage>) -> Self {
+    pub fn new(storage: Arc<Storage>) -> Self {
         Self {
             storage,
             clock: Clock::system(),
@@ -110,7 +111,7 @@ impl Registry {
     /// Runs a blocking storage call on tokio's blocking pool.
     pub async fn store<R, F>(&self, f: F) -> StoreResult<R>
     where
-        F: FnOnce(&dyn Storage) -> StoreResult<R> + Send + 'static,
+        F: FnOnce(&Storage) -> StoreResult<R> + Send + 'static,
         R: Send + 'static,
     {
         let storage = self.storage.clone();

@@ -6,7 +6,6 @@ use pdo_core::api::KioskInfo;
 use pdo_core::domain::AccountKind;
 use pdo_core::validation::{nfc, text};
 use pdo_registry::mail::{MailSink, SmtpTls};
-use pdo_registry::sqlite::SqliteStorage;
 use pdo_registry::storage::{StaffInfo, Storage, StoreError};
 use pdo_registry::{Registry, accounts, demo, import, transport};
 use std::path::{Path, PathBuf};
@@ -217,7 +216,7 @@ fn main() -> anyhow::Result<()> {
             serve(Served { listen: &listen, db: &db, public_url: &public_url, trusted_proxy, tls }, mail, demo)
         }
         Command::Account { command: AccountCommand::Add { db, login, full_name, kind } } => {
-            let storage = SqliteStorage::open(&db)?;
+            let storage = Storage::open(&db)?;
             let kind = match kind {
                 KindArg::Parent => AccountKind::Parent,
                 KindArg::Child => AccountKind::Child,
@@ -248,12 +247,12 @@ fn main() -> anyhow::Result<()> {
             Ok(())
         }
         Command::RotateKey { db } => {
-            let (key_id, _) = SqliteStorage::open(&db)?.rotate_sealing_key(chrono::Utc::now())?;
+            let (key_id, _) = Storage::open(&db)?.rotate_sealing_key(chrono::Utc::now())?;
             println!("{key_id}");
             Ok(())
         }
         Command::Kiosk { command: KioskCommand::Revoke { db, id } } => {
-            let storage = SqliteStorage::open(&db)?;
+            let storage = Storage::open(&db)?;
             if !storage.revoke_kiosk(&id, chrono::Utc::now())? {
                 anyhow::bail!("no kiosk {id:?}");
             }
@@ -264,7 +263,7 @@ fn main() -> anyhow::Result<()> {
             add_staff(&db, &id, &name, institution, region_wide)
         }
         Command::Staff { command: StaffCommand::Revoke { db, id } } => {
-            let storage = SqliteStorage::open(&db)?;
+            let storage = Storage::open(&db)?;
             if !storage.revoke_staff(&id, chrono::Utc::now())? {
                 anyhow::bail!("no staff member {id:?}");
             }
@@ -302,7 +301,7 @@ fn add_staff(
     );
     let member =
         StaffInfo { id: id.to_string(), name: field("--name", name)?, institution_id: institution, region_wide };
-    let storage = SqliteStorage::open(db)?;
+    let storage = Storage::open(db)?;
     if let Some(institution) = &member.institution_id
         && !storage.institutions(None)?.iter().any(|i| &i.id == institution)
     {
@@ -329,7 +328,7 @@ fn add_kiosk(db: &std::path::Path, id: &str, name: &str, address: &str, municipa
         address: field("--address", address)?,
         municipality: field("--municipality", municipality)?,
     };
-    let storage = SqliteStorage::open(db)?;
+    let storage = Storage::open(db)?;
     if !storage.municipalities()?.iter().any(|m| m.code == kiosk.municipality) {
         eprintln!(
             "warning: municipality {:?} is not in the reference data (not imported yet, or inactive); \
@@ -362,8 +361,7 @@ fn import_reference(db: &Path, dir: &Path, dry_run: bool) -> anyhow::Result<()> 
             anyhow::bail!("{} problem(s) in the files in {}; nothing was changed", errors.len(), dir.display());
         }
     };
-    let mut conn = if dry_run { import::open_for_dry_run(db)? } else { pdo_registry::db::open(db)? };
-    print!("{}", import::apply(&mut conn, &data, dry_run)?);
+    print!("{}", import::run(db, &data, dry_run)?);
     Ok(())
 }
 
@@ -378,7 +376,7 @@ struct Served<'a> {
 
 fn serve(served: Served<'_>, mail: MailSink, seed_demo: bool) -> anyhow::Result<()> {
     let Served { listen, db, public_url, trusted_proxy, tls } = served;
-    let storage = SqliteStorage::open(db).with_context(|| format!("opening {}", db.display()))?;
+    let storage = Storage::open(db).with_context(|| format!("opening {}", db.display()))?;
     if seed_demo {
         demo::seed(&storage)?;
     }

@@ -133,7 +133,7 @@ fn a_backup_refuses_a_missing_database_and_its_own_file() {
     assert!(!out.status.success());
     assert!(!missing.exists() && !dir.path().join("copy.sqlite3").exists(), "nothing is created");
     let db = dir.path().join("registry.sqlite3");
-    pdo_registry::sqlite::SqliteStorage::open(&db).unwrap();
+    pdo_registry::storage::Storage::open(&db).unwrap();
     let before = std::fs::read(&db).unwrap();
     let out = run_backup(&db, &db);
     assert!(!out.status.success());

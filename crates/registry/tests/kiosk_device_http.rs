@@ -5,7 +5,6 @@ use chrono::{DateTime, Duration, SubsecRound, Utc};
 use pdo_core::api::KioskInfo;
 use pdo_registry::Clock;
 use pdo_registry::embedded::EmbeddedRegistry;
-use pdo_registry::sqlite::SqliteStorage;
 use pdo_registry::storage::Storage;
 use serde_json::{Value, json};
 use std::path::PathBuf;
@@ -36,7 +35,7 @@ fn fixture() -> Fixture {
     let registry =
         EmbeddedRegistry::start_with_clock(&db, true, Clock::from_fn(move || *clock_now.lock().unwrap())).unwrap();
     // A second connection to the same file, as the command line would open it.
-    let storage = SqliteStorage::open(&db).unwrap();
+    let storage = Storage::open(&db).unwrap();
     for (id, name, secret) in [(KIOSK_ID, KIOSK_NAME, KIOSK_SECRET), (OTHER_ID, "Второй терминал (демо)", OTHER_SECRET)]
     {
         let info = KioskInfo {
@@ -183,7 +182,7 @@ async fn kiosk_credentials_are_checked_and_revocation_counts_at_once() {
     }
     assert_eq!(f.heartbeat(None, &heartbeat_body()).await.status(), 401);
 
-    let storage = SqliteStorage::open(&f.db).unwrap();
+    let storage = Storage::open(&f.db).unwrap();
     assert!(storage.revoke_kiosk(KIOSK_ID, Utc::now()).unwrap());
     assert_eq!(f.heartbeat(Some(&good), &heartbeat_body()).await.status(), 401, "a revoked kiosk is refused");
     let device_login = f.http.post(f.url("/api/v1/device-login")).header("Authorization", good).send().await.unwrap();

@@ -5,7 +5,6 @@
 mod support;
 
 use pdo_core::api::{KioskConfig, KioskInfo};
-use pdo_registry::sqlite::SqliteStorage;
 use pdo_registry::storage::{StaffInfo, Storage};
 use serde_json::Value;
 use support::offline::{add_kiosk, payload, seal};
@@ -85,7 +84,7 @@ async fn staff_look_applications_up_by_number_and_nobody_else_does() {
     assert_eq!(body["error"]["message"], "Application not found.");
 
     // Everything that is not a live staff credential is 401 `unauthorized`.
-    let storage = SqliteStorage::open(&db).unwrap();
+    let storage = Storage::open(&db).unwrap();
     let kiosk = KioskInfo {
         id: "metodist-1".into(),
         name: "Терминал (демо)".into(),
@@ -118,7 +117,7 @@ const SECRET: &str = "inventedstaffsecretforscopetests1";
 
 /// Adds a member of staff through the storage API with a known secret; returns their `Authorization` value.
 fn member(api: &Api, id: &str, institution: Option<&str>) -> String {
-    let storage = SqliteStorage::open(&api.dir.path().join("registry.sqlite3")).unwrap();
+    let storage = Storage::open(&api.dir.path().join("registry.sqlite3")).unwrap();
     let info = StaffInfo {
         id: id.into(),
         name: "Методист (демо)".into(),

@@ -8,7 +8,7 @@ use crate::Registry;
 use crate::accounts::{self, SignInError};
 use crate::mail::certificate_mail;
 use crate::signin::{self, PasswordCheck};
-use crate::sqlite::claims::{ClaimLink, ClaimOutcome};
+use crate::steps::claims::{ClaimLink, ClaimOutcome};
 use crate::storage::StoreResult;
 use axum::Form;
 use axum::extract::rejection::FormRejection;

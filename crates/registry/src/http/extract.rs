@@ -159,7 +159,7 @@ pub fn credentials(headers: &HeaderMap, scheme: &str) -> Option<(String, String)
 }
 
 /// Finds a credential holder by id in storage.
-type Lookup<T> = fn(&dyn Storage, &str) -> StoreResult<Option<Credential<T>>>;
+type Lookup<T> = fn(&Storage, &str) -> StoreResult<Option<Credential<T>>>;
 
 /// The holder of `Authorization: <scheme> <id>:<secret>`, found by `lookup`; `401 unauthorized` when the header is
 /// missing or malformed (another scheme included), the secret wrong, the id unknown or revoked. The record is read on
@@ -240,7 +240,7 @@ impl FromRequestParts<Registry> for Kiosk {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, registry: &Registry) -> Result<Self, Self::Rejection> {
-        credential_holder(parts, registry, Self::SCHEME, |s: &dyn Storage, id: &str| s.kiosk(id)).await.map(Kiosk)
+        credential_holder(parts, registry, Self::SCHEME, |s: &Storage, id: &str| s.kiosk(id)).await.map(Kiosk)
     }
 }
 
@@ -278,7 +278,7 @@ impl FromRequestParts<Registry> for Staff {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, registry: &Registry) -> Result<Self, Self::Rejection> {
-        credential_holder(parts, registry, Self::SCHEME, |s: &dyn Storage, id: &str| s.staff(id)).await.map(Staff)
+        credential_holder(parts, registry, Self::SCHEME, |s: &Storage, id: &str| s.staff(id)).await.map(Staff)
     }
 }
 
@@ -396,7 +396,7 @@ mod in_flight_tests {
     #[test]
     fn a_second_request_with_a_key_in_flight_is_refused_until_the_first_ends() {
         let dir = tempfile::tempdir().unwrap();
-        let storage = crate::sqlite::SqliteStorage::open(&dir.path().join("r.sqlite3")).unwrap();
+        let storage = crate::storage::Storage::open(&dir.path().join("r.sqlite3")).unwrap();
         let registry = Registry::new(std::sync::Arc::new(storage));
         let key = IdemKey {
             scope: "account:a".into(),

@@ -2,10 +2,10 @@
 //! worked out, for a dry run).
 
 use super::{GROUPS, INSTITUTIONS, MUNICIPALITIES, OPERATOR, ReferenceData, Row};
-use crate::sqlite::reference;
+use crate::sql::{Conn, Value};
+use crate::steps::reference;
 use crate::storage::StoreResult;
 use pdo_core::api::Operator;
-use rusqlite::{Connection, Transaction, TransactionBehavior, params_from_iter};
 use std::collections::{HashMap, HashSet};
 
 /// What an import did, or would do, to each file's rows.
@@ -73,29 +73,23 @@ const TABLES: [Table; 3] = [
     },
 ];
 
-/// Brings the database to `data` in one transaction, or with `dry_run` only reads it and reports what would change.
-pub fn apply(conn: &mut Connection, data: &ReferenceData, dry_run: bool) -> StoreResult<Report> {
-    // Immediate: the changes are worked out under the same write lock they are written with.
-    let behavior = if dry_run { TransactionBehavior::Deferred } else { TransactionBehavior::Immediate };
-    let tx = conn.transaction_with_behavior(behavior)?;
+/// Brings the database to `data` within the caller's transaction, or with `dry_run` only reads it and reports what
+/// would change.
+pub fn apply(tx: &dyn Conn, data: &ReferenceData, dry_run: bool) -> StoreResult<Report> {
     let mut files = Vec::new();
     // Municipalities first: institutions refer to them.
     for (table, rows) in TABLES.iter().zip([&data.municipalities, &data.groups, &data.institutions]) {
-        files.push(sync_table(&tx, table, rows, !dry_run)?);
+        files.push(sync_table(tx, table, rows, !dry_run)?);
     }
-    files.push(sync_operator(&tx, &data.operator, !dry_run)?);
-    if !dry_run {
-        tx.commit()?;
-    }
+    files.push(sync_operator(tx, &data.operator, !dry_run)?);
     Ok(Report { dry_run, files })
 }
 
-fn sync_table(tx: &Transaction<'_>, t: &Table, rows: &[Row], write: bool) -> StoreResult<FileReport> {
+fn sync_table(tx: &dyn Conn, t: &Table, rows: &[Row], write: bool) -> StoreResult<FileReport> {
     let (table, key, columns) = (t.table, t.key, t.columns.join(", "));
     let mut existing: HashMap<String, (Vec<Option<String>>, bool)> = HashMap::new();
     let mut stmt = tx.prepare(&format!("SELECT {key}, {columns}, active FROM {table}"))?;
-    let mut found = stmt.query([])?;
-    while let Some(r) = found.next()? {
+    for r in stmt.query(())? {
         let values = (1..=t.columns.len()).map(|i| r.get(i)).collect::<Result<Vec<Option<String>>, _>>()?;
         existing.insert(r.get(0)?, (values, r.get(t.columns.len() + 1)?));
     }
@@ -129,9 +123,8 @@ fn sync_table(tx: &Transaction<'_>, t: &Table, rows: &[Row], write: bool) -> Sto
             updates.join(", ")
         ))?;
         for row in to_write {
-            upsert.execute(params_from_iter(
-                std::iter::once(Some(&row.key)).chain(row.values.iter().map(Option::as_ref)),
-            ))?;
+            let values = std::iter::once(Some(&row.key)).chain(row.values.iter().map(Option::as_ref));
+            upsert.execute(values.map(|v| v.map_or(Value::Null, |s| Value::Text(s.clone()))).collect::<Vec<_>>())?;
         }
         let mut deactivate = tx.prepare(&format!("UPDATE {table} SET active = 0 WHERE {key} = ?1"))?;
         for key in &report.deactivated {
@@ -141,7 +134,7 @@ fn sync_table(tx: &Transaction<'_>, t: &Table, rows: &[Row], write: bool) -> Sto
     Ok(report)
 }
 
-fn sync_operator(tx: &Transaction<'_>, (name, address): &(String, String), write: bool) -> StoreResult<FileReport> {
+fn sync_operator(tx: &dyn Conn, (name, address): &(String, String), write: bool) -> StoreResult<FileReport> {
     let current = reference::operator(tx)?;
     let mut report = FileReport { file: OPERATOR, added: vec![], changed: vec![], kept: 0, deactivated: vec![] };
     let key = "operator".to_string();

@@ -131,7 +131,22 @@ pub fn parse(
     }
 }
 
-/// A connection for a dry run: the database as it is, never created or migrated. Without a database yet,
+/// Imports `data` into `db` (a SQLite file or a `postgres://` URL) in one transaction, or with `dry_run` only
+/// works out what would change.
+pub fn run(db: &Path, data: &ReferenceData, dry_run: bool) -> anyhow::Result<Report> {
+    let postgres = db.to_str().is_some_and(crate::storage::is_postgres_url);
+    Ok(match (dry_run, postgres) {
+        (true, false) => {
+            let mut conn = open_for_dry_run(db)?;
+            let tx = conn.transaction()?;
+            apply(&tx, data, true)?
+        }
+        (true, true) => crate::storage::Storage::open(db)?.read(|tx| apply(tx, data, true))?,
+        (false, _) => crate::storage::Storage::open(db)?.write(|tx| apply(tx, data, false))?,
+    })
+}
+
+/// A SQLite connection for a dry run: the database as it is, never created or migrated. Without a database yet,
 /// an empty one in memory (everything would be added).
 pub fn open_for_dry_run(db: &Path) -> anyhow::Result<rusqlite::Connection> {
     if !db.exists() {

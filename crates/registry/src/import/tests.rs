@@ -1,11 +1,20 @@
 //! The checks of an import on in-memory files and an in-memory database.
 
 use super::*;
+use crate::storage::StoreResult;
 
 const M: &str = "code,name\nm-1,Первый округ (выдумано)\nm-2,Второй округ (выдумано)\n";
 const G: &str = "id,title\ng-1,Группа (выдумано)\n";
 const I: &str = "id,municipality_code,name,address,phone,hours\ni-1,m-1,ДДТ (выдумано),\"ул. Условная, 1\",,\n";
 const O: &str = "name,address\nОператор (выдумано),\"г. Условный, ул. Такая, 1\"\n";
+
+/// One import in its own transaction, as `run` does it for a SQLite file.
+fn apply(conn: &mut rusqlite::Connection, data: &ReferenceData, dry_run: bool) -> StoreResult<Report> {
+    let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+    let report = super::apply(&tx, data, dry_run)?;
+    tx.commit()?;
+    Ok(report)
+}
 
 fn errors(m: &str, g: &str, i: &str, o: &str) -> Vec<String> {
     parse(m.as_bytes(), g.as_bytes(), i.as_bytes(), o.as_bytes()).unwrap_err().iter().map(|e| e.to_string()).collect()
@@ -84,13 +93,13 @@ fn apply_adds_then_keeps_then_deactivates() {
     let fewer = parse(b"code,name\nm-1,Renamed\n", G.as_bytes(), I.as_bytes(), O.as_bytes()).unwrap();
     let dry = apply(&mut conn, &fewer, true).unwrap();
     assert_eq!(dry.file(MUNICIPALITIES).deactivated, vec!["m-2"]);
-    assert_eq!(crate::sqlite::reference::municipalities(&conn).unwrap().len(), 2, "a dry run writes nothing");
+    assert_eq!(crate::steps::reference::municipalities(&conn).unwrap().len(), 2, "a dry run writes nothing");
     let done = apply(&mut conn, &fewer, false).unwrap();
     assert_eq!(
         (done.file(MUNICIPALITIES).changed.clone(), done.file(MUNICIPALITIES).deactivated.clone()),
         (vec!["m-1".to_string()], vec!["m-2".to_string()])
     );
-    let names: Vec<_> = crate::sqlite::reference::municipalities(&conn).unwrap().into_iter().map(|m| m.name).collect();
+    let names: Vec<_> = crate::steps::reference::municipalities(&conn).unwrap().into_iter().map(|m| m.name).collect();
     assert_eq!(names, vec!["Renamed"]);
     let back = apply(&mut conn, &data, false).unwrap();
     assert_eq!(back.file(MUNICIPALITIES).changed, vec!["m-1", "m-2"], "renamed back, and active again");

@@ -3,7 +3,6 @@
 use chrono::{DateTime, Duration, Utc};
 use pdo_core::api::KioskInfo;
 use pdo_registry::embedded::EmbeddedRegistry;
-use pdo_registry::sqlite::SqliteStorage;
 use pdo_registry::storage::Storage;
 use pdo_registry::{Clock, Registry};
 use serde_json::{Value, json};
@@ -44,8 +43,8 @@ impl Clocked {
         Utc::now() + *self.offset.lock().unwrap()
     }
 
-    pub fn storage(&self) -> SqliteStorage {
-        SqliteStorage::open(&self.db).unwrap()
+    pub fn storage(&self) -> Storage {
+        Storage::open(&self.db).unwrap()
     }
 
     pub fn add_kiosk(&self, id: &str, secret: &str) {

@@ -7,7 +7,6 @@ use pdo_core::api::{ApplicantRequest, ChildRequest, DocumentRequest, KioskConfig
 use pdo_core::domain::DocumentKind;
 use pdo_core::sealed;
 use pdo_registry::demo::ACCOUNTS;
-use pdo_registry::sqlite::SqliteStorage;
 use pdo_registry::storage::Storage;
 use serde_json::Value;
 
@@ -15,7 +14,7 @@ pub const KIOSK_ID: &str = "offline-kiosk-1";
 pub const SECRET: &str = "secretoftheinventedofflinekiosk1";
 
 pub fn add_kiosk(api: &Api) {
-    let storage = SqliteStorage::open(&api.dir.path().join("registry.sqlite3")).unwrap();
+    let storage = Storage::open(&api.dir.path().join("registry.sqlite3")).unwrap();
     let info = KioskInfo {
         id: KIOSK_ID.into(),
         name: "Терминал в библиотеке (демо)".into(),

@@ -1,11 +1,11 @@
 //! The mail outbox: rows written with the record that causes them, drained by the sending worker.
 
+use crate::sql::{Conn, params};
 use crate::storage::{OutgoingMail, QueuedMail, StoreResult};
 use chrono::{DateTime, Utc};
-use rusqlite::{Connection, params};
 use sha2::{Digest, Sha256};
 
-pub fn due(conn: &Connection, now: DateTime<Utc>, limit: u32) -> StoreResult<Vec<QueuedMail>> {
+pub fn due(conn: &dyn Conn, now: DateTime<Utc>, limit: u32) -> StoreResult<Vec<QueuedMail>> {
     let mut stmt = conn.prepare_cached(
         "SELECT id, attempts, to_addr, subject, body FROM mail_outbox
          WHERE sent_at IS NULL AND next_attempt_at <= ?1 ORDER BY id LIMIT ?2",
@@ -22,7 +22,7 @@ pub fn due(conn: &Connection, now: DateTime<Utc>, limit: u32) -> StoreResult<Vec
 
 /// Marks a letter sent and forgets what it said: its body carries live link tokens and codes, and secure_delete
 /// zeroes the freed bytes. The address stays only as a hash.
-pub fn sent(conn: &Connection, id: i64, now: DateTime<Utc>) -> StoreResult<()> {
+pub fn sent(conn: &dyn Conn, id: i64, now: DateTime<Utc>) -> StoreResult<()> {
     conn.execute(
         "UPDATE mail_outbox SET sent_at = ?2, last_error = NULL, recipient_hash = ?3, to_addr = '', body = ''
          WHERE id = ?1",
@@ -31,19 +31,12 @@ pub fn sent(conn: &Connection, id: i64, now: DateTime<Utc>) -> StoreResult<()> {
     Ok(())
 }
 
-fn recipient_hash(conn: &Connection, id: i64) -> StoreResult<Vec<u8>> {
+fn recipient_hash(conn: &dyn Conn, id: i64) -> StoreResult<Vec<u8>> {
     let to: String = conn.query_row("SELECT to_addr FROM mail_outbox WHERE id = ?1", [id], |r| r.get(0))?;
     Ok(Sha256::digest(to.to_lowercase().as_bytes()).to_vec())
 }
 
-/// Copies the WAL into the main file and truncates it, so page images of cleared letters do not linger in the
-/// `-wal` file. `false` when a reader kept it from completing (the next call retries).
-pub fn checkpoint(conn: &Connection) -> StoreResult<bool> {
-    let busy: i64 = conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |r| r.get(0))?;
-    Ok(busy == 0)
-}
-
-pub fn failed(conn: &Connection, id: i64, error: &str, retry_at: DateTime<Utc>) -> StoreResult<()> {
+pub fn failed(conn: &dyn Conn, id: i64, error: &str, retry_at: DateTime<Utc>) -> StoreResult<()> {
     conn.execute(
         "UPDATE mail_outbox SET attempts = attempts + 1, last_error = ?2, next_attempt_at = ?3 WHERE id = ?1",
         params![id, error, retry_at.to_rfc3339()],

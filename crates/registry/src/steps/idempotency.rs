@@ -1,18 +1,16 @@
 //! Replaying creating requests: the stored response is written in the same transaction as what it created.
 
+use crate::sql::{Conn, OptionalExtension, params};
 use crate::storage::{IdemKey, StoreError, StoreResult, Stored};
 use chrono::{DateTime, Utc};
-#[cfg(test)]
-use rusqlite::Connection;
-use rusqlite::{OptionalExtension, Transaction, params};
 
 /// Replays the stored answer for `idem`, or runs `create` and stores its answer with it. Failures store nothing, so
 /// a retry after a refusal is judged afresh.
 pub fn run(
-    tx: &Transaction<'_>,
+    tx: &dyn Conn,
     idem: &IdemKey,
     now: DateTime<Utc>,
-    create: impl FnOnce(&Transaction<'_>) -> StoreResult<(u16, Vec<u8>)>,
+    create: impl FnOnce(&dyn Conn) -> StoreResult<(u16, Vec<u8>)>,
 ) -> StoreResult<Stored> {
     let previous: Option<(Vec<u8>, u16, Vec<u8>)> = tx
         .query_row(
@@ -38,7 +36,7 @@ pub fn run(
 }
 
 /// Keys are kept at least 30 days; older ones may go.
-pub fn prune(tx: &Transaction<'_>, now: DateTime<Utc>) -> StoreResult<usize> {
+pub fn prune(tx: &dyn Conn, now: DateTime<Utc>) -> StoreResult<usize> {
     let cutoff = now - chrono::Duration::days(31);
     Ok(tx.execute("DELETE FROM idempotency_keys WHERE created_at < ?1", [cutoff.to_rfc3339()])?)
 }
@@ -50,7 +48,7 @@ mod tests {
 
     #[test]
     fn records_are_kept_30_days_then_pruned() {
-        let mut conn = Connection::open_in_memory().unwrap();
+        let mut conn = rusqlite::Connection::open_in_memory().unwrap();
         crate::db::migrations().to_latest(&mut conn).unwrap();
         let tx = conn.transaction().unwrap();
         let key = |k: &str| IdemKey {

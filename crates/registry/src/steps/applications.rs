@@ -1,13 +1,13 @@
 //! Applications, the e-mail step and certificates in SQLite.
 
 use super::{people, reference};
+use crate::sql::{Conn, OptionalExtension, Row, params};
 use crate::storage::{
     ConfirmationSecrets, IdemKey, MailFor, NewApplication, OutgoingMail, StoreError, StoreResult, Stored,
 };
 use chrono::{DateTime, Duration, Utc};
 use pdo_core::api::*;
 use pdo_core::domain::{AccountKind, region_today};
-use rusqlite::{Connection, OptionalExtension, Row, Transaction, params};
 use sha2::{Digest, Sha256};
 
 pub const CODE_LIFETIME: Duration = Duration::hours(24);
@@ -42,7 +42,7 @@ struct Row_ {
 const COLUMNS: &str = "id, number, account_id, child_id, applicant, applicant_kind, email, email_confirmed_at, status,
     certificate_group, document_id, registry_record, municipality_code, source, created_at";
 
-fn row(r: &Row<'_>) -> rusqlite::Result<Row_> {
+fn row(r: &Row) -> crate::sql::Result<Row_> {
     Ok(Row_ {
         id: r.get(0)?,
         number: r.get(1)?,
@@ -70,7 +70,7 @@ fn next_action(status: ApplicationStatus) -> NextAction {
     }
 }
 
-fn view(conn: &Connection, r: Row_) -> StoreResult<Application> {
+fn view(conn: &dyn Conn, r: Row_) -> StoreResult<Application> {
     let status = ApplicationStatus::parse(&r.status).ok_or_else(|| anyhow::anyhow!("unknown status {}", r.status))?;
     let child = people::child_by_id(conn, &r.child_id)?;
     let document = r.document_id.as_deref().map(|d| people::document(conn, &r.child_id, d)).transpose()?;
@@ -99,7 +99,7 @@ fn view(conn: &Connection, r: Row_) -> StoreResult<Application> {
 }
 
 /// The one application `condition` selects (over `params`), or "not found".
-fn select_one(conn: &Connection, condition: &str, params: impl rusqlite::Params) -> StoreResult<Application> {
+fn select_one(conn: &dyn Conn, condition: &str, params: impl crate::sql::Params) -> StoreResult<Application> {
     let r = conn
         .query_row(&format!("SELECT {COLUMNS} FROM applications WHERE {condition} LIMIT 1"), params, row)
         .optional()?
@@ -108,28 +108,28 @@ fn select_one(conn: &Connection, condition: &str, params: impl rusqlite::Params)
 }
 
 /// An application of this account; another account's is "not found".
-pub fn application(conn: &Connection, account_id: &str, id: &str) -> StoreResult<Application> {
+pub fn application(conn: &dyn Conn, account_id: &str, id: &str) -> StoreResult<Application> {
     select_one(conn, "id = ?1 AND account_id = ?2", [id, account_id])
 }
 
 /// An application by its number, or by a number a kiosk printed for an offline part that joined it.
-pub fn application_by_number(conn: &Connection, number: &str) -> StoreResult<Application> {
+pub fn application_by_number(conn: &dyn Conn, number: &str) -> StoreResult<Application> {
     select_one(conn, "number = ?1 OR id = (SELECT application_id FROM application_aliases WHERE number = ?1)", [number])
 }
 
 /// An application whoever holds it (offline submissions and claims).
-pub fn application_by_id(conn: &Connection, id: &str) -> StoreResult<Application> {
+pub fn application_by_id(conn: &dyn Conn, id: &str) -> StoreResult<Application> {
     select_one(conn, "id = ?1", [id])
 }
 
-pub fn applications(conn: &Connection, account_id: &str) -> StoreResult<Vec<Application>> {
+pub fn applications(conn: &dyn Conn, account_id: &str) -> StoreResult<Vec<Application>> {
     let mut stmt = conn
         .prepare_cached(&format!("SELECT {COLUMNS} FROM applications WHERE account_id = ?1 ORDER BY created_at, id"))?;
     let rows: Vec<Row_> = stmt.query_map([account_id], row)?.collect::<Result<_, _>>()?;
     rows.into_iter().map(|r| view(conn, r)).collect()
 }
 
-pub fn queue_mail(tx: &Connection, mail: &OutgoingMail, now: DateTime<Utc>) -> StoreResult<()> {
+pub fn queue_mail(tx: &dyn Conn, mail: &OutgoingMail, now: DateTime<Utc>) -> StoreResult<()> {
     tx.execute(
         "INSERT INTO mail_outbox (to_addr, subject, body, created_at, next_attempt_at) VALUES (?1, ?2, ?3, ?4, ?4)",
         params![mail.to, mail.subject, mail.body, now.to_rfc3339()],
@@ -137,7 +137,7 @@ pub fn queue_mail(tx: &Connection, mail: &OutgoingMail, now: DateTime<Utc>) -> S
     Ok(())
 }
 
-fn email_confirmed_before(conn: &Connection, account_id: &str, email: &str) -> StoreResult<bool> {
+fn email_confirmed_before(conn: &dyn Conn, account_id: &str, email: &str) -> StoreResult<bool> {
     Ok(conn
         .query_row("SELECT 1 FROM confirmed_emails WHERE account_id = ?1 AND email = ?2", [account_id, email], |_| {
             Ok(())
@@ -147,7 +147,7 @@ fn email_confirmed_before(conn: &Connection, account_id: &str, email: &str) -> S
 }
 
 /// Replaces the application's confirmation secrets and counts one more sending today.
-fn store_secrets(tx: &Connection, id: &str, secrets: &ConfirmationSecrets, now: DateTime<Utc>) -> StoreResult<()> {
+fn store_secrets(tx: &dyn Conn, id: &str, secrets: &ConfirmationSecrets, now: DateTime<Utc>) -> StoreResult<()> {
     let today = region_today(now).to_string();
     tx.execute(
         "INSERT INTO email_confirmations (application_id, token_hash, code_hash, expires_at, wrong_attempts, voided,
@@ -169,7 +169,7 @@ fn store_secrets(tx: &Connection, id: &str, secrets: &ConfirmationSecrets, now: 
 }
 
 pub fn create(
-    tx: &Transaction<'_>,
+    tx: &dyn Conn,
     new: &NewApplication<'_>,
     secrets: &ConfirmationSecrets,
     mail: MailFor<'_>,
@@ -224,7 +224,7 @@ pub fn create(
 }
 
 fn mark_confirmed(
-    tx: &Connection,
+    tx: &dyn Conn,
     id: &str,
     account_id: Option<&str>,
     email: &str,
@@ -246,7 +246,7 @@ fn mark_confirmed(
 }
 
 /// Follows a link from the e-mail. `Ok(None)` when the link is unknown or has expired.
-pub fn confirm_by_link(tx: &Transaction<'_>, token: &str, now: DateTime<Utc>) -> StoreResult<Option<String>> {
+pub fn confirm_by_link(tx: &dyn Conn, token: &str, now: DateTime<Utc>) -> StoreResult<Option<String>> {
     let found: Option<(String, String)> = tx
         .query_row(
             "SELECT application_id, expires_at FROM email_confirmations WHERE token_hash = ?1 AND voided = 0",
@@ -268,7 +268,7 @@ pub fn confirm_by_link(tx: &Transaction<'_>, token: &str, now: DateTime<Utc>) ->
 
 /// The 6-digit code typed at the kiosk; five wrong codes void it.
 pub fn confirm_by_code(
-    tx: &Transaction<'_>,
+    tx: &dyn Conn,
     account_id: &str,
     id: &str,
     code: &str,
@@ -307,7 +307,7 @@ pub fn confirm_by_code(
 }
 
 /// Whether another confirmation mail may go now; `Err(seconds)` to wait otherwise.
-fn may_send(tx: &Connection, id: &str, now: DateTime<Utc>) -> StoreResult<Result<(), i64>> {
+fn may_send(tx: &dyn Conn, id: &str, now: DateTime<Utc>) -> StoreResult<Result<(), i64>> {
     let row: Option<(String, u32, String)> = tx
         .query_row(
             "SELECT sends_day, sends_that_day, last_sent_at FROM email_confirmations WHERE application_id = ?1",
@@ -332,7 +332,7 @@ fn may_send(tx: &Connection, id: &str, now: DateTime<Utc>) -> StoreResult<Result
 /// Sends a fresh code and link, within the limits. `Err(Conflict too_many_requests)` carries no wait; the caller
 /// asks `retry_after` for it.
 pub fn resend(
-    tx: &Transaction<'_>,
+    tx: &dyn Conn,
     account_id: &str,
     id: &str,
     secrets: &ConfirmationSecrets,
@@ -354,7 +354,7 @@ pub fn resend(
 /// A mistyped address fixed: the application waits for the new address to be confirmed (unless the account has
 /// confirmed it before) and a new code goes out; the first change at once, later ones within the sending limits.
 pub fn change_email(
-    tx: &Transaction<'_>,
+    tx: &dyn Conn,
     account_id: &str,
     id: &str,
     email: &str,
@@ -399,7 +399,7 @@ pub fn change_email(
 }
 
 pub fn issue_certificate(
-    tx: &Transaction<'_>,
+    tx: &dyn Conn,
     account_id: &str,
     id: &str,
     request: &CertificateRequest,

@@ -4,18 +4,18 @@
 
 use super::kiosks::ts;
 use super::{applications, people, reference};
+use crate::sql::{Conn, OptionalExtension, params};
 use crate::storage::{MailFor, StoreResult};
 use chrono::{DateTime, Duration, Utc};
 use pdo_core::api::*;
 use pdo_core::validation::nfc;
-use rusqlite::{Connection, OptionalExtension, Transaction, params};
 
 /// How long a claim link works after its letter was queued.
 pub const CLAIM_LIFETIME: Duration = Duration::days(30);
 
 /// Writes a claim link's record: the link expires `CLAIM_LIFETIME` after `now`.
 pub fn insert(
-    tx: &Connection,
+    tx: &dyn Conn,
     token: &str,
     application_id: &str,
     number: &str,
@@ -40,7 +40,7 @@ pub enum ClaimLink {
     Gone,
 }
 
-pub fn link(conn: &Connection, token: &str, now: DateTime<Utc>) -> StoreResult<ClaimLink> {
+pub fn link(conn: &dyn Conn, token: &str, now: DateTime<Utc>) -> StoreResult<ClaimLink> {
     let row: Option<(String, String)> = conn
         .query_row(
             "SELECT number, expires_at FROM claims WHERE token_hash = ?1 AND claimed_at IS NULL",
@@ -90,7 +90,7 @@ pub fn same_person(full_name: &str, applicant: &Applicant) -> bool {
 /// its certificate (issued online meanwhile) is only joined. Applicant details are copied only into an account
 /// that has none.
 pub fn claim(
-    tx: &Transaction<'_>,
+    tx: &dyn Conn,
     token: &str,
     account: &Account,
     mail: MailFor<'_>,
@@ -155,7 +155,7 @@ pub fn claim(
 
 /// Children taken offline that nobody claimed (no account) and whose every claim link has expired; `snils` narrows
 /// it to one.
-fn unclaimed_expired(conn: &Connection, snils: Option<&str>, now: DateTime<Utc>) -> StoreResult<Vec<String>> {
+fn unclaimed_expired(conn: &dyn Conn, snils: Option<&str>, now: DateTime<Utc>) -> StoreResult<Vec<String>> {
     let mut stmt = conn.prepare_cached(
         "SELECT ch.id FROM children ch WHERE ch.account_id IS NULL AND (?1 IS NULL OR ch.snils = ?1)
          AND NOT EXISTS (SELECT 1 FROM claims c JOIN applications a ON a.id = c.application_id
@@ -168,7 +168,7 @@ fn unclaimed_expired(conn: &Connection, snils: Option<&str>, now: DateTime<Utc>)
 /// Deletes what an unclaimed offline submission left once its links expired — the child, its documents and scan,
 /// its application with its other numbers and links — so its SNILS is free for whoever registers the child next.
 /// The kiosk's submission stays, `rejected` with reason `claim_expired`. Returns how many children went.
-pub fn release_expired(tx: &Connection, snils: Option<&str>, now: DateTime<Utc>) -> StoreResult<usize> {
+pub fn release_expired(tx: &dyn Conn, snils: Option<&str>, now: DateTime<Utc>) -> StoreResult<usize> {
     let children = unclaimed_expired(tx, snils, now)?;
     for child in &children {
         let of_child = "(SELECT id FROM applications WHERE child_id = ?1)";

@@ -1,24 +1,19 @@
 //! The applicant, children and their documents in SQLite.
 
+use crate::sql::{Conn, OptionalExtension, Row, params};
 use crate::storage::{IdemKey, StoreError, StoreResult, Stored};
 use chrono::{DateTime, NaiveDate, Utc};
 use pdo_core::api::{Applicant, Child, Document};
 use pdo_core::domain::DocumentKind;
 use pdo_core::validation::{ValidChild, ValidDocument};
-use rusqlite::{Connection, OptionalExtension, Row, Transaction, params};
 
-pub fn applicant(conn: &Connection, account_id: &str) -> StoreResult<Option<Applicant>> {
+pub fn applicant(conn: &dyn Conn, account_id: &str) -> StoreResult<Option<Applicant>> {
     let json: Option<String> =
         conn.query_row("SELECT data FROM applicants WHERE account_id = ?1", [account_id], |r| r.get(0)).optional()?;
     Ok(json.map(|j| serde_json::from_str(&j)).transpose()?)
 }
 
-pub fn put_applicant(
-    conn: &Connection,
-    account_id: &str,
-    applicant: &Applicant,
-    now: DateTime<Utc>,
-) -> StoreResult<()> {
+pub fn put_applicant(conn: &dyn Conn, account_id: &str, applicant: &Applicant, now: DateTime<Utc>) -> StoreResult<()> {
     conn.execute(
         "INSERT INTO applicants (account_id, data, updated_at) VALUES (?1, ?2, ?3)
          ON CONFLICT(account_id) DO UPDATE SET data = ?2, updated_at = ?3",
@@ -30,7 +25,7 @@ pub fn put_applicant(
 const CHILD_COLUMNS: &str = "id, last_name, first_name, patronymic, birth_date, snils, address";
 const DOCUMENT_COLUMNS: &str = "id, kind, series, number, issued_on, issued_by, division_code, scan IS NOT NULL";
 
-fn child_row(r: &Row<'_>) -> rusqlite::Result<Child> {
+fn child_row(r: &Row) -> crate::sql::Result<Child> {
     Ok(Child {
         id: r.get(0)?,
         last_name: r.get(1)?,
@@ -43,7 +38,7 @@ fn child_row(r: &Row<'_>) -> rusqlite::Result<Child> {
     })
 }
 
-fn document_row(r: &Row<'_>) -> rusqlite::Result<Document> {
+fn document_row(r: &Row) -> crate::sql::Result<Document> {
     let kind: String = r.get(1)?;
     Ok(Document {
         id: r.get(0)?,
@@ -57,7 +52,7 @@ fn document_row(r: &Row<'_>) -> rusqlite::Result<Document> {
     })
 }
 
-pub fn documents(conn: &Connection, child_id: &str) -> StoreResult<Vec<Document>> {
+pub fn documents(conn: &dyn Conn, child_id: &str) -> StoreResult<Vec<Document>> {
     let mut stmt = conn.prepare_cached(&format!(
         "SELECT {DOCUMENT_COLUMNS} FROM documents WHERE child_id = ?1 ORDER BY created_at, id"
     ))?;
@@ -65,7 +60,7 @@ pub fn documents(conn: &Connection, child_id: &str) -> StoreResult<Vec<Document>
     Ok(rows.collect::<Result<_, _>>()?)
 }
 
-pub fn document(conn: &Connection, child_id: &str, document_id: &str) -> StoreResult<Document> {
+pub fn document(conn: &dyn Conn, child_id: &str, document_id: &str) -> StoreResult<Document> {
     conn.query_row(
         &format!("SELECT {DOCUMENT_COLUMNS} FROM documents WHERE child_id = ?1 AND id = ?2"),
         [child_id, document_id],
@@ -75,7 +70,7 @@ pub fn document(conn: &Connection, child_id: &str, document_id: &str) -> StoreRe
     .ok_or(StoreError::NotFound("document_not_found"))
 }
 
-pub fn children(conn: &Connection, account_id: &str) -> StoreResult<Vec<Child>> {
+pub fn children(conn: &dyn Conn, account_id: &str) -> StoreResult<Vec<Child>> {
     let mut stmt = conn.prepare_cached(&format!(
         "SELECT {CHILD_COLUMNS} FROM children WHERE account_id = ?1 ORDER BY created_at, id"
     ))?;
@@ -87,7 +82,7 @@ pub fn children(conn: &Connection, account_id: &str) -> StoreResult<Vec<Child>> 
 }
 
 /// A child of this account; another account's child is "not found", so ids reveal nothing.
-pub fn child(conn: &Connection, account_id: &str, child_id: &str) -> StoreResult<Child> {
+pub fn child(conn: &dyn Conn, account_id: &str, child_id: &str) -> StoreResult<Child> {
     let mut child = conn
         .query_row(
             &format!("SELECT {CHILD_COLUMNS} FROM children WHERE account_id = ?1 AND id = ?2"),
@@ -101,7 +96,7 @@ pub fn child(conn: &Connection, account_id: &str, child_id: &str) -> StoreResult
 }
 
 /// A child by id whoever holds it (offline submissions, staff look-ups).
-pub fn child_by_id(conn: &Connection, child_id: &str) -> StoreResult<Child> {
+pub fn child_by_id(conn: &dyn Conn, child_id: &str) -> StoreResult<Child> {
     let mut child = conn
         .query_row(&format!("SELECT {CHILD_COLUMNS} FROM children WHERE id = ?1"), [child_id], child_row)
         .optional()?
@@ -112,7 +107,7 @@ pub fn child_by_id(conn: &Connection, child_id: &str) -> StoreResult<Child> {
 
 /// Inserts a child; the same SNILS anywhere in the registry is a conflict naming whose it is.
 pub fn insert_child(
-    tx: &Transaction<'_>,
+    tx: &dyn Conn,
     account_id: Option<&str>,
     child: &ValidChild,
     now: DateTime<Utc>,
@@ -144,7 +139,7 @@ pub fn insert_child(
 }
 
 pub fn create_child(
-    tx: &Transaction<'_>,
+    tx: &dyn Conn,
     account_id: &str,
     child: &ValidChild,
     idem: &IdemKey,
@@ -163,7 +158,7 @@ pub fn create_child(
 
 /// A child an offline submission brought in for this account (it named the account's login) and that still waits
 /// for its claim: the account takes it, with its application, instead of being refused for the same SNILS.
-fn join_waiting_child(tx: &Transaction<'_>, account_id: &str, snils: &str) -> StoreResult<Option<Child>> {
+fn join_waiting_child(tx: &dyn Conn, account_id: &str, snils: &str) -> StoreResult<Option<Child>> {
     let waiting: Option<String> = tx
         .query_row(
             "SELECT id FROM children WHERE snils = ?1 AND account_id IS NULL AND named_account_id = ?2",
@@ -185,7 +180,7 @@ pub type Holder = (String, Option<String>, Option<String>);
 
 /// Who holds the child with this SNILS: `None` when no child has it, else (child id, its account, the account an
 /// offline submission named for it while it waits for its claim).
-pub fn holder_of(conn: &Connection, snils: &str) -> StoreResult<Option<Holder>> {
+pub fn holder_of(conn: &dyn Conn, snils: &str) -> StoreResult<Option<Holder>> {
     Ok(conn
         .query_row("SELECT id, account_id, named_account_id FROM children WHERE snils = ?1", [snils], |r| {
             Ok((r.get(0)?, r.get(1)?, r.get(2)?))
@@ -194,7 +189,7 @@ pub fn holder_of(conn: &Connection, snils: &str) -> StoreResult<Option<Holder>> 
 }
 
 pub fn insert_document(
-    tx: &Transaction<'_>,
+    tx: &dyn Conn,
     child_id: &str,
     document: &ValidDocument,
     now: DateTime<Utc>,
@@ -219,7 +214,7 @@ pub fn insert_document(
 }
 
 pub fn add_document(
-    tx: &Transaction<'_>,
+    tx: &dyn Conn,
     account_id: &str,
     child_id: &str,
     document: &ValidDocument,
@@ -234,7 +229,7 @@ pub fn add_document(
 }
 
 pub fn update_document(
-    conn: &Connection,
+    conn: &dyn Conn,
     account_id: &str,
     child_id: &str,
     document_id: &str,
@@ -264,7 +259,7 @@ pub fn update_document(
 }
 
 pub fn put_scan(
-    conn: &Connection,
+    conn: &dyn Conn,
     account_id: &str,
     child_id: &str,
     document_id: &str,

@@ -2,11 +2,11 @@
 
 use super::kiosks::{parse_ts, ts};
 use crate::accounts;
+use crate::sql::{Conn, OptionalExtension, params};
 use crate::storage::{DevicePoll, DeviceRequest, NewDeviceLogin, StoreResult, UserCodeLookup};
 use crate::throttle::{self, FailureRecord};
 use chrono::{DateTime, Duration, Utc};
 use pdo_core::api::KioskInfo;
-use rusqlite::{Connection, OptionalExtension, Transaction, params};
 
 /// A poll this much earlier than `interval` after the previous one still counts as on time: network delays vary.
 pub const POLL_TOLERANCE: Duration = Duration::seconds(1);
@@ -15,7 +15,7 @@ pub const POLL_TOLERANCE: Duration = Duration::seconds(1);
 const KEEP_EXPIRED: Duration = Duration::days(1);
 
 /// Stores a new request; `false` (and nothing stored) when a live request already has this user code.
-pub fn start(tx: &Transaction<'_>, login: &NewDeviceLogin, now: DateTime<Utc>) -> StoreResult<bool> {
+pub fn start(tx: &dyn Conn, login: &NewDeviceLogin, now: DateTime<Utc>) -> StoreResult<bool> {
     tx.execute("DELETE FROM device_logins WHERE expires_at < ?1", [ts(now - KEEP_EXPIRED)])?;
     tx.execute(
         "DELETE FROM device_code_failures WHERE window_start < ?1 AND (blocked_until IS NULL OR blocked_until < ?1)",
@@ -45,12 +45,7 @@ type DeviceLoginRow = (String, String, i64, Option<String>, String, Option<Strin
 
 /// The kiosk's poll. Unknown codes, another kiosk's codes, expired codes and codes that already gave their session
 /// are all `Expired`: the kiosk can only start again.
-pub fn poll(
-    tx: &Transaction<'_>,
-    kiosk_id: &str,
-    device_code_hash: &[u8],
-    now: DateTime<Utc>,
-) -> StoreResult<DevicePoll> {
+pub fn poll(tx: &dyn Conn, kiosk_id: &str, device_code_hash: &[u8], now: DateTime<Utc>) -> StoreResult<DevicePoll> {
     let row: Option<DeviceLoginRow> = tx
         .query_row(
             "SELECT kiosk_id, expires_at, interval_secs, last_polled_at, status, account_id FROM device_logins
@@ -94,13 +89,13 @@ pub fn poll(
 }
 
 /// A pending, unexpired request of a kiosk that is not revoked, by its user code.
-fn pending_by_user_code(conn: &Connection, user_code: &str, now: DateTime<Utc>) -> StoreResult<Option<DeviceRequest>> {
+fn pending_by_user_code(conn: &dyn Conn, user_code: &str, now: DateTime<Utc>) -> StoreResult<Option<DeviceRequest>> {
     pending_where(conn, "d.user_code = ?1", &user_code, now)
 }
 
 /// The same, by the hash of the confirmation step's secret.
 fn pending_by_confirm_hash(
-    conn: &Connection,
+    conn: &dyn Conn,
     confirm_hash: &[u8],
     now: DateTime<Utc>,
 ) -> StoreResult<Option<DeviceRequest>> {
@@ -108,9 +103,9 @@ fn pending_by_confirm_hash(
 }
 
 fn pending_where(
-    conn: &Connection,
+    conn: &dyn Conn,
     condition: &str,
-    key: &dyn rusqlite::ToSql,
+    key: &dyn crate::sql::ToValue,
     now: DateTime<Utc>,
 ) -> StoreResult<Option<DeviceRequest>> {
     let sql = format!(
@@ -134,7 +129,7 @@ fn pending_where(
 /// Looks a typed user code up for the phone page, counting wrong codes per client: after
 /// `throttle::FREE_FAILURES` within `throttle::WINDOW` every try is refused for a whole window.
 pub fn find_by_user_code(
-    tx: &Transaction<'_>,
+    tx: &dyn Conn,
     client_key: &str,
     user_code: &str,
     now: DateTime<Utc>,
@@ -159,7 +154,7 @@ pub fn find_by_user_code(
 /// starts again): a limit per device code, whatever addresses the tries come from.
 pub const MAX_FAILED_SIGN_INS: i64 = 5;
 
-fn failed_sign_ins(conn: &Connection, user_code: &str, now: DateTime<Utc>) -> StoreResult<i64> {
+fn failed_sign_ins(conn: &dyn Conn, user_code: &str, now: DateTime<Utc>) -> StoreResult<i64> {
     Ok(conn.query_row(
         "SELECT COALESCE(MAX(failed_signins), 0) FROM device_logins
          WHERE user_code = ?1 AND status = 'pending' AND expires_at > ?2",
@@ -169,7 +164,7 @@ fn failed_sign_ins(conn: &Connection, user_code: &str, now: DateTime<Utc>) -> St
 }
 
 /// Counts a wrong password typed on the phone page against the pending request of `user_code`.
-pub fn sign_in_failed(conn: &Connection, user_code: &str, now: DateTime<Utc>) -> StoreResult<()> {
+pub fn sign_in_failed(conn: &dyn Conn, user_code: &str, now: DateTime<Utc>) -> StoreResult<()> {
     conn.execute(
         "UPDATE device_logins SET failed_signins = failed_signins + 1
          WHERE user_code = ?1 AND status = 'pending' AND expires_at > ?2",
@@ -181,7 +176,7 @@ pub fn sign_in_failed(conn: &Connection, user_code: &str, now: DateTime<Utc>) ->
 /// Binds the confirmation step to the account that signed in on the phone: `confirm_hash` is the hash of the secret
 /// its form carries. A later sign-in with the same user code replaces it. `None` when the request is gone.
 pub fn prepare_approval(
-    tx: &Transaction<'_>,
+    tx: &dyn Conn,
     user_code: &str,
     account_id: &str,
     confirm_hash: &[u8],
@@ -200,7 +195,7 @@ pub fn prepare_approval(
 
 /// Approves or denies the request whose confirmation secret hashes to `confirm_hash`. The secret works once.
 pub fn decide(
-    tx: &Transaction<'_>,
+    tx: &dyn Conn,
     confirm_hash: &[u8],
     approve: bool,
     now: DateTime<Utc>,
@@ -217,7 +212,7 @@ pub fn decide(
     Ok(Some(request))
 }
 
-fn load_failures(conn: &Connection, client_key: &str) -> StoreResult<Option<FailureRecord>> {
+fn load_failures(conn: &dyn Conn, client_key: &str) -> StoreResult<Option<FailureRecord>> {
     let row: Option<(String, u32, Option<String>)> = conn
         .query_row(
             "SELECT window_start, failures, blocked_until FROM device_code_failures WHERE client_key = ?1",
@@ -235,7 +230,7 @@ fn load_failures(conn: &Connection, client_key: &str) -> StoreResult<Option<Fail
     .transpose()
 }
 
-fn save_failures(conn: &Connection, client_key: &str, record: &FailureRecord) -> StoreResult<()> {
+fn save_failures(conn: &dyn Conn, client_key: &str, record: &FailureRecord) -> StoreResult<()> {
     conn.execute(
         "INSERT INTO device_code_failures (client_key, window_start, failures, blocked_until) VALUES (?1, ?2, ?3, ?4)
          ON CONFLICT(client_key) DO UPDATE SET window_start = ?2, failures = ?3, blocked_until = ?4",

@@ -2,13 +2,13 @@
 //! entered online, and claim links that join them to the applicant's account.
 
 use super::{applications, people, reference};
+use crate::sql::{Conn, OptionalExtension, params};
 use crate::storage::{MailFor, OutgoingMail, StoreError, StoreResult, Stored};
 use chrono::{DateTime, Duration, Utc};
 use pdo_core::api::*;
 use pdo_core::domain::{AccountKind, region_today};
 use pdo_core::sealed;
 use pdo_core::validation::{self, FieldErrors};
-use rusqlite::{Connection, OptionalExtension, Transaction, params};
 
 /// Numbers reserved for a kiosk at a time; a new block comes when half of the last one is used.
 pub const BLOCK_SIZE: i64 = 100;
@@ -16,11 +16,11 @@ pub const BLOCK_SIZE: i64 = 100;
 const CLOCK_SKEW: Duration = Duration::minutes(10);
 
 /// The newest live sealing key, made on first use.
-pub fn current_key(tx: &Connection, now: DateTime<Utc>) -> StoreResult<(String, String)> {
+pub fn current_key(tx: &dyn Conn, now: DateTime<Utc>) -> StoreResult<(String, String)> {
     let current: Option<(String, String)> = tx
         .query_row(
             "SELECT key_id, public_key FROM sealing_keys WHERE retired_at IS NULL ORDER BY created_at DESC, key_id DESC LIMIT 1",
-            [],
+            (),
             |r| Ok((r.get(0)?, r.get(1)?)),
         )
         .optional()?;
@@ -31,7 +31,7 @@ pub fn current_key(tx: &Connection, now: DateTime<Utc>) -> StoreResult<(String, 
 }
 
 /// Adds a new key that kiosks seal with from their next config refresh; older keys keep opening queued boxes.
-pub fn rotate_key(tx: &Connection, now: DateTime<Utc>) -> StoreResult<(String, String)> {
+pub fn rotate_key(tx: &dyn Conn, now: DateTime<Utc>) -> StoreResult<(String, String)> {
     let (secret, public) = sealed::generate();
     let key_id = format!("k{}", now.format("%Y%m%d%H%M%S%3f"));
     tx.execute(
@@ -42,22 +42,22 @@ pub fn rotate_key(tx: &Connection, now: DateTime<Utc>) -> StoreResult<(String, S
 }
 
 /// Live keys, newest first: kiosks seal with the first.
-pub fn public_keys(conn: &Connection) -> StoreResult<Vec<PublicKey>> {
+pub fn public_keys(conn: &dyn Conn) -> StoreResult<Vec<PublicKey>> {
     let mut stmt = conn.prepare_cached(
         "SELECT key_id, public_key FROM sealing_keys WHERE retired_at IS NULL ORDER BY created_at DESC, key_id DESC",
     )?;
-    let rows = stmt.query_map([], |r| Ok(PublicKey { key_id: r.get(0)?, public_key: r.get(1)? }))?;
+    let rows = stmt.query_map((), |r| Ok(PublicKey { key_id: r.get(0)?, public_key: r.get(1)? }))?;
     Ok(rows.collect::<Result<_, _>>()?)
 }
 
-fn secret_key(conn: &Connection, key_id: &str) -> StoreResult<Option<[u8; 32]>> {
+fn secret_key(conn: &dyn Conn, key_id: &str) -> StoreResult<Option<[u8; 32]>> {
     let bytes: Option<Vec<u8>> =
         conn.query_row("SELECT secret FROM sealing_keys WHERE key_id = ?1", [key_id], |r| r.get(0)).optional()?;
     Ok(bytes.and_then(|b| b.try_into().ok()))
 }
 
 /// The kiosk's current block of application numbers, reserving a new one when half of it is used.
-pub fn number_block(tx: &Connection, kiosk_id: &str, now: DateTime<Utc>) -> StoreResult<NumberBlock> {
+pub fn number_block(tx: &dyn Conn, kiosk_id: &str, now: DateTime<Utc>) -> StoreResult<NumberBlock> {
     let latest: Option<(i64, i64)> = tx
         .query_row(
             "SELECT first, last FROM number_blocks WHERE kiosk_id = ?1 ORDER BY first DESC LIMIT 1",
@@ -65,7 +65,7 @@ pub fn number_block(tx: &Connection, kiosk_id: &str, now: DateTime<Utc>) -> Stor
             |r| Ok((r.get(0)?, r.get(1)?)),
         )
         .optional()?;
-    let used = |(first, last): (i64, i64)| -> rusqlite::Result<i64> {
+    let used = |(first, last): (i64, i64)| -> crate::sql::Result<i64> {
         tx.query_row(
             "SELECT COUNT(*) FROM submissions WHERE kiosk_id = ?1 AND CAST(application_number AS INTEGER) BETWEEN ?2 AND ?3",
             params![kiosk_id, first, last],
@@ -92,7 +92,7 @@ pub fn number_block(tx: &Connection, kiosk_id: &str, now: DateTime<Utc>) -> Stor
     Ok(NumberBlock { from: first.to_string(), to: last.to_string() })
 }
 
-fn number_reserved(conn: &Connection, kiosk_id: &str, number: &str) -> StoreResult<bool> {
+fn number_reserved(conn: &dyn Conn, kiosk_id: &str, number: &str) -> StoreResult<bool> {
     let Ok(n) = number.parse::<i64>() else { return Ok(false) };
     Ok(conn
         .query_row(
@@ -126,7 +126,7 @@ fn receipt(submission_id: &str, number: &str, status: SubmissionStatus, reason: 
 /// A box that cannot be opened stores nothing (`Conflict unsealable`); one that opens is answered 202, accepted or
 /// rejected with a reason code.
 pub fn receive(
-    tx: &Transaction<'_>,
+    tx: &dyn Conn,
     kiosk_id: &str,
     submission_id: &str,
     key_id: &str,
@@ -189,7 +189,7 @@ type Rejection = (&'static str, FieldErrors);
 /// Checks an opened payload as if it were entered online and creates the unclaimed application. The outer `Result`
 /// is storage failure; the inner one the application or why it is rejected.
 fn accept(
-    tx: &Transaction<'_>,
+    tx: &dyn Conn,
     kiosk_id: &str,
     submission_id: &str,
     p: &OfflinePayload,
@@ -334,7 +334,7 @@ fn accept(
 /// The child's document with the same kind, series and number if it has one (its scan filled in when missing),
 /// else the submission's document, added with its scan.
 fn joined_document(
-    tx: &Transaction<'_>,
+    tx: &dyn Conn,
     child_id: &str,
     document: &validation::ValidDocument,
     scan: &[u8],
@@ -368,7 +368,7 @@ fn status_str(status: SubmissionStatus) -> &'static str {
     }
 }
 
-pub fn submission(conn: &Connection, kiosk_id: &str, submission_id: &str) -> StoreResult<SubmissionReceipt> {
+pub fn submission(conn: &dyn Conn, kiosk_id: &str, submission_id: &str) -> StoreResult<SubmissionReceipt> {
     let row: Option<(String, String, Option<String>)> = conn
         .query_row(
             "SELECT application_number, status, reason FROM submissions WHERE kiosk_id = ?1 AND submission_id = ?2",

@@ -1,32 +1,32 @@
 //! Certificate groups, municipalities, institutions and the operator: data from `reference import` (and `--demo`,
 //! which imports the invented files). Rows an import no longer has are inactive: not offered, still readable.
 
+use crate::sql::{Conn, OptionalExtension, params};
 use crate::storage::StoreResult;
 use pdo_core::api::{CertificateGroup, Institution, Municipality, Operator};
-use rusqlite::{Connection, OptionalExtension, params};
 
 /// Every group ever imported, inactive ones too: an application keeps showing the group it was issued in.
-pub fn certificate_groups(conn: &Connection) -> StoreResult<Vec<CertificateGroup>> {
+pub fn certificate_groups(conn: &dyn Conn) -> StoreResult<Vec<CertificateGroup>> {
     let mut stmt = conn.prepare_cached("SELECT id, title FROM certificate_groups ORDER BY id")?;
-    let rows = stmt.query_map([], |r| Ok(CertificateGroup { id: r.get(0)?, title: r.get(1)? }))?;
+    let rows = stmt.query_map((), |r| Ok(CertificateGroup { id: r.get(0)?, title: r.get(1)? }))?;
     Ok(rows.collect::<Result<_, _>>()?)
 }
 
 /// The groups offered to applicants: the active ones.
-pub fn active_certificate_groups(conn: &Connection) -> StoreResult<Vec<CertificateGroup>> {
+pub fn active_certificate_groups(conn: &dyn Conn) -> StoreResult<Vec<CertificateGroup>> {
     let mut stmt = conn.prepare_cached("SELECT id, title FROM certificate_groups WHERE active = 1 ORDER BY id")?;
-    let rows = stmt.query_map([], |r| Ok(CertificateGroup { id: r.get(0)?, title: r.get(1)? }))?;
+    let rows = stmt.query_map((), |r| Ok(CertificateGroup { id: r.get(0)?, title: r.get(1)? }))?;
     Ok(rows.collect::<Result<_, _>>()?)
 }
 
-pub fn municipalities(conn: &Connection) -> StoreResult<Vec<Municipality>> {
+pub fn municipalities(conn: &dyn Conn) -> StoreResult<Vec<Municipality>> {
     let mut stmt = conn.prepare_cached("SELECT code, name FROM municipalities WHERE active = 1 ORDER BY name")?;
-    let rows = stmt.query_map([], |r| Ok(Municipality { code: r.get(0)?, name: r.get(1)? }))?;
+    let rows = stmt.query_map((), |r| Ok(Municipality { code: r.get(0)?, name: r.get(1)? }))?;
     Ok(rows.collect::<Result<_, _>>()?)
 }
 
 /// Active institutions (where a certificate can be activated now), of one municipality or all.
-pub fn institutions(conn: &Connection, municipality: Option<&str>) -> StoreResult<Vec<Institution>> {
+pub fn institutions(conn: &dyn Conn, municipality: Option<&str>) -> StoreResult<Vec<Institution>> {
     let mut stmt = conn.prepare_cached(
         "SELECT id, name, address, phone, hours FROM institutions
          WHERE active = 1 AND (?1 IS NULL OR municipality_code = ?1) ORDER BY name",
@@ -37,8 +37,8 @@ pub fn institutions(conn: &Connection, municipality: Option<&str>) -> StoreResul
     Ok(rows.collect::<Result<_, _>>()?)
 }
 
-pub fn operator(conn: &Connection) -> StoreResult<Operator> {
-    let get = |key: &str| -> rusqlite::Result<Option<String>> {
+pub fn operator(conn: &dyn Conn) -> StoreResult<Operator> {
+    let get = |key: &str| -> crate::sql::Result<Option<String>> {
         conn.query_row("SELECT value FROM settings WHERE key = ?1", [key], |r| r.get(0)).optional()
     };
     Ok(Operator {
@@ -47,7 +47,7 @@ pub fn operator(conn: &Connection) -> StoreResult<Operator> {
     })
 }
 
-pub fn set_operator(conn: &Connection, operator: &Operator) -> StoreResult<()> {
+pub fn set_operator(conn: &dyn Conn, operator: &Operator) -> StoreResult<()> {
     for (key, value) in [("operator_name", &operator.name), ("operator_address", &operator.address)] {
         conn.execute(
             "INSERT INTO settings (key, value) VALUES (?1, ?2) ON CONFLICT(key) DO UPDATE SET value = ?2",
@@ -58,7 +58,7 @@ pub fn set_operator(conn: &Connection, operator: &Operator) -> StoreResult<()> {
 }
 
 /// The next value of a named sequence, starting after `start`; never hands out the same value twice.
-pub fn next_in_sequence(conn: &Connection, name: &str, start: i64, count: i64) -> StoreResult<i64> {
+pub fn next_in_sequence(conn: &dyn Conn, name: &str, start: i64, count: i64) -> StoreResult<i64> {
     conn.execute(
         "INSERT INTO sequences (name, value) VALUES (?1, ?2) ON CONFLICT(name) DO NOTHING",
         params![name, start],

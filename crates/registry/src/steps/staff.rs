@@ -3,9 +3,9 @@
 
 use super::applications;
 use super::kiosks::{parse_ts, ts};
+use crate::sql::{Conn, OptionalExtension, params};
 use crate::storage::{StaffInfo, StaffLookup, StaffRecord, StoreError, StoreResult};
 use chrono::{DateTime, Duration, Utc};
-use rusqlite::{Connection, OptionalExtension, params};
 
 /// Look-ups a member of staff may make per window: enough for the people at the desk, too few to walk through the
 /// numbers (they are sequential).
@@ -14,7 +14,7 @@ pub const LOOKUP_LIMITS: [(i64, Duration); 2] = [(10, Duration::minutes(1)), (10
 /// Adds a member of staff with the argon2id hash of their secret; an id in use (revoked or not) is `staff_exists`.
 /// Exactly one of an institution and region-wide is required (`staff_scope`), so nobody sees every child by
 /// omission. The institution may not be imported yet (the command line warns about that).
-pub fn add_staff(conn: &Connection, staff: &StaffInfo, secret_hash: &str, now: DateTime<Utc>) -> StoreResult<()> {
+pub fn add_staff(conn: &dyn Conn, staff: &StaffInfo, secret_hash: &str, now: DateTime<Utc>) -> StoreResult<()> {
     if staff.institution_id.is_some() == staff.region_wide {
         return Err(StoreError::Conflict { code: "staff_scope", id: Some(staff.id.clone()) });
     }
@@ -31,13 +31,13 @@ pub fn add_staff(conn: &Connection, staff: &StaffInfo, secret_hash: &str, now: D
 
 /// Revokes a member of staff: their secret stops working at once. `false` when there is no such id; revoking twice
 /// keeps the first instant.
-pub fn revoke_staff(conn: &Connection, staff_id: &str, now: DateTime<Utc>) -> StoreResult<bool> {
+pub fn revoke_staff(conn: &dyn Conn, staff_id: &str, now: DateTime<Utc>) -> StoreResult<bool> {
     let exists = conn.query_row("SELECT 1 FROM staff WHERE id = ?1", [staff_id], |_| Ok(())).optional()?.is_some();
     conn.execute("UPDATE staff SET revoked_at = ?1 WHERE id = ?2 AND revoked_at IS NULL", params![ts(now), staff_id])?;
     Ok(exists)
 }
 
-pub fn staff(conn: &Connection, staff_id: &str) -> StoreResult<Option<StaffRecord>> {
+pub fn staff(conn: &dyn Conn, staff_id: &str) -> StoreResult<Option<StaffRecord>> {
     Ok(conn
         .query_row(
             "SELECT id, name, institution_id, region_wide, secret_hash, revoked_at FROM staff WHERE id = ?1",
@@ -60,7 +60,7 @@ pub fn staff(conn: &Connection, staff_id: &str) -> StoreResult<Option<StaffRecor
 
 /// Looks an application up by number for a member of staff. One outside their scope is answered like an unknown
 /// number, so numbers reveal nothing; every look-up that was made is audited, and counts against the limits.
-pub fn look_up(conn: &Connection, staff: &StaffInfo, number: &str, now: DateTime<Utc>) -> StoreResult<StaffLookup> {
+pub fn look_up(conn: &dyn Conn, staff: &StaffInfo, number: &str, now: DateTime<Utc>) -> StoreResult<StaffLookup> {
     if let Some(wait) = wait_before_look_up(conn, &staff.id, now)? {
         return Ok(StaffLookup::TooMany(wait));
     }
@@ -88,7 +88,7 @@ fn in_scope(staff: &StaffInfo, app: &pdo_core::api::Application) -> bool {
 }
 
 /// Seconds until the member may look up again, when a window is full: until its oldest look-up leaves it.
-fn wait_before_look_up(conn: &Connection, staff_id: &str, now: DateTime<Utc>) -> StoreResult<Option<i64>> {
+fn wait_before_look_up(conn: &dyn Conn, staff_id: &str, now: DateTime<Utc>) -> StoreResult<Option<i64>> {
     let mut wait = None;
     for (limit, window) in LOOKUP_LIMITS {
         let oldest_counted: Option<String> = conn
@@ -111,13 +111,13 @@ fn wait_before_look_up(conn: &Connection, staff_id: &str, now: DateTime<Utc>) ->
 mod tests {
     use super::*;
 
-    fn db() -> Connection {
-        let mut conn = Connection::open_in_memory().unwrap();
+    fn db() -> rusqlite::Connection {
+        let mut conn = rusqlite::Connection::open_in_memory().unwrap();
         crate::db::migrations().to_latest(&mut conn).unwrap();
-        conn.execute("INSERT INTO municipalities (code, name) VALUES ('m-1', 'Вымышленный округ')", []).unwrap();
+        conn.execute("INSERT INTO municipalities (code, name) VALUES ('m-1', 'Вымышленный округ')", ()).unwrap();
         conn.execute(
             "INSERT INTO institutions (id, municipality_code, name, address) VALUES ('i-1', 'm-1', 'ДДТ', 'ул. Условная')",
-            [],
+            (),
         )
         .unwrap();
         conn
@@ -182,13 +182,13 @@ mod tests {
         let refused = look_up(&conn, &s, "1000000", start + Duration::seconds(30)).unwrap();
         assert!(matches!(refused, StaffLookup::TooMany(30)), "{refused:?}");
         assert!(matches!(look_up(&conn, &s, "1000000", start + Duration::seconds(61)).unwrap(), StaffLookup::NotFound));
-        let audited: i64 = conn.query_row("SELECT COUNT(*) FROM staff_lookups", [], |r| r.get(0)).unwrap();
+        let audited: i64 = conn.query_row("SELECT COUNT(*) FROM staff_lookups", (), |r| r.get(0)).unwrap();
         assert_eq!(audited, 11, "refused attempts are not look-ups");
-        let typed: String = conn.query_row("SELECT number FROM staff_lookups LIMIT 1", [], |r| r.get(0)).unwrap();
+        let typed: String = conn.query_row("SELECT number FROM staff_lookups LIMIT 1", (), |r| r.get(0)).unwrap();
         assert_eq!(typed, "1000000");
         look_up(&conn, &s, "Зарубин", start + Duration::seconds(62)).unwrap();
         let typed: String =
-            conn.query_row("SELECT number FROM staff_lookups ORDER BY id DESC LIMIT 1", [], |r| r.get(0)).unwrap();
+            conn.query_row("SELECT number FROM staff_lookups ORDER BY id DESC LIMIT 1", (), |r| r.get(0)).unwrap();
         assert_eq!(typed, "?", "a name typed into the number is not kept");
     }
 }

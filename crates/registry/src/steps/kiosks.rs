@@ -1,9 +1,9 @@
 //! Kiosks and their heartbeats.
 
+use crate::sql::{Conn, OptionalExtension, params};
 use crate::storage::{KioskRecord, StoreError, StoreResult};
 use chrono::{DateTime, SecondsFormat, Utc};
 use pdo_core::api::{Heartbeat, KioskInfo};
-use rusqlite::{Connection, OptionalExtension, params};
 
 /// Instants of these tables in one fixed-width form (`…T…​.ffffffZ`), so SQL can compare them as text.
 pub fn ts(instant: DateTime<Utc>) -> String {
@@ -15,7 +15,7 @@ pub fn parse_ts(text: &str) -> StoreResult<DateTime<Utc>> {
 }
 
 /// Adds a kiosk with the argon2id hash of its secret; an id in use (revoked or not) is `kiosk_exists`.
-pub fn add_kiosk(conn: &Connection, kiosk: &KioskInfo, secret_hash: &str, now: DateTime<Utc>) -> StoreResult<()> {
+pub fn add_kiosk(conn: &dyn Conn, kiosk: &KioskInfo, secret_hash: &str, now: DateTime<Utc>) -> StoreResult<()> {
     if conn.query_row("SELECT 1 FROM kiosks WHERE id = ?1", [&kiosk.id], |_| Ok(())).optional()?.is_some() {
         return Err(StoreError::Conflict { code: "kiosk_exists", id: Some(kiosk.id.clone()) });
     }
@@ -28,7 +28,7 @@ pub fn add_kiosk(conn: &Connection, kiosk: &KioskInfo, secret_hash: &str, now: D
 
 /// Revokes a kiosk: its secret stops working at once, and the sessions opened at it end. `false` when there is no such kiosk; revoking twice keeps
 /// the first instant.
-pub fn revoke_kiosk(conn: &Connection, kiosk_id: &str, now: DateTime<Utc>) -> StoreResult<bool> {
+pub fn revoke_kiosk(conn: &dyn Conn, kiosk_id: &str, now: DateTime<Utc>) -> StoreResult<bool> {
     let exists = conn.query_row("SELECT 1 FROM kiosks WHERE id = ?1", [kiosk_id], |_| Ok(())).optional()?.is_some();
     conn.execute("UPDATE kiosks SET revoked_at = ?1 WHERE id = ?2 AND revoked_at IS NULL", params![ts(now), kiosk_id])?;
     // Sessions opened at the kiosk die with it (authentication also refuses them, should one be left).
@@ -36,7 +36,7 @@ pub fn revoke_kiosk(conn: &Connection, kiosk_id: &str, now: DateTime<Utc>) -> St
     Ok(exists)
 }
 
-pub fn kiosk(conn: &Connection, kiosk_id: &str) -> StoreResult<Option<KioskRecord>> {
+pub fn kiosk(conn: &dyn Conn, kiosk_id: &str) -> StoreResult<Option<KioskRecord>> {
     Ok(conn
         .query_row(
             "SELECT id, name, address, municipality, secret_hash, revoked_at FROM kiosks WHERE id = ?1",
@@ -53,12 +53,7 @@ pub fn kiosk(conn: &Connection, kiosk_id: &str) -> StoreResult<Option<KioskRecor
 }
 
 /// Keeps the kiosk's last heartbeat, replacing the one before.
-pub fn record_heartbeat(
-    conn: &Connection,
-    kiosk_id: &str,
-    heartbeat: &Heartbeat,
-    now: DateTime<Utc>,
-) -> StoreResult<()> {
+pub fn record_heartbeat(conn: &dyn Conn, kiosk_id: &str, heartbeat: &Heartbeat, now: DateTime<Utc>) -> StoreResult<()> {
     conn.execute(
         "INSERT INTO kiosk_heartbeats (kiosk_id, version, queue_count, queue_oldest_at, printer, camera, received_at)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)

@@ -1,0 +1,223 @@
+//! `Conn` on PostgreSQL through the `postgres` client (the blocking face of tokio-postgres, pure Rust): a pool of
+//! connections (r2d2), each with its prepared statements cached by text, `?N` parameters rewritten to `$N`, and
+//! the registry's values converted to whatever type the server inferred for a parameter or gave a column.
+
+use super::{Conn, Engine, Row, SqlError, Value};
+use postgres::types::{FromSql, IsNull, ToSql, Type, to_sql_checked};
+use std::cell::RefCell;
+use std::collections::HashMap;
+use std::error::Error;
+
+type BoxError = Box<dyn Error + Sync + Send>;
+
+impl From<postgres::Error> for SqlError {
+    fn from(err: postgres::Error) -> Self {
+        let code = err.code().map(|c| c.code().to_string());
+        // The server's own message says what failed; the client's Display says only "db error".
+        let message = err.as_db_error().map_or_else(|| err.to_string(), |db| format!("{}: {}", db.severity(), db));
+        SqlError::Db { code, message }
+    }
+}
+
+/// One pooled connection and the statements prepared on it.
+pub struct PgConn {
+    client: postgres::Client,
+    statements: HashMap<String, postgres::Statement>,
+}
+
+/// Makes and checks the pool's connections.
+pub struct Manager {
+    config: postgres::Config,
+}
+
+impl Manager {
+    pub fn new(url: &str) -> anyhow::Result<Self> {
+        let mut config: postgres::Config = url.parse()?;
+        config.application_name("pdo-registry");
+        Ok(Self { config })
+    }
+}
+
+impl r2d2::ManageConnection for Manager {
+    type Connection = PgConn;
+    type Error = postgres::Error;
+
+    fn connect(&self) -> Result<PgConn, postgres::Error> {
+        Ok(PgConn { client: self.config.connect(postgres::NoTls)?, statements: HashMap::new() })
+    }
+
+    fn is_valid(&self, conn: &mut PgConn) -> Result<(), postgres::Error> {
+        conn.client.simple_query("").map(|_| ())
+    }
+
+    fn has_broken(&self, conn: &mut PgConn) -> bool {
+        conn.client.is_closed()
+    }
+}
+
+/// How a transaction runs: the registry's writes are serializable (retried from the start on a conflict, see
+/// `storage`); its reads see one snapshot.
+#[derive(Debug, Clone, Copy)]
+pub enum Mode {
+    Write,
+    Read,
+}
+
+impl PgConn {
+    /// Runs `f` in one transaction and commits it when `f` succeeds.
+    pub fn transaction<R, E: From<SqlError>>(
+        &mut self,
+        mode: Mode,
+        f: impl FnOnce(&dyn Conn) -> Result<R, E>,
+    ) -> Result<R, E> {
+        let PgConn { client, statements } = self;
+        let builder = client.build_transaction();
+        let tx = match mode {
+            Mode::Write => builder.isolation_level(postgres::IsolationLevel::Serializable),
+            Mode::Read => builder.isolation_level(postgres::IsolationLevel::RepeatableRead).read_only(true),
+        }
+        .start()
+        .map_err(SqlError::from)?;
+        let conn = PgTx { tx: RefCell::new(tx), statements: RefCell::new(statements) };
+        let result = f(&conn)?;
+        conn.tx.into_inner().commit().map_err(SqlError::from)?;
+        Ok(result)
+    }
+
+    /// Applies `migrations` not applied yet (counted in `schema_migrations`) in one transaction that first takes
+    /// the advisory lock `lock`, so processes starting together migrate one after the other.
+    pub fn migrate(&mut self, lock: i64, migrations: &[&str]) -> Result<(), SqlError> {
+        let mut tx = self.client.transaction()?;
+        tx.execute("SELECT pg_advisory_xact_lock($1)", &[&lock])?;
+        tx.batch_execute(
+            "CREATE TABLE IF NOT EXISTS schema_migrations (version BIGINT PRIMARY KEY, applied_at TEXT NOT NULL)",
+        )?;
+        let done: i64 = tx.query_one("SELECT COUNT(*) FROM schema_migrations", &[])?.get(0);
+        for (version, sql) in migrations.iter().enumerate().skip(done as usize) {
+            tx.batch_execute(sql)?;
+            tx.execute("INSERT INTO schema_migrations VALUES ($1, now()::text)", &[&(version as i64 + 1)])?;
+        }
+        Ok(tx.commit()?)
+    }
+}
+
+struct PgTx<'a> {
+    tx: RefCell<postgres::Transaction<'a>>,
+    statements: RefCell<&'a mut HashMap<String, postgres::Statement>>,
+}
+
+impl PgTx<'_> {
+    fn statement(&self, sql: &str) -> Result<postgres::Statement, SqlError> {
+        if let Some(statement) = self.statements.borrow().get(sql) {
+            return Ok(statement.clone());
+        }
+        let statement = self.tx.borrow_mut().prepare(&dollar_parameters(sql))?;
+        self.statements.borrow_mut().insert(sql.to_string(), statement.clone());
+        Ok(statement)
+    }
+}
+
+impl Conn for PgTx<'_> {
+    fn rows(&self, sql: &str, params: Vec<Value>) -> super::Result<Vec<Row>> {
+        let statement = self.statement(sql)?;
+        let refs: Vec<&(dyn ToSql + Sync)> = params.iter().map(|p| p as &(dyn ToSql + Sync)).collect();
+        let rows = self.tx.borrow_mut().query(&statement, &refs)?;
+        rows.iter()
+            .map(|row| (0..row.len()).map(|i| row.try_get::<_, Value>(i)).collect::<Result<Vec<_>, _>>().map(Row::new))
+            .collect::<Result<_, _>>()
+            .map_err(SqlError::from)
+    }
+
+    fn changed(&self, sql: &str, params: Vec<Value>) -> super::Result<usize> {
+        let statement = self.statement(sql)?;
+        let refs: Vec<&(dyn ToSql + Sync)> = params.iter().map(|p| p as &(dyn ToSql + Sync)).collect();
+        Ok(self.tx.borrow_mut().execute(&statement, &refs)? as usize)
+    }
+
+    fn engine(&self) -> Engine {
+        Engine::Postgres
+    }
+}
+
+/// `?1` → `$1` outside quoted text and identifiers; the steps' SQL is otherwise the same for both engines.
+pub fn dollar_parameters(sql: &str) -> String {
+    let mut out = String::with_capacity(sql.len());
+    let mut quote: Option<char> = None;
+    let mut chars = sql.chars().peekable();
+    while let Some(c) = chars.next() {
+        match quote {
+            Some(q) if c == q => quote = None,
+            Some(_) => {}
+            None if c == '\'' || c == '"' => quote = Some(c),
+            None if c == '?' && chars.peek().is_some_and(char::is_ascii_digit) => {
+                out.push('$');
+                continue;
+            }
+            None => {}
+        }
+        out.push(c);
+    }
+    out
+}
+
+fn is_text(ty: &Type) -> bool {
+    [Type::TEXT, Type::VARCHAR, Type::BPCHAR, Type::NAME, Type::UNKNOWN].contains(ty)
+}
+
+impl ToSql for Value {
+    fn to_sql(&self, ty: &Type, out: &mut bytes::BytesMut) -> Result<IsNull, BoxError> {
+        match (self, ty) {
+            (Value::Null, _) => Ok(IsNull::Yes),
+            (Value::Int(i), &Type::INT8) => i.to_sql(ty, out),
+            (Value::Int(i), &Type::INT4) => i32::try_from(*i)?.to_sql(ty, out),
+            (Value::Int(i), &Type::INT2) => i16::try_from(*i)?.to_sql(ty, out),
+            (Value::Int(i), &Type::BOOL) => (*i != 0).to_sql(ty, out),
+            (Value::Int(i), &Type::FLOAT8) => (*i as f64).to_sql(ty, out),
+            (Value::Int(i), t) if is_text(t) => i.to_string().as_str().to_sql(ty, out),
+            (Value::Real(r), &Type::FLOAT8) => r.to_sql(ty, out),
+            (Value::Text(s), t) if is_text(t) => s.as_str().to_sql(ty, out),
+            (Value::Blob(b), &Type::BYTEA) => b.as_slice().to_sql(ty, out),
+            (value, ty) => Err(format!("cannot pass {value:?} as {ty}").into()),
+        }
+    }
+
+    fn accepts(_: &Type) -> bool {
+        true
+    }
+
+    to_sql_checked!();
+}
+
+impl<'a> FromSql<'a> for Value {
+    fn from_sql(ty: &Type, raw: &'a [u8]) -> Result<Self, BoxError> {
+        Ok(match *ty {
+            Type::BOOL => Value::Int(i64::from(bool::from_sql(ty, raw)?)),
+            Type::INT2 => Value::Int(i16::from_sql(ty, raw)?.into()),
+            Type::INT4 => Value::Int(i32::from_sql(ty, raw)?.into()),
+            Type::INT8 => Value::Int(i64::from_sql(ty, raw)?),
+            Type::FLOAT8 => Value::Real(f64::from_sql(ty, raw)?),
+            Type::BYTEA => Value::Blob(<Vec<u8>>::from_sql(ty, raw)?),
+            ref t if is_text(t) => Value::Text(<String>::from_sql(ty, raw)?),
+            ref t => return Err(format!("a column of type {t}: cast it to BIGINT, TEXT or BYTEA").into()),
+        })
+    }
+
+    fn from_sql_null(_: &Type) -> Result<Self, BoxError> {
+        Ok(Value::Null)
+    }
+
+    fn accepts(_: &Type) -> bool {
+        true
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn parameters_are_renumbered_outside_quotes_only() {
+        assert_eq!(
+            super::dollar_parameters("SELECT a FROM t WHERE b = ?1 AND c = '?2' AND \"?3\" = ?12"),
+            "SELECT a FROM t WHERE b = $1 AND c = '?2' AND \"?3\" = $12"
+        );
+    }
+}

@@ -1,0 +1,241 @@
+//! The storage boundary of the registry. Handlers see only `Storage`: each method is one atomic step of the
+//! contract (its checks, its writes, its idempotency record and its queued mail in one transaction), so a PostgreSQL
+//! backend implements the same list of methods with its own SQL. Methods are blocking; handlers call them on
+//! tokio's blocking pool through `Registry::storage`.
+
+mod methods;
+mod postgres;
+mod sqlite;
+
+use crate::accounts::{self, SignInError};
+use crate::sql::{Conn, Engine, SqlError};
+use crate::steps::*;
+use chrono::{DateTime, Utc};
+use pdo_core::api::*;
+use pdo_core::domain::AccountKind;
+use pdo_core::validation::{ValidChild, ValidDocument};
+use std::path::Path;
+
+/// What a creating request is replayed by: the caller's scope, the route, the client's key and the body's hash.
+#[derive(Debug, Clone)]
+pub struct IdemKey {
+    pub scope: String,
+    pub method: &'static str,
+    pub path: String,
+    pub key: String,
+    pub body_hash: Vec<u8>,
+}
+
+/// A stored response: what the first request answered, sent again as it was for a replay.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Stored {
+    pub status: u16,
+    pub body: Vec<u8>,
+    pub replayed: bool,
+}
+
+/// Refusals the storage decides because they depend on what is stored.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("not found: {0}")]
+    NotFound(&'static str),
+    #[error("conflict: {code}")]
+    Conflict { code: &'static str, id: Option<String> },
+    #[error("idempotency key reused with another body")]
+    KeyReuse,
+    #[error(transparent)]
+    Internal(#[from] anyhow::Error),
+}
+
+impl From<rusqlite::Error> for StoreError {
+    fn from(err: rusqlite::Error) -> Self {
+        StoreError::from(SqlError::from(err))
+    }
+}
+
+/// Kept whole inside the `anyhow::Error`, so a conflict PostgreSQL asks to retry is found again (`is_retryable`).
+impl From<SqlError> for StoreError {
+    fn from(err: SqlError) -> Self {
+        StoreError::Internal(anyhow::Error::new(err))
+    }
+}
+
+impl StoreError {
+    /// A conflict between concurrent transactions: the whole step runs again.
+    fn is_retryable(&self) -> bool {
+        matches!(self, StoreError::Internal(e) if e.downcast_ref::<SqlError>().is_some_and(SqlError::is_retryable))
+    }
+}
+
+impl From<serde_json::Error> for StoreError {
+    fn from(err: serde_json::Error) -> Self {
+        StoreError::Internal(err.into())
+    }
+}
+
+pub type StoreResult<T> = Result<T, StoreError>;
+
+/// A mail to queue with the record that causes it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct OutgoingMail {
+    pub to: String,
+    pub subject: String,
+    pub body: String,
+}
+
+/// The e-mail confirmation secrets of a new application, made by the caller so the mail can carry them.
+#[derive(Debug, Clone)]
+pub struct ConfirmationSecrets {
+    pub token: String,
+    pub code: String,
+}
+
+/// Renders the mail a step sends, from the application as it stands after the step.
+pub type MailFor<'a> = &'a dyn Fn(&Application) -> OutgoingMail;
+
+/// An online application: the account's applicant details and a child of the account with a scanned document.
+pub struct NewApplication<'a> {
+    pub account: &'a Account,
+    pub child_id: &'a str,
+    pub email: &'a str,
+    /// Whose institutions the forms list; all when `None`.
+    pub municipality: Option<&'a str>,
+}
+
+/// One queued mail, as the sending worker sees it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct QueuedMail {
+    pub id: i64,
+    pub attempts: u32,
+    pub mail: OutgoingMail,
+}
+
+/// Who holds an `<id>:<secret>` credential (a kiosk, a staff member) as stored, with what the secret is checked
+/// against.
+#[derive(Debug, Clone)]
+pub struct Credential<T> {
+    pub info: T,
+    /// argon2id PHC string of the secret.
+    pub secret_hash: String,
+    pub revoked: bool,
+}
+
+/// A kiosk as stored, with what its credentials are checked against.
+pub type KioskRecord = Credential<KioskInfo>;
+
+/// A member of staff of an institution that activates certificates (`Authorization: Staff <id>:<secret>`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct StaffInfo {
+    pub id: String,
+    pub name: String,
+    /// The institution they work for: they see the applications that list it.
+    pub institution_id: Option<String>,
+    /// Sees every application (`staff add --region-wide`); a member of staff needs this or an institution.
+    pub region_wide: bool,
+}
+
+/// What a staff look-up by number came to.
+#[derive(Debug)]
+pub enum StaffLookup {
+    Found(Box<Application>),
+    /// No such number, or an application outside the member's scope: the two are answered alike.
+    NotFound,
+    /// Too many look-ups lately: retry after this many seconds.
+    TooMany(i64),
+}
+
+/// A member of staff as stored, with what their credentials are checked against.
+pub type StaffRecord = Credential<StaffInfo>;
+
+/// A device sign-in request a kiosk starts.
+#[derive(Debug, Clone)]
+pub struct NewDeviceLogin {
+    pub kiosk_id: String,
+    /// SHA-256 of the device code; the code itself is never stored.
+    pub device_code_hash: Vec<u8>,
+    /// Eight letters, without the hyphen shown to people.
+    pub user_code: String,
+    pub expires_at: DateTime<Utc>,
+    pub interval_secs: i64,
+}
+
+/// A pending device sign-in request as the phone page shows it: which kiosk asks.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DeviceRequest {
+    pub kiosk: KioskInfo,
+    pub user_code: String,
+    pub expires_at: DateTime<Utc>,
+}
+
+/// What a typed user code finds.
+#[derive(Debug, Clone, PartialEq)]
+pub enum UserCodeLookup {
+    /// Too many wrong codes from this client: retry after this many seconds.
+    Blocked(i64),
+    /// No pending request has this code (counted as a wrong code).
+    Unknown,
+    Found(DeviceRequest),
+}
+
+pub use pdo_core::api::DevicePoll;
+
+/// The registry's records, in a SQLite file (a pilot, the kiosk's embedded demo) or a PostgreSQL database (a
+/// region, any number of registry processes). Every step is one method, written once (`methods.rs`).
+pub struct Storage {
+    engine: EngineDb,
+}
+
+enum EngineDb {
+    Sqlite(sqlite::SqliteDb),
+    Postgres(postgres::PgDb),
+}
+
+/// Whether `--db` names a PostgreSQL database rather than a SQLite file.
+pub fn is_postgres_url(db: &str) -> bool {
+    db.starts_with("postgres://") || db.starts_with("postgresql://")
+}
+
+impl Storage {
+    /// Opens and migrates `db`: a `postgres://` URL, or else the path of a SQLite file (created when missing).
+    pub fn open(db: &Path) -> anyhow::Result<Self> {
+        let engine = match db.to_str().filter(|d| is_postgres_url(d)) {
+            Some(url) => EngineDb::Postgres(postgres::PgDb::open(url)?),
+            None => EngineDb::Sqlite(sqlite::SqliteDb::open(db)?),
+        };
+        Ok(Self { engine })
+    }
+
+    pub fn engine(&self) -> Engine {
+        match self.engine {
+            EngineDb::Sqlite(_) => Engine::Sqlite,
+            EngineDb::Postgres(_) => Engine::Postgres,
+        }
+    }
+
+    /// Runs `f` in one writing transaction, committed only when it succeeds. On PostgreSQL the transaction is
+    /// serializable and `f` runs again from the start when another process's transaction conflicted with it, so
+    /// `f` must not do anything outside the transaction.
+    pub fn write<R>(&self, f: impl Fn(&dyn Conn) -> StoreResult<R>) -> StoreResult<R> {
+        match &self.engine {
+            EngineDb::Sqlite(db) => db.write(f),
+            EngineDb::Postgres(db) => db.write(f),
+        }
+    }
+
+    /// Runs `f` on one consistent snapshot, writing nothing.
+    pub fn read<R>(&self, f: impl Fn(&dyn Conn) -> StoreResult<R>) -> StoreResult<R> {
+        match &self.engine {
+            EngineDb::Sqlite(db) => db.read(f),
+            EngineDb::Postgres(db) => db.read(f),
+        }
+    }
+
+    /// [`Storage::write`] under the name command-line tools, demo seeding and tests use.
+    pub fn with_conn<R>(&self, f: impl Fn(&dyn Conn) -> StoreResult<R>) -> StoreResult<R> {
+        self.write(f)
+    }
+}
+
+fn internal(err: anyhow::Error) -> StoreError {
+    StoreError::Internal(err)
+}

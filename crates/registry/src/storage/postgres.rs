@@ -1,0 +1,68 @@
+//! The PostgreSQL engine: a pool of connections, serializable writes retried on conflict, its own migrations.
+//! Nothing about the records lives in the process: every limit, marker and queue is a row, so any number of
+//! registry processes serve one database.
+
+use super::{StoreError, StoreResult};
+use crate::sql::Conn;
+use crate::sql::postgres::{Manager, Mode, PgConn};
+use std::time::Duration;
+
+/// The schema, in order; each applied once, recorded in `schema_migrations`.
+const MIGRATIONS: &[&str] = &[include_str!("../../migrations/postgres/0001_schema.sql")];
+
+/// How many times a step runs again when concurrent transactions conflicted, before the conflict is an error.
+const RETRIES: u32 = 20;
+
+pub struct PgDb {
+    pool: r2d2::Pool<Manager>,
+}
+
+impl PgDb {
+    /// Connects (a pool of up to `PDO_REGISTRY_PG_POOL` connections, 16 by default) and migrates.
+    pub fn open(url: &str) -> anyhow::Result<Self> {
+        let size = std::env::var("PDO_REGISTRY_PG_POOL").ok().and_then(|s| s.parse().ok()).unwrap_or(16);
+        let pool = r2d2::Pool::builder()
+            .max_size(size)
+            .min_idle(Some(1))
+            .connection_timeout(Duration::from_secs(10))
+            .build(Manager::new(url)?)?;
+        migrate(&mut *pool.get()?)?;
+        Ok(Self { pool })
+    }
+
+    fn conn(&self) -> StoreResult<r2d2::PooledConnection<Manager>> {
+        self.pool.get().map_err(|e| StoreError::Internal(anyhow::anyhow!("no database connection: {e}")))
+    }
+
+    pub fn write<R>(&self, f: impl Fn(&dyn Conn) -> StoreResult<R>) -> StoreResult<R> {
+        let mut conn = self.conn()?;
+        let mut attempt = 0;
+        loop {
+            match conn.transaction(Mode::Write, &f) {
+                Err(err) if err.is_retryable() && attempt < RETRIES => {
+                    attempt += 1;
+                    // A short, growing, jittered pause, so the two conflicting steps do not meet again at once.
+                    let jitter = rand::random::<u64>() % (1 + 2 * u64::from(attempt));
+                    std::thread::sleep(Duration::from_millis(jitter));
+                }
+                other => return other,
+            }
+        }
+    }
+
+    pub fn read<R>(&self, f: impl Fn(&dyn Conn) -> StoreResult<R>) -> StoreResult<R> {
+        self.conn()?.transaction(Mode::Read, f)
+    }
+
+    /// Whether the database answers and takes a write: a serializable transaction that writes nothing, committed.
+    pub fn ping(&self) -> StoreResult<()> {
+        self.conn()?.transaction(Mode::Write, |c| c.query_row("SELECT 1", (), |_| Ok(())).map_err(StoreError::from))
+    }
+}
+
+/// Applies the migrations not applied yet, under an advisory lock: when several processes start on an empty
+/// database at once, one migrates and the others wait and then find it done.
+fn migrate(conn: &mut PgConn) -> anyhow::Result<()> {
+    // Any fixed number: the lock is the registry's own within its database.
+    Ok(conn.migrate(7_461_328, MIGRATIONS)?)
+}
