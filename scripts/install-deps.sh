@@ -4,14 +4,15 @@
 # libraries, poppler's pdftoppm for the print previews, espeak-ng for the spoken screens; fonts are bundled). `test`: also what the tests drive it with (Xvfb, xdotool, ImageMagick, OCR; for the
 # printed forms poppler's pdftotext/pdffonts/pdftoppm, zbarimg for the QR code, and CUPS' ippeveprinter as a real
 # IPP printer, which needs avahi and D-Bus: the printing tests start those daemons themselves; openssl to check the
-# registry key pins against the command deploy.md gives).
+# registry key pins against the command deploy.md gives; PostgreSQL 15's server binaries, which the registry's tests
+# run a throwaway cluster of in a temporary directory, never the packaged cluster).
 # Idempotent and quiet when everything is there already.
 set -euo pipefail
 what=${1:-run}
 
 run_pkgs=(pkg-config libturbojpeg0-dev libclang1-14 poppler-utils espeak-ng libx11-6 libx11-xcb1 libxcb1 libxcursor1 libxi6 libxrandr2 libxkbcommon0 libxkbcommon-x11-0 libwayland-client0)
 test_pkgs=(xvfb x11-utils xdotool imagemagick tesseract-ocr tesseract-ocr-rus procps
-  poppler-utils zbar-tools cups-ipp-utils avahi-daemon dbus openssl)
+  poppler-utils zbar-tools cups-ipp-utils avahi-daemon dbus openssl postgresql-15)
 
 case "$what" in
   run) pkgs=("${run_pkgs[@]}") ;;

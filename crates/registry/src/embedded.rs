@@ -52,8 +52,14 @@ impl EmbeddedRegistry {
         Self::launch_on(db_path, demo, Self::mail_beside(db_path), Clock::system(), Some(tls), |registry| registry)
     }
 
+    /// Beside a SQLite file; for a PostgreSQL database (tests), in the temporary directory under its name.
     fn mail_beside(db_path: &Path) -> MailSink {
-        MailSink::Folder(db_path.parent().unwrap_or(Path::new(".")).join("mail"))
+        match db_path.to_str().filter(|d| crate::storage::is_postgres_url(d)) {
+            Some(url) => MailSink::Folder(
+                std::env::temp_dir().join("pdo-registry-mail").join(url.rsplit('/').next().unwrap_or("postgres")),
+            ),
+            None => MailSink::Folder(db_path.parent().unwrap_or(Path::new(".")).join("mail")),
+        }
     }
 
     /// The public URL is the registry's own base URL.

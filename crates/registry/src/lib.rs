@@ -11,6 +11,7 @@ pub mod http;
 pub mod import;
 pub mod mail;
 pub mod proxy;
+pub mod scratch_postgres;
 pub mod secret_failures;
 pub mod signin;
 pub mod sql;

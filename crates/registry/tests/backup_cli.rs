@@ -69,9 +69,9 @@ fn count(conn: &rusqlite::Connection, sql: &str) -> usize {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_backup_taken_while_the_registry_writes_is_whole_and_serves() {
     let sink = SmtpSink::start().await;
-    let mut api = Api::start(sink.port);
+    let mut api = Api::start_on_sqlite(sink.port);
     api.sign_in(ACCOUNTS[0].login, ACCOUNTS[0].password).await;
-    let db = api.dir.path().join("registry.sqlite3");
+    let db = api.db.clone();
     let backups = tempfile::tempdir().unwrap();
 
     let (stop, done) = (Arc::new(AtomicBool::new(false)), Arc::new(AtomicUsize::new(0)));
@@ -110,14 +110,14 @@ async fn a_backup_taken_while_the_registry_writes_is_whole_and_serves() {
     drop(conn);
 
     // The restore procedure: stop the service, put the copy in place, remove the stale -wal and -shm, start.
-    let Api { registry, dir, http, .. } = api;
+    let Api { registry, dir, http, db, .. } = api;
     drop(registry);
     std::fs::copy(&copy, &db).unwrap();
     for stale in ["registry.sqlite3-wal", "registry.sqlite3-shm"] {
         let _ = std::fs::remove_file(dir.path().join(stale));
     }
     let registry = pdo_registry::embedded::EmbeddedRegistry::start(&db, false).unwrap();
-    let mut restored = Api { registry, http, token: None, dir };
+    let mut restored = Api { registry, db, http, token: None, dir };
     restored.sign_in(ACCOUNTS[0].login, ACCOUNTS[0].password).await;
     let (status, served) = restored.send("GET", "/api/v1/children", None, None).await;
     assert_eq!(status, 200, "{served}");

@@ -99,7 +99,7 @@ async fn only_the_applicant_s_own_account_claims_whatever_the_case_spaces_or_yo(
     assert_eq!(status, 404, "no applicant details copied into it");
 
     // The applicant's own account, its name written in another case, with ё and extra spaces.
-    let storage = Storage::open(&api.dir.path().join("registry.sqlite3")).unwrap();
+    let storage = Storage::open(&api.db).unwrap();
     let name = "  ЗАРУБИНА  алевтина   Тимофеёвна ";
     storage.create_account("zarubina.a", "invented-password-5", AccountKind::Parent, name).unwrap();
     let (status, html) = claim(&api, &link, "zarubina.a", "invented-password-5").await;

@@ -13,6 +13,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Instant;
 use support::clocked::Clocked;
+use support::{execute, texts};
 
 const KIOSK: &str = "flood-kiosk-1";
 const SECRET: &str = "secretoftheinventedfloodkiosk001";
@@ -94,14 +95,7 @@ async fn logins_over_64_characters_are_refused_before_anything_is_hashed_or_stor
     assert_eq!((status, body["error"]["code"].as_str()), (401, Some("invalid_credentials")));
     let longest = "д".repeat(64);
     assert_eq!(f.sign_in(&longest, "guess", None).await.0, 401);
-    let conn = rusqlite::Connection::open(&f.db).unwrap();
-    let keys: Vec<String> = conn
-        .prepare("SELECT login_key FROM login_failures")
-        .unwrap()
-        .query_map([], |r| r.get(0))
-        .unwrap()
-        .map(Result::unwrap)
-        .collect();
+    let keys = texts(&f.db, "SELECT login_key FROM login_failures");
     assert_eq!(keys, vec![longest], "only the plausible login was counted");
 }
 
@@ -109,25 +103,17 @@ async fn logins_over_64_characters_are_refused_before_anything_is_hashed_or_stor
 async fn failure_rows_that_no_longer_count_are_pruned() {
     let Clocked { registry, db, _dir, .. } = Clocked::start(|r| r);
     drop(registry);
-    let conn = rusqlite::Connection::open(&db).unwrap();
     let now = chrono::Utc::now();
-    let at = |d: Duration| (now + d).to_rfc3339();
-    conn.execute(
+    let at = |d: Duration| pdo_registry::sql::Value::Text((now + d).to_rfc3339());
+    execute(
+        &db,
         "INSERT INTO login_failures (login_key, window_start, failures, blocked_until) VALUES
          ('old.guess', ?1, 1, NULL), ('old.block.over', ?1, 6, ?2), ('still.blocked', ?1, 9, ?3), ('fresh', ?4, 2, NULL)",
-        [at(Duration::hours(-2)), at(Duration::minutes(-90)), at(Duration::minutes(5)), at(Duration::minutes(-1))],
-    )
-    .unwrap();
+        vec![at(Duration::hours(-2)), at(Duration::minutes(-90)), at(Duration::minutes(5)), at(Duration::minutes(-1))],
+    );
     // The hourly pruning runs once as the service starts.
     let _again = pdo_registry::embedded::EmbeddedRegistry::start(&db, false).unwrap();
-    let left = || -> Vec<String> {
-        conn.prepare("SELECT login_key FROM login_failures ORDER BY login_key")
-            .unwrap()
-            .query_map([], |r| r.get(0))
-            .unwrap()
-            .map(Result::unwrap)
-            .collect()
-    };
+    let left = || texts(&db, "SELECT login_key FROM login_failures ORDER BY login_key");
     for _ in 0..50 {
         if left().len() == 2 {
             break;

@@ -1,6 +1,8 @@
 //! Kiosks and device sign-in over real HTTP against a real SQLite file: kiosk credentials, heartbeats, the device
 //! flow from the kiosk's request through the phone page to the session, and the page's defences.
 
+mod support;
+
 use chrono::{DateTime, Duration, SubsecRound, Utc};
 use pdo_core::api::KioskInfo;
 use pdo_registry::Clock;
@@ -29,7 +31,7 @@ struct Fixture {
 
 fn fixture() -> Fixture {
     let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("registry.sqlite3");
+    let db = support::database(dir.path());
     let now = Arc::new(Mutex::new(Utc::now().trunc_subsecs(0)));
     let clock_now = now.clone();
     let registry =
@@ -200,14 +202,20 @@ async fn heartbeat_is_stored_per_kiosk_and_checked_strictly() {
     let later = json!({"version": "0.1.1", "queue": {"count": 0}, "printer": "нет бумаги", "camera": "ok"});
     assert_eq!(f.heartbeat(Some(&auth), &later).await.status(), 204);
 
-    let conn = rusqlite::Connection::open(&f.db).unwrap();
-    let rows: Vec<(String, String, i64, Option<String>, String, String)> = conn
-        .prepare("SELECT kiosk_id, version, queue_count, queue_oldest_at, printer, received_at FROM kiosk_heartbeats")
-        .unwrap()
-        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?)))
-        .unwrap()
-        .collect::<Result<_, _>>()
-        .unwrap();
+    let sql = "SELECT kiosk_id, version, queue_count, queue_oldest_at, printer, received_at FROM kiosk_heartbeats";
+    let rows: Vec<(String, String, i64, Option<String>, String, String)> = support::query(&f.db, sql)
+        .iter()
+        .map(|r| {
+            (
+                r.get(0).unwrap(),
+                r.get(1).unwrap(),
+                r.get(2).unwrap(),
+                r.get(3).unwrap(),
+                r.get(4).unwrap(),
+                r.get(5).unwrap(),
+            )
+        })
+        .collect();
     assert_eq!(rows.len(), 1, "only the last heartbeat is kept");
     let (kiosk, version, count, oldest, printer, received_at) = &rows[0];
     assert_eq!((kiosk.as_str(), version.as_str(), *count), (KIOSK_ID, "0.1.1", 0));
@@ -438,7 +446,7 @@ async fn device_login_needs_kiosk_credentials() {
 #[tokio::test]
 async fn command_line_adds_and_revokes_a_kiosk() {
     let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("registry.sqlite3");
+    let db = support::database(dir.path());
     let binary = env!("CARGO_BIN_EXE_pdo-registry");
     let add = |id: &str| {
         std::process::Command::new(binary)

@@ -131,7 +131,7 @@ async fn invalid_offline_applications_are_rejected_with_a_reason_and_a_letter() 
     let (_, _, receipt) = api.submit("sub-reused", &key_id, seal(&config, &reused)).await;
     assert_eq!(receipt["reason"], "number_used");
     // The same child named for another parent than the one its waiting submission named.
-    let storage = Storage::open(&api.dir.path().join("registry.sqlite3")).unwrap();
+    let storage = Storage::open(&api.db).unwrap();
     storage.create_account("drugoy.roditel", "invented-password-3", AccountKind::Parent, "Кедрова Ульяна").unwrap();
     let mut same_child = payload(&(first + 3).to_string(), "sub-same-child", "112-233-445 95");
     same_child.login = Some("drugoy.roditel".into());
@@ -155,7 +155,7 @@ async fn old_keys_keep_opening_boxes_after_a_rotation() {
     add_kiosk(&api);
     let (_, config) = api.kiosk_get("/api/v1/kiosk/config").await;
     let old: KioskConfig = serde_json::from_value(config).unwrap();
-    let storage = Storage::open(&api.dir.path().join("registry.sqlite3")).unwrap();
+    let storage = Storage::open(&api.db).unwrap();
     let (new_key, _) = storage.rotate_sealing_key(Utc::now() + chrono::Duration::seconds(1)).unwrap();
     let (_, config) = api.kiosk_get("/api/v1/kiosk/config").await;
     let new: KioskConfig = serde_json::from_value(config).unwrap();

@@ -1,6 +1,8 @@
 //! `pdo-registry reference import` as a deployment runs it: the real binary on real CSV files and a real SQLite file,
 //! then the registry served from that file over real HTTP. Every refused import must leave the database as it was.
 
+mod support;
+
 use pdo_registry::embedded::EmbeddedRegistry;
 use serde_json::{Value, json};
 use std::path::{Path, PathBuf};
@@ -66,19 +68,22 @@ fn imported(db: &Path, files: &Files) -> String {
 
 /// Every row of the reference tables and the settings, as text, to compare before and after.
 fn rows(db: &Path) -> Vec<String> {
-    let conn = rusqlite::Connection::open(db).unwrap();
-    let mut all = Vec::new();
-    for sql in [
+    [
         "SELECT code || '|' || name || '|' || active FROM municipalities ORDER BY code",
         "SELECT id || '|' || title || '|' || active FROM certificate_groups ORDER BY id",
-        "SELECT id || '|' || municipality_code || '|' || name || '|' || address || '|' || IFNULL(phone, '-') || '|' \
-         || IFNULL(hours, '-') || '|' || active FROM institutions ORDER BY id",
+        "SELECT id || '|' || municipality_code || '|' || name || '|' || address || '|' || COALESCE(phone, '-') || '|' \
+         || COALESCE(hours, '-') || '|' || active FROM institutions ORDER BY id",
         "SELECT key || '|' || value FROM settings ORDER BY key",
-    ] {
-        let mut stmt = conn.prepare(sql).unwrap();
-        all.extend(stmt.query_map([], |r| r.get::<_, String>(0)).unwrap().map(Result::unwrap));
-    }
-    all
+    ]
+    .iter()
+    .flat_map(|sql| support::texts(db, sql))
+    .collect()
+}
+
+/// The bytes of a SQLite file, which a refused import must not touch; a PostgreSQL database has no file of its own
+/// to compare, and its rows are compared as for SQLite.
+fn file_bytes(db: &Path) -> Option<Vec<u8>> {
+    (!support::on_postgres()).then(|| std::fs::read(db).unwrap())
 }
 
 async fn get(registry: &EmbeddedRegistry, path: &str) -> Value {
@@ -93,7 +98,7 @@ fn ids(list: &Value, key: &str) -> Vec<String> {
 
 fn a_db() -> (tempfile::TempDir, PathBuf) {
     let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("registry.sqlite3");
+    let db = support::database(dir.path());
     (dir, db)
 }
 
@@ -194,7 +199,7 @@ fn every_refused_import_names_file_and_line_and_changes_nothing() {
     ];
     let (_dir, db) = a_db();
     imported(&db, &Files::good());
-    let bytes = std::fs::read(&db).unwrap();
+    let bytes = file_bytes(&db);
     let before = rows(&db);
     assert_eq!(before.len(), 2 + 2 + 3 + 2);
     for (case, spoil, expected) in cases {
@@ -207,7 +212,7 @@ fn every_refused_import_names_file_and_line_and_changes_nothing() {
         assert!(errors.lines().any(|l| l == expected), "{case}: expected {expected:?} in\n{errors}");
         assert!(errors.contains("nothing was changed"), "{case}: {errors}");
         assert!(stdout(&out).is_empty(), "{case}: {}", stdout(&out));
-        assert_eq!(std::fs::read(&db).unwrap(), bytes, "{case}: the database file changed");
+        assert_eq!(file_bytes(&db), bytes, "{case}: the database file changed");
         assert_eq!(rows(&db), before, "{case}");
     }
 }
@@ -218,11 +223,15 @@ fn a_dry_run_reports_and_writes_nothing() {
     let out = import(&db, &Files::good(), true);
     assert!(out.status.success(), "{}", stderr(&out));
     assert!(stdout(&out).contains("municipalities.csv: 2 added"), "{}", stdout(&out));
-    assert!(!db.exists(), "a dry run creates no database");
-    assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0);
+    if !support::on_postgres() {
+        assert!(!db.exists(), "a dry run creates no database");
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0);
+    } else {
+        assert_eq!(rows(&db), Vec::<String>::new(), "a dry run writes nothing");
+    }
 
     imported(&db, &Files::good());
-    let bytes = std::fs::read(&db).unwrap();
+    let bytes = file_bytes(&db);
     let before = rows(&db);
     let fewer = Files::new(
         "code,name\nm-1,Переименован (выдумано)\n",
@@ -244,7 +253,7 @@ fn a_dry_run_reports_and_writes_nothing() {
         report.contains("institutions.csv: 0 added, 0 changed, 0 kept, 3 made inactive\n  inactive: i-1, i-2, i-3\n"),
         "{report}"
     );
-    assert_eq!(std::fs::read(&db).unwrap(), bytes);
+    assert_eq!(file_bytes(&db), bytes);
     assert_eq!(rows(&db), before);
 }
 

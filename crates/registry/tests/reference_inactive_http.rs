@@ -49,7 +49,7 @@ async fn a_retired_group_and_institution_are_not_offered_but_the_application_sti
     std::fs::write(files.path().join("institutions.csv"), without_inst1).unwrap();
     let out = std::process::Command::new(env!("CARGO_BIN_EXE_pdo-registry"))
         .args(["reference", "import", "--db"])
-        .arg(api.dir.path().join("registry.sqlite3"))
+        .arg(&api.db)
         .arg("--dir")
         .arg(files.path())
         .output()

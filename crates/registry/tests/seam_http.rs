@@ -25,7 +25,7 @@ async fn registry() -> (SmtpSink, Api, KioskConfig) {
     let sink = SmtpSink::start().await;
     let api = Api::start(sink.port);
     add_kiosk(&api);
-    let storage = Storage::open(&api.dir.path().join("registry.sqlite3")).unwrap();
+    let storage = Storage::open(&api.db).unwrap();
     let staff = StaffInfo {
         id: "metodist-seam".into(),
         name: "Методист (демо)".into(),
@@ -172,7 +172,7 @@ async fn without_a_login_the_account_that_claims_decides_and_another_account_cha
     assert!(html.contains("не совпадают с данными заявителя"), "{html}");
     assert!(!html.contains("другом личном кабинете"), "{html}");
     // An account under the applicant's very name, but not the one holding the child.
-    let storage = Storage::open(&api.dir.path().join("registry.sqlite3")).unwrap();
+    let storage = Storage::open(&api.db).unwrap();
     storage.create_account("tezka", "invented-password-4", AccountKind::Parent, ACCOUNTS[0].full_name).unwrap();
     let (status, html) = claim(&api, &link, "tezka", "invented-password-4").await;
     assert_eq!(status, 409, "{html}");

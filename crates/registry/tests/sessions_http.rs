@@ -1,4 +1,7 @@
-//! Sign-in over real HTTP against a real SQLite file: the contract's status codes, bodies and headers.
+//! Sign-in over real HTTP against a real database (a SQLite file, or PostgreSQL with `PDO_TEST_DB=postgres`): the
+//! contract's status codes, bodies and headers.
+
+mod support;
 
 use pdo_registry::embedded::EmbeddedRegistry;
 use serde_json::{Value, json};
@@ -11,7 +14,7 @@ struct Fixture {
 
 fn fixture() -> Fixture {
     let dir = tempfile::tempdir().unwrap();
-    let registry = EmbeddedRegistry::start(&dir.path().join("registry.sqlite3"), true).unwrap();
+    let registry = EmbeddedRegistry::start(&support::database(dir.path()), true).unwrap();
     Fixture { registry, http: reqwest::Client::new(), _dir: dir }
 }
 

@@ -45,7 +45,7 @@ async fn staff_look_applications_up_by_number_and_nobody_else_does() {
     let mut api = Api::start(sink.port);
     let application = an_application(&mut api).await;
     let number = application["number"].as_str().unwrap();
-    let db = api.dir.path().join("registry.sqlite3");
+    let db = api.db.clone();
 
     let added = staff_cli(&db, &["add", "--id", "metodist-1", "--name", "Методист (демо)", "--institution", "inst-1"]);
     assert!(added.status.success(), "{}", String::from_utf8_lossy(&added.stderr));
@@ -117,7 +117,7 @@ const SECRET: &str = "inventedstaffsecretforscopetests1";
 
 /// Adds a member of staff through the storage API with a known secret; returns their `Authorization` value.
 fn member(api: &Api, id: &str, institution: Option<&str>) -> String {
-    let storage = Storage::open(&api.dir.path().join("registry.sqlite3")).unwrap();
+    let storage = Storage::open(&api.db).unwrap();
     let info = StaffInfo {
         id: id.into(),
         name: "Методист (демо)".into(),
@@ -161,13 +161,10 @@ async fn staff_see_only_applications_that_list_their_institution() {
     assert_eq!(look_up(&api, &offline, Some(&region)).await.0, 200);
 
     // The audit: who, when, which number, what came of it; nothing about the child or the applicant.
-    let conn = rusqlite::Connection::open(api.dir.path().join("registry.sqlite3")).unwrap();
-    let mut stmt = conn.prepare("SELECT staff_id, at, number, outcome FROM staff_lookups ORDER BY id").unwrap();
-    let rows: Vec<[String; 4]> = stmt
-        .query_map([], |r| Ok([r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?]))
-        .unwrap()
-        .collect::<Result<_, _>>()
-        .unwrap();
+    let rows: Vec<[String; 4]> = query(&api.db, "SELECT staff_id, at, number, outcome FROM staff_lookups ORDER BY id")
+        .iter()
+        .map(|r| [r.get(0).unwrap(), r.get(1).unwrap(), r.get(2).unwrap(), r.get(3).unwrap()])
+        .collect();
     let summary: Vec<_> =
         rows.iter().map(|[who, _, number, outcome]| (who.as_str(), number.as_str(), outcome.as_str())).collect();
     assert_eq!(
@@ -182,13 +179,15 @@ async fn staff_see_only_applications_that_list_their_institution() {
         ]
     );
     assert!(rows.iter().all(|[_, at, _, _]| chrono::DateTime::parse_from_rfc3339(at).is_ok()), "{rows:?}");
-    let columns: Vec<String> = conn
-        .prepare("SELECT name FROM pragma_table_info('staff_lookups')")
-        .unwrap()
-        .query_map([], |r| r.get(0))
-        .unwrap()
-        .collect::<Result<_, _>>()
-        .unwrap();
+    let columns = texts(
+        &api.db,
+        if on_postgres() {
+            "SELECT column_name::text FROM information_schema.columns WHERE table_name = 'staff_lookups' \
+             ORDER BY ordinal_position"
+        } else {
+            "SELECT name FROM pragma_table_info('staff_lookups')"
+        },
+    );
     assert_eq!(columns, ["id", "staff_id", "at", "number", "outcome"], "no column for personal data");
 }
 

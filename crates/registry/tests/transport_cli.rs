@@ -15,7 +15,7 @@ use support::*;
 fn serve(dir: &std::path::Path, args: &[&str]) -> std::process::Child {
     Command::new(env!("CARGO_BIN_EXE_pdo-registry"))
         .args(["serve", "--listen", "127.0.0.1:0", "--db"])
-        .arg(dir.join("registry.sqlite3"))
+        .arg(database(dir))
         .args(args)
         .env("RUST_LOG", "info")
         .stdout(Stdio::null())
@@ -80,17 +80,17 @@ async fn a_relay_that_does_not_offer_starttls_gets_no_letter_in_clear() {
     // The test relay speaks plaintext only (no STARTTLS in its EHLO answer).
     let sink = SmtpSink::start().await;
     let mut api = Api::start(sink.port);
-    let db = api.dir.path().join("tls.sqlite3");
+    let db = database(api.dir.path());
     let mail = MailSink::SmtpTls { host: "127.0.0.1".into(), port: sink.port, tls: SmtpTls::StartTls };
     api.registry = EmbeddedRegistry::start_with(&db, true, mail).unwrap();
     let application = online_until(&mut api, Online::Application).await;
     assert_eq!(application["status"], "awaiting_email_confirmation");
 
-    let conn = rusqlite::Connection::open(&db).unwrap();
     let deadline = Instant::now() + Duration::from_secs(10);
     let (attempts, error): (u32, Option<String>) = loop {
-        let row = conn.query_row("SELECT attempts, last_error FROM mail_outbox", [], |r| Ok((r.get(0)?, r.get(1)?)));
-        if let Ok((attempts, error)) = row
+        let rows = query(&db, "SELECT attempts, last_error FROM mail_outbox");
+        let row = rows.first().map(|r| (r.get::<_, u32>(0).unwrap(), r.get::<_, Option<String>>(1).unwrap()));
+        if let Some((attempts, error)) = row
             && attempts > 0
         {
             break (attempts, error);

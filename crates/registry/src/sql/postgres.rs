@@ -1,38 +1,82 @@
-//! `Conn` on PostgreSQL through the `postgres` client (the blocking face of tokio-postgres, pure Rust): a pool of
-//! connections (r2d2), each with its prepared statements cached by text, `?N` parameters rewritten to `$N`, and
-//! the registry's values converted to whatever type the server inferred for a parameter or gave a column.
+//! `Conn` on PostgreSQL through tokio-postgres (pure Rust): a pool of connections (r2d2), each with its prepared
+//! statements cached by text, `?N` parameters rewritten to `$N`, and the registry's values converted to whatever
+//! type the server inferred for a parameter or gave a column.
+//!
+//! The storage is blocking (handlers call it on tokio's blocking pool; tests and the command line call it from
+//! anywhere), while tokio-postgres is async. The `postgres` crate would block on a runtime of its own per
+//! connection, which panics when called from a thread that runs async code (an async test, the embedded
+//! registry's start). Here each connection's I/O task runs on one background runtime, and a request waits for its
+//! answer with a plain executor that needs no runtime: tokio-postgres's client talks to its connection task over
+//! channels.
 
 use super::{Conn, Engine, Row, SqlError, Value};
-use postgres::types::{FromSql, IsNull, ToSql, Type, to_sql_checked};
+use futures_executor::block_on;
 use std::cell::RefCell;
 use std::collections::HashMap;
 use std::error::Error;
+use tokio_postgres::types::{FromSql, IsNull, ToSql, Type, to_sql_checked};
 
 type BoxError = Box<dyn Error + Sync + Send>;
 
-impl From<postgres::Error> for SqlError {
-    fn from(err: postgres::Error) -> Self {
+impl From<tokio_postgres::Error> for SqlError {
+    fn from(err: tokio_postgres::Error) -> Self {
         let code = err.code().map(|c| c.code().to_string());
         // The server's own message says what failed; the client's Display says only "db error".
-        let message = err.as_db_error().map_or_else(|| err.to_string(), |db| format!("{}: {}", db.severity(), db));
+        let message = err.as_db_error().map_or_else(|| err.to_string(), ToString::to_string);
         SqlError::Db { code, message }
     }
 }
 
+/// The runtime every connection's I/O task runs on.
+fn io_runtime() -> &'static tokio::runtime::Runtime {
+    static RUNTIME: std::sync::LazyLock<tokio::runtime::Runtime> = std::sync::LazyLock::new(|| {
+        tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(1)
+            .thread_name("postgres-io")
+            .enable_all()
+            .build()
+            .expect("a runtime for PostgreSQL connections")
+    });
+    &RUNTIME
+}
+
 /// One pooled connection and the statements prepared on it.
 pub struct PgConn {
-    client: postgres::Client,
-    statements: HashMap<String, postgres::Statement>,
+    client: tokio_postgres::Client,
+    statements: HashMap<String, tokio_postgres::Statement>,
+}
+
+impl PgConn {
+    /// Connects to `config`'s database; its I/O runs on the background runtime until the client is dropped.
+    pub fn connect(config: &tokio_postgres::Config) -> Result<Self, tokio_postgres::Error> {
+        let config = config.clone();
+        let connecting = io_runtime().spawn(async move {
+            let (client, connection) = config.connect(tokio_postgres::NoTls).await?;
+            tokio::spawn(async move {
+                if let Err(err) = connection.await {
+                    tracing::warn!(error = %err, "PostgreSQL connection ended");
+                }
+            });
+            Ok(client)
+        });
+        let client = block_on(connecting).expect("the connecting task does not panic")?;
+        Ok(Self { client, statements: HashMap::new() })
+    }
+
+    /// Runs `sql` (one or more statements, no parameters) outside any transaction.
+    pub fn batch(&self, sql: &str) -> Result<(), SqlError> {
+        Ok(block_on(self.client.batch_execute(sql))?)
+    }
 }
 
 /// Makes and checks the pool's connections.
 pub struct Manager {
-    config: postgres::Config,
+    config: tokio_postgres::Config,
 }
 
 impl Manager {
     pub fn new(url: &str) -> anyhow::Result<Self> {
-        let mut config: postgres::Config = url.parse()?;
+        let mut config: tokio_postgres::Config = url.parse()?;
         config.application_name("pdo-registry");
         Ok(Self { config })
     }
@@ -40,14 +84,14 @@ impl Manager {
 
 impl r2d2::ManageConnection for Manager {
     type Connection = PgConn;
-    type Error = postgres::Error;
+    type Error = tokio_postgres::Error;
 
-    fn connect(&self) -> Result<PgConn, postgres::Error> {
-        Ok(PgConn { client: self.config.connect(postgres::NoTls)?, statements: HashMap::new() })
+    fn connect(&self) -> Result<PgConn, tokio_postgres::Error> {
+        PgConn::connect(&self.config)
     }
 
-    fn is_valid(&self, conn: &mut PgConn) -> Result<(), postgres::Error> {
-        conn.client.simple_query("").map(|_| ())
+    fn is_valid(&self, conn: &mut PgConn) -> Result<(), tokio_postgres::Error> {
+        block_on(conn.client.simple_query("")).map(|_| ())
     }
 
     fn has_broken(&self, conn: &mut PgConn) -> bool {
@@ -72,46 +116,49 @@ impl PgConn {
     ) -> Result<R, E> {
         let PgConn { client, statements } = self;
         let builder = client.build_transaction();
-        let tx = match mode {
-            Mode::Write => builder.isolation_level(postgres::IsolationLevel::Serializable),
-            Mode::Read => builder.isolation_level(postgres::IsolationLevel::RepeatableRead).read_only(true),
-        }
-        .start()
-        .map_err(SqlError::from)?;
-        let conn = PgTx { tx: RefCell::new(tx), statements: RefCell::new(statements) };
+        let builder = match mode {
+            Mode::Write => builder.isolation_level(tokio_postgres::IsolationLevel::Serializable),
+            Mode::Read => builder.isolation_level(tokio_postgres::IsolationLevel::RepeatableRead).read_only(true),
+        };
+        let tx = block_on(builder.start()).map_err(SqlError::from)?;
+        let conn = PgTx { tx, statements: RefCell::new(statements) };
         let result = f(&conn)?;
-        conn.tx.into_inner().commit().map_err(SqlError::from)?;
+        block_on(conn.tx.commit()).map_err(SqlError::from)?;
         Ok(result)
     }
 
     /// Applies `migrations` not applied yet (counted in `schema_migrations`) in one transaction that first takes
     /// the advisory lock `lock`, so processes starting together migrate one after the other.
     pub fn migrate(&mut self, lock: i64, migrations: &[&str]) -> Result<(), SqlError> {
-        let mut tx = self.client.transaction()?;
-        tx.execute("SELECT pg_advisory_xact_lock($1)", &[&lock])?;
-        tx.batch_execute(
+        let tx = block_on(self.client.transaction())?;
+        block_on(tx.execute("SELECT pg_advisory_xact_lock($1)", &[&lock]))?;
+        block_on(tx.batch_execute(
             "CREATE TABLE IF NOT EXISTS schema_migrations (version BIGINT PRIMARY KEY, applied_at TEXT NOT NULL)",
-        )?;
-        let done: i64 = tx.query_one("SELECT COUNT(*) FROM schema_migrations", &[])?.get(0);
+        ))?;
+        let done: i64 = block_on(tx.query_one("SELECT COUNT(*) FROM schema_migrations", &[]))?.get(0);
         for (version, sql) in migrations.iter().enumerate().skip(done as usize) {
-            tx.batch_execute(sql)?;
-            tx.execute("INSERT INTO schema_migrations VALUES ($1, now()::text)", &[&(version as i64 + 1)])?;
+            block_on(tx.batch_execute(sql))?;
+            block_on(tx.execute("INSERT INTO schema_migrations VALUES ($1, now()::text)", &[&(version as i64 + 1)]))?;
         }
-        Ok(tx.commit()?)
+        Ok(block_on(tx.commit())?)
     }
 }
 
 struct PgTx<'a> {
-    tx: RefCell<postgres::Transaction<'a>>,
-    statements: RefCell<&'a mut HashMap<String, postgres::Statement>>,
+    tx: tokio_postgres::Transaction<'a>,
+    statements: RefCell<&'a mut HashMap<String, tokio_postgres::Statement>>,
 }
 
 impl PgTx<'_> {
-    fn statement(&self, sql: &str) -> Result<postgres::Statement, SqlError> {
+    fn statement(&self, sql: &str) -> Result<tokio_postgres::Statement, SqlError> {
         if let Some(statement) = self.statements.borrow().get(sql) {
             return Ok(statement.clone());
         }
-        let statement = self.tx.borrow_mut().prepare(&dollar_parameters(sql))?;
+        let statement = block_on(self.tx.prepare(&dollar_parameters(sql))).map_err(|e| match SqlError::from(e) {
+            // Which statement PostgreSQL could not take: the step's SQL is shared and carries no secrets.
+            SqlError::Db { code, message } => SqlError::Db { code, message: format!("{message} in: {sql}") },
+            other => other,
+        })?;
         self.statements.borrow_mut().insert(sql.to_string(), statement.clone());
         Ok(statement)
     }
@@ -121,7 +168,7 @@ impl Conn for PgTx<'_> {
     fn rows(&self, sql: &str, params: Vec<Value>) -> super::Result<Vec<Row>> {
         let statement = self.statement(sql)?;
         let refs: Vec<&(dyn ToSql + Sync)> = params.iter().map(|p| p as &(dyn ToSql + Sync)).collect();
-        let rows = self.tx.borrow_mut().query(&statement, &refs)?;
+        let rows = block_on(self.tx.query(&statement, &refs))?;
         rows.iter()
             .map(|row| (0..row.len()).map(|i| row.try_get::<_, Value>(i)).collect::<Result<Vec<_>, _>>().map(Row::new))
             .collect::<Result<_, _>>()
@@ -131,7 +178,7 @@ impl Conn for PgTx<'_> {
     fn changed(&self, sql: &str, params: Vec<Value>) -> super::Result<usize> {
         let statement = self.statement(sql)?;
         let refs: Vec<&(dyn ToSql + Sync)> = params.iter().map(|p| p as &(dyn ToSql + Sync)).collect();
-        Ok(self.tx.borrow_mut().execute(&statement, &refs)? as usize)
+        Ok(block_on(self.tx.execute(&statement, &refs))? as usize)
     }
 
     fn engine(&self) -> Engine {

@@ -154,7 +154,8 @@ fn store_secrets(tx: &dyn Conn, id: &str, secrets: &ConfirmationSecrets, now: Da
              sends_day, sends_that_day, last_sent_at)
          VALUES (?1, ?2, ?3, ?4, 0, 0, ?5, 1, ?6)
          ON CONFLICT(application_id) DO UPDATE SET token_hash = ?2, code_hash = ?3, expires_at = ?4, wrong_attempts = 0,
-             voided = 0, sends_that_day = CASE WHEN sends_day = ?5 THEN sends_that_day + 1 ELSE 1 END, sends_day = ?5,
+             voided = 0, sends_day = ?5, sends_that_day =
+                 CASE WHEN email_confirmations.sends_day = ?5 THEN email_confirmations.sends_that_day + 1 ELSE 1 END,
              last_sent_at = ?6",
         params![
             id,
@@ -237,7 +238,7 @@ fn mark_confirmed(
     )?;
     if let Some(account_id) = account_id {
         tx.execute(
-            "INSERT OR IGNORE INTO confirmed_emails (account_id, email, confirmed_at) VALUES (?1, ?2, ?3)",
+            "INSERT INTO confirmed_emails (account_id, email, confirmed_at) VALUES (?1, ?2, ?3) ON CONFLICT DO NOTHING",
             params![account_id, email, now.to_rfc3339()],
         )?;
     }

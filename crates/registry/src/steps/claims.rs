@@ -133,7 +133,7 @@ pub fn claim(
         people::put_applicant(tx, &account.id, &applicant, now)?;
     }
     tx.execute(
-        "INSERT OR IGNORE INTO confirmed_emails (account_id, email, confirmed_at) VALUES (?1, ?2, ?3)",
+        "INSERT INTO confirmed_emails (account_id, email, confirmed_at) VALUES (?1, ?2, ?3) ON CONFLICT DO NOTHING",
         params![account.id, email, now.to_rfc3339()],
     )?;
     if status != "certificate_issued" {
@@ -157,7 +157,7 @@ pub fn claim(
 /// it to one.
 fn unclaimed_expired(conn: &dyn Conn, snils: Option<&str>, now: DateTime<Utc>) -> StoreResult<Vec<String>> {
     let mut stmt = conn.prepare_cached(
-        "SELECT ch.id FROM children ch WHERE ch.account_id IS NULL AND (?1 IS NULL OR ch.snils = ?1)
+        "SELECT ch.id FROM children ch WHERE ch.account_id IS NULL AND (CAST(?1 AS TEXT) IS NULL OR ch.snils = ?1)
          AND NOT EXISTS (SELECT 1 FROM claims c JOIN applications a ON a.id = c.application_id
                          WHERE a.child_id = ch.id AND c.claimed_at IS NULL AND c.expires_at > ?2)",
     )?;

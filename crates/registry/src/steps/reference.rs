@@ -29,7 +29,7 @@ pub fn municipalities(conn: &dyn Conn) -> StoreResult<Vec<Municipality>> {
 pub fn institutions(conn: &dyn Conn, municipality: Option<&str>) -> StoreResult<Vec<Institution>> {
     let mut stmt = conn.prepare_cached(
         "SELECT id, name, address, phone, hours FROM institutions
-         WHERE active = 1 AND (?1 IS NULL OR municipality_code = ?1) ORDER BY name",
+         WHERE active = 1 AND (CAST(?1 AS TEXT) IS NULL OR municipality_code = ?1) ORDER BY name",
     )?;
     let rows = stmt.query_map([municipality], |r| {
         Ok(Institution { id: r.get(0)?, name: r.get(1)?, address: r.get(2)?, phone: r.get(3)?, hours: r.get(4)? })

@@ -11,7 +11,7 @@ use std::time::Duration;
 const MIGRATIONS: &[&str] = &[include_str!("../../migrations/postgres/0001_schema.sql")];
 
 /// How many times a step runs again when concurrent transactions conflicted, before the conflict is an error.
-const RETRIES: u32 = 20;
+const RETRIES: u32 = 40;
 
 pub struct PgDb {
     pool: r2d2::Pool<Manager>,
@@ -41,9 +41,10 @@ impl PgDb {
             match conn.transaction(Mode::Write, &f) {
                 Err(err) if err.is_retryable() && attempt < RETRIES => {
                     attempt += 1;
-                    // A short, growing, jittered pause, so the two conflicting steps do not meet again at once.
-                    let jitter = rand::random::<u64>() % (1 + 2 * u64::from(attempt));
-                    std::thread::sleep(Duration::from_millis(jitter));
+                    // A random pause that grows with each conflict (to 64 ms at most), so the steps that met do not
+                    // meet again at once.
+                    let ceiling = 1u64 << attempt.min(6);
+                    std::thread::sleep(Duration::from_micros(rand::random::<u64>() % (ceiling * 1000)));
                 }
                 other => return other,
             }

@@ -22,7 +22,7 @@ impl Clocked {
     pub fn start(configure: impl FnOnce(Registry) -> Registry + Send + 'static) -> Clocked {
         let _ = tracing_subscriber::fmt().with_test_writer().with_env_filter("warn").try_init();
         let dir = tempfile::tempdir().unwrap();
-        let db = dir.path().join("registry.sqlite3");
+        let db = super::database(dir.path());
         let offset = Arc::new(Mutex::new(Duration::zero()));
         let shared = offset.clone();
         let clock = Clock::from_fn(move || Utc::now() + *shared.lock().unwrap());

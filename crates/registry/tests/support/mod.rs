@@ -16,8 +16,46 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicI64, Ordering};
 use std::time::Duration;
 
+/// Where a test's registry keeps its records: a SQLite file in `dir`, or with `PDO_TEST_DB=postgres` a fresh
+/// database on the test process's own PostgreSQL server (see `pdo_registry::scratch_postgres`). The registry's
+/// integration suite runs once each way (`scripts/test.sh`).
+pub fn database(dir: &std::path::Path) -> std::path::PathBuf {
+    match std::env::var("PDO_TEST_DB").as_deref() {
+        Ok("postgres") => {
+            let server = pdo_registry::scratch_postgres::ScratchPostgres::shared().expect("a scratch PostgreSQL");
+            server.create_database().expect("a fresh database").into()
+        }
+        Ok("sqlite") | Err(_) => dir.join("registry.sqlite3"),
+        Ok(other) => panic!("PDO_TEST_DB={other}: use sqlite or postgres"),
+    }
+}
+
+/// Whether this run is the PostgreSQL one (tests of the SQLite file itself say so and check nothing else).
+pub fn on_postgres() -> bool {
+    std::env::var("PDO_TEST_DB").as_deref() == Ok("postgres")
+}
+
+/// The rows `sql` selects in the test's database, whichever engine holds it.
+pub fn query(db: &std::path::Path, sql: &str) -> Vec<pdo_registry::sql::Row> {
+    let storage = pdo_registry::storage::Storage::open(db).unwrap();
+    storage.read(|conn| Ok(conn.query_map(sql, (), |r| Ok(r.clone()))?.collect::<Result<_, _>>()?)).unwrap()
+}
+
+/// Runs one statement on the test's database, whichever engine holds it.
+pub fn execute(db: &std::path::Path, sql: &str, params: Vec<pdo_registry::sql::Value>) -> usize {
+    let storage = pdo_registry::storage::Storage::open(db).unwrap();
+    storage.write(|conn| Ok(conn.execute(sql, params.clone())?)).unwrap()
+}
+
+/// The first column of every row `sql` selects, as text.
+pub fn texts(db: &std::path::Path, sql: &str) -> Vec<String> {
+    query(db, sql).iter().map(|r| r.get(0).unwrap()).collect()
+}
+
 pub struct Api {
     pub registry: EmbeddedRegistry,
+    /// The registry's database: a SQLite path or a PostgreSQL URL (`Storage::open` takes either).
+    pub db: std::path::PathBuf,
     pub http: reqwest::Client,
     pub token: Option<String>,
     pub dir: tempfile::TempDir,
@@ -25,15 +63,24 @@ pub struct Api {
 
 impl Api {
     pub fn start(smtp_port: u16) -> Api {
-        let _ = tracing_subscriber::fmt().with_test_writer().with_env_filter("warn").try_init();
         let dir = tempfile::tempdir().unwrap();
-        let registry = EmbeddedRegistry::start_with(
-            &dir.path().join("registry.sqlite3"),
-            true,
-            MailSink::Smtp { host: "127.0.0.1".into(), port: smtp_port },
-        )
-        .unwrap();
-        Api { registry, http: reqwest::Client::new(), token: None, dir }
+        let db = database(dir.path());
+        Self::start_on(smtp_port, dir, db)
+    }
+
+    /// On a SQLite file whichever engine the run tests: tests of the file itself (backups, what it keeps on disk).
+    pub fn start_on_sqlite(smtp_port: u16) -> Api {
+        let dir = tempfile::tempdir().unwrap();
+        let db = dir.path().join("registry.sqlite3");
+        Self::start_on(smtp_port, dir, db)
+    }
+
+    fn start_on(smtp_port: u16, dir: tempfile::TempDir, db: std::path::PathBuf) -> Api {
+        let _ = tracing_subscriber::fmt().with_test_writer().with_env_filter("warn").try_init();
+        let registry =
+            EmbeddedRegistry::start_with(&db, true, MailSink::Smtp { host: "127.0.0.1".into(), port: smtp_port })
+                .unwrap();
+        Api { registry, db, http: reqwest::Client::new(), token: None, dir }
     }
 
     /// The same with the registry's clock `days_ahead` days ahead of the real one, moved by the test at will.
@@ -42,14 +89,15 @@ impl Api {
         let dir = tempfile::tempdir().unwrap();
         let clock =
             Clock::from_fn(move || chrono::Utc::now() + chrono::Duration::days(days_ahead.load(Ordering::SeqCst)));
+        let db = database(dir.path());
         let registry = EmbeddedRegistry::start_with_mail_and_clock(
-            &dir.path().join("registry.sqlite3"),
+            &db,
             true,
             MailSink::Smtp { host: "127.0.0.1".into(), port: smtp_port },
             clock,
         )
         .unwrap();
-        Api { registry, http: reqwest::Client::new(), token: None, dir }
+        Api { registry, db, http: reqwest::Client::new(), token: None, dir }
     }
 
     pub fn url(&self, path: &str) -> String {

@@ -14,7 +14,7 @@ pub const KIOSK_ID: &str = "offline-kiosk-1";
 pub const SECRET: &str = "secretoftheinventedofflinekiosk1";
 
 pub fn add_kiosk(api: &Api) {
-    let storage = Storage::open(&api.dir.path().join("registry.sqlite3")).unwrap();
+    let storage = Storage::open(&api.db).unwrap();
     let info = KioskInfo {
         id: KIOSK_ID.into(),
         name: "Терминал в библиотеке (демо)".into(),
