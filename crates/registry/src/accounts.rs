@@ -181,14 +181,7 @@ pub fn verify(record: Option<&PasswordRecord>, password: &str) -> bool {
 /// Writes the outcome of a verification: a failure counts against the login (read again here, so concurrent
 /// failures all count; call it in a transaction), a success clears its failures.
 pub fn record_password_check(conn: &dyn Conn, login: &str, matched: bool, now: DateTime<Utc>) -> anyhow::Result<()> {
-    let key = login_key(login);
-    if matched {
-        conn.execute("DELETE FROM login_failures WHERE login_key = ?1", [&key])?;
-    } else {
-        let record = load_failures(conn, &key)?;
-        save_failures(conn, &key, &throttle::after_failure(record.as_ref(), now))?;
-    }
-    Ok(())
+    record(conn, Failures::Logins, &login_key(login), matched, now)
 }
 
 fn login_key(login: &str) -> String {
@@ -199,13 +192,17 @@ fn login_key(login: &str) -> String {
 /// leaves one row each, a login under attack keeps its block).
 pub const MAX_FAILURE_ROWS: i64 = 100_000;
 
-/// Deletes failure rows whose window has passed and whose block (if any) is over, then trims the table to
-/// `MAX_FAILURE_ROWS`; returns how many rows went.
+/// Deletes failure rows (of logins and of secrets) whose window has passed and whose block (if any) is over, then
+/// trims the logins' table to `MAX_FAILURE_ROWS` (the secrets' rows are bounded by the kiosks and staff
+/// registered); returns how many rows went.
 pub fn prune_failures(conn: &dyn Conn, now: DateTime<Utc>) -> anyhow::Result<usize> {
-    let expired = conn.execute(
-        "DELETE FROM login_failures WHERE window_start < ?1 AND (blocked_until IS NULL OR blocked_until < ?2)",
-        params![(now - throttle::WINDOW).to_rfc3339(), now.to_rfc3339()],
-    )?;
+    let mut expired = 0;
+    for table in ["login_failures", "secret_failures"] {
+        expired += conn.execute(
+            &format!("DELETE FROM {table} WHERE window_start < ?1 AND (blocked_until IS NULL OR blocked_until < ?2)"),
+            params![(now - throttle::WINDOW).to_rfc3339(), now.to_rfc3339()],
+        )?;
+    }
     let rows: i64 = conn.query_row("SELECT COUNT(*) FROM login_failures", (), |r| r.get(0))?;
     let excess = rows - MAX_FAILURE_ROWS;
     let trimmed = if excess > 0 {
@@ -307,11 +304,52 @@ pub fn end_session(conn: &dyn Conn, token: &str) -> anyhow::Result<bool> {
     Ok(conn.execute("DELETE FROM sessions WHERE token_hash = ?1", [token_hash(token)])? > 0)
 }
 
+/// The tables of failures slowed down by `throttle`'s rules, with their key column.
+#[derive(Clone, Copy)]
+pub enum Failures {
+    /// Wrong passwords per login as typed.
+    Logins,
+    /// Wrong kiosk and staff secrets per holder (`Kiosk:<id>`).
+    Secrets,
+}
+
+impl Failures {
+    fn table(self) -> (&'static str, &'static str) {
+        match self {
+            Failures::Logins => ("login_failures", "login_key"),
+            Failures::Secrets => ("secret_failures", "holder"),
+        }
+    }
+}
+
 fn load_failures(conn: &dyn Conn, login_key: &str) -> anyhow::Result<Option<FailureRecord>> {
+    load(conn, Failures::Logins, login_key)
+}
+
+/// `Some(retry_after_secs)` while `key` is blocked in `table`.
+pub fn blocked(conn: &dyn Conn, table: Failures, key: &str, now: DateTime<Utc>) -> anyhow::Result<Option<i64>> {
+    Ok(throttle::check(load(conn, table, key)?.as_ref(), now).err())
+}
+
+/// Counts one failure for `key` in `table` (read again here, so concurrent failures all count), or with `matched`
+/// clears its failures.
+pub fn record(conn: &dyn Conn, table: Failures, key: &str, matched: bool, now: DateTime<Utc>) -> anyhow::Result<()> {
+    let (name, column) = table.table();
+    if matched {
+        conn.execute(&format!("DELETE FROM {name} WHERE {column} = ?1"), [key])?;
+    } else {
+        let record = load(conn, table, key)?;
+        save(conn, table, key, &throttle::after_failure(record.as_ref(), now))?;
+    }
+    Ok(())
+}
+
+fn load(conn: &dyn Conn, table: Failures, key: &str) -> anyhow::Result<Option<FailureRecord>> {
+    let (name, column) = table.table();
     let row: Option<(String, u32, Option<String>)> = conn
         .query_row(
-            "SELECT window_start, failures, blocked_until FROM login_failures WHERE login_key = ?1",
-            [login_key],
+            &format!("SELECT window_start, failures, blocked_until FROM {name} WHERE {column} = ?1"),
+            [key],
             |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
         )
         .optional()?;
@@ -326,16 +364,14 @@ fn load_failures(conn: &dyn Conn, login_key: &str) -> anyhow::Result<Option<Fail
     })
 }
 
-fn save_failures(conn: &dyn Conn, login_key: &str, record: &FailureRecord) -> anyhow::Result<()> {
+fn save(conn: &dyn Conn, table: Failures, key: &str, record: &FailureRecord) -> anyhow::Result<()> {
+    let (name, column) = table.table();
     conn.execute(
-        "INSERT INTO login_failures (login_key, window_start, failures, blocked_until) VALUES (?1, ?2, ?3, ?4)
-         ON CONFLICT(login_key) DO UPDATE SET window_start = ?2, failures = ?3, blocked_until = ?4",
-        params![
-            login_key,
-            record.window_start.to_rfc3339(),
-            record.failures,
-            record.blocked_until.map(|t| t.to_rfc3339())
-        ],
+        &format!(
+            "INSERT INTO {name} ({column}, window_start, failures, blocked_until) VALUES (?1, ?2, ?3, ?4)
+             ON CONFLICT({column}) DO UPDATE SET window_start = ?2, failures = ?3, blocked_until = ?4"
+        ),
+        params![key, record.window_start.to_rfc3339(), record.failures, record.blocked_until.map(|t| t.to_rfc3339())],
     )?;
     Ok(())
 }

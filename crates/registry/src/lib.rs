@@ -12,7 +12,6 @@ pub mod import;
 pub mod mail;
 pub mod proxy;
 pub mod scratch_postgres;
-pub mod secret_failures;
 pub mod signin;
 pub mod sql;
 pub mod steps;
@@ -24,8 +23,7 @@ pub mod transport;
 pub mod verified;
 
 use chrono::{DateTime, Utc};
-use std::collections::HashSet;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use storage::{Storage, StoreError, StoreResult};
 
 /// Everything a request handler needs.
@@ -33,16 +31,12 @@ use storage::{Storage, StoreError, StoreResult};
 pub struct Registry {
     pub storage: Arc<Storage>,
     pub clock: Clock,
-    /// Scoped idempotency keys whose first request is still being answered (`409 request_in_flight`).
-    pub in_flight: Arc<Mutex<HashSet<String>>>,
     /// Where applicants' phones and e-mail links reach the service (no trailing slash).
     pub public_url: String,
     /// Wakes the mail worker when a letter was queued.
     pub mail_wakeup: Arc<tokio::sync::Notify>,
     /// Kiosk and staff secrets that passed argon2id lately (see `verified`).
     pub verified: Arc<verified::VerifiedSecrets>,
-    /// Wrong kiosk and staff secrets per id (see `secret_failures`).
-    pub secret_failures: Arc<secret_failures::SecretFailures>,
     /// The threads argon2 runs on for requests: the process's pool unless a test gives its own.
     pub hashing: hashing::HashPool,
     /// Reverse proxies whose `X-Forwarded-For` is believed (`serve --trusted-proxy`); none by default.
@@ -76,11 +70,9 @@ impl Registry {
         Self {
             storage,
             clock: Clock::system(),
-            in_flight: Default::default(),
             public_url: DEFAULT_PUBLIC_URL.to_string(),
             mail_wakeup: Default::default(),
             verified: Default::default(),
-            secret_failures: Default::default(),
             hashing: hashing::pool().clone(),
             trusted_proxies: Arc::new([]),
         }

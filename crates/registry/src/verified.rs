@@ -4,9 +4,10 @@
 //! secret), and the next request with the same secret against the *same stored hash* skips argon2.
 //!
 //! What does not change: the holder's record (revoked or not, its current hash) is still read on every request, so a
-//! revocation or a new secret counts from the next request. Wrong secrets are counted per id in `secret_failures`;
-//! while an id is blocked there, its last verified secret is accepted whatever its age (`known_any_age`), so a
-//! guesser cannot lock a kiosk out.
+//! revocation or a new secret counts from the next request. Wrong secrets are counted per id in the database
+//! (`Storage::record_secret_check`); while an id is blocked there, its last verified secret is accepted whatever its
+//! age (`known_any_age`), so a guesser cannot lock a kiosk out. Each process keeps its own digests: with several
+//! processes a kiosk pays argon2 once per process, and every decision still rests on the shared record.
 
 use sha2::{Digest, Sha256};
 use std::collections::HashMap;

@@ -48,7 +48,7 @@ pub async fn create(
 ) -> Result<Response, ApiError> {
     let now = registry.clock.now();
     let idem = request.scoped(caller.scope());
-    let _in_flight = InFlight::enter(&registry, &idem, lang)?;
+    let _in_flight = InFlight::enter(&registry, &idem, lang).await?;
     let email = validate_email(&request.value.email).map_err(|f| ApiError::validation(f, lang))?;
     let child_id = request.value.child_id.clone();
     let municipality = request.value.municipality.clone();
@@ -257,7 +257,7 @@ pub async fn issue_certificate(
 ) -> Result<Response, ApiError> {
     let now = registry.clock.now();
     let idem = request.scoped(caller.scope());
-    let _in_flight = InFlight::enter(&registry, &idem, lang)?;
+    let _in_flight = InFlight::enter(&registry, &idem, lang).await?;
     let account = caller.0.id;
     let body = request.value;
     let stored = registry

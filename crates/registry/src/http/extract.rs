@@ -167,8 +167,9 @@ type Lookup<T> = fn(&Storage, &str) -> StoreResult<Option<Credential<T>>>;
 /// argon2 (`crate::verified`). Otherwise one argon2 verification runs on the password threads (`crate::hashing`):
 /// on the share reserved for credentials when the id exists, on the applicants' share against a dummy hash when it
 /// does not (so timing does not tell, and a flood of made-up ids cannot starve real kiosks); a full queue is
-/// `503 busy`. Wrong secrets of an existing id are counted (`crate::secret_failures`): a blocked id is `429
-/// too_many_attempts` without argon2, except for the secret that last matched.
+/// `503 busy`. Wrong secrets of an existing id are counted in the database (`Storage::record_secret_check`, with
+/// `crate::throttle`'s rules, shared by every registry process): a blocked id is `429 too_many_attempts` without
+/// argon2, except for the secret that last matched.
 async fn credential_holder<T: Clone + Send + 'static>(
     parts: &Parts,
     registry: &Registry,
@@ -185,7 +186,12 @@ async fn credential_holder<T: Clone + Send + 'static>(
         if !record.revoked && cached {
             return Ok(record.info.clone());
         }
-        if let Some(retry_after) = registry.secret_failures.blocked(&holder, now) {
+        let blocked_holder = holder.clone();
+        let blocked = registry
+            .store(move |s| s.secret_blocked(&blocked_holder, now))
+            .await
+            .map_err(|e| ApiError::from_store(e, lang))?;
+        if let Some(retry_after) = blocked {
             if !record.revoked && registry.verified.known_any_age(&holder, &record.secret_hash, &secret) {
                 return Ok(record.info.clone());
             }
@@ -212,15 +218,18 @@ async fn credential_holder<T: Clone + Send + 'static>(
         })
         .await
         .map_err(|_| ApiError::busy(lang))?;
+    let matched = match outcome {
+        Some((matched, _)) => matched,
+        None => return Err(ApiError::code("unauthorized", lang)),
+    };
+    let now = registry.clock.now();
+    let counted = holder.clone();
+    registry
+        .store(move |s| s.record_secret_check(&counted, matched, now))
+        .await
+        .map_err(|e| ApiError::from_store(e, lang))?;
     match outcome {
-        Some((true, Some(info))) => {
-            registry.secret_failures.succeeded(&holder);
-            Ok(info)
-        }
-        Some((false, _)) => {
-            registry.secret_failures.failed(&holder, registry.clock.now());
-            Err(ApiError::code("unauthorized", lang))
-        }
+        Some((true, Some(info))) => Ok(info),
         _ => Err(ApiError::code("unauthorized", lang)),
     }
 }
@@ -311,27 +320,46 @@ pub fn client_key(ip: std::net::IpAddr) -> String {
     }
 }
 
-/// Marks a scoped idempotency key as being answered; a second request with it meanwhile gets `409`.
+/// Marks a scoped idempotency key as being answered, for every registry process (`Storage::enter_in_flight`); a
+/// second request with it meanwhile gets `409`.
 pub struct InFlight {
     registry: Registry,
     id: String,
 }
 
 impl InFlight {
-    pub fn enter(registry: &Registry, key: &IdemKey, lang: Lang) -> Result<Self, ApiError> {
-        let id = format!("{}\u{0}{}\u{0}{}\u{0}{}", key.scope, key.method, key.path, key.key);
-        let mut set = registry.in_flight.lock().map_err(|_| ApiError::code("internal", lang))?;
-        if !set.insert(id.clone()) {
+    pub async fn enter(registry: &Registry, key: &IdemKey, lang: Lang) -> Result<Self, ApiError> {
+        // The key's parts joined by a character none of them holds (PostgreSQL text cannot hold NUL).
+        let id = format!("{}\u{1f}{}\u{1f}{}\u{1f}{}", key.scope, key.method, key.path, key.key);
+        let now = registry.clock.now();
+        let marked = id.clone();
+        let entered = registry
+            .store(move |s| s.enter_in_flight(&marked, now))
+            .await
+            .map_err(|e| ApiError::from_store(e, lang))?;
+        if !entered {
             return Err(ApiError::code("request_in_flight", lang));
         }
         Ok(Self { registry: registry.clone(), id })
     }
 }
 
+/// The mark goes when the answer is made: at once in memory (SQLite); on PostgreSQL a write, done after the answer
+/// on the blocking pool (a mark left by a failed write lapses by itself).
 impl Drop for InFlight {
     fn drop(&mut self) {
-        if let Ok(mut set) = self.registry.in_flight.lock() {
-            set.remove(&self.id);
+        let id = std::mem::take(&mut self.id);
+        let storage = self.registry.storage.clone();
+        let leave = move || {
+            if let Err(err) = storage.leave_in_flight(&id) {
+                tracing::warn!(error = %err, "an in-flight mark stays until it lapses");
+            }
+        };
+        match tokio::runtime::Handle::try_current() {
+            Ok(runtime) if self.registry.storage.engine() == crate::sql::Engine::Postgres => {
+                drop(runtime.spawn_blocking(leave))
+            }
+            _ => leave(),
         }
     }
 }
@@ -393,8 +421,8 @@ pub async fn limited_body(
 mod in_flight_tests {
     use super::*;
 
-    #[test]
-    fn a_second_request_with_a_key_in_flight_is_refused_until_the_first_ends() {
+    #[tokio::test]
+    async fn a_second_request_with_a_key_in_flight_is_refused_until_the_first_ends() {
         let dir = tempfile::tempdir().unwrap();
         let storage = crate::storage::Storage::open(&dir.path().join("r.sqlite3")).unwrap();
         let registry = Registry::new(std::sync::Arc::new(storage));
@@ -405,12 +433,13 @@ mod in_flight_tests {
             key: "k".into(),
             body_hash: vec![],
         };
-        let first = InFlight::enter(&registry, &key, Lang::Ru).unwrap();
-        let second = InFlight::enter(&registry, &key, Lang::Ru).err().expect("refused while the first is answered");
+        let first = InFlight::enter(&registry, &key, Lang::Ru).await.unwrap();
+        let second =
+            InFlight::enter(&registry, &key, Lang::Ru).await.err().expect("refused while the first is answered");
         assert_eq!((second.status, second.code), (StatusCode::CONFLICT, "request_in_flight"));
         let other_caller = IdemKey { scope: "account:b".into(), ..key.clone() };
-        assert!(InFlight::enter(&registry, &other_caller, Lang::Ru).is_ok(), "keys are scoped to the caller");
+        assert!(InFlight::enter(&registry, &other_caller, Lang::Ru).await.is_ok(), "keys are scoped to the caller");
         drop(first);
-        assert!(InFlight::enter(&registry, &key, Lang::Ru).is_ok(), "free again once the first has answered");
+        assert!(InFlight::enter(&registry, &key, Lang::Ru).await.is_ok(), "free again once the first has answered");
     }
 }

@@ -134,7 +134,7 @@ pub async fn create_child(
 ) -> Result<Response, ApiError> {
     let now = registry.clock.now();
     let idem = request.scoped(caller.scope());
-    let _in_flight = InFlight::enter(&registry, &idem, lang)?;
+    let _in_flight = InFlight::enter(&registry, &idem, lang).await?;
     let child = validate_child(&request.value, region_today(now)).map_err(|f| ApiError::validation(f, lang))?;
     let id = caller.0.id;
     let stored = registry
@@ -170,7 +170,7 @@ pub async fn add_document(
 ) -> Result<Response, ApiError> {
     let now = registry.clock.now();
     let idem = request.scoped(caller.scope());
-    let _in_flight = InFlight::enter(&registry, &idem, lang)?;
+    let _in_flight = InFlight::enter(&registry, &idem, lang).await?;
     let (id, cid) = (caller.0.id.clone(), child_id.clone());
     let child = registry.store(move |s| s.child(&id, &cid)).await.map_err(|e| ApiError::from_store(e, lang))?;
     let document = validate_document(&request.value, child.birth_date, region_today(now))

@@ -83,7 +83,7 @@ pub async fn submit(
         key: submission_id.clone(),
         body_hash: vec![],
     };
-    let _in_flight = InFlight::enter(&registry, &idem, lang)?;
+    let _in_flight = InFlight::enter(&registry, &idem, lang).await?;
     let sealed = limited_body(&headers, body, SUBMISSION_LIMIT, lang).await?;
     let now = registry.clock.now();
     let public_url = registry.public_url.clone();

@@ -3,6 +3,7 @@
 //! backend implements the same list of methods with its own SQL. Methods are blocking; handlers call them on
 //! tokio's blocking pool through `Registry::storage`.
 
+mod coordination;
 mod methods;
 mod postgres;
 mod sqlite;

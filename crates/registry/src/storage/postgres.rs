@@ -8,7 +8,10 @@ use crate::sql::postgres::{Manager, Mode, PgConn};
 use std::time::Duration;
 
 /// The schema, in order; each applied once, recorded in `schema_migrations`.
-const MIGRATIONS: &[&str] = &[include_str!("../../migrations/postgres/0001_schema.sql")];
+const MIGRATIONS: &[&str] = &[
+    include_str!("../../migrations/postgres/0001_schema.sql"),
+    include_str!("../../migrations/postgres/0002_several_processes.sql"),
+];
 
 /// How many times a step runs again when concurrent transactions conflicted, before the conflict is an error.
 const RETRIES: u32 = 40;

@@ -3,19 +3,26 @@
 use super::StoreResult;
 use crate::sql::Conn;
 use rusqlite::Connection;
+use std::collections::HashSet;
 use std::path::Path;
-use std::sync::Mutex;
+use std::sync::{Mutex, MutexGuard};
 
 pub struct SqliteDb {
     conn: Mutex<Connection>,
+    /// Idempotency keys being answered (see `coordination`): one process serves a SQLite file.
+    in_flight: Mutex<HashSet<String>>,
 }
 
 impl SqliteDb {
     pub fn open(path: &Path) -> anyhow::Result<Self> {
-        Ok(Self { conn: Mutex::new(crate::db::open(path)?) })
+        Ok(Self { conn: Mutex::new(crate::db::open(path)?), in_flight: Mutex::default() })
     }
 
-    fn lock(&self) -> StoreResult<std::sync::MutexGuard<'_, Connection>> {
+    pub fn in_flight(&self) -> MutexGuard<'_, HashSet<String>> {
+        self.in_flight.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    fn lock(&self) -> StoreResult<MutexGuard<'_, Connection>> {
         Ok(self.conn.lock().map_err(|_| anyhow::anyhow!("database mutex poisoned"))?)
     }
 

@@ -1,0 +1,71 @@
+//! What the registry's processes coordinate through: wrong secrets per kiosk or staff member, and idempotency keys
+//! whose first request is still being answered. Rows in the database, so two or more processes behind a proxy see
+//! the same counts and marks; SQLite, served by one process, keeps the marks in memory (no write per request).
+
+use super::{EngineDb, Storage, StoreResult};
+use crate::accounts::{self, Failures};
+use crate::sql::params;
+use crate::steps::kiosks::ts;
+use chrono::{DateTime, Duration, Utc};
+
+/// How long a mark outlives a process that died while answering: longer than any request takes.
+const IN_FLIGHT_LAPSES: Duration = Duration::minutes(2);
+
+impl Storage {
+    /// `Some(retry_after_secs)` while `holder` (`Kiosk:<id>`, `Staff:<id>`) is blocked for wrong secrets.
+    pub fn secret_blocked(&self, holder: &str, now: DateTime<Utc>) -> StoreResult<Option<i64>> {
+        self.read(|conn| Ok(accounts::blocked(conn, Failures::Secrets, holder, now)?))
+    }
+
+    /// Counts a wrong secret of `holder`, or with `matched` clears its count.
+    pub fn record_secret_check(&self, holder: &str, matched: bool, now: DateTime<Utc>) -> StoreResult<()> {
+        self.write(|conn| Ok(accounts::record(conn, Failures::Secrets, holder, matched, now)?))
+    }
+
+    /// Marks `id` (a scoped idempotency key) as being answered; `false` when it already is.
+    pub fn enter_in_flight(&self, id: &str, now: DateTime<Utc>) -> StoreResult<bool> {
+        match &self.engine {
+            EngineDb::Sqlite(db) => Ok(db.in_flight().insert(id.to_string())),
+            EngineDb::Postgres(_) => self.write(|conn| {
+                conn.execute("DELETE FROM requests_in_flight WHERE id = ?1 AND until < ?2", params![id, ts(now)])?;
+                let until = ts(now + IN_FLIGHT_LAPSES);
+                let sql = "INSERT INTO requests_in_flight (id, until) VALUES (?1, ?2) ON CONFLICT DO NOTHING";
+                Ok(conn.execute(sql, params![id, until])? == 1)
+            }),
+        }
+    }
+
+    /// Clears the mark of `id`.
+    pub fn leave_in_flight(&self, id: &str) -> StoreResult<()> {
+        match &self.engine {
+            EngineDb::Sqlite(db) => {
+                db.in_flight().remove(id);
+                Ok(())
+            }
+            EngineDb::Postgres(_) => {
+                self.write(|conn| Ok(conn.execute("DELETE FROM requests_in_flight WHERE id = ?1", [id]).map(drop)?))
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_fifth_wrong_secret_blocks_the_id_and_a_right_one_clears_it() {
+        let dir = tempfile::tempdir().unwrap();
+        let storage = Storage::open(&dir.path().join("r.sqlite3")).unwrap();
+        let now = DateTime::from_timestamp(1_790_000_000, 0).unwrap();
+        for _ in 0..4 {
+            storage.record_secret_check("Kiosk:k1", false, now).unwrap();
+        }
+        assert_eq!(storage.secret_blocked("Kiosk:k1", now).unwrap(), None);
+        storage.record_secret_check("Kiosk:k1", false, now).unwrap();
+        assert_eq!(storage.secret_blocked("Kiosk:k1", now).unwrap(), Some(30));
+        assert_eq!(storage.secret_blocked("Kiosk:k2", now).unwrap(), None, "other ids are not affected");
+        storage.record_secret_check("Kiosk:k1", true, now).unwrap();
+        assert_eq!(storage.secret_blocked("Kiosk:k1", now).unwrap(), None);
+    }
+}
