@@ -17,3 +17,9 @@ CREATE TABLE requests_in_flight (
     id     TEXT PRIMARY KEY,
     until  TEXT NOT NULL
 );
+
+-- The counters of application numbers and registry records as PostgreSQL sequences: incremented outside the
+-- transaction's snapshot, so two processes creating applications at once never conflict on one counter row (which
+-- serializable transactions would refuse over and over). Numbers a rolled-back step took are skipped, never reused.
+CREATE SEQUENCE application_number_seq START 1000000;
+CREATE SEQUENCE registry_record_seq START 1;

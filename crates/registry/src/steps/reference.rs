@@ -1,7 +1,7 @@
 //! Certificate groups, municipalities, institutions and the operator: data from `reference import` (and `--demo`,
 //! which imports the invented files). Rows an import no longer has are inactive: not offered, still readable.
 
-use crate::sql::{Conn, OptionalExtension, params};
+use crate::sql::{Conn, Engine, OptionalExtension, params};
 use crate::storage::StoreResult;
 use pdo_core::api::{CertificateGroup, Institution, Municipality, Operator};
 
@@ -59,6 +59,9 @@ pub fn set_operator(conn: &dyn Conn, operator: &Operator) -> StoreResult<()> {
 
 /// The next value of a named sequence, starting after `start`; never hands out the same value twice.
 pub fn next_in_sequence(conn: &dyn Conn, name: &str, start: i64, count: i64) -> StoreResult<i64> {
+    if conn.engine_is(Engine::Postgres) {
+        return next_in_pg_sequence(conn, name, count);
+    }
     conn.execute(
         "INSERT INTO sequences (name, value) VALUES (?1, ?2) ON CONFLICT(name) DO NOTHING",
         params![name, start],
@@ -69,4 +72,21 @@ pub fn next_in_sequence(conn: &dyn Conn, name: &str, start: i64, count: i64) -> 
         |r| r.get(0),
     )?;
     Ok(value - count + 1)
+}
+
+/// The same from the PostgreSQL sequence `<name>_seq` (migrations/postgres/0002 makes them, starting where the
+/// SQLite counters start). A block of `count` numbers is one `nextval` and a `setval` past the block under an
+/// exclusive transaction advisory lock; single numbers take the lock shared, so they never wait for each other and
+/// none lands inside a block being taken. Both locks end with the transaction, however it ends.
+fn next_in_pg_sequence(conn: &dyn Conn, name: &str, count: i64) -> StoreResult<i64> {
+    const LOCK: i64 = 7_461_329;
+    let sequence = format!("{name}_seq");
+    let lock = if count > 1 { "pg_advisory_xact_lock" } else { "pg_advisory_xact_lock_shared" };
+    conn.query_row(&format!("SELECT CAST({lock}(?1) AS TEXT)"), [LOCK], |_| Ok(()))?;
+    let first: i64 = conn.query_row("SELECT nextval(CAST(CAST(?1 AS TEXT) AS REGCLASS))", [&sequence], |r| r.get(0))?;
+    if count > 1 {
+        let last = first + count - 1;
+        conn.query_row("SELECT setval(CAST(CAST(?1 AS TEXT) AS REGCLASS), ?2)", params![sequence, last], |_| Ok(()))?;
+    }
+    Ok(first)
 }

@@ -49,6 +49,10 @@ impl PgDb {
                     let ceiling = 1u64 << attempt.min(6);
                     std::thread::sleep(Duration::from_micros(rand::random::<u64>() % (ceiling * 1000)));
                 }
+                Err(err) if err.is_retryable() => {
+                    tracing::warn!(attempts = attempt + 1, error = %err, "a step kept conflicting; given up");
+                    return Err(err);
+                }
                 other => return other,
             }
         }
