@@ -344,8 +344,9 @@ impl InFlight {
     }
 }
 
-/// The mark goes when the answer is made: at once in memory (SQLite); on PostgreSQL a write, done after the answer
-/// on the blocking pool (a mark left by a failed write lapses by itself).
+/// The mark goes when the answer is made, before it is sent: a client that sends the same request again right after
+/// the answer gets the replay, not `409`. In memory at once (SQLite); on PostgreSQL a write, made in place on the
+/// service's multi-threaded runtime (a mark left by a failed write lapses by itself).
 impl Drop for InFlight {
     fn drop(&mut self) {
         let id = std::mem::take(&mut self.id);
@@ -355,10 +356,11 @@ impl Drop for InFlight {
                 tracing::warn!(error = %err, "an in-flight mark stays until it lapses");
             }
         };
-        match tokio::runtime::Handle::try_current() {
-            Ok(runtime) if self.registry.storage.engine() == crate::sql::Engine::Postgres => {
-                drop(runtime.spawn_blocking(leave))
-            }
+        let on_postgres = self.registry.storage.engine() == crate::sql::Engine::Postgres;
+        match tokio::runtime::Handle::try_current().map(|h| h.runtime_flavor()) {
+            Ok(tokio::runtime::RuntimeFlavor::MultiThread) if on_postgres => tokio::task::block_in_place(leave),
+            // A single-threaded runtime (a unit test) cannot block in place: the mark goes just after the answer.
+            Ok(_) if on_postgres => drop(tokio::runtime::Handle::current().spawn_blocking(leave)),
             _ => leave(),
         }
     }
