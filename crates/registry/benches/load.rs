@@ -203,7 +203,16 @@ struct Served {
 impl Served {
     fn start(db: &str, mail: &std::path::Path) -> Served {
         let mut child = Command::new(env!("CARGO_BIN_EXE_pdo-registry"))
-            .args(["serve", "--listen", "127.0.0.1:0", "--db", db, "--mail-dir"])
+            .args([
+                "serve",
+                "--listen",
+                "127.0.0.1:0",
+                "--public-url",
+                "http://127.0.0.1:8080",
+                "--db",
+                db,
+                "--mail-dir",
+            ])
             .arg(mail)
             .env("RUST_LOG", "warn,pdo_registry=info")
             .env("NO_COLOR", "1")
