@@ -242,6 +242,12 @@ fn main() -> anyhow::Result<()> {
             import_reference(&db, &dir, dry_run)
         }
         Command::Backup { db, to } => {
+            if db.to_str().is_some_and(pdo_registry::storage::is_postgres_url) {
+                anyhow::bail!(
+                    "backup copies a SQLite file; back a PostgreSQL database up with pg_dump (docs/deploy.md, \
+                     PostgreSQL, Backups)"
+                );
+            }
             let pages = pdo_registry::backup::backup(&db, &to)?;
             println!("backup of {} written to {} ({pages} pages, integrity check ok)", db.display(), to.display());
             Ok(())

@@ -100,11 +100,16 @@ impl ScratchPostgres {
         format!("postgres://{USER}@127.0.0.1:{}/{name}", self.port)
     }
 
-    /// Makes an empty database and answers its URL.
+    /// Makes an empty database (in the cluster's C locale) and answers its URL.
     pub fn create_database(&self) -> anyhow::Result<String> {
+        self.create_database_with("")
+    }
+
+    /// The same with `options` of `CREATE DATABASE` (another locale, say).
+    pub fn create_database_with(&self, options: &str) -> anyhow::Result<String> {
         static MADE: AtomicU32 = AtomicU32::new(0);
         let name = format!("registry_{}", MADE.fetch_add(1, Ordering::Relaxed));
-        self.admin()?.batch(&format!("CREATE DATABASE {name}"))?;
+        self.admin()?.batch(&format!("CREATE DATABASE {name} {options}"))?;
         Ok(self.url(&name))
     }
 

@@ -255,3 +255,18 @@ async fn the_outbox_is_drained_by_both_workers_and_each_letter_goes_once() {
     let unsent = support::texts(&region.db, "SELECT id::text FROM mail_outbox WHERE sent_at IS NULL");
     assert!(unsent.is_empty(), "{unsent:?}");
 }
+
+#[test]
+fn a_database_that_does_not_compare_text_byte_by_byte_is_refused_with_what_to_do() {
+    let server = ScratchPostgres::shared().unwrap();
+    let russian =
+        server.create_database_with("TEMPLATE template0 LOCALE_PROVIDER icu ICU_LOCALE 'ru-RU' LOCALE 'C'").unwrap();
+    let err = Storage::open(std::path::Path::new(&russian)).err().expect("refused").to_string();
+    assert!(err.contains("LOCALE 'C'") && err.contains("deploy.md"), "{err}");
+    let out = Command::new(env!("CARGO_BIN_EXE_pdo-registry"))
+        .args(["backup", "--db", &russian, "--to", "x.sqlite3"])
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("pg_dump"), "{}", String::from_utf8_lossy(&out.stderr));
+}

@@ -29,6 +29,7 @@ impl PgDb {
             .min_idle(Some(1))
             .connection_timeout(Duration::from_secs(10))
             .build(Manager::new(url)?)?;
+        check_locale(&mut *pool.get()?)?;
         migrate(&mut *pool.get()?)?;
         Ok(Self { pool })
     }
@@ -66,6 +67,22 @@ impl PgDb {
     pub fn ping(&self) -> StoreResult<()> {
         self.conn()?.transaction(Mode::Write, |c| c.query_row("SELECT 1", (), |_| Ok(())).map_err(StoreError::from))
     }
+}
+
+/// Refuses a database whose text does not compare byte by byte: the steps compare times stored as fixed-width text
+/// and sort names as SQLite does, which holds only with the C locale and libc's provider.
+fn check_locale(conn: &mut PgConn) -> anyhow::Result<()> {
+    let sql = "SELECT CAST(datlocprovider AS TEXT), CAST(datcollate AS TEXT) FROM pg_database
+               WHERE datname = current_database()";
+    let (provider, collate): (String, String) =
+        conn.transaction(Mode::Read, |c| c.query_row(sql, (), |r| Ok((r.get(0)?, r.get(1)?))))?;
+    if provider != "c" || !["C", "POSIX", "C.UTF-8", "C.utf8"].contains(&collate.as_str()) {
+        anyhow::bail!(
+            "the database's locale is {collate} (provider {provider}); the registry needs one made with LOCALE 'C', \
+             e.g. createdb --locale C --encoding UTF8 --template template0 (docs/deploy.md, PostgreSQL)"
+        );
+    }
+    Ok(())
 }
 
 /// Applies the migrations not applied yet, under an advisory lock: when several processes start on an empty
