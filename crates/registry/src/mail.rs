@@ -231,6 +231,11 @@ const SCRUB_EVERY: std::time::Duration = std::time::Duration::from_secs(1);
 pub async fn run_worker(registry: Registry, sink: MailSink, from: Mailbox) {
     // The first round also scrubs what a previous run (or the migration clearing old letters) left in the WAL.
     let mut unscrubbed = true;
+    match registry.store(|s| s.release_mail_leases()).await {
+        Ok(0) => {}
+        Ok(freed) => tracing::info!(freed, "letters taken before a stop are sent again"),
+        Err(err) => tracing::warn!(error = %err, "letters taken before a stop wait for their lease to end"),
+    }
     let mut last_scrub = tokio::time::Instant::now() - SCRUB_EVERY;
     loop {
         unscrubbed |= drain_once(&registry, &sink, &from).await > 0;

@@ -263,3 +263,29 @@ async fn mail_queued_while_the_relay_is_down_arrives_when_it_is_back() {
     let (subject, _, _) = sink.letter(1, Duration::from_secs(20)).await;
     assert_eq!(subject, "Заявка на сертификат ПДО. Подтверждение электронной почты");
 }
+
+#[tokio::test]
+async fn a_letter_taken_just_before_a_crash_is_sent_when_the_registry_starts_again() {
+    let sink = SmtpSink::start().await;
+    // A SQLite file: one process serves it, so a lease found at start is its own from before the stop.
+    let api = Api::start_on_sqlite(sink.port);
+    let Api { registry, db, dir, .. } = api;
+    drop(registry);
+    let now = chrono::Utc::now();
+    let queued = |v: &str| pdo_registry::sql::Value::Text(v.to_string());
+    execute(
+        &db,
+        "INSERT INTO mail_outbox (to_addr, subject, body, created_at, next_attempt_at, lease_until)
+         VALUES (?1, 'Письмо, взятое перед остановкой', 'Текст (выдумано).', ?2, ?2, ?3)",
+        vec![
+            queued("parent@example.invalid"),
+            queued(&now.to_rfc3339()),
+            queued(&(now + chrono::Duration::minutes(2)).to_rfc3339()),
+        ],
+    );
+    let mail = pdo_registry::mail::MailSink::Smtp { host: "127.0.0.1".into(), port: sink.port };
+    let _again = pdo_registry::embedded::EmbeddedRegistry::start_with(&db, false, mail).unwrap();
+    let (subject, _, to) = sink.letter(1, Duration::from_secs(10)).await;
+    assert_eq!((subject.as_str(), to.as_str()), ("Письмо, взятое перед остановкой", "parent@example.invalid"));
+    drop(dir);
+}

@@ -5,8 +5,9 @@ use crate::storage::{OutgoingMail, QueuedMail, StoreResult};
 use chrono::{DateTime, Utc};
 use sha2::{Digest, Sha256};
 
-/// How long a worker holds the letters it took before another process may take them (it died meanwhile).
-pub const LEASE: chrono::Duration = chrono::Duration::minutes(10);
+/// How long a worker holds the letters it took before another process may take them (it died meanwhile): long
+/// enough for a batch to a slow relay, short enough that a letter of a crashed process is not late by much.
+pub const LEASE: chrono::Duration = chrono::Duration::minutes(2);
 
 /// Takes up to `limit` letters that are due and held by no worker, and holds them for `LEASE`. On PostgreSQL the
 /// rows another process is taking at this moment are skipped (`FOR UPDATE SKIP LOCKED`) rather than waited for, so

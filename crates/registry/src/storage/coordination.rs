@@ -35,6 +35,20 @@ impl Storage {
         }
     }
 
+    /// Letters a worker took but did not report on are free again when the worker starts, on SQLite: one process
+    /// serves the file, so they were held by this process before it stopped (a crash between sending and
+    /// recording). PostgreSQL's other processes may be sending theirs right now: there the leases lapse by themselves
+    /// (`outbox::LEASE`). Answers how many were freed.
+    pub fn release_mail_leases(&self) -> StoreResult<usize> {
+        match &self.engine {
+            EngineDb::Sqlite(_) => self.write(|conn| {
+                let sql = "UPDATE mail_outbox SET lease_until = NULL WHERE sent_at IS NULL AND lease_until IS NOT NULL";
+                Ok(conn.execute(sql, ())?)
+            }),
+            EngineDb::Postgres(_) => Ok(0),
+        }
+    }
+
     /// Clears the mark of `id`.
     pub fn leave_in_flight(&self, id: &str) -> StoreResult<()> {
         match &self.engine {
