@@ -14,9 +14,11 @@ use pdo_registry::mail::MailSink;
 use pdo_registry::scratch_postgres::ScratchPostgres;
 use pdo_registry::storage::Storage;
 use serde_json::json;
-use std::io::{BufRead, BufReader};
-use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
+
+#[path = "../tests/support/served.rs"]
+mod served;
+use served::Served;
 
 const SCAN_BYTES: usize = 200 * 1024;
 const TIME_LIMIT: Duration = Duration::from_secs(120);
@@ -121,7 +123,9 @@ async fn main() {
         let base = registry.base_url();
         (Some(registry), vec![], vec![base])
     } else {
-        let served: Vec<Served> = (0..processes).map(|_| Served::start(db.to_str().unwrap(), &mail)).collect();
+        let args = ["--public-url", "http://127.0.0.1:8080", "--db", db.to_str().unwrap(), "--mail-dir"];
+        let mail = mail.to_str().unwrap();
+        let served: Vec<Served> = (0..processes).map(|_| Served::start(&[&args[..], &[mail]].concat())).collect();
         let bases = served.iter().map(|s| s.base.clone()).collect();
         (None, served, bases)
     };
@@ -192,49 +196,4 @@ async fn main() {
         latencies.last().unwrap().as_secs_f64() * 1e3
     );
     println!("  targets: >= 400 applications/s; p99 <= 25 ms on SQLite, <= 40 ms on PostgreSQL with two processes");
-}
-
-/// A `pdo-registry serve` process on the bench's database; killed when dropped.
-struct Served {
-    child: Child,
-    base: String,
-}
-
-impl Served {
-    fn start(db: &str, mail: &std::path::Path) -> Served {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_pdo-registry"))
-            .args([
-                "serve",
-                "--listen",
-                "127.0.0.1:0",
-                "--public-url",
-                "http://127.0.0.1:8080",
-                "--db",
-                db,
-                "--mail-dir",
-            ])
-            .arg(mail)
-            .env("RUST_LOG", "warn,pdo_registry=info")
-            .env("NO_COLOR", "1")
-            .stdout(Stdio::null())
-            .stderr(Stdio::piped())
-            .spawn()
-            .unwrap();
-        let mut lines = BufReader::new(child.stderr.take().unwrap()).lines();
-        let addr = loop {
-            let line = lines.next().expect("serve printed its address").unwrap();
-            if let Some(rest) = line.split("addr=").nth(1) {
-                break rest.split_whitespace().next().unwrap().trim_end_matches("\u{1b}[0m").to_string();
-            }
-        };
-        std::thread::spawn(move || lines.for_each(drop));
-        Served { child, base: format!("http://{addr}") }
-    }
-}
-
-impl Drop for Served {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
 }

@@ -149,8 +149,7 @@ pub fn password_record(
     login: &str,
     now: DateTime<Utc>,
 ) -> anyhow::Result<Result<Option<PasswordRecord>, SignInError>> {
-    let failures = load_failures(conn, &login_key(login))?;
-    if let Err(retry_after) = throttle::check(failures.as_ref(), now) {
+    if let Some(retry_after) = blocked(conn, Failures::Logins, &login_key(login), now)? {
         return Ok(Err(SignInError::TooManyAttempts(retry_after)));
     }
     let row: Option<(String, String, String, String, String)> = conn
@@ -320,10 +319,6 @@ impl Failures {
             Failures::Secrets => ("secret_failures", "holder"),
         }
     }
-}
-
-fn load_failures(conn: &dyn Conn, login_key: &str) -> anyhow::Result<Option<FailureRecord>> {
-    load(conn, Failures::Logins, login_key)
 }
 
 /// `Some(retry_after_secs)` while `key` is blocked in `table`.

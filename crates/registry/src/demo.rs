@@ -43,7 +43,7 @@ pub const KIOSK_SECRET: &str = "demo-kiosk-secret-not-for-real-use";
 /// `pdo-registry reference import` would (reference data that is not the demo's becomes inactive); safe to run on
 /// every start.
 pub fn seed(storage: &Storage) -> StoreResult<()> {
-    storage.with_conn(|conn| {
+    storage.write(|conn| {
         let report = import::apply(conn, &import::demo(), false)?;
         tracing::debug!(%report, "demo reference data imported");
         for demo in ACCOUNTS {

@@ -12,65 +12,26 @@ use pdo_registry::scratch_postgres::ScratchPostgres;
 use pdo_registry::sql::Value;
 use pdo_registry::storage::Storage;
 use serde_json::{Value as Json, json};
-use std::io::{BufRead, BufReader};
 use std::path::PathBuf;
-use std::process::{Child, Command, Stdio};
+use std::process::Command;
 use std::time::Duration;
 use support::SmtpSink;
+use support::served::Served;
 
-/// A `pdo-registry serve` process; killed when dropped.
-struct Served {
-    child: Child,
-    base: String,
-}
-
-impl Drop for Served {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-/// Starts `serve --demo` on `db`, sending mail to the sink, and waits for the address it listens on.
+/// Starts `serve --demo` on `db`, sending mail to the sink.
 fn serve(db: &str, smtp_port: u16) -> Served {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_pdo-registry"))
-        .args(["serve", "--listen", "127.0.0.1:0", "--demo", "--db", db, "--smtp"])
-        .arg(format!("127.0.0.1:{smtp_port}"))
-        .args(["--smtp-tls", "none", "--public-url", "http://127.0.0.1:8080"])
-        .env("RUST_LOG", "info")
-        .env("NO_COLOR", "1")
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut lines = BufReader::new(child.stderr.take().unwrap()).lines();
-    let mut log = String::new();
-    let addr = loop {
-        let Some(Ok(line)) = lines.next() else { panic!("serve ended before listening:\n{log}") };
-        let plain: String = strip_ansi(&line);
-        log.push_str(&plain);
-        log.push('\n');
-        if plain.contains("registry listening") {
-            let addr = plain.split("addr=").nth(1).and_then(|rest| rest.split_whitespace().next()).unwrap();
-            break addr.to_string();
-        }
-    };
-    // Keep reading, so the process never blocks on a full pipe.
-    std::thread::spawn(move || lines.for_each(drop));
-    Served { child, base: format!("http://{addr}") }
-}
-
-fn strip_ansi(line: &str) -> String {
-    let mut out = String::new();
-    let mut chars = line.chars();
-    while let Some(c) = chars.next() {
-        if c == '\u{1b}' {
-            chars.by_ref().find(|c| c.is_ascii_alphabetic());
-        } else {
-            out.push(c);
-        }
-    }
-    out
+    let smtp = format!("127.0.0.1:{smtp_port}");
+    Served::start(&[
+        "--demo",
+        "--db",
+        db,
+        "--smtp",
+        &smtp,
+        "--smtp-tls",
+        "none",
+        "--public-url",
+        "http://127.0.0.1:8080",
+    ])
 }
 
 struct Region {

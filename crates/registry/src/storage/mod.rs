@@ -1,7 +1,7 @@
 //! The storage boundary of the registry. Handlers see only `Storage`: each method is one atomic step of the
-//! contract (its checks, its writes, its idempotency record and its queued mail in one transaction), so a PostgreSQL
-//! backend implements the same list of methods with its own SQL. Methods are blocking; handlers call them on
-//! tokio's blocking pool through `Registry::storage`.
+//! contract (its checks, its writes, its idempotency record and its queued mail in one transaction), its SQL
+//! written once in `crate::steps` for both engines. Methods are blocking; handlers call them on tokio's blocking
+//! pool through `Registry::store`.
 
 mod coordination;
 mod methods;
@@ -229,11 +229,6 @@ impl Storage {
             EngineDb::Sqlite(db) => db.read(f),
             EngineDb::Postgres(db) => db.read(f),
         }
-    }
-
-    /// [`Storage::write`] under the name command-line tools, demo seeding and tests use.
-    pub fn with_conn<R>(&self, f: impl Fn(&dyn Conn) -> StoreResult<R>) -> StoreResult<R> {
-        self.write(f)
     }
 }
 

@@ -9,6 +9,7 @@ use serde_json::Value;
 pub mod clocked;
 pub mod offline;
 pub mod online;
+pub mod served;
 mod smtp;
 #[allow(unused_imports)]
 pub use smtp::SmtpSink;
