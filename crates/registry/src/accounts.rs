@@ -65,10 +65,12 @@ pub fn burn_verification(secret: &str) {
     password_matches(secret, &DUMMY_HASH);
 }
 
+/// Adds an account whose password is already hashed (`hash_password`): argon2 runs before the transaction, never
+/// while it holds the writer's lock.
 pub fn create_account(
     conn: &dyn Conn,
     login: &str,
-    password: &str,
+    password_hash: &str,
     kind: AccountKind,
     full_name: &str,
     now: DateTime<Utc>,
@@ -76,7 +78,7 @@ pub fn create_account(
     let id = random_id();
     conn.execute(
         "INSERT INTO accounts (id, login, password_hash, kind, full_name, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-        params![id, login.trim(), hash_password(password), kind_str(kind), full_name.trim(), now.to_rfc3339()],
+        params![id, login.trim(), password_hash, kind_str(kind), full_name.trim(), now.to_rfc3339()],
     )?;
     Ok(Account { id, kind, full_name: full_name.trim().to_string(), login: login.trim().to_string() })
 }
@@ -270,33 +272,59 @@ pub fn account_by_id(conn: &dyn Conn, id: &str) -> anyhow::Result<Option<Account
 
 /// The account behind a bearer token, refreshing its idle timer; `None` when unknown, idle too long, past its absolute
 /// end, or opened at a kiosk since revoked.
-pub fn authenticate(conn: &dyn Conn, token: &str, now: DateTime<Utc>) -> anyhow::Result<Option<Account>> {
-    let hash = token_hash(token);
+/// What a bearer token is worth now, read without writing: most requests need no write at all.
+pub enum SessionCheck {
+    Valid(Account),
+    /// Valid, and its idle timer is due to move (a write).
+    Touch(Account),
+    /// Idle too long, past its end, or its kiosk revoked: the row goes (a write).
+    Ended,
+    Unknown,
+}
+
+pub fn check_session(conn: &dyn Conn, token: &str, now: DateTime<Utc>) -> anyhow::Result<SessionCheck> {
     let row: Option<(String, String, String, String, String, String, bool)> = conn
         .query_row(
             "SELECT a.id, a.kind, a.full_name, s.last_used_at, a.login, s.expires_at,
                     s.kiosk_id IS NOT NULL AND (k.id IS NULL OR k.revoked_at IS NOT NULL)
              FROM sessions s JOIN accounts a ON a.id = s.account_id LEFT JOIN kiosks k ON k.id = s.kiosk_id
              WHERE s.token_hash = ?1",
-            [&hash],
+            [&token_hash(token)],
             |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?, r.get(6)?)),
         )
         .optional()?;
     let Some((id, kind, full_name, last_used, login, expires_at, kiosk_revoked)) = row else {
-        return Ok(None);
+        return Ok(SessionCheck::Unknown);
     };
     let last_used = DateTime::parse_from_rfc3339(&last_used)?.with_timezone(&Utc);
     let expires_at = DateTime::parse_from_rfc3339(&expires_at)?.with_timezone(&Utc);
     if now - last_used > SESSION_IDLE || now >= expires_at || kiosk_revoked {
-        conn.execute("DELETE FROM sessions WHERE token_hash = ?1", [&hash])?;
-        return Ok(None);
+        return Ok(SessionCheck::Ended);
     }
+    let account = Account { id, kind: parse_kind(&kind), full_name, login };
     // The idle timer moves at most once a minute: a write (and an fsync) on every request would halve throughput
     // for a precision of seconds on a 30-minute timeout.
-    if now - last_used >= TOUCH_EVERY {
-        conn.execute("UPDATE sessions SET last_used_at = ?1 WHERE token_hash = ?2", params![now.to_rfc3339(), hash])?;
+    Ok(if now - last_used >= TOUCH_EVERY { SessionCheck::Touch(account) } else { SessionCheck::Valid(account) })
+}
+
+/// The write `check_session` asked for, decided again inside the write: another request may have moved the timer
+/// or ended the session in between.
+pub fn authenticate(conn: &dyn Conn, token: &str, now: DateTime<Utc>) -> anyhow::Result<Option<Account>> {
+    match check_session(conn, token, now)? {
+        SessionCheck::Valid(account) => Ok(Some(account)),
+        SessionCheck::Touch(account) => {
+            conn.execute(
+                "UPDATE sessions SET last_used_at = ?1 WHERE token_hash = ?2",
+                params![now.to_rfc3339(), token_hash(token)],
+            )?;
+            Ok(Some(account))
+        }
+        SessionCheck::Ended => {
+            conn.execute("DELETE FROM sessions WHERE token_hash = ?1", [&token_hash(token)])?;
+            Ok(None)
+        }
+        SessionCheck::Unknown => Ok(None),
     }
-    Ok(Some(Account { id, kind: parse_kind(&kind), full_name, login }))
 }
 
 pub fn end_session(conn: &dyn Conn, token: &str) -> anyhow::Result<bool> {
@@ -422,7 +450,15 @@ mod tests {
     #[test]
     fn right_password_opens_a_session_that_authenticates() {
         let mut conn = db();
-        create_account(&conn, "test.parent", "correct horse", AccountKind::Parent, "Тестова Мария", now()).unwrap();
+        create_account(
+            &conn,
+            "test.parent",
+            &hash_password("correct horse"),
+            AccountKind::Parent,
+            "Тестова Мария",
+            now(),
+        )
+        .unwrap();
         let session = sign_in(&mut conn, "Test.Parent", "correct horse", now()).unwrap().unwrap();
         assert_eq!(session.account.full_name, "Тестова Мария");
         let account = authenticate(&conn, &session.token, now() + Duration::minutes(29)).unwrap();
@@ -435,7 +471,15 @@ mod tests {
     #[test]
     fn wrong_password_and_unknown_login_get_the_same_answer() {
         let mut conn = db();
-        create_account(&conn, "test.parent", "correct horse", AccountKind::Parent, "Тестова Мария", now()).unwrap();
+        create_account(
+            &conn,
+            "test.parent",
+            &hash_password("correct horse"),
+            AccountKind::Parent,
+            "Тестова Мария",
+            now(),
+        )
+        .unwrap();
         assert_eq!(sign_in(&mut conn, "test.parent", "wrong", now()).unwrap(), Err(SignInError::InvalidCredentials));
         assert_eq!(sign_in(&mut conn, "nobody", "wrong", now()).unwrap(), Err(SignInError::InvalidCredentials));
     }
@@ -452,7 +496,7 @@ mod tests {
     #[test]
     fn session_dies_after_idle_time_and_on_sign_out() {
         let mut conn = db();
-        create_account(&conn, "a", "pw", AccountKind::Child, "Тестов Пётр", now()).unwrap();
+        create_account(&conn, "a", &hash_password("pw"), AccountKind::Child, "Тестов Пётр", now()).unwrap();
         let idle = sign_in(&mut conn, "a", "pw", now()).unwrap().unwrap();
         assert_eq!(authenticate(&conn, &idle.token, now() + Duration::minutes(31)).unwrap(), None);
         let ended = sign_in(&mut conn, "a", "pw", now()).unwrap().unwrap();
@@ -474,7 +518,8 @@ mod tests {
     #[test]
     fn checking_a_password_opens_no_session_and_open_session_does() {
         let conn = db();
-        let created = create_account(&conn, "b", "pw", AccountKind::Parent, "Тестова Ольга", now()).unwrap();
+        let created =
+            create_account(&conn, "b", &hash_password("pw"), AccountKind::Parent, "Тестова Ольга", now()).unwrap();
         let sessions = |c: &dyn Conn| c.query_row("SELECT COUNT(*) FROM sessions", (), |r| r.get::<_, i64>(0)).unwrap();
         let account = check_password(&conn, "B", "pw", now()).unwrap().unwrap();
         assert_eq!(account, created);

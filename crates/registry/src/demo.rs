@@ -43,32 +43,49 @@ pub const KIOSK_SECRET: &str = "demo-kiosk-secret-not-for-real-use";
 /// `pdo-registry reference import` would (reference data that is not the demo's becomes inactive); safe to run on
 /// every start.
 pub fn seed(storage: &Storage) -> StoreResult<()> {
+    // Passwords and the kiosk secret are hashed before the transaction (argon2 is slow on purpose), and only those
+    // still missing: the seed runs at every start.
+    let (missing, kiosk_known) = storage.read(|conn| {
+        let mut missing = vec![];
+        for demo in ACCOUNTS {
+            if !accounts::account_exists(conn, demo.login)? {
+                missing.push(demo);
+            }
+        }
+        Ok((missing, kiosk_exists(conn)?))
+    })?;
+    let hashed: Vec<_> = missing.into_iter().map(|demo| (demo, accounts::hash_password(demo.password))).collect();
+    let kiosk_hash = (!kiosk_known).then(|| accounts::hash_password(KIOSK_SECRET));
     storage.write(|conn| {
         let report = import::apply(conn, &import::demo(), false)?;
         tracing::debug!(%report, "demo reference data imported");
-        for demo in ACCOUNTS {
+        for (demo, password_hash) in &hashed {
             if !accounts::account_exists(conn, demo.login)? {
                 accounts::create_account(
                     conn,
                     demo.login,
-                    demo.password,
+                    password_hash,
                     demo.kind,
                     demo.full_name,
                     chrono::Utc::now(),
                 )?;
             }
         }
-        let kiosk_known: bool =
-            conn.query_row("SELECT COUNT(*) FROM kiosks WHERE id = ?1", [KIOSK_ID], |r| r.get::<_, i64>(0))? > 0;
-        if !kiosk_known {
+        if let Some(secret_hash) = kiosk_hash.as_deref()
+            && !kiosk_exists(conn)?
+        {
             let kiosk = pdo_core::api::KioskInfo {
                 id: KIOSK_ID.into(),
                 name: "Демонстрационный терминал".into(),
                 address: "г. Примерный, ул. Вымышленная, д. 1, холл".into(),
                 municipality: MUNICIPALITIES[0].0.into(),
             };
-            crate::steps::kiosks::add_kiosk(conn, &kiosk, &accounts::hash_password(KIOSK_SECRET), chrono::Utc::now())?;
+            crate::steps::kiosks::add_kiosk(conn, &kiosk, secret_hash, chrono::Utc::now())?;
         }
         Ok(())
     })
+}
+
+fn kiosk_exists(conn: &dyn crate::sql::Conn) -> StoreResult<bool> {
+    Ok(conn.query_row("SELECT COUNT(*) FROM kiosks WHERE id = ?1", [KIOSK_ID], |r| r.get::<_, i64>(0))? > 0)
 }

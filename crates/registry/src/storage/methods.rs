@@ -11,11 +11,12 @@ impl Storage {
         kind: AccountKind,
         full_name: &str,
     ) -> StoreResult<Account> {
+        let password_hash = accounts::hash_password(password);
         self.write(|conn| {
             if accounts::account_exists(conn, login).map_err(internal)? {
                 return Err(StoreError::Conflict { code: "login_taken", id: None });
             }
-            accounts::create_account(conn, login, password, kind, full_name, Utc::now()).map_err(internal)
+            accounts::create_account(conn, login, &password_hash, kind, full_name, Utc::now()).map_err(internal)
         })
     }
 
@@ -44,8 +45,15 @@ impl Storage {
         self.write(|conn| accounts::open_session(conn, account.clone(), kiosk, now).map_err(internal))
     }
 
+    /// A read on almost every request; a write only when the session's idle timer moves or the session ends.
     pub fn authenticate(&self, token: &str, now: DateTime<Utc>) -> StoreResult<Option<Account>> {
-        self.write(|conn| accounts::authenticate(conn, token, now).map_err(internal))
+        match self.read(|conn| accounts::check_session(conn, token, now).map_err(internal))? {
+            accounts::SessionCheck::Valid(account) => Ok(Some(account)),
+            accounts::SessionCheck::Unknown => Ok(None),
+            accounts::SessionCheck::Touch(_) | accounts::SessionCheck::Ended => {
+                self.write(|conn| accounts::authenticate(conn, token, now).map_err(internal))
+            }
+        }
     }
 
     pub fn end_session(&self, token: &str) -> StoreResult<bool> {

@@ -235,3 +235,39 @@ impl Storage {
 fn internal(err: anyhow::Error) -> StoreError {
     StoreError::Internal(err)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::Duration;
+
+    fn commits(storage: &Storage) -> usize {
+        match &storage.engine {
+            EngineDb::Sqlite(db) => db.commits(),
+            EngineDb::Postgres(_) => unreachable!("a SQLite file here"),
+        }
+    }
+
+    #[test]
+    fn authenticating_reads_and_writes_only_when_the_idle_timer_moves_or_the_session_ends() {
+        let dir = tempfile::tempdir().unwrap();
+        let storage = Storage::open(&dir.path().join("r.sqlite3")).unwrap();
+        let account =
+            storage.create_account("test.read", "пароль-для-теста", AccountKind::Parent, "Тестова Анна").unwrap();
+        let start = DateTime::from_timestamp(1_790_000_000, 0).unwrap();
+        let session = storage.open_session(&account, None, start).unwrap();
+        let before = commits(&storage);
+        for seconds in [1, 20, 59] {
+            let found = storage.authenticate(&session.token, start + Duration::seconds(seconds)).unwrap();
+            assert_eq!(found.map(|a| a.id), Some(account.id.clone()));
+        }
+        assert_eq!(commits(&storage), before, "a session used within a minute of its last move is only read");
+        assert!(storage.authenticate(&session.token, start + Duration::minutes(29)).unwrap().is_some());
+        assert_eq!(commits(&storage), before + 1, "the idle timer moved");
+        assert!(storage.authenticate(&session.token, start + Duration::minutes(58)).unwrap().is_some(), "moved at 29");
+        assert!(storage.authenticate("no-such-token", start).unwrap().is_none());
+        assert!(storage.authenticate(&session.token, start + Duration::minutes(89)).unwrap().is_none());
+        let left: i64 = storage.read(|c| Ok(c.query_row("SELECT COUNT(*) FROM sessions", (), |r| r.get(0))?)).unwrap();
+        assert_eq!(left, 0, "the ended session is deleted");
+    }
+}
