@@ -1,6 +1,8 @@
 //! `pdo-registry backup`: a consistent copy of the registry's database with SQLite's online backup API, safe while
-//! the service is serving and writing. Restoring is described in docs/deploy.md.
+//! the service is serving and writing. Scans kept in files (`storage::scans`) are copied into the backup's records,
+//! so the backup is one self-contained file. Restoring is described in docs/deploy.md.
 
+use crate::storage::scans::{self, Lock, ScanFiles};
 use anyhow::Context;
 use rusqlite::backup::{Backup, StepResult};
 use rusqlite::{Connection, OpenFlags};
@@ -27,7 +29,13 @@ pub fn backup(db: &Path, to: &Path) -> anyhow::Result<i32> {
     let name = to.file_name().context("--to must name a file")?.to_string_lossy();
     let partial = to.with_file_name(format!(".{name}.partial"));
     let _ = std::fs::remove_file(&partial);
-    let pages = copy_and_check(&source, &partial).inspect_err(|_| {
+    // Held from before the snapshot until the files are copied: no file the snapshot names is deleted meanwhile.
+    let scans = scans::dir_of(db).is_dir().then(|| ScanFiles::open(db)).transpose()?;
+    let _no_deletions = match &scans {
+        Some(files) => Some(files.lock(Lock::Shared).context("locking the scan folder")?),
+        None => None,
+    };
+    let pages = copy_and_check(&source, &partial, scans.as_ref()).inspect_err(|_| {
         let _ = std::fs::remove_file(&partial);
     })?;
     std::fs::File::open(&partial)?.sync_all()?;
@@ -39,7 +47,7 @@ pub fn backup(db: &Path, to: &Path) -> anyhow::Result<i32> {
     Ok(pages)
 }
 
-fn copy_and_check(source: &Connection, partial: &Path) -> anyhow::Result<i32> {
+fn copy_and_check(source: &Connection, partial: &Path, scans: Option<&ScanFiles>) -> anyhow::Result<i32> {
     let mut copy = Connection::open(partial).with_context(|| format!("creating {}", partial.display()))?;
     let pages = {
         let backup = Backup::new(source, &mut copy)?;
@@ -60,8 +68,35 @@ fn copy_and_check(source: &Connection, partial: &Path) -> anyhow::Result<i32> {
         }
         backup.progress().pagecount
     };
+    if let Some(scans) = scans {
+        inline_scans(&copy, scans)?;
+    }
     let check: String = copy.query_row("PRAGMA integrity_check", [], |r| r.get(0))?;
     anyhow::ensure!(check == "ok", "the copy failed its integrity check: {check}");
     copy.close().map_err(|(_, e)| e)?;
     Ok(pages)
+}
+
+/// Puts each scan kept in a file into its record in the copy.
+fn inline_scans(copy: &Connection, scans: &ScanFiles) -> anyhow::Result<()> {
+    let has_files: bool =
+        copy.query_row("SELECT COUNT(*) > 0 FROM pragma_table_info('documents') WHERE name = 'scan_file'", [], |r| {
+            r.get(0)
+        })?;
+    if !has_files {
+        return Ok(());
+    }
+    let tx = copy.unchecked_transaction()?;
+    let files: Vec<(String, String)> = tx
+        .prepare("SELECT id, scan_file FROM documents WHERE scan_file IS NOT NULL")?
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+        .collect::<Result<_, _>>()?;
+    for (document, file) in &files {
+        let bytes = scans.read(file).with_context(|| format!("the scan of document {document}"))?;
+        tx.execute(
+            "UPDATE documents SET scan = ?2, scan_file = NULL WHERE id = ?1",
+            rusqlite::params![document, bytes],
+        )?;
+    }
+    Ok(tx.commit()?)
 }

@@ -353,7 +353,7 @@ fn joined_document(
         None => people::insert_document(tx, child_id, document, now)?.id,
     };
     tx.execute(
-        "UPDATE documents SET scan = ?2, scan_type = 'image/jpeg' WHERE id = ?1 AND scan IS NULL",
+        "UPDATE documents SET scan = ?2, scan_type = 'image/jpeg' WHERE id = ?1 AND scan IS NULL AND scan_file IS NULL",
         params![id, scan],
     )?;
     Ok(id)

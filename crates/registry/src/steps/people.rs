@@ -23,7 +23,8 @@ pub fn put_applicant(conn: &dyn Conn, account_id: &str, applicant: &Applicant, n
 }
 
 const CHILD_COLUMNS: &str = "id, last_name, first_name, patronymic, birth_date, snils, address";
-const DOCUMENT_COLUMNS: &str = "id, kind, series, number, issued_on, issued_by, division_code, scan IS NOT NULL";
+const DOCUMENT_COLUMNS: &str =
+    "id, kind, series, number, issued_on, issued_by, division_code, scan IS NOT NULL OR scan_file IS NOT NULL";
 
 fn child_row(r: &Row) -> crate::sql::Result<Child> {
     Ok(Child {
@@ -258,18 +259,35 @@ pub fn update_document(
     self::document(conn, child_id, document_id)
 }
 
+/// Where a scan's bytes are: in the record (PostgreSQL, offline submissions) or in a file of `storage::scans`.
+pub enum ScanBytes<'a> {
+    Inline(&'a [u8]),
+    File(&'a str),
+}
+
+/// Stores the document's scan, replacing any; returns the file the replaced scan was in, which no record names now.
 pub fn put_scan(
     conn: &dyn Conn,
     account_id: &str,
     child_id: &str,
     document_id: &str,
-    bytes: &[u8],
+    scan: ScanBytes<'_>,
     media_type: &str,
-) -> StoreResult<()> {
+) -> StoreResult<Option<String>> {
     child(conn, account_id, child_id)?;
-    let changed = conn.execute(
-        "UPDATE documents SET scan = ?3, scan_type = ?4 WHERE child_id = ?1 AND id = ?2",
-        params![child_id, document_id, bytes, media_type],
+    let replaced: Option<String> = conn
+        .query_row("SELECT scan_file FROM documents WHERE child_id = ?1 AND id = ?2", [child_id, document_id], |r| {
+            r.get(0)
+        })
+        .optional()?
+        .ok_or(StoreError::NotFound("document_not_found"))?;
+    let (inline, file) = match scan {
+        ScanBytes::Inline(bytes) => (Some(bytes), None),
+        ScanBytes::File(name) => (None, Some(name)),
+    };
+    conn.execute(
+        "UPDATE documents SET scan = ?3, scan_file = ?4, scan_type = ?5 WHERE child_id = ?1 AND id = ?2",
+        params![child_id, document_id, inline, file, media_type],
     )?;
-    if changed == 0 { Err(StoreError::NotFound("document_not_found")) } else { Ok(()) }
+    Ok(replaced)
 }

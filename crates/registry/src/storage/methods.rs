@@ -108,6 +108,7 @@ impl Storage {
         self.write(|tx| people::update_document(tx, account_id, child_id, document_id, document, now))
     }
 
+    /// On SQLite the bytes go to a file first (`scans`), outside the writers' queue, and the step names it.
     pub fn put_scan(
         &self,
         account_id: &str,
@@ -116,7 +117,24 @@ impl Storage {
         bytes: &[u8],
         media_type: &str,
     ) -> StoreResult<()> {
-        self.write(|tx| people::put_scan(tx, account_id, child_id, document_id, bytes, media_type))
+        let EngineDb::Sqlite(db) = &self.engine else {
+            let scan = || people::ScanBytes::Inline(bytes);
+            return self
+                .write(|tx| people::put_scan(tx, account_id, child_id, document_id, scan(), media_type))
+                .map(drop);
+        };
+        let name = db.scans().store(bytes)?;
+        let file = || people::ScanBytes::File(&name);
+        match self.write(|tx| people::put_scan(tx, account_id, child_id, document_id, file(), media_type)) {
+            Ok(replaced) => {
+                db.scans().discard(&Vec::from_iter(replaced));
+                Ok(())
+            }
+            Err(err) => {
+                db.scans().discard(&[name]);
+                Err(err)
+            }
+        }
     }
 
     pub fn certificate_groups(&self) -> StoreResult<Vec<CertificateGroup>> {
@@ -362,12 +380,17 @@ impl Storage {
     /// failures that no longer count (the table trimmed to a bound) and what unclaimed offline submissions left once
     /// their claim links expired; returns how many rows (children) went.
     pub fn prune(&self, now: DateTime<Utc>) -> StoreResult<usize> {
-        self.write(|tx| {
+        let rows = self.write(|tx| {
             let sessions = accounts::prune_sessions(tx, now).map_err(internal)?;
             let failures = accounts::prune_failures(tx, now).map_err(internal)?;
             let unclaimed = claims::release_expired(tx, None, now)?;
             Ok(idempotency::prune(tx, now)? + sessions + failures + unclaimed)
-        })
+        })?;
+        let swept = match &self.engine {
+            EngineDb::Sqlite(db) => db.sweep_scans()?,
+            EngineDb::Postgres(_) => 0,
+        };
+        Ok(rows + swept)
     }
 
     // Staff.

@@ -6,6 +6,7 @@
 mod coordination;
 mod methods;
 mod postgres;
+pub mod scans;
 mod sqlite;
 
 use crate::accounts::{self, SignInError};
@@ -269,5 +270,95 @@ mod tests {
         assert!(storage.authenticate(&session.token, start + Duration::minutes(89)).unwrap().is_none());
         let left: i64 = storage.read(|c| Ok(c.query_row("SELECT COUNT(*) FROM sessions", (), |r| r.get(0))?)).unwrap();
         assert_eq!(left, 0, "the ended session is deleted");
+    }
+
+    fn child_with_document(storage: &Storage, account: &Account) -> (String, String) {
+        let now = Utc::now();
+        let key = |k: &str| IdemKey {
+            scope: format!("account:{}", account.id),
+            method: "POST",
+            path: "/test".into(),
+            key: k.into(),
+            body_hash: vec![],
+        };
+        let child = ValidChild {
+            last_name: "Тестов".into(),
+            first_name: "Лев".into(),
+            patronymic: None,
+            birth_date: chrono::NaiveDate::from_ymd_opt(2016, 3, 3).unwrap(),
+            snils: "112-233-445 95".into(),
+            address: "г. Примерный, ул. Вымышленная, д. 2".into(),
+        };
+        let created = storage.create_child(&account.id, &child, &key("c"), now).unwrap();
+        let child_id =
+            serde_json::from_slice::<serde_json::Value>(&created.body).unwrap()["id"].as_str().unwrap().to_string();
+        let document = ValidDocument {
+            kind: pdo_core::domain::DocumentKind::BirthCertificate,
+            series: "II-ЛО".into(),
+            number: "123456".into(),
+            issued_on: chrono::NaiveDate::from_ymd_opt(2016, 4, 1).unwrap(),
+            issued_by: "Отдел ЗАГС г. Примерного".into(),
+            division_code: None,
+        };
+        let added = storage.add_document(&account.id, &child_id, &document, &key("d"), now).unwrap();
+        let document_id =
+            serde_json::from_slice::<serde_json::Value>(&added.body).unwrap()["id"].as_str().unwrap().to_string();
+        (child_id, document_id)
+    }
+
+    fn files_in(dir: &Path) -> Vec<String> {
+        let mut names: Vec<String> = std::fs::read_dir(dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .filter(|n| n != ".lock")
+            .collect();
+        names.sort();
+        names
+    }
+
+    #[test]
+    fn a_sqlite_registry_keeps_scans_in_files_named_by_the_record_and_a_backup_carries_them_inline() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = dir.path().join("r.sqlite3");
+        let storage = Storage::open(&db).unwrap();
+        let account =
+            storage.create_account("test.scan", "пароль-для-теста", AccountKind::Parent, "Тестова Вера").unwrap();
+        let (child, document) = child_with_document(&storage, &account);
+        let folder = scans::dir_of(&db);
+        let first = [&[0xFF, 0xD8][..], &[1; 4096]].concat();
+        storage.put_scan(&account.id, &child, &document, &first, "image/jpeg").unwrap();
+        let named = |storage: &Storage| -> (Option<String>, bool) {
+            storage
+                .read(|c| {
+                    Ok(c.query_row("SELECT scan_file, scan IS NULL FROM documents WHERE id = ?1", [&document], |r| {
+                        Ok((r.get(0)?, r.get(1)?))
+                    })?)
+                })
+                .unwrap()
+        };
+        let (file, inline_empty) = named(&storage);
+        assert!(inline_empty, "the bytes are not in the record");
+        assert_eq!(files_in(&folder), vec![file.clone().unwrap()]);
+        assert_eq!(std::fs::read(folder.join(file.unwrap())).unwrap(), first);
+        assert!(storage.child(&account.id, &child).unwrap().documents[0].has_scan);
+
+        let second = [&[0xFF, 0xD8][..], &[2; 8192]].concat();
+        storage.put_scan(&account.id, &child, &document, &second, "image/jpeg").unwrap();
+        let (file, _) = named(&storage);
+        assert_eq!(files_in(&folder), vec![file.clone().unwrap()], "the replaced scan's file is gone");
+
+        let refused = storage.put_scan(&account.id, &child, "no-such-document", &first, "image/jpeg");
+        assert!(matches!(refused, Err(StoreError::NotFound("document_not_found"))), "{refused:?}");
+        assert_eq!(files_in(&folder), vec![file.unwrap()], "a refused scan leaves no file");
+
+        let copy = dir.path().join("copy.sqlite3");
+        crate::backup::backup(&db, &copy).unwrap();
+        let copied = rusqlite::Connection::open(&copy).unwrap();
+        let (scan, file): (Vec<u8>, Option<String>) = copied
+            .query_row("SELECT scan, scan_file FROM documents WHERE id = ?1", [&document], |r| {
+                Ok((r.get(0)?, r.get(1)?))
+            })
+            .unwrap();
+        assert_eq!((scan, file), (second, None), "the backup is one file with the scan inline");
     }
 }

@@ -11,6 +11,7 @@ use std::time::Duration;
 const MIGRATIONS: &[&str] = &[
     include_str!("../../migrations/postgres/0001_schema.sql"),
     include_str!("../../migrations/postgres/0002_several_processes.sql"),
+    include_str!("../../migrations/postgres/0003_scan_files.sql"),
 ];
 
 /// How many times a step runs again when concurrent transactions conflicted, before the conflict is an error.

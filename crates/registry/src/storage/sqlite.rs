@@ -10,6 +10,7 @@
 //! Reads use their own connection: in WAL mode it sees committed data only, never a batch still open.
 
 use super::StoreResult;
+use super::scans::{self, ScanFiles};
 use crate::sql::Conn;
 use rusqlite::Connection;
 use std::collections::HashSet;
@@ -31,6 +32,7 @@ pub struct SqliteDb {
     reader: Mutex<Connection>,
     /// Idempotency keys being answered (see `coordination`): one process serves a SQLite file.
     in_flight: Mutex<HashSet<String>>,
+    scans: ScanFiles,
 }
 
 struct Writer {
@@ -47,13 +49,36 @@ impl SqliteDb {
     pub fn open(path: &Path) -> anyhow::Result<Self> {
         let conn = crate::db::open(path)?;
         let reader = crate::db::open(path)?;
-        Ok(Self {
+        let db = Self {
             writer: Mutex::new(Writer { conn, open: None, steps: 0, last_done: 0, failed: vec![] }),
             committed: Condvar::new(),
             waiting: AtomicUsize::new(0),
             commits: AtomicUsize::new(0),
             reader: Mutex::new(reader),
             in_flight: Mutex::default(),
+            scans: ScanFiles::open(path)?,
+        };
+        match db.sweep_scans() {
+            Ok(0) => {}
+            Ok(swept) => tracing::info!(swept, "scan files no record named were deleted"),
+            Err(err) => tracing::warn!(error = %err, "the scan folder could not be swept; the hourly prune retries"),
+        }
+        Ok(db)
+    }
+
+    pub fn scans(&self) -> &ScanFiles {
+        &self.scans
+    }
+
+    /// Deletes scan files no record names (older than `scans::SWEEP_AFTER`); returns how many went.
+    pub fn sweep_scans(&self) -> anyhow::Result<usize> {
+        self.scans.sweep(scans::SWEEP_AFTER, || {
+            let named = self.read(|conn| {
+                let files =
+                    conn.query_map("SELECT scan_file FROM documents WHERE scan_file IS NOT NULL", (), |r| r.get(0))?;
+                Ok(files.collect::<Result<HashSet<String>, _>>()?)
+            });
+            named.map_err(|e| anyhow::anyhow!("{e}"))
         })
     }
 
