@@ -5,7 +5,8 @@
 # the e-mail step, «Получение сертификата», the issued number and the forms. The embedded demo registry and a
 # synthetic camera (generated photos of an invented document) stand in for the real ones; every name is invented.
 # usage: scripts/screens.sh OUT_DIR   (SCREEN=1080x1920 for a portrait panel; LOOK=large-contrast for every session in
-#        large text and high contrast; KIOSK=path/to/pdo-kiosk to skip the build)
+#        large text and high contrast; KIOSK=path/to/pdo-kiosk to skip the build; KEEP_DATA=1 to leave the kiosk's
+#        data dir, the demo registry's database and scan files in it, for following the data afterwards)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 out=${1:?usage: $0 OUT_DIR}
@@ -22,7 +23,11 @@ display=":$((600 + $$ % 300))"
 Xvfb "$display" -screen 0 "${SCREEN:-1920x1080}x24" -nolisten tcp >/dev/null 2>&1 &
 xvfb=$!
 kiosk=""
-trap 'kill $kiosk $xvfb 2>/dev/null; rm -rf "$data"' EXIT
+if [ -n "${KEEP_DATA:-}" ]; then
+  trap 'kill $kiosk $xvfb 2>/dev/null; echo "data kept in $data"' EXIT
+else
+  trap 'kill $kiosk $xvfb 2>/dev/null; rm -rf "$data"' EXIT
+fi
 for _ in $(seq 100); do xdpyinfo -display "$display" >/dev/null 2>&1 && break; sleep 0.05; done
 export DISPLAY=$display
 

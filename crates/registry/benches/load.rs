@@ -7,6 +7,9 @@
 //! - `postgres`: a throwaway PostgreSQL 15 (fsync and synchronous_commit on, `scratch_postgres`); with PROCESSES 1
 //!   the registry runs in this process, with 2 as two `pdo-registry serve` processes that the clients alternate
 //!   between, as a reverse proxy would.
+//!
+//! Everything it writes (the database, scan files, letters, PostgreSQL's cluster) goes under `TMPDIR`: point it at
+//! the disk to measure (the README's figures name theirs).
 
 use pdo_core::validation::snils_checksum;
 use pdo_registry::embedded::EmbeddedRegistry;
