@@ -378,7 +378,8 @@ impl Storage {
 
     /// Deletes idempotency records older than the 31 days kept, sessions idle or past their absolute end, login
     /// failures that no longer count (the table trimmed to a bound) and what unclaimed offline submissions left once
-    /// their claim links expired; returns how many rows (children) went.
+    /// their claim links expired, then (SQLite) scan files no record names; returns how many rows (children) and
+    /// files went.
     pub fn prune(&self, now: DateTime<Utc>) -> StoreResult<usize> {
         let rows = self.write(|tx| {
             let sessions = accounts::prune_sessions(tx, now).map_err(internal)?;

@@ -286,7 +286,7 @@ mod tests {
             first_name: "Лев".into(),
             patronymic: None,
             birth_date: chrono::NaiveDate::from_ymd_opt(2016, 3, 3).unwrap(),
-            snils: "112-233-445 95".into(),
+            snils: format!("200-000-042 {:02}", pdo_core::validation::snils_checksum(&[2, 0, 0, 0, 0, 0, 0, 4, 2])),
             address: "г. Примерный, ул. Вымышленная, д. 2".into(),
         };
         let created = storage.create_child(&account.id, &child, &key("c"), now).unwrap();
@@ -360,5 +360,32 @@ mod tests {
             })
             .unwrap();
         assert_eq!((scan, file), (second, None), "the backup is one file with the scan inline");
+    }
+
+    #[test]
+    fn files_a_crash_left_unnamed_are_swept_when_the_registry_opens_unless_they_are_young() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = dir.path().join("r.sqlite3");
+        let storage = Storage::open(&db).unwrap();
+        let account =
+            storage.create_account("test.sweep", "пароль-для-теста", AccountKind::Parent, "Тестова Ия").unwrap();
+        let (child, document) = child_with_document(&storage, &account);
+        storage.put_scan(&account.id, &child, &document, b"\xFF\xD8named", "image/jpeg").unwrap();
+        drop(storage);
+        let folder = scans::dir_of(&db);
+        let long_ago = std::time::SystemTime::now() - scans::SWEEP_AFTER * 2;
+        for name in files_in(&folder) {
+            std::fs::File::options().write(true).open(folder.join(name)).unwrap().set_modified(long_ago).unwrap();
+        }
+        // A scan written before a crash, its step never committed; and one a running step has just written.
+        std::fs::write(folder.join("orphan"), b"\xFF\xD8orphan").unwrap();
+        std::fs::File::options().write(true).open(folder.join("orphan")).unwrap().set_modified(long_ago).unwrap();
+        std::fs::write(folder.join("young"), b"\xFF\xD8young").unwrap();
+        let named_before = files_in(&folder).len();
+        let storage = Storage::open(&db).unwrap();
+        let left = files_in(&folder);
+        assert_eq!(left.len(), named_before - 1, "{left:?}");
+        assert!(!left.contains(&"orphan".to_string()) && left.contains(&"young".to_string()));
+        assert!(storage.child(&account.id, &child).unwrap().documents[0].has_scan, "the named file stays");
     }
 }
