@@ -56,9 +56,10 @@ impl Client {
         let started = Instant::now();
         let response = request.bearer_auth(&self.token).send().await.expect("request sent");
         let status = response.status().as_u16();
+        let path = response.url().path().to_string();
         let body = response.bytes().await.expect("body read");
         latencies.push(started.elapsed());
-        assert_eq!(status, expect, "{}", String::from_utf8_lossy(&body));
+        assert_eq!(status, expect, "{path}: {}", String::from_utf8_lossy(&body));
         serde_json::from_slice(&body).unwrap_or(serde_json::Value::Null)
     }
 

@@ -105,9 +105,29 @@ impl r2d2::ManageConnection for Manager {
 pub enum Mode {
     Write,
     Read,
+    /// A write that stands on a unique key alone (in-flight marks): READ COMMITTED, so serializable conflict
+    /// tracking never sees it. At SERIALIZABLE, marks of unrelated keys share index pages and failed each other
+    /// until the retries ran out (seen in the load bench once the marks were unlogged and fast).
+    Keyed,
 }
 
 impl PgConn {
+    /// Runs `f` as `transaction` does, holding a session advisory lock `key` (shared by every process on the
+    /// database) from before the transaction began until after it ended: its snapshot is taken once the lock is
+    /// held, so it sees what the previous holder committed.
+    pub fn transaction_alone<R, E: From<SqlError>>(
+        &mut self,
+        key: i64,
+        mode: Mode,
+        f: impl FnOnce(&dyn Conn) -> Result<R, E>,
+    ) -> Result<R, E> {
+        block_on(self.client.execute("SELECT pg_advisory_lock($1)", &[&key])).map_err(SqlError::from)?;
+        let result = self.transaction(mode, f);
+        // Were the unlock to fail, the connection is broken, and its session's locks went with it.
+        let _ = block_on(self.client.execute("SELECT pg_advisory_unlock($1)", &[&key]));
+        result
+    }
+
     /// Runs `f` in one transaction and commits it when `f` succeeds.
     pub fn transaction<R, E: From<SqlError>>(
         &mut self,
@@ -119,6 +139,7 @@ impl PgConn {
         let builder = match mode {
             Mode::Write => builder.isolation_level(tokio_postgres::IsolationLevel::Serializable),
             Mode::Read => builder.isolation_level(tokio_postgres::IsolationLevel::RepeatableRead).read_only(true),
+            Mode::Keyed => builder.isolation_level(tokio_postgres::IsolationLevel::ReadCommitted),
         };
         let tx = block_on(builder.start()).map_err(SqlError::from)?;
         let conn = PgTx { tx, statements: RefCell::new(statements) };

@@ -26,7 +26,7 @@ impl Storage {
     pub fn enter_in_flight(&self, id: &str, now: DateTime<Utc>) -> StoreResult<bool> {
         match &self.engine {
             EngineDb::Sqlite(db) => Ok(db.in_flight().insert(id.to_string())),
-            EngineDb::Postgres(_) => self.write(|conn| {
+            EngineDb::Postgres(db) => db.write_keyed(|conn| {
                 conn.execute("DELETE FROM requests_in_flight WHERE id = ?1 AND until < ?2", params![id, ts(now)])?;
                 let until = ts(now + IN_FLIGHT_LAPSES);
                 let sql = "INSERT INTO requests_in_flight (id, until) VALUES (?1, ?2) ON CONFLICT DO NOTHING";
@@ -56,9 +56,9 @@ impl Storage {
                 db.in_flight().remove(id);
                 Ok(())
             }
-            EngineDb::Postgres(_) => {
-                self.write(|conn| Ok(conn.execute("DELETE FROM requests_in_flight WHERE id = ?1", [id]).map(drop)?))
-            }
+            EngineDb::Postgres(db) => db.write_keyed(|conn| {
+                Ok(conn.execute("DELETE FROM requests_in_flight WHERE id = ?1", [id]).map(drop)?)
+            }),
         }
     }
 }

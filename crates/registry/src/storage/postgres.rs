@@ -12,10 +12,17 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../migrations/postgres/0001_schema.sql"),
     include_str!("../../migrations/postgres/0002_several_processes.sql"),
     include_str!("../../migrations/postgres/0003_scan_files.sql"),
+    include_str!("../../migrations/postgres/0004_in_flight_unlogged.sql"),
 ];
 
 /// How many times a step runs again when concurrent transactions conflicted, before the conflict is an error.
 const RETRIES: u32 = 40;
+
+/// After this many conflicts a step runs holding `TAKING_TURNS`.
+const ALONE_AFTER: u32 = 4;
+
+/// The advisory lock of steps that conflicted `ALONE_AFTER` times (any fixed number, not the migrations').
+const TAKING_TURNS: i64 = 7_461_329;
 
 pub struct PgDb {
     pool: r2d2::Pool<Manager>,
@@ -40,10 +47,27 @@ impl PgDb {
     }
 
     pub fn write<R>(&self, f: impl Fn(&dyn Conn) -> StoreResult<R>) -> StoreResult<R> {
+        self.write_in(Mode::Write, f)
+    }
+
+    /// A write resting on a unique key alone (`Mode::Keyed`).
+    pub fn write_keyed<R>(&self, f: impl Fn(&dyn Conn) -> StoreResult<R>) -> StoreResult<R> {
+        self.write_in(Mode::Keyed, f)
+    }
+
+    fn write_in<R>(&self, mode: Mode, f: impl Fn(&dyn Conn) -> StoreResult<R>) -> StoreResult<R> {
         let mut conn = self.conn()?;
         let mut attempt = 0;
         loop {
-            match conn.transaction(Mode::Write, &f) {
+            // Serializable steps that keep failing each other (many at once on a small database share index pages,
+            // and PostgreSQL's conflict tracking is by page) take turns: from the ALONE_AFTER-th attempt a step
+            // waits for a lock every such step takes, so two of them never run at once again.
+            let outcome = if attempt >= ALONE_AFTER {
+                conn.transaction_alone(TAKING_TURNS, mode, &f)
+            } else {
+                conn.transaction(mode, &f)
+            };
+            match outcome {
                 Err(err) if err.is_retryable() && attempt < RETRIES => {
                     attempt += 1;
                     // A random pause that grows with each conflict (to 64 ms at most), so the steps that met do not
@@ -52,7 +76,8 @@ impl PgDb {
                     std::thread::sleep(Duration::from_micros(rand::random::<u64>() % (ceiling * 1000)));
                 }
                 Err(err) if err.is_retryable() => {
-                    tracing::warn!(attempts = attempt + 1, error = %err, "a step kept conflicting; given up");
+                    let step = std::any::type_name_of_val(&f);
+                    tracing::warn!(attempts = attempt + 1, step, error = %err, "a step kept conflicting; given up");
                     return Err(err);
                 }
                 other => return other,
