@@ -270,8 +270,6 @@ pub fn account_by_id(conn: &dyn Conn, id: &str) -> anyhow::Result<Option<Account
         .optional()?)
 }
 
-/// The account behind a bearer token, refreshing its idle timer; `None` when unknown, idle too long, past its absolute
-/// end, or opened at a kiosk since revoked.
 /// What a bearer token is worth now, read without writing: most requests need no write at all.
 pub enum SessionCheck {
     Valid(Account),
@@ -307,8 +305,9 @@ pub fn check_session(conn: &dyn Conn, token: &str, now: DateTime<Utc>) -> anyhow
     Ok(if now - last_used >= TOUCH_EVERY { SessionCheck::Touch(account) } else { SessionCheck::Valid(account) })
 }
 
-/// The write `check_session` asked for, decided again inside the write: another request may have moved the timer
-/// or ended the session in between.
+/// The account behind a bearer token, refreshing its idle timer; `None` when unknown, idle too long, past its absolute
+/// end, or opened at a kiosk since revoked (the row then deleted). This is the write `check_session` asked for,
+/// decided again inside the write: another request may have moved the timer or ended the session in between.
 pub fn authenticate(conn: &dyn Conn, token: &str, now: DateTime<Utc>) -> anyhow::Result<Option<Account>> {
     match check_session(conn, token, now)? {
         SessionCheck::Valid(account) => Ok(Some(account)),
@@ -447,18 +446,16 @@ mod tests {
         DateTime::from_timestamp(1_790_000_000, 0).unwrap()
     }
 
+    /// `test.parent` with the password `correct horse`.
+    fn add_parent(conn: &dyn Conn) {
+        let hash = hash_password("correct horse");
+        create_account(conn, "test.parent", &hash, AccountKind::Parent, "Тестова Мария", now()).unwrap();
+    }
+
     #[test]
     fn right_password_opens_a_session_that_authenticates() {
         let mut conn = db();
-        create_account(
-            &conn,
-            "test.parent",
-            &hash_password("correct horse"),
-            AccountKind::Parent,
-            "Тестова Мария",
-            now(),
-        )
-        .unwrap();
+        add_parent(&conn);
         let session = sign_in(&mut conn, "Test.Parent", "correct horse", now()).unwrap().unwrap();
         assert_eq!(session.account.full_name, "Тестова Мария");
         let account = authenticate(&conn, &session.token, now() + Duration::minutes(29)).unwrap();
@@ -471,15 +468,7 @@ mod tests {
     #[test]
     fn wrong_password_and_unknown_login_get_the_same_answer() {
         let mut conn = db();
-        create_account(
-            &conn,
-            "test.parent",
-            &hash_password("correct horse"),
-            AccountKind::Parent,
-            "Тестова Мария",
-            now(),
-        )
-        .unwrap();
+        add_parent(&conn);
         assert_eq!(sign_in(&mut conn, "test.parent", "wrong", now()).unwrap(), Err(SignInError::InvalidCredentials));
         assert_eq!(sign_in(&mut conn, "nobody", "wrong", now()).unwrap(), Err(SignInError::InvalidCredentials));
     }
