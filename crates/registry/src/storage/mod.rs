@@ -363,7 +363,7 @@ mod tests {
     }
 
     #[test]
-    fn files_a_crash_left_unnamed_are_swept_when_the_registry_opens_unless_they_are_young() {
+    fn files_a_crash_left_unnamed_are_swept_by_the_prune_serve_starts_with_unless_they_are_young() {
         let dir = tempfile::tempdir().unwrap();
         let db = dir.path().join("r.sqlite3");
         let storage = Storage::open(&db).unwrap();
@@ -383,6 +383,8 @@ mod tests {
         std::fs::write(folder.join("young"), b"\xFF\xD8young").unwrap();
         let named_before = files_in(&folder).len();
         let storage = Storage::open(&db).unwrap();
+        assert_eq!(files_in(&folder).len(), named_before, "opening alone (as every CLI command does) sweeps nothing");
+        storage.prune(Utc::now()).unwrap();
         let left = files_in(&folder);
         assert_eq!(left.len(), named_before - 1, "{left:?}");
         assert!(!left.contains(&"orphan".to_string()) && left.contains(&"young".to_string()));

@@ -26,7 +26,7 @@ use std::os::unix::fs::{DirBuilderExt, OpenOptionsExt};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, SystemTime};
 
-/// Unnamed files younger than this are a step still running (in this or a CLI's process), never swept.
+/// Unnamed files younger than this may be a step still running, never swept.
 pub const SWEEP_AFTER: Duration = Duration::from_secs(10 * 60);
 
 const LOCK_FILE: &str = ".lock";

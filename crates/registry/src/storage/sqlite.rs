@@ -49,7 +49,7 @@ impl SqliteDb {
     pub fn open(path: &Path) -> anyhow::Result<Self> {
         let conn = crate::db::open(path)?;
         let reader = crate::db::open(path)?;
-        let db = Self {
+        Ok(Self {
             writer: Mutex::new(Writer { conn, open: None, steps: 0, last_done: 0, failed: vec![] }),
             committed: Condvar::new(),
             waiting: AtomicUsize::new(0),
@@ -57,29 +57,28 @@ impl SqliteDb {
             reader: Mutex::new(reader),
             in_flight: Mutex::default(),
             scans: ScanFiles::open(path)?,
-        };
-        match db.sweep_scans() {
-            Ok(0) => {}
-            Ok(swept) => tracing::info!(swept, "scan files no record named were deleted"),
-            Err(err) => tracing::warn!(error = %err, "the scan folder could not be swept; the hourly prune retries"),
-        }
-        Ok(db)
+        })
     }
 
     pub fn scans(&self) -> &ScanFiles {
         &self.scans
     }
 
-    /// Deletes scan files no record names (older than `scans::SWEEP_AFTER`); returns how many went.
+    /// Deletes scan files no record names (older than `scans::SWEEP_AFTER`); returns how many went. Run by the
+    /// prune, which `serve` starts with and repeats hourly: not on every opening, which every CLI command makes.
     pub fn sweep_scans(&self) -> anyhow::Result<usize> {
-        self.scans.sweep(scans::SWEEP_AFTER, || {
+        let swept = self.scans.sweep(scans::SWEEP_AFTER, || {
             let named = self.read(|conn| {
                 let files =
                     conn.query_map("SELECT scan_file FROM documents WHERE scan_file IS NOT NULL", (), |r| r.get(0))?;
                 Ok(files.collect::<Result<HashSet<String>, _>>()?)
             });
             named.map_err(|e| anyhow::anyhow!("{e}"))
-        })
+        })?;
+        if swept > 0 {
+            tracing::info!(swept, "scan files no record named were deleted");
+        }
+        Ok(swept)
     }
 
     pub fn in_flight(&self) -> MutexGuard<'_, HashSet<String>> {
