@@ -11,7 +11,9 @@
 
 use super::{Conn, Engine, Row, SqlError, Value};
 use futures_executor::block_on;
-use std::cell::RefCell;
+use futures_util::FutureExt;
+use futures_util::future::join;
+use std::cell::{Cell, RefCell};
 use std::collections::HashMap;
 use std::error::Error;
 use tokio_postgres::types::{FromSql, IsNull, ToSql, Type, to_sql_checked};
@@ -25,6 +27,19 @@ impl From<tokio_postgres::Error> for SqlError {
         let message = err.as_db_error().map_or_else(|| err.to_string(), ToString::to_string);
         SqlError::Db { code, message }
     }
+}
+
+/// The registry's advisory lock keys, all here so no two purposes share one (a step taking turns once held the
+/// number blocks' key, and every new application waited behind it).
+pub mod advisory {
+    /// Migrating the schema.
+    pub const MIGRATIONS: i64 = 7_461_328;
+    /// Taking numbers: single numbers shared, a kiosk's block exclusive (`steps::reference`).
+    pub const NUMBERS: i64 = 7_461_329;
+    /// Steps that kept conflicting run one at a time (`storage::postgres`).
+    pub const TAKING_TURNS: i64 = 7_461_330;
+
+    const _DISTINCT: () = assert!(MIGRATIONS != NUMBERS && NUMBERS != TAKING_TURNS && MIGRATIONS != TAKING_TURNS);
 }
 
 /// The runtime every connection's I/O task runs on.
@@ -101,14 +116,24 @@ impl r2d2::ManageConnection for Manager {
 
 /// How a transaction runs: the registry's writes are serializable (retried from the start on a conflict, see
 /// `storage`); its reads see one snapshot.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Mode {
     Write,
     Read,
-    /// A write that stands on a unique key alone (in-flight marks: one statement on a primary key each): READ
-    /// COMMITTED, which is all it needs, so serializable conflict tracking neither sees it nor holds it against the
-    /// steps.
-    Keyed,
+    /// No transaction: each statement commits alone, at the server's default isolation (READ COMMITTED). For a
+    /// write that is one statement on a unique key (the in-flight marks), which needs nothing more and so costs one
+    /// round trip.
+    Autocommit,
+}
+
+impl Mode {
+    fn begin(self) -> Option<&'static str> {
+        match self {
+            Mode::Write => Some("BEGIN ISOLATION LEVEL SERIALIZABLE"),
+            Mode::Read => Some("BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY"),
+            Mode::Autocommit => None,
+        }
+    }
 }
 
 impl PgConn {
@@ -129,22 +154,31 @@ impl PgConn {
     }
 
     /// Runs `f` in one transaction and commits it when `f` succeeds.
+    ///
+    /// Round trips are what a step costs on PostgreSQL (each statement waits for its answer), so the transaction
+    /// takes none of its own: BEGIN goes out with the first statement, and a read's COMMIT goes out without
+    /// waiting (the connection's next request queues behind it; a read-only transaction has nothing to lose). A
+    /// write waits for its COMMIT, where a serialization failure may still come.
     pub fn transaction<R, E: From<SqlError>>(
         &mut self,
         mode: Mode,
         f: impl FnOnce(&dyn Conn) -> Result<R, E>,
     ) -> Result<R, E> {
         let PgConn { client, statements } = self;
-        let builder = client.build_transaction();
-        let builder = match mode {
-            Mode::Write => builder.isolation_level(tokio_postgres::IsolationLevel::Serializable),
-            Mode::Read => builder.isolation_level(tokio_postgres::IsolationLevel::RepeatableRead).read_only(true),
-            Mode::Keyed => builder.isolation_level(tokio_postgres::IsolationLevel::ReadCommitted),
+        let tx = PgTx {
+            client,
+            statements: RefCell::new(statements),
+            begin: Cell::new(mode.begin()),
+            open: Cell::new(false),
         };
-        let tx = block_on(builder.start()).map_err(SqlError::from)?;
-        let conn = PgTx { tx, statements: RefCell::new(statements) };
-        let result = f(&conn)?;
-        block_on(conn.tx.commit()).map_err(SqlError::from)?;
+        let result = f(&tx)?;
+        if tx.open.replace(false) {
+            if mode == Mode::Read {
+                send_only(client.batch_execute("COMMIT"));
+            } else {
+                block_on(client.batch_execute("COMMIT")).map_err(SqlError::from)?;
+            }
+        }
         Ok(result)
     }
 
@@ -163,19 +197,47 @@ impl PgConn {
         }
         Ok(block_on(tx.commit())?)
     }
+
+    /// Whether the server has closed this connection (it was restarted, say): a pool hands out no such one.
+    pub fn is_closed(&self) -> bool {
+        self.client.is_closed()
+    }
 }
 
+/// Puts a request on the connection's queue and does not wait for the answer, which the connection reads and
+/// drops: tokio-postgres sends a request on its future's first poll.
+fn send_only<F: Future>(request: F) {
+    let _ = request.now_or_never();
+}
+
+/// A transaction as the steps see it; rolled back when dropped uncommitted (an error, a panic).
 struct PgTx<'a> {
-    tx: tokio_postgres::Transaction<'a>,
+    client: &'a tokio_postgres::Client,
     statements: RefCell<&'a mut HashMap<String, tokio_postgres::Statement>>,
+    /// The BEGIN not sent yet.
+    begin: Cell<Option<&'static str>>,
+    /// BEGIN was sent and neither COMMIT nor ROLLBACK yet.
+    open: Cell<bool>,
 }
 
 impl PgTx<'_> {
+    /// Waits for `request`; the transaction's first one goes out right behind BEGIN, in the same round trip.
+    fn run<T>(&self, request: impl Future<Output = Result<T, tokio_postgres::Error>>) -> Result<T, SqlError> {
+        let Some(begin) = self.begin.take() else {
+            return Ok(block_on(request)?);
+        };
+        self.open.set(true);
+        // `join` polls the BEGIN first, so it is queued first.
+        let (begun, answer) = block_on(join(self.client.batch_execute(begin), request));
+        begun?;
+        Ok(answer?)
+    }
+
     fn statement(&self, sql: &str) -> Result<tokio_postgres::Statement, SqlError> {
         if let Some(statement) = self.statements.borrow().get(sql) {
             return Ok(statement.clone());
         }
-        let statement = block_on(self.tx.prepare(&dollar_parameters(sql))).map_err(|e| match SqlError::from(e) {
+        let statement = self.run(self.client.prepare(&dollar_parameters(sql))).map_err(|e| match e {
             // Which statement PostgreSQL could not take: the step's SQL is shared and carries no secrets.
             SqlError::Db { code, message } => SqlError::Db { code, message: format!("{message} in: {sql}") },
             other => other,
@@ -185,11 +247,19 @@ impl PgTx<'_> {
     }
 }
 
+impl Drop for PgTx<'_> {
+    fn drop(&mut self) {
+        if self.open.get() {
+            send_only(self.client.batch_execute("ROLLBACK"));
+        }
+    }
+}
+
 impl Conn for PgTx<'_> {
     fn rows(&self, sql: &str, params: Vec<Value>) -> super::Result<Vec<Row>> {
         let statement = self.statement(sql)?;
         let refs: Vec<&(dyn ToSql + Sync)> = params.iter().map(|p| p as &(dyn ToSql + Sync)).collect();
-        let rows = block_on(self.tx.query(&statement, &refs))?;
+        let rows = self.run(self.client.query(&statement, &refs))?;
         rows.iter()
             .map(|row| (0..row.len()).map(|i| row.try_get::<_, Value>(i)).collect::<Result<Vec<_>, _>>().map(Row::new))
             .collect::<Result<_, _>>()
@@ -199,7 +269,7 @@ impl Conn for PgTx<'_> {
     fn changed(&self, sql: &str, params: Vec<Value>) -> super::Result<usize> {
         let statement = self.statement(sql)?;
         let refs: Vec<&(dyn ToSql + Sync)> = params.iter().map(|p| p as &(dyn ToSql + Sync)).collect();
-        Ok(block_on(self.tx.execute(&statement, &refs))? as usize)
+        Ok(self.run(self.client.execute(&statement, &refs))? as usize)
     }
 
     fn engine(&self) -> Engine {

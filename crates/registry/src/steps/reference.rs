@@ -79,7 +79,7 @@ pub fn next_in_sequence(conn: &dyn Conn, name: &str, start: i64, count: i64) -> 
 /// exclusive transaction advisory lock; single numbers take the lock shared, so they never wait for each other and
 /// none lands inside a block being taken. Both locks end with the transaction, however it ends.
 fn next_in_pg_sequence(conn: &dyn Conn, name: &str, count: i64) -> StoreResult<i64> {
-    const LOCK: i64 = 7_461_329;
+    const LOCK: i64 = crate::sql::postgres::advisory::NUMBERS;
     let sequence = format!("{name}_seq");
     let lock = if count > 1 { "pg_advisory_xact_lock" } else { "pg_advisory_xact_lock_shared" };
     conn.query_row(&format!("SELECT CAST({lock}(?1) AS TEXT)"), [LOCK], |_| Ok(()))?;

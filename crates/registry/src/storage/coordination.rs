@@ -26,11 +26,12 @@ impl Storage {
     pub fn enter_in_flight(&self, id: &str, now: DateTime<Utc>) -> StoreResult<bool> {
         match &self.engine {
             EngineDb::Sqlite(db) => Ok(db.in_flight().insert(id.to_string())),
-            EngineDb::Postgres(db) => db.write_keyed(|conn| {
-                conn.execute("DELETE FROM requests_in_flight WHERE id = ?1 AND until < ?2", params![id, ts(now)])?;
-                let until = ts(now + IN_FLIGHT_LAPSES);
-                let sql = "INSERT INTO requests_in_flight (id, until) VALUES (?1, ?2) ON CONFLICT DO NOTHING";
-                Ok(conn.execute(sql, params![id, until])? == 1)
+            // One statement, one round trip: a new mark, or one left by a process that died taken over; none when a
+            // live one holds the key.
+            EngineDb::Postgres(db) => db.autocommit(|conn| {
+                let sql = "INSERT INTO requests_in_flight (id, until) VALUES (?1, ?2)
+                           ON CONFLICT (id) DO UPDATE SET until = excluded.until WHERE requests_in_flight.until < ?3";
+                Ok(conn.execute(sql, params![id, ts(now + IN_FLIGHT_LAPSES), ts(now)])? == 1)
             }),
         }
     }
@@ -56,9 +57,8 @@ impl Storage {
                 db.in_flight().remove(id);
                 Ok(())
             }
-            EngineDb::Postgres(db) => db.write_keyed(|conn| {
-                Ok(conn.execute("DELETE FROM requests_in_flight WHERE id = ?1", [id]).map(drop)?)
-            }),
+            EngineDb::Postgres(db) => db
+                .autocommit(|conn| Ok(conn.execute("DELETE FROM requests_in_flight WHERE id = ?1", [id]).map(drop)?)),
         }
     }
 }

@@ -4,6 +4,7 @@
 
 use super::{StoreError, StoreResult};
 use crate::sql::Conn;
+use crate::sql::postgres::advisory::{MIGRATIONS as MIGRATING, TAKING_TURNS};
 use crate::sql::postgres::{Manager, Mode, PgConn};
 use std::time::Duration;
 
@@ -13,6 +14,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../migrations/postgres/0002_several_processes.sql"),
     include_str!("../../migrations/postgres/0003_scan_files.sql"),
     include_str!("../../migrations/postgres/0004_in_flight_unlogged.sql"),
+    include_str!("../../migrations/postgres/0005_scans_uncompressed.sql"),
 ];
 
 /// How many times a step runs again when concurrent transactions conflicted, before the conflict is an error.
@@ -20,9 +22,6 @@ const RETRIES: u32 = 40;
 
 /// After this many conflicts a step runs holding `TAKING_TURNS`.
 const ALONE_AFTER: u32 = 4;
-
-/// The advisory lock of steps that conflicted `ALONE_AFTER` times (any fixed number, not the migrations').
-const TAKING_TURNS: i64 = 7_461_329;
 
 pub struct PgDb {
     pool: r2d2::Pool<Manager>,
@@ -35,6 +34,7 @@ impl PgDb {
         let pool = r2d2::Pool::builder()
             .max_size(size)
             .min_idle(Some(1))
+            .test_on_check_out(false)
             .connection_timeout(Duration::from_secs(10))
             .build(Manager::new(url)?)?;
         check_locale(&mut *pool.get()?)?;
@@ -42,17 +42,25 @@ impl PgDb {
         Ok(Self { pool })
     }
 
+    /// A connection from the pool. r2d2 would ask the server whether it is alive at every checkout, a round trip
+    /// per transaction; instead one the server has closed (a restart) is put back, where the pool drops it as broken.
     fn conn(&self) -> StoreResult<r2d2::PooledConnection<Manager>> {
-        self.pool.get().map_err(|e| StoreError::Internal(anyhow::anyhow!("no database connection: {e}")))
+        loop {
+            let conn =
+                self.pool.get().map_err(|e| StoreError::Internal(anyhow::anyhow!("no database connection: {e}")))?;
+            if !conn.is_closed() {
+                return Ok(conn);
+            }
+        }
     }
 
     pub fn write<R>(&self, f: impl Fn(&dyn Conn) -> StoreResult<R>) -> StoreResult<R> {
         self.write_in(Mode::Write, f)
     }
 
-    /// A write resting on a unique key alone (`Mode::Keyed`).
-    pub fn write_keyed<R>(&self, f: impl Fn(&dyn Conn) -> StoreResult<R>) -> StoreResult<R> {
-        self.write_in(Mode::Keyed, f)
+    /// Statements that each commit alone (`Mode::Autocommit`).
+    pub fn autocommit<R>(&self, f: impl Fn(&dyn Conn) -> StoreResult<R>) -> StoreResult<R> {
+        self.write_in(Mode::Autocommit, f)
     }
 
     fn write_in<R>(&self, mode: Mode, f: impl Fn(&dyn Conn) -> StoreResult<R>) -> StoreResult<R> {
@@ -114,6 +122,5 @@ fn check_locale(conn: &mut PgConn) -> anyhow::Result<()> {
 /// Applies the migrations not applied yet, under an advisory lock: when several processes start on an empty
 /// database at once, one migrates and the others wait and then find it done.
 fn migrate(conn: &mut PgConn) -> anyhow::Result<()> {
-    // Any fixed number: the lock is the registry's own within its database.
-    Ok(conn.migrate(7_461_328, MIGRATIONS)?)
+    Ok(conn.migrate(MIGRATING, MIGRATIONS)?)
 }

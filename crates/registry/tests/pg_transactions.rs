@@ -1,0 +1,89 @@
+//! How the registry's PostgreSQL connection runs a step (`sql::postgres::PgConn::transaction`), on a scratch
+//! PostgreSQL 15 of its own: BEGIN travels with the first statement and a read's COMMIT is not waited for, so these
+//! check that each transaction is still whole and separate — a failed or panicking step leaves nothing, the next
+//! transaction on the same connection starts clean at its own isolation level, and autocommit statements are each
+//! their own transaction.
+
+use pdo_registry::scratch_postgres::ScratchPostgres;
+use pdo_registry::sql::postgres::{Mode, PgConn};
+use pdo_registry::sql::{Conn, SqlError};
+
+fn connection() -> PgConn {
+    let url = ScratchPostgres::shared().unwrap().create_database().unwrap();
+    let conn = PgConn::connect(&url.parse().unwrap()).unwrap();
+    conn.batch("CREATE TABLE notes (id BIGINT PRIMARY KEY, body TEXT NOT NULL)").unwrap();
+    conn
+}
+
+fn isolation(conn: &dyn Conn) -> Result<String, SqlError> {
+    conn.query_row("SELECT current_setting('transaction_isolation')", (), |r| r.get(0))
+}
+
+fn notes(conn: &mut PgConn) -> i64 {
+    conn.transaction(Mode::Read, |c| c.query_row("SELECT COUNT(*) FROM notes", (), |r| r.get(0))).unwrap()
+}
+
+#[test]
+fn a_refused_or_panicking_step_leaves_nothing_and_the_connection_runs_the_next_one_clean() {
+    let mut conn = connection();
+    let refused: Result<(), SqlError> = conn.transaction(Mode::Write, |c| {
+        c.execute("INSERT INTO notes VALUES (1, 'written, then refused')", ())?;
+        Err(SqlError::NoRows)
+    });
+    assert!(matches!(refused, Err(SqlError::NoRows)));
+    assert_eq!(notes(&mut conn), 0, "the refused step's insert was rolled back");
+
+    let panicked = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        let _: Result<(), SqlError> = conn.transaction(Mode::Write, |c| {
+            c.execute("INSERT INTO notes VALUES (2, 'written, then a panic')", ())?;
+            panic!("a bug in a step");
+        });
+    }));
+    assert!(panicked.is_err());
+    assert_eq!(notes(&mut conn), 0, "the panicking step's insert was rolled back");
+
+    let failed: Result<(), SqlError> = conn.transaction(Mode::Write, |c| {
+        c.execute("INSERT INTO notes VALUES (3, 'first')", ())?;
+        c.execute("INSERT INTO notes VALUES (3, 'the same key')", ())?;
+        Ok(())
+    });
+    assert!(failed.is_err(), "the second insert breaks the primary key");
+    assert_eq!(notes(&mut conn), 0, "the aborted transaction's first insert went with it");
+
+    conn.transaction(Mode::Write, |c| {
+        assert_eq!(isolation(c)?, "serializable", "a write begins afresh, not inside a leftover transaction");
+        c.execute("INSERT INTO notes VALUES (4, 'kept')", ()).map(drop)
+    })
+    .unwrap();
+    assert_eq!(notes(&mut conn), 1);
+}
+
+#[test]
+fn reads_and_writes_are_each_one_transaction_and_autocommit_statements_are_not() {
+    let mut conn = connection();
+    let txid = "SELECT CAST(txid_current() AS BIGINT)";
+    let (first, second): (i64, i64) = conn
+        .transaction(Mode::Write, |c| {
+            Ok::<_, SqlError>((c.query_row(txid, (), |r| r.get(0))?, c.query_row(txid, (), |r| r.get(0))?))
+        })
+        .unwrap();
+    assert_eq!(first, second, "a write's statements share one transaction");
+
+    // A read's COMMIT is sent without waiting: the next transaction on the connection must still start on its own.
+    let level = conn.transaction(Mode::Read, isolation).unwrap();
+    assert_eq!(level, "repeatable read");
+    let level = conn.transaction(Mode::Write, isolation).unwrap();
+    assert_eq!(level, "serializable");
+    let read_only: String = conn
+        .transaction(Mode::Read, |c| c.query_row("SELECT current_setting('transaction_read_only')", (), |r| r.get(0)))
+        .unwrap();
+    assert_eq!(read_only, "on");
+
+    let (first, second): (i64, i64) = conn
+        .transaction(Mode::Autocommit, |c| {
+            Ok::<_, SqlError>((c.query_row(txid, (), |r| r.get(0))?, c.query_row(txid, (), |r| r.get(0))?))
+        })
+        .unwrap();
+    assert_ne!(first, second, "each autocommit statement is a transaction of its own");
+    assert_eq!(conn.transaction(Mode::Autocommit, isolation).unwrap(), "read committed");
+}
