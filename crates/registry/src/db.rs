@@ -18,6 +18,7 @@ static MIGRATIONS: LazyLock<Migrations<'static>> = LazyLock::new(|| {
         M::up(include_str!("../migrations/0009_staff_claims_mail.sql")),
         M::up(include_str!("../migrations/0010_several_processes.sql")),
         M::up(include_str!("../migrations/0011_scan_files.sql")),
+        M::up(include_str!("../migrations/0012_one_application_per_child.sql")),
     ])
 });
 

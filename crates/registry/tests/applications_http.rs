@@ -289,3 +289,26 @@ async fn a_letter_taken_just_before_a_crash_is_sent_when_the_registry_starts_aga
     assert_eq!((subject.as_str(), to.as_str()), ("Письмо, взятое перед остановкой", "parent@example.invalid"));
     drop(dir);
 }
+
+/// A parent who taps «Подать заявление» on two kiosks at once (two keys): whichever request wins, the child has
+/// one application and every other request is told which one. On PostgreSQL this rests on the unique index of
+/// the child's application, the step running at REPEATABLE READ.
+#[tokio::test]
+async fn applications_for_one_child_sent_at_once_make_one() {
+    let sink = SmtpSink::start().await;
+    let mut api = Api::start(sink.port);
+    api.sign_in(ACCOUNTS[0].login, ACCOUNTS[0].password).await;
+    let child = child_ready_to_apply(&api).await;
+    let apply = json!({"child_id": child["id"], "email": "zarubina@example.invalid"});
+    let keys: Vec<String> = (0..8).map(|i| format!("tap-{i}")).collect();
+    let requests = keys.iter().map(|key| api.send("POST", "/api/v1/applications", Some(apply.clone()), Some(key)));
+    let answers = futures::future::join_all(requests).await;
+    let created: Vec<&Value> = answers.iter().filter(|(status, _)| *status == 201).map(|(_, body)| body).collect();
+    assert_eq!(created.len(), 1, "{answers:?}");
+    let id = created[0]["id"].as_str().unwrap();
+    for (status, body) in answers.iter().filter(|(status, _)| *status != 201) {
+        assert_eq!((*status, body["error"]["code"].as_str()), (409, Some("application_exists")), "{body}");
+        assert_eq!(body["error"]["id"], id);
+    }
+    assert_eq!(texts(&api.db, "SELECT id FROM applications"), vec![id.to_string()]);
+}

@@ -120,6 +120,10 @@ impl r2d2::ManageConnection for Manager {
 pub enum Mode {
     Write,
     Read,
+    /// A write at REPEATABLE READ: one snapshot, and a row changed since it was taken fails the write (retried), but
+    /// no tracking of what was read. For the steps whose rules all stand on unique indexes and rows they write
+    /// (`Storage::write_snapshot`).
+    Snapshot,
     /// No transaction: each statement commits alone, at the server's default isolation (READ COMMITTED). For a
     /// write that is one statement on a unique key (the in-flight marks), which needs nothing more and so costs one
     /// round trip.
@@ -131,6 +135,7 @@ impl Mode {
         match self {
             Mode::Write => Some("BEGIN ISOLATION LEVEL SERIALIZABLE"),
             Mode::Read => Some("BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY"),
+            Mode::Snapshot => Some("BEGIN ISOLATION LEVEL REPEATABLE READ"),
             Mode::Autocommit => None,
         }
     }

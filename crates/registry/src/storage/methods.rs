@@ -83,7 +83,7 @@ impl Storage {
         idem: &IdemKey,
         now: DateTime<Utc>,
     ) -> StoreResult<Stored> {
-        self.write(|tx| people::create_child(tx, account_id, child, idem, now))
+        self.write_snapshot(|tx| people::create_child(tx, account_id, child, idem, now))
     }
 
     pub fn add_document(
@@ -94,7 +94,7 @@ impl Storage {
         idem: &IdemKey,
         now: DateTime<Utc>,
     ) -> StoreResult<Stored> {
-        self.write(|tx| people::add_document(tx, account_id, child_id, document, idem, now))
+        self.write_snapshot(|tx| people::add_document(tx, account_id, child_id, document, idem, now))
     }
 
     pub fn update_document(
@@ -120,12 +120,12 @@ impl Storage {
         let EngineDb::Sqlite(db) = &self.engine else {
             let scan = || people::ScanBytes::Inline(bytes);
             return self
-                .write(|tx| people::put_scan(tx, account_id, child_id, document_id, scan(), media_type))
+                .write_snapshot(|tx| people::put_scan(tx, account_id, child_id, document_id, scan(), media_type))
                 .map(drop);
         };
         let name = db.scans().store(bytes)?;
         let file = || people::ScanBytes::File(&name);
-        match self.write(|tx| people::put_scan(tx, account_id, child_id, document_id, file(), media_type)) {
+        match self.write_snapshot(|tx| people::put_scan(tx, account_id, child_id, document_id, file(), media_type)) {
             Ok(replaced) => {
                 db.scans().discard(&Vec::from_iter(replaced));
                 Ok(())
@@ -161,7 +161,7 @@ impl Storage {
         idem: &IdemKey,
         now: DateTime<Utc>,
     ) -> StoreResult<Stored> {
-        self.write(|tx| applications::create(tx, new, secrets, mail, idem, now))
+        self.write_snapshot(|tx| applications::create(tx, new, secrets, mail, idem, now))
     }
 
     pub fn application(&self, account_id: &str, id: &str) -> StoreResult<Application> {

@@ -224,6 +224,22 @@ impl Storage {
         }
     }
 
+    /// `write` for the steps whose rules all stand on unique indexes and on rows they change, so that on PostgreSQL
+    /// they run at REPEATABLE READ: serializable's tracking of reads is by index page, and on a young database
+    /// every new child and application shared pages, so creates failed each other in bursts (1.5 retries per
+    /// application under the load bench). A racing duplicate then meets a unique index (a retry, which sees the
+    /// winner) or a row changed under it (a retry). On SQLite it is `write`: one writer at a time.
+    ///
+    /// What a step here may rely on: its idempotency key (`idempotency_keys`' primary key), a child's SNILS
+    /// (`children.snils` unique), one application per child (`applications_one_per_child`), and rows it updates.
+    /// What it may not: that something it read and did not write stays absent or unchanged until it commits.
+    pub fn write_snapshot<R>(&self, f: impl Fn(&dyn Conn) -> StoreResult<R>) -> StoreResult<R> {
+        match &self.engine {
+            EngineDb::Sqlite(db) => db.write(f),
+            EngineDb::Postgres(db) => db.write_snapshot(f),
+        }
+    }
+
     /// Runs `f` on one consistent snapshot, writing nothing.
     pub fn read<R>(&self, f: impl Fn(&dyn Conn) -> StoreResult<R>) -> StoreResult<R> {
         match &self.engine {

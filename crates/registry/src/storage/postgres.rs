@@ -15,6 +15,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../migrations/postgres/0003_scan_files.sql"),
     include_str!("../../migrations/postgres/0004_in_flight_unlogged.sql"),
     include_str!("../../migrations/postgres/0005_scans_uncompressed.sql"),
+    include_str!("../../migrations/postgres/0006_one_application_per_child.sql"),
 ];
 
 /// How many times a step runs again when concurrent transactions conflicted, before the conflict is an error.
@@ -56,6 +57,11 @@ impl PgDb {
 
     pub fn write<R>(&self, f: impl Fn(&dyn Conn) -> StoreResult<R>) -> StoreResult<R> {
         self.write_in(Mode::Write, f)
+    }
+
+    /// A write at REPEATABLE READ (`Mode::Snapshot`), retried as `write` is.
+    pub fn write_snapshot<R>(&self, f: impl Fn(&dyn Conn) -> StoreResult<R>) -> StoreResult<R> {
+        self.write_in(Mode::Snapshot, f)
     }
 
     /// Statements that each commit alone (`Mode::Autocommit`).
