@@ -1,7 +1,7 @@
 //! Certificate groups, municipalities, institutions and the operator: data from `reference import` (and `--demo`,
 //! which imports the invented files). Rows an import no longer has are inactive: not offered, still readable.
 
-use crate::sql::{Conn, Engine, OptionalExtension, params};
+use crate::sql::{Conn, Engine, params};
 use crate::storage::StoreResult;
 use pdo_core::api::{CertificateGroup, Institution, Municipality, Operator};
 
@@ -38,13 +38,16 @@ pub fn institutions(conn: &dyn Conn, municipality: Option<&str>) -> StoreResult<
 }
 
 pub fn operator(conn: &dyn Conn) -> StoreResult<Operator> {
-    let get = |key: &str| -> crate::sql::Result<Option<String>> {
-        conn.query_row("SELECT value FROM settings WHERE key = ?1", [key], |r| r.get(0)).optional()
-    };
-    Ok(Operator {
-        name: get("operator_name")?.unwrap_or_default(),
-        address: get("operator_address")?.unwrap_or_default(),
-    })
+    let mut operator = Operator { name: String::new(), address: String::new() };
+    let sql = "SELECT key, value FROM settings WHERE key IN ('operator_name', 'operator_address')";
+    for row in conn.rows(sql, Vec::new())? {
+        let value: String = row.get(1)?;
+        match row.get::<_, String>(0)?.as_str() {
+            "operator_name" => operator.name = value,
+            _ => operator.address = value,
+        }
+    }
+    Ok(operator)
 }
 
 pub fn set_operator(conn: &dyn Conn, operator: &Operator) -> StoreResult<()> {
