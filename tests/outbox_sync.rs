@@ -140,8 +140,19 @@ async fn crash_loop_loses_nothing_and_sends_nothing_twice() {
             kills += 1;
         }
     }
-    let status = drive(data.path(), &url, 0, 16 * 1024, 60).status().unwrap();
-    assert!(status.success(), "the final drain exits cleanly");
+    // The final drain, as a kiosk keeps sending: another pass while rows are left (a busy CI machine once had two
+    // left after one 60 s pass, which the count below then took for lost).
+    let mut report = serde_json::Value::Null;
+    for _ in 0..3 {
+        let out = drive(data.path(), &url, 0, 16 * 1024, 60).stdout(Stdio::piped()).output().unwrap();
+        assert!(out.status.success(), "the final drain exits cleanly");
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        report = serde_json::from_str(stdout.lines().last().unwrap_or("null")).unwrap();
+        if report["left"] == 0 {
+            break;
+        }
+    }
+    assert_eq!(report["left"], 0, "the outbox is drained: {report}");
     let expected = intents(data.path());
     let (lost, duplicated) = registry.exactly_once(&expected).await;
     println!(
@@ -153,7 +164,7 @@ async fn crash_loop_loses_nothing_and_sends_nothing_twice() {
     assert!(expected.len() >= 20, "the loop queued too little to mean anything: {}", expected.len());
     assert_eq!((lost, duplicated), (0, 0));
     let store = Store::open(&data.path().join("kiosk.sqlite3")).unwrap();
-    assert_eq!(store.queue_status().await.unwrap().count, 0, "the outbox is drained");
+    assert_eq!(store.queue_status().await.unwrap().count, 0, "the outbox is drained, as the last pass said");
 }
 
 /// How the proxy treats one connection.
