@@ -127,3 +127,26 @@ async fn a_registry_lost_midway_leaves_the_application_to_be_finished_offline_fr
     assert!(matches!(app.screen(), Screen::Print(_)), "{:?}", app.screen());
     assert_eq!(t.store.queue_status().await.unwrap().count, 1, "the application waits in the outbox, sealed");
 }
+
+const WELCOME_OFFLINE: &str = "Сейчас нет связи с реестром. Заявление всё равно можно подать: терминал сохранит его в \
+                               зашифрованном виде и отправит, как только связь появится.";
+
+/// A parent at the first screen learns before starting that the registry is out of reach and that applying still
+/// works; the sentence comes and goes with the link as the sync worker reports it, with no tap, and a person who
+/// goes back to the first screen meanwhile finds it there too.
+#[tokio::test]
+async fn the_first_screen_says_when_the_registry_is_out_of_reach() {
+    use pdo_kiosk::sync::{Connectivity, Link};
+    let mut t = app_with("http://127.0.0.1:9", None);
+    let app = &mut t.app;
+    let link = |link: Link| Message::Link(Connectivity { link, ..Connectivity::default() });
+    assert!(shows(app, "Начать") && !shows(app, WELCOME_OFFLINE), "no health check has finished yet");
+    send(app, link(Link::Offline)).await;
+    assert!(shows(app, WELCOME_OFFLINE));
+    press(app, "Начать").await;
+    assert!(shows(app, "Подать заявление без связи"), "the sign-in screen offers the offline way");
+    press(app, "‹ Назад").await;
+    assert!(shows(app, "Начать") && shows(app, WELCOME_OFFLINE), "the first screen again, still saying so");
+    send(app, link(Link::Online)).await;
+    assert!(shows(app, "Начать") && !shows(app, WELCOME_OFFLINE), "the link is back");
+}

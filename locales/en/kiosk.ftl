@@ -56,6 +56,7 @@ welcome-step-document = Show the child's birth certificate or passport to the ca
 welcome-step-email = Confirm your e-mail address with the code from a letter.
 welcome-step-print = Get the certificate number and print the application and the consent.
 welcome-start = Start
+welcome-offline = The registry cannot be reached right now. You can still apply: the kiosk keeps the application encrypted and sends it as soon as the connection is back.
 notice-title = Who processes your data and why
 notice-operator = Your data and your child's data are processed by { $operator }.
 notice-purpose = The purpose is to register children in the region's personified supplementary education system and to issue the certificate.

@@ -210,7 +210,7 @@ pub struct App {
 impl App {
     pub fn new(env: Env) -> Self {
         let i18n = I18n::new(default_lang(&env.config));
-        let screen = Screen::Welcome(welcome::Welcome::new(env.operator.clone()));
+        let screen = Screen::Welcome(welcome::Welcome::new(env.operator.clone(), false));
         let operator = env.operator.clone();
         let env_large_text = env.config.large_text;
         let env_high_contrast = env.config.high_contrast;
@@ -547,8 +547,11 @@ impl App {
                 if self.link.online() {
                     self.unreachable = false;
                 }
-                if let Screen::SignIn(screen) = &mut self.screen {
-                    screen.set_offline(self.link.link == crate::sync::Link::Offline);
+                let offline = self.link.link == crate::sync::Link::Offline;
+                match &mut self.screen {
+                    Screen::SignIn(screen) => screen.set_offline(offline),
+                    Screen::Welcome(screen) => screen.set_offline(offline),
+                    _ => {}
                 }
                 if changed {
                     tracing::info!(link = ?self.link.link, "registry link");
@@ -617,6 +620,11 @@ impl App {
     }
 
     /// Drops everything the applicant entered and returns to a fresh sign-in screen in the default language.
+    /// The first screen, saying so when the registry is out of reach.
+    pub(super) fn welcome(&self) -> Screen {
+        Screen::Welcome(welcome::Welcome::new(self.operator.clone(), self.link.link == crate::sync::Link::Offline))
+    }
+
     fn end_session(&mut self) -> Task<Message> {
         self.lifetime += 1;
         let token = self.session.take().map(|s| s.token);
@@ -624,7 +632,7 @@ impl App {
         self.draft = Draft::default();
         self.unreachable = false;
         self.stop_camera();
-        self.screen = Screen::Welcome(welcome::Welcome::new(self.operator.clone()));
+        self.screen = self.welcome();
         self.i18n.set_lang(default_lang(&self.env.config));
         self.set_text_scale(text_scale(self.env.config.large_text));
         self.high_contrast = self.env.config.high_contrast;

@@ -4,7 +4,7 @@
 
 use super::way::Reference;
 use super::{App, Message, Screen};
-use crate::screen::{applicant, welcome};
+use crate::screen::applicant;
 use crate::session::Draft;
 use iced::Task;
 use pdo_core::api::{CertificateGroup, Institution};
@@ -123,7 +123,7 @@ impl App {
             }
             self.operator = operator;
             if let Screen::Welcome(_) = self.screen {
-                self.screen = Screen::Welcome(welcome::Welcome::new(self.operator.clone()));
+                self.screen = self.welcome();
             }
         }
         self.reference = reference;

@@ -24,11 +24,17 @@ pub enum Action {
 #[derive(Debug)]
 pub struct Welcome {
     operator: Operator,
+    /// The registry is out of reach: the person learns before starting that applying still works.
+    offline: bool,
 }
 
 impl Welcome {
-    pub fn new(operator: Operator) -> Self {
-        Self { operator }
+    pub fn new(operator: Operator, offline: bool) -> Self {
+        Self { operator, offline }
+    }
+
+    pub fn set_offline(&mut self, offline: bool) {
+        self.offline = offline;
     }
 
     pub fn update(&mut self, message: Message) -> Action {
@@ -70,15 +76,17 @@ impl Welcome {
         ]
         .spacing(ctx.metrics.spacing);
         let start = big_button(ctx, i18n.tr("welcome-start"), Some(Message::Start));
+        let mut side = column![notice].spacing(ctx.metrics.spacing);
+        if self.offline {
+            side = side.push(text(i18n.tr("welcome-offline")).size(ctx.metrics.text));
+        }
+        let side = side.push(start);
         let body: Element<'_, Message> = if ctx.metrics.landscape {
-            row![
-                about.width(Length::FillPortion(3)),
-                column![notice, start].spacing(ctx.metrics.spacing).width(Length::FillPortion(2))
-            ]
-            .spacing(ctx.metrics.spacing * 2.0)
-            .into()
+            row![about.width(Length::FillPortion(3)), side.width(Length::FillPortion(2))]
+                .spacing(ctx.metrics.spacing * 2.0)
+                .into()
         } else {
-            column![about, notice, start].spacing(ctx.metrics.spacing).into()
+            column![about, side].spacing(ctx.metrics.spacing).into()
         };
         container(body).max_width(ctx.metrics.text * 64.0).center_x(Fill).into()
     }

@@ -11,7 +11,7 @@ mod offline;
 mod online;
 
 use super::{App, Message, Screen};
-use crate::screen::{applicant, application, capture, certificate, child_form, children, document, welcome};
+use crate::screen::{applicant, application, capture, certificate, child_form, children, document};
 use crate::session::Draft;
 use iced::Task;
 use pdo_core::api::{
@@ -174,7 +174,7 @@ impl App {
 
     /// Moves on from the current step by `open`; the step left is kept for «Назад» on the way that keeps steps.
     pub(super) fn advance(&mut self, open: impl FnOnce(&mut Self) -> Task<Message>) -> Task<Message> {
-        let placeholder = Screen::Welcome(welcome::Welcome::new(self.operator.clone()));
+        let placeholder = self.welcome();
         let left = std::mem::replace(&mut self.screen, placeholder);
         let task = open(self);
         if matches!(self.screen, Screen::Welcome(_)) {
