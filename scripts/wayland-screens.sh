@@ -3,14 +3,16 @@
 #
 #   cage (what a kiosk ships, 0.1.4 on Debian 12), headless output 1280×720:
 #     cage-start.png    the first screen, started while the registry is down: the operator from the kiosk's own flags
+#                       and the sentence that applying works without the registry
 #     cage-welcome.png  the same screen redrawn without any input once the registry came up (the registry's operator
-#                       named in the notice); the window fills the output
+#                       named in the notice, the sentence gone); the window fills the output
+#     cage-offline.png  the same screen after the registry stopped: the sentence appeared again, without input
 #   sway (headless, it has the virtual-keyboard protocol that cage 0.1.4 lacks), driven with wtype:
 #     sway-sign-in.png  the sign-in form after typing the demo login and password
 #     sway-cabinet.png  the cabinet after signing in
 #     sway-offline.png  the offline notice that appeared on the sign-in form, without input, after the registry stopped
-# There is no offline shot under cage: cage 0.1.4 has no virtual-keyboard protocol and its headless backend no input
-# devices, so there the kiosk cannot leave its first screen (the sign-in form is where the offline notice shows).
+# cage 0.1.4 has no virtual-keyboard protocol and its headless backend no input devices, so there the kiosk stays on
+# its first screen, which says when the registry is out of reach; the sign-in form's offline way is shot under sway.
 #
 # NOT run in CI: it needs root (apt-get, useradd, runuser), installs compositors and takes about a minute.
 # The compositors run as an unprivileged user (WL_USER, created when missing) with their own XDG_RUNTIME_DIR.
@@ -187,6 +189,8 @@ as_user cage env XDG_RUNTIME_DIR="$CAGE_RUN" "${headless_env[@]}" RUST_LOG=info,
     cage -r -r -- "${kiosk[@]}"
 wait_for 30 has_socket "$CAGE_RUN" || die "cage did not start (see $WORK/cage.log)"
 wait_for 30 frame_at_full_size cage || die "the kiosk never got its full-screen size under cage"
+link_offline() { in_log cage 'registry link link=Offline'; }
+wait_for 30 link_offline || die "the kiosk never found the registry down (see $WORK/cage.log)"
 sleep 2
 shot "$CAGE_RUN" cage-start.png
 fills_output "$WORK/shots/cage-start.png" || die "under cage the kiosk does not fill the output (cage-start.png)"
@@ -195,7 +199,16 @@ start_registry
 shot_until_change "$CAGE_RUN" cage-start.png cage-welcome.png 40 ||
     die "no redraw under cage within 40 s after the registry came up"
 fills_output "$WORK/shots/cage-welcome.png" || die "cage-welcome.png does not fill the output"
+log "cage: the registry stops; the offline sentence must appear on the first screen without input"
+sleep 3 # the operator's name may still be settling after the registry came up
+shot "$CAGE_RUN" cage-welcome.png
+stop registry
+stopped_at=$(date +%s)
+shot_until_change "$CAGE_RUN" cage-welcome.png cage-offline.png 60 ||
+    die "no offline sentence under cage within 60 s after the registry stopped"
+log "cage: the screen changed $(($(date +%s) - stopped_at)) s after the registry stopped"
 stop cage
+start_registry
 
 # ---------------------------------------------------------------------------------------------------------- sway
 log "sway: sign in with wtype"
@@ -250,7 +263,7 @@ stop keyboard
 stop sway
 
 # ---------------------------------------------------------------------------------------------------------- out
-for name in cage-start cage-welcome sway-sign-in sway-cabinet sway-offline; do
+for name in cage-start cage-welcome cage-offline sway-sign-in sway-cabinet sway-offline; do
     convert "$WORK/shots/$name.png" -colors 256 "PNG8:$OUT/$name.png"
 done
 log "written to $OUT: $(cd "$OUT" && ls cage-*.png sway-*.png | tr '\n' ' ')"
