@@ -133,36 +133,60 @@ pub async fn serve_over(
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
     use axum::serve::ListenerExt;
-    let _background = Background::start(&registry, mail);
+    let background = Background::start(&registry, mail);
     // The peer address is kept for the phone page's rate limit on user codes.
     let app = http::router(registry).into_make_service_with_connect_info::<std::net::SocketAddr>();
-    match tls {
+    let served = match tls {
         None => axum::serve(listener, app).with_graceful_shutdown(shutdown).await,
         Some(tls) => {
             // axum hands the peer address to handlers for listeners wrapped by `tap_io`; the tap itself does nothing.
             let listener = tls::TlsListener::new(listener, tls)?.tap_io(|_| {});
             axum::serve(listener, app).with_graceful_shutdown(shutdown).await
         }
-    }
+    };
+    background.stop().await;
+    served
 }
 
+/// How long a stopping service waits for the letter being sent (well inside systemd's 90 s to stop a service).
+const MAIL_STOP_WAIT: std::time::Duration = std::time::Duration::from_secs(30);
+
 /// The mail worker and the hourly pruning, for as long as the service serves.
-struct Background(Vec<tokio::task::JoinHandle<()>>);
+struct Background {
+    mail: Option<tokio::task::JoinHandle<()>>,
+    prune: tokio::task::JoinHandle<()>,
+    stop: tokio::sync::watch::Sender<bool>,
+}
 
 impl Background {
     fn start(registry: &Registry, mail: mail::MailSink) -> Self {
         let from: lettre::message::Mailbox =
             "Реестр сертификатов ПДО <no-reply@pdo-registry.localhost>".parse().expect("a valid constant address");
-        Self(vec![
-            tokio::spawn(mail::run_worker(registry.clone(), mail, from)),
-            tokio::spawn(prune_hourly(registry.clone())),
-        ])
+        let (stop, stopping) = tokio::sync::watch::channel(false);
+        Self {
+            mail: Some(tokio::spawn(mail::run_worker(registry.clone(), mail, from, stopping))),
+            prune: tokio::spawn(prune_hourly(registry.clone())),
+            stop,
+        }
+    }
+
+    /// Lets the mail worker finish the letter in hand (sent and recorded), then ends both tasks.
+    async fn stop(mut self) {
+        let _ = self.stop.send(true);
+        if let Some(mail) = self.mail.take()
+            && tokio::time::timeout(MAIL_STOP_WAIT, mail).await.is_err()
+        {
+            tracing::warn!("the mail worker did not finish its letter in time; it may be sent again after the restart");
+        }
     }
 }
 
 impl Drop for Background {
     fn drop(&mut self) {
-        self.0.iter().for_each(tokio::task::JoinHandle::abort);
+        self.prune.abort();
+        if let Some(mail) = &self.mail {
+            mail.abort();
+        }
     }
 }
 

@@ -9,6 +9,7 @@ use lettre::{AsyncSmtpTransport, AsyncTransport, Tokio1Executor};
 use pdo_core::api::Application;
 use rand::Rng;
 use std::path::PathBuf;
+use tokio::sync::watch;
 
 pub use pdo_core::letters::{CERTIFICATE_SUBJECT, CLAIM_SUBJECT, CONFIRMATION_SUBJECT, REJECTED_SUBJECT};
 
@@ -170,8 +171,8 @@ pub fn backoff(attempts: u32) -> Duration {
     Duration::seconds((5i64 << attempts.min(10)).min(3600))
 }
 
-/// Sends what is due once; returns how many letters went out.
-pub async fn drain_once(registry: &Registry, sink: &MailSink, from: &Mailbox) -> usize {
+/// Sends what is due once, letter by letter until `stop` says the service is stopping; returns how many went out.
+async fn drain_once(registry: &Registry, sink: &MailSink, from: &Mailbox, stop: &watch::Receiver<bool>) -> usize {
     let now = Utc::now();
     let due = match registry.store(move |s| s.due_mail(now, 50)).await {
         Ok(due) => due,
@@ -182,6 +183,10 @@ pub async fn drain_once(registry: &Registry, sink: &MailSink, from: &Mailbox) ->
     };
     let mut sent = 0;
     for queued in due {
+        if *stop.borrow() {
+            // The rest stay leased: freed when the registry starts again (SQLite), or when their leases lapse.
+            break;
+        }
         let id = queued.id;
         let outcome = match build(&queued.mail, from) {
             Ok(message) => deliver(sink, message, id).await,
@@ -227,8 +232,10 @@ async fn scrub(registry: &Registry) -> bool {
 /// How often at most sent letters are scrubbed from the database files.
 const SCRUB_EVERY: std::time::Duration = std::time::Duration::from_secs(1);
 
-/// Runs until the process ends: drains the outbox when woken (a letter was queued) and every few seconds.
-pub async fn run_worker(registry: Registry, sink: MailSink, from: Mailbox) {
+/// Drains the outbox when woken (a letter was queued) and every few seconds, until `stop` turns true: then it
+/// returns once the letter in hand is sent and recorded, so a stop never leaves a letter sent but not marked sent
+/// (it would go out again after the restart).
+pub async fn run_worker(registry: Registry, sink: MailSink, from: Mailbox, mut stop: watch::Receiver<bool>) {
     // The first round also scrubs what a previous run (or the migration clearing old letters) left in the WAL.
     let mut unscrubbed = true;
     match registry.store(|s| s.release_mail_leases()).await {
@@ -237,8 +244,8 @@ pub async fn run_worker(registry: Registry, sink: MailSink, from: Mailbox) {
         Err(err) => tracing::warn!(error = %err, "letters taken before a stop wait for their lease to end"),
     }
     let mut last_scrub = tokio::time::Instant::now() - SCRUB_EVERY;
-    loop {
-        unscrubbed |= drain_once(&registry, &sink, &from).await > 0;
+    while !*stop.borrow() {
+        unscrubbed |= drain_once(&registry, &sink, &from, &stop).await > 0;
         // A checkpoint copies the whole WAL while writers wait: under load, once per SCRUB_EVERY, not per letter.
         if unscrubbed && last_scrub.elapsed() >= SCRUB_EVERY {
             unscrubbed = !scrub(&registry).await;
@@ -247,6 +254,7 @@ pub async fn run_worker(registry: Registry, sink: MailSink, from: Mailbox) {
         tokio::select! {
             _ = registry.mail_wakeup.notified() => {}
             _ = tokio::time::sleep(std::time::Duration::from_secs(2)) => {}
+            _ = stop.changed() => {}
         }
     }
 }
