@@ -87,3 +87,34 @@ fn reads_and_writes_are_each_one_transaction_and_autocommit_statements_are_not()
     assert_ne!(first, second, "each autocommit statement is a transaction of its own");
     assert_eq!(conn.transaction(Mode::Autocommit, isolation).unwrap(), "read committed");
 }
+
+#[test]
+fn statements_sent_together_run_in_order_and_a_failure_is_its_own() {
+    let mut conn = connection();
+    let answers = conn
+        .transaction(Mode::Write, |c| {
+            c.rows_each(vec![
+                ("INSERT INTO notes VALUES (1, 'first')", vec![]),
+                ("SELECT body FROM notes WHERE id = 1", vec![]),
+                ("UPDATE notes SET body = 'second' WHERE id = 1", vec![]),
+                ("SELECT body FROM notes ORDER BY id", vec![]),
+            ])
+        })
+        .unwrap();
+    let bodies: Vec<Vec<String>> =
+        answers.iter().map(|rows| rows.iter().map(|r| r.get(0).unwrap()).collect()).collect();
+    assert_eq!(bodies, vec![vec![], vec!["first".to_string()], vec![], vec!["second".to_string()]]);
+
+    let failed = conn.transaction(Mode::Write, |c| {
+        c.rows_each(vec![
+            ("INSERT INTO notes VALUES (2, 'kept only if all goes well')", vec![]),
+            ("INSERT INTO notes VALUES (1, 'the same key')", vec![]),
+            ("SELECT body FROM notes", vec![]),
+        ])
+    });
+    match failed {
+        Err(SqlError::Db { code, .. }) => assert_eq!(code.as_deref(), Some("23505"), "the duplicate's own error"),
+        other => panic!("expected the primary key's error, got {other:?}"),
+    }
+    assert_eq!(notes(&mut conn), 1, "the failed transaction's first insert went with it");
+}

@@ -49,6 +49,14 @@ pub trait Conn {
     /// Runs a statement and answers how many rows it changed.
     fn changed(&self, sql: &str, params: Vec<Value>) -> Result<usize>;
     fn engine(&self) -> Engine;
+
+    /// Statements that do not depend on each other's answers (they may on each other's effects: they run in order),
+    /// each one's rows answered in order.
+    /// PostgreSQL sends them all before waiting for the first answer: one round trip for all. A failure stops the
+    /// rest (on PostgreSQL the transaction is aborted anyway).
+    fn rows_each(&self, statements: Vec<(&str, Vec<Value>)>) -> Result<Vec<Vec<Row>>> {
+        statements.into_iter().map(|(sql, params)| self.rows(sql, params)).collect()
+    }
 }
 
 /// One row of a result, its values in column order.

@@ -12,7 +12,7 @@
 use super::{Conn, Engine, Row, SqlError, Value};
 use futures_executor::block_on;
 use futures_util::FutureExt;
-use futures_util::future::join;
+use futures_util::future::{join, join_all};
 use std::cell::{Cell, RefCell};
 use std::collections::HashMap;
 use std::error::Error;
@@ -264,11 +264,7 @@ impl Conn for PgTx<'_> {
     fn rows(&self, sql: &str, params: Vec<Value>) -> super::Result<Vec<Row>> {
         let statement = self.statement(sql)?;
         let refs: Vec<&(dyn ToSql + Sync)> = params.iter().map(|p| p as &(dyn ToSql + Sync)).collect();
-        let rows = self.run(self.client.query(&statement, &refs))?;
-        rows.iter()
-            .map(|row| (0..row.len()).map(|i| row.try_get::<_, Value>(i)).collect::<Result<Vec<_>, _>>().map(Row::new))
-            .collect::<Result<_, _>>()
-            .map_err(SqlError::from)
+        to_rows(&self.run(self.client.query(&statement, &refs))?)
     }
 
     fn changed(&self, sql: &str, params: Vec<Value>) -> super::Result<usize> {
@@ -277,9 +273,27 @@ impl Conn for PgTx<'_> {
         Ok(self.run(self.client.execute(&statement, &refs))? as usize)
     }
 
+    fn rows_each(&self, statements: Vec<(&str, Vec<Value>)>) -> super::Result<Vec<Vec<Row>>> {
+        let prepared = statements.iter().map(|(sql, _)| self.statement(sql)).collect::<Result<Vec<_>, _>>()?;
+        let refs: Vec<Vec<&(dyn ToSql + Sync)>> =
+            statements.iter().map(|(_, params)| params.iter().map(|p| p as &(dyn ToSql + Sync)).collect()).collect();
+        // `join_all` polls them in order the first time, so they are queued in order; tokio-postgres sends a
+        // request on its first poll and does not wait for the previous answer.
+        let queries = prepared.iter().zip(&refs).map(|(statement, params)| self.client.query(statement, params));
+        let answers = self.run(async { join_all(queries).await.into_iter().collect::<Result<Vec<_>, _>>() })?;
+        answers.iter().map(|rows| to_rows(rows)).collect()
+    }
+
     fn engine(&self) -> Engine {
         Engine::Postgres
     }
+}
+
+fn to_rows(rows: &[tokio_postgres::Row]) -> super::Result<Vec<Row>> {
+    rows.iter()
+        .map(|row| (0..row.len()).map(|i| row.try_get::<_, Value>(i)).collect::<Result<Vec<_>, _>>().map(Row::new))
+        .collect::<Result<_, _>>()
+        .map_err(SqlError::from)
 }
 
 /// `?1` → `$1` outside quoted text and identifiers; the steps' SQL is otherwise the same for both engines.

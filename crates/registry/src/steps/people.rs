@@ -1,5 +1,6 @@
 //! The applicant, children and their documents.
 
+use super::Query;
 use crate::sql::{Conn, OptionalExtension, Params, Row, params};
 use crate::storage::{IdemKey, StoreError, StoreResult, Stored};
 use chrono::{DateTime, NaiveDate, Utc};
@@ -8,9 +9,14 @@ use pdo_core::domain::DocumentKind;
 use pdo_core::validation::{ValidChild, ValidDocument};
 
 pub fn applicant(conn: &dyn Conn, account_id: &str) -> StoreResult<Option<Applicant>> {
-    let json: Option<String> =
-        conn.query_row("SELECT data FROM applicants WHERE account_id = ?1", [account_id], |r| r.get(0)).optional()?;
-    Ok(json.map(|j| serde_json::from_str(&j)).transpose()?)
+    applicant_query(account_id).run(conn)
+}
+
+pub fn applicant_query(account_id: &str) -> Query<Option<Applicant>> {
+    Query::new("SELECT data FROM applicants WHERE account_id = ?1", [account_id], |rows| {
+        let json: Option<String> = rows.first().map(|r| r.get(0)).transpose()?;
+        Ok(json.map(|j| serde_json::from_str(&j)).transpose()?)
+    })
 }
 
 pub fn put_applicant(conn: &dyn Conn, account_id: &str, applicant: &Applicant, now: DateTime<Utc>) -> StoreResult<()> {
@@ -59,7 +65,7 @@ fn document_at(r: &Row, at: usize) -> crate::sql::Result<Document> {
 
 /// The children `filter` (a condition on `c`) selects, each with its documents, in one statement: a step reads a
 /// child on almost every request, and on PostgreSQL each statement is a round trip.
-fn children_where(conn: &dyn Conn, filter: &str, params: impl Params) -> StoreResult<Vec<Child>> {
+fn children_where(filter: &str, params: impl Params) -> Query<Vec<Child>> {
     let sql = format!(
         "SELECT c.id, c.last_name, c.first_name, c.patronymic, c.birth_date, c.snils, c.address,
                 d.id, d.kind, d.series, d.number, d.issued_on, d.issued_by, d.division_code,
@@ -67,8 +73,12 @@ fn children_where(conn: &dyn Conn, filter: &str, params: impl Params) -> StoreRe
          FROM children c LEFT JOIN documents d ON d.child_id = c.id
          WHERE {filter} ORDER BY c.created_at, c.id, d.created_at, d.id"
     );
+    Query::new(sql, params, children_from)
+}
+
+fn children_from(rows: Vec<Row>) -> StoreResult<Vec<Child>> {
     let mut children: Vec<Child> = Vec::new();
-    for row in conn.rows(&sql, params.values())? {
+    for row in rows {
         let id: String = row.get(0)?;
         if children.last().is_none_or(|c| c.id != id) {
             children.push(child_row(&row)?);
@@ -78,6 +88,12 @@ fn children_where(conn: &dyn Conn, filter: &str, params: impl Params) -> StoreRe
         }
     }
     Ok(children)
+}
+
+/// The one child `filter` selects, if any.
+fn one_child(filter: &str, params: impl Params) -> Query<Option<Child>> {
+    let Query { sql, params, .. } = children_where(filter, params);
+    Query::new(sql, params, |rows| Ok(children_from(rows)?.into_iter().next()))
 }
 
 pub fn document(conn: &dyn Conn, child_id: &str, document_id: &str) -> StoreResult<Document> {
@@ -91,19 +107,29 @@ pub fn document(conn: &dyn Conn, child_id: &str, document_id: &str) -> StoreResu
 }
 
 pub fn children(conn: &dyn Conn, account_id: &str) -> StoreResult<Vec<Child>> {
-    children_where(conn, "c.account_id = ?1", [account_id])
+    children_where("c.account_id = ?1", [account_id]).run(conn)
 }
 
 /// A child of this account; another account's child is "not found", so ids reveal nothing.
 pub fn child(conn: &dyn Conn, account_id: &str, child_id: &str) -> StoreResult<Child> {
-    let found = children_where(conn, "c.account_id = ?1 AND c.id = ?2", [account_id, child_id])?;
-    found.into_iter().next().ok_or(StoreError::NotFound("child_not_found"))
+    child_query(account_id, child_id).run(conn)?.ok_or(StoreError::NotFound("child_not_found"))
+}
+
+/// `child` as a query, `None` for "not found".
+pub fn child_query(account_id: &str, child_id: &str) -> Query<Option<Child>> {
+    one_child("c.account_id = ?1 AND c.id = ?2", [account_id, child_id])
 }
 
 /// A child by id whoever holds it (offline submissions, staff look-ups).
 pub fn child_by_id(conn: &dyn Conn, child_id: &str) -> StoreResult<Child> {
-    let found = children_where(conn, "c.id = ?1", [child_id])?;
-    found.into_iter().next().ok_or(StoreError::NotFound("child_not_found"))
+    child_by_id_query(child_id).run(conn)
+}
+
+pub fn child_by_id_query(child_id: &str) -> Query<Child> {
+    let Query { sql, params, .. } = children_where("c.id = ?1", [child_id]);
+    Query::new(sql, params, |rows| {
+        children_from(rows)?.into_iter().next().ok_or(StoreError::NotFound("child_not_found"))
+    })
 }
 
 /// Inserts a child; the same SNILS anywhere in the registry is a conflict naming whose it is.
@@ -196,22 +222,25 @@ pub fn insert_document(
     now: DateTime<Utc>,
 ) -> StoreResult<Document> {
     let id = super::new_id();
-    tx.execute(
-        "INSERT INTO documents (id, child_id, kind, series, number, issued_on, issued_by, division_code, created_at, updated_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?9)",
-        params![
-            id,
-            child_id,
-            document.kind.as_str(),
-            document.series,
-            document.number,
-            document.issued_on,
-            document.issued_by,
-            document.division_code,
-            now.to_rfc3339()
-        ],
-    )?;
-    self::document(tx, child_id, &id)
+    let insert = "INSERT INTO documents (id, child_id, kind, series, number, issued_on, issued_by, division_code, created_at, updated_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?9)";
+    let values = params![
+        id,
+        child_id,
+        document.kind.as_str(),
+        document.series,
+        document.number,
+        document.issued_on,
+        document.issued_by,
+        document.division_code,
+        now.to_rfc3339()
+    ]
+    .values();
+    // The insert and the read of what it stored, in one round trip.
+    let select = format!("SELECT {DOCUMENT_COLUMNS} FROM documents WHERE child_id = ?1 AND id = ?2");
+    let answers = tx.rows_each(vec![(insert, values), (&select, [child_id, id.as_str()].values())])?;
+    let stored = answers[1].first().ok_or(StoreError::NotFound("document_not_found"))?;
+    Ok(document_row(stored)?)
 }
 
 pub fn add_document(

@@ -1,7 +1,8 @@
 //! Certificate groups, municipalities, institutions and the operator: data from `reference import` (and `--demo`,
 //! which imports the invented files). Rows an import no longer has are inactive: not offered, still readable.
 
-use crate::sql::{Conn, Engine, params};
+use super::Query;
+use crate::sql::{Conn, Engine, Row, SqlError, Value, params};
 use crate::storage::StoreResult;
 use pdo_core::api::{CertificateGroup, Institution, Municipality, Operator};
 
@@ -27,27 +28,37 @@ pub fn municipalities(conn: &dyn Conn) -> StoreResult<Vec<Municipality>> {
 
 /// Active institutions (where a certificate can be activated now), of one municipality or all.
 pub fn institutions(conn: &dyn Conn, municipality: Option<&str>) -> StoreResult<Vec<Institution>> {
-    let mut stmt = conn.prepare_cached(
-        "SELECT id, name, address, phone, hours FROM institutions
-         WHERE active = 1 AND (CAST(?1 AS TEXT) IS NULL OR municipality_code = ?1) ORDER BY name",
-    )?;
-    let rows = stmt.query_map([municipality], |r| {
-        Ok(Institution { id: r.get(0)?, name: r.get(1)?, address: r.get(2)?, phone: r.get(3)?, hours: r.get(4)? })
-    })?;
-    Ok(rows.collect::<Result<_, _>>()?)
+    institutions_query(municipality).run(conn)
+}
+
+pub fn institutions_query(municipality: Option<&str>) -> Query<Vec<Institution>> {
+    let sql = "SELECT id, name, address, phone, hours FROM institutions
+               WHERE active = 1 AND (CAST(?1 AS TEXT) IS NULL OR municipality_code = ?1) ORDER BY name";
+    Query::new(sql, [municipality], |rows| {
+        let institution = |r: &Row| -> crate::sql::Result<Institution> {
+            Ok(Institution { id: r.get(0)?, name: r.get(1)?, address: r.get(2)?, phone: r.get(3)?, hours: r.get(4)? })
+        };
+        Ok(rows.iter().map(institution).collect::<Result<_, _>>()?)
+    })
 }
 
 pub fn operator(conn: &dyn Conn) -> StoreResult<Operator> {
-    let mut operator = Operator { name: String::new(), address: String::new() };
+    operator_query().run(conn)
+}
+
+pub fn operator_query() -> Query<Operator> {
     let sql = "SELECT key, value FROM settings WHERE key IN ('operator_name', 'operator_address')";
-    for row in conn.rows(sql, Vec::new())? {
-        let value: String = row.get(1)?;
-        match row.get::<_, String>(0)?.as_str() {
-            "operator_name" => operator.name = value,
-            _ => operator.address = value,
+    Query::new(sql, (), |rows| {
+        let mut operator = Operator { name: String::new(), address: String::new() };
+        for row in rows {
+            let value: String = row.get(1)?;
+            match row.get::<_, String>(0)?.as_str() {
+                "operator_name" => operator.name = value,
+                _ => operator.address = value,
+            }
         }
-    }
-    Ok(operator)
+        Ok(operator)
+    })
 }
 
 pub fn set_operator(conn: &dyn Conn, operator: &Operator) -> StoreResult<()> {
@@ -85,8 +96,13 @@ fn next_in_pg_sequence(conn: &dyn Conn, name: &str, count: i64) -> StoreResult<i
     const LOCK: i64 = crate::sql::postgres::advisory::NUMBERS;
     let sequence = format!("{name}_seq");
     let lock = if count > 1 { "pg_advisory_xact_lock" } else { "pg_advisory_xact_lock_shared" };
-    conn.query_row(&format!("SELECT CAST({lock}(?1) AS TEXT)"), [LOCK], |_| Ok(()))?;
-    let first: i64 = conn.query_row("SELECT nextval(CAST(CAST(?1 AS TEXT) AS REGCLASS))", [&sequence], |r| r.get(0))?;
+    // In one round trip: the server runs them in order, so the lock is held before the number is drawn.
+    let locked = format!("SELECT CAST({lock}(?1) AS TEXT)");
+    let answers = conn.rows_each(vec![
+        (&locked, vec![Value::Int(LOCK)]),
+        ("SELECT nextval(CAST(CAST(?1 AS TEXT) AS REGCLASS))", vec![Value::Text(sequence.clone())]),
+    ])?;
+    let first: i64 = answers[1].first().ok_or(SqlError::NoRows)?.get(0)?;
     if count > 1 {
         let last = first + count - 1;
         conn.query_row("SELECT setval(CAST(CAST(?1 AS TEXT) AS REGCLASS), ?2)", params![sequence, last], |_| Ok(()))?;
