@@ -21,13 +21,27 @@ use support::*;
 /// labels fill them) and the texts containing `texts` are whole on the screen, and the field and the buttons are
 /// at least 12 mm tall.
 fn assert_nothing_squeezed(app: &App, buttons: &[&str], texts: &[&str]) {
-    let metrics = app.metrics();
-    let window = metrics.window;
     let field = app.field_being_edited().unwrap_or_else(|| panic!("no field edited on {:?}", app.screen()));
     let mut ui = Headless::new(app);
     if let Some(offset) = ui.run(typing::reveal(Some(field.clone()))) {
         ui.run(operation::scrollable::scroll_to::<()>(CONTENT_ID.into(), offset.into()));
     }
+    let found = ui.run(Selector::find(selector::id(field.clone()))).flatten();
+    let field = (format!("the field {field:?}"), found.map(|t| (t.bounds(), t.visible_bounds())));
+    assert_whole(app, ui, Some(field), buttons, texts);
+}
+
+/// The buttons labelled `buttons` and the texts containing `texts` (and `field`, when given) are whole in view as
+/// the screen is shown now, and the buttons (and the field) at least 12 mm tall.
+fn assert_whole(
+    app: &App,
+    mut ui: Headless<'_>,
+    field: Option<(String, Option<(Rectangle, Option<Rectangle>)>)>,
+    buttons: &[&str],
+    texts: &[&str],
+) {
+    let metrics = app.metrics();
+    let window = metrics.window;
     let check = |what: String, target: Option<(Rectangle, Option<Rectangle>)>, tall: bool| {
         let (bounds, visible) = target.unwrap_or_else(|| panic!("{what} not shown on {:?}", app.screen()));
         let visible = visible.unwrap_or_else(|| panic!("{what} {bounds:?} is out of view on {window:?}"));
@@ -36,8 +50,9 @@ fn assert_nothing_squeezed(app: &App, buttons: &[&str], texts: &[&str]) {
         let mm = metrics.mm(bounds.height);
         assert!(!tall || mm >= MIN_TARGET_MM, "{what} is {mm:.1} mm tall on {window:?}");
     };
-    let found = ui.run(Selector::find(selector::id(field.clone()))).flatten();
-    check(format!("the field {field:?}"), found.map(|t| (t.bounds(), t.visible_bounds())), true);
+    if let Some((what, target)) = field {
+        check(what, target, true);
+    }
     let mut text = |wanted: String, whole_label: bool| {
         let finder = Selector::find(move |candidate: Candidate<'_>| match candidate {
             Candidate::Text { content, bounds, visible_bounds, .. }
@@ -204,4 +219,21 @@ async fn nothing_is_squeezed_with_large_text_and_high_contrast_on_a_landscape_pa
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn nothing_is_squeezed_with_large_text_and_high_contrast_on_a_portrait_panel() {
     every_form_in_its_error_state(PORTRAIT, 1.5, true).await;
+}
+
+/// The first screen while the registry is out of reach: the sentence saying so and «Начать» whole in view, and
+/// «Начать» at least 12 mm tall, on both panels, with normal and with large text.
+#[tokio::test]
+async fn the_first_screen_offline_keeps_its_sentence_and_start_whole() {
+    use pdo_kiosk::sync::{Connectivity, Link};
+    for (size, scale) in [(SCREEN, 1.0), (PORTRAIT, 1.0), (SCREEN, 1.5), (PORTRAIT, 1.5)] {
+        let (screen_width_mm, screen_height_mm) = panel_mm(size);
+        let config = pdo_kiosk::config::Config { screen_width_mm, screen_height_mm, ..Default::default() };
+        let mut t = app_configured("http://127.0.0.1:9", None, config);
+        send(&mut t.app, Message::Resized(size)).await;
+        t.app.set_text_scale(scale);
+        send(&mut t.app, Message::Link(Connectivity { link: Link::Offline, ..Connectivity::default() })).await;
+        assert!(matches!(t.app.screen(), Screen::Welcome(_)));
+        assert_whole(&t.app, Headless::new(&t.app), None, &["Начать"], &["Сейчас нет связи с реестром"]);
+    }
 }

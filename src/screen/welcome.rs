@@ -3,8 +3,8 @@
 use super::ViewContext;
 use crate::theme::{self, FONT_BOLD_FACE};
 use crate::widget::controls::big_button;
-use iced::widget::{column, container, row, text};
-use iced::{Border, Element, Fill, Length};
+use iced::widget::{Space, column, container, row, scrollable, text};
+use iced::{Alignment, Border, Element, Fill, Length, Padding};
 use pdo_core::api::Operator;
 
 /// The version of the notice text below; recorded each time it is shown. Change it whenever the wording changes.
@@ -76,18 +76,34 @@ impl Welcome {
         ]
         .spacing(ctx.metrics.spacing);
         let start = big_button(ctx, i18n.tr("welcome-start"), Some(Message::Start));
-        let mut side = column![notice].spacing(ctx.metrics.spacing);
-        if self.offline {
-            side = side.push(text(i18n.tr("welcome-offline")).size(ctx.metrics.text));
-        }
-        let side = side.push(start);
         let body: Element<'_, Message> = if ctx.metrics.landscape {
-            row![about.width(Length::FillPortion(3)), side.width(Length::FillPortion(2))]
+            row![about.width(Length::FillPortion(3)), notice.width(Length::FillPortion(2))]
                 .spacing(ctx.metrics.spacing * 2.0)
                 .into()
         } else {
-            column![about, side].spacing(ctx.metrics.spacing).into()
+            column![about, notice].spacing(ctx.metrics.spacing).into()
         };
-        container(body).max_width(ctx.metrics.text * 64.0).center_x(Fill).into()
+        // With large text the page can be taller than the screen (a landscape panel at 1.5×): the text scrolls, and
+        // «Начать» with the sentence about the registry stays in view under it, so nobody loses the way in.
+        let scrollbar =
+            scrollable::Scrollbar::new().width(ctx.metrics.spacing * 0.5).scroller_width(ctx.metrics.spacing * 0.5);
+        let body = scrollable(container(body).padding(Padding::ZERO.right(ctx.metrics.spacing)))
+            .direction(scrollable::Direction::Vertical(scrollbar))
+            .height(Fill);
+        let offline: Element<'_, Message> = if self.offline {
+            text(i18n.tr("welcome-offline")).size(ctx.metrics.text).into()
+        } else {
+            Space::new().into()
+        };
+        let footer: Element<'_, Message> = if ctx.metrics.landscape {
+            row![container(offline).width(Length::FillPortion(3)), container(start).width(Length::FillPortion(2))]
+                .spacing(ctx.metrics.spacing * 2.0)
+                .align_y(Alignment::Center)
+                .into()
+        } else {
+            column![offline, start].spacing(ctx.metrics.spacing).into()
+        };
+        let page = column![body, footer].spacing(ctx.metrics.spacing).height(Fill);
+        container(page).max_width(ctx.metrics.text * 64.0).center_x(Fill).into()
     }
 }
