@@ -107,7 +107,17 @@ impl Display {
             .status()
             .expect("ImageMagick");
         assert!(status.success(), "convert failed");
-        [shot, light_text]
+        // The bottom band alone too: tesseract's page layout drops a button standing alone under empty space (the
+        // first screen's «Начать», pinned at the bottom), though it reads it at once in a crop.
+        let bottom = dir.join("ocr-bottom.png");
+        let status = Command::new("convert")
+            .arg(&light_text)
+            .args(["-gravity", "South", "-crop", "100%x25%+0+0", "+repage"])
+            .arg(&bottom)
+            .status()
+            .expect("ImageMagick");
+        assert!(status.success(), "convert failed");
+        [shot, light_text, bottom]
             .iter()
             .map(|image| {
                 let out = Command::new("tesseract")
