@@ -159,6 +159,7 @@ async fn main() {
         workers.push((i as u64, client));
     }
     let scan = std::sync::Arc::new(fake_jpeg());
+    let round_trips_before = pdo_registry::sql::postgres::round_trips();
     let started = Instant::now();
     let deadline = started + TIME_LIMIT;
     let per_client = apps / clients;
@@ -186,6 +187,8 @@ async fn main() {
         latencies.extend(l);
     }
     let elapsed = started.elapsed();
+    // Counted in this process: the registry's own when it runs here (one process), the mail worker's included.
+    let round_trips = pdo_registry::sql::postgres::round_trips() - round_trips_before;
     latencies.sort();
     println!("registry load: {done} complete applications by {clients} clients in {:.2} s", elapsed.as_secs_f64());
     println!(
@@ -193,6 +196,9 @@ async fn main() {
         done as f64 / elapsed.as_secs_f64(),
         latencies.len()
     );
+    if engine == "postgres" && processes == 1 {
+        println!("  PostgreSQL round trips: {:.1} per application", round_trips as f64 / done as f64);
+    }
     println!(
         "  latency per request: p50 {:.1} ms, p99 {:.1} ms, max {:.1} ms",
         percentile(&latencies, 0.50).as_secs_f64() * 1e3,

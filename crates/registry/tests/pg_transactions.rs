@@ -2,7 +2,8 @@
 //! PostgreSQL 15 of its own: BEGIN travels with the first statement and a read's COMMIT is not waited for, so these
 //! check that each transaction is still whole and separate — a failed or panicking step leaves nothing, the next
 //! transaction on the same connection starts clean at its own isolation level, and autocommit statements are each
-//! their own transaction.
+//! their own transaction. Deferred writes (`Conn::defer`) are answered with the next wait, and a failing one fails
+//! the step with its own error.
 
 use pdo_registry::scratch_postgres::ScratchPostgres;
 use pdo_registry::sql::postgres::{Mode, PgConn};
@@ -117,4 +118,54 @@ fn statements_sent_together_run_in_order_and_a_failure_is_its_own() {
         other => panic!("expected the primary key's error, got {other:?}"),
     }
     assert_eq!(notes(&mut conn), 1, "the failed transaction's first insert went with it");
+}
+
+#[test]
+fn a_deferred_write_is_sent_at_once_and_its_failure_fails_the_step_with_its_own_error() {
+    use pdo_registry::sql::params;
+    use pdo_registry::sql::postgres::round_trips_on_this_thread as round_trips;
+    const INSERT: &str = "INSERT INTO notes VALUES (?1, ?2)";
+    let mut conn = connection();
+    let before = round_trips();
+    conn.transaction(Mode::Write, |c| {
+        c.execute_later(INSERT, params![1, "deferred"])?;
+        c.execute_later(INSERT, params![2, "deferred too"])?;
+        // The read waits for the writes before it: they ran first, in order.
+        let seen: i64 = c.query_row("SELECT COUNT(*) FROM notes", (), |r| r.get(0))?;
+        assert_eq!(seen, 2);
+        c.execute_later(INSERT, params![3, "answered with the COMMIT"])
+    })
+    .unwrap();
+    // Two statements prepared (once per connection, a wait each); the step itself is two waits: the read, and the
+    // COMMIT.
+    assert_eq!(round_trips() - before, 2 + 2);
+    assert_eq!(notes(&mut conn), 3);
+
+    let before = round_trips();
+    let failed: Result<(), SqlError> = conn.transaction(Mode::Write, |c| {
+        c.execute_later(INSERT, params![4, "kept only if all commits"])?;
+        c.execute_later(INSERT, params![1, "the same key as a kept note"])?;
+        c.execute_later(INSERT, params![5, "after the failure"])
+    });
+    assert_eq!(round_trips() - before, 1, "the COMMIT's wait answers all three");
+    match failed {
+        Err(SqlError::Db { code, .. }) => assert_eq!(code.as_deref(), Some("23505"), "the failing insert's own error"),
+        other => panic!("the commit must fail with the deferred insert's error: {other:?}"),
+    }
+    assert_eq!(notes(&mut conn), 3, "nothing of the failed step was kept");
+
+    let failed_before_a_read: Result<i64, SqlError> = conn.transaction(Mode::Write, |c| {
+        c.execute_later(INSERT, params![2, "the same key again"])?;
+        c.query_row("SELECT COUNT(*) FROM notes", (), |r| r.get(0))
+    });
+    match failed_before_a_read {
+        Err(SqlError::Db { code, .. }) => assert_eq!(code.as_deref(), Some("23505"), "not 'transaction aborted'"),
+        other => panic!("the read must fail with the deferred insert's error: {other:?}"),
+    }
+    conn.transaction(Mode::Write, |c| {
+        assert_eq!(isolation(c)?, "serializable", "the connection starts the next step clean");
+        c.execute_later(INSERT, params![6, "kept"])
+    })
+    .unwrap();
+    assert_eq!(notes(&mut conn), 4);
 }

@@ -50,6 +50,13 @@ pub trait Conn {
     fn changed(&self, sql: &str, params: Vec<Value>) -> Result<usize>;
     fn engine(&self) -> Engine;
 
+    /// A write whose answer the step does not need (not even how many rows it changed). PostgreSQL sends it at once
+    /// and reads its answer when the transaction next waits (the next statement, or COMMIT), saving a round trip;
+    /// its failure is then that wait's, and so the step's. SQLite runs it now.
+    fn defer(&self, sql: &str, params: Vec<Value>) -> Result<()> {
+        self.changed(sql, params).map(drop)
+    }
+
     /// Statements that do not depend on each other's answers (they may on each other's effects: they run in order),
     /// each one's rows answered in order.
     /// PostgreSQL sends them all before waiting for the first answer: one round trip for all. A failure stops the
@@ -128,6 +135,11 @@ pub use params;
 impl<'c> dyn Conn + 'c {
     pub fn execute<P: Params>(&self, sql: &str, params: P) -> Result<usize> {
         self.changed(sql, params.values())
+    }
+
+    /// `execute` without waiting for the answer (`Conn::defer`).
+    pub fn execute_later<P: Params>(&self, sql: &str, params: P) -> Result<()> {
+        self.defer(sql, params.values())
     }
 
     /// The first row mapped by `f`; `NoRows` when there is none (see `optional`).

@@ -16,6 +16,8 @@ use futures_util::future::{join, join_all};
 use std::cell::{Cell, RefCell};
 use std::collections::HashMap;
 use std::error::Error;
+use std::pin::Pin;
+use std::sync::atomic::{AtomicU64, Ordering};
 use tokio_postgres::types::{FromSql, IsNull, ToSql, Type, to_sql_checked};
 
 type BoxError = Box<dyn Error + Sync + Send>;
@@ -40,6 +42,30 @@ pub mod advisory {
     pub const TAKING_TURNS: i64 = 7_461_330;
 
     const _DISTINCT: () = assert!(MIGRATIONS != NUMBERS && NUMBERS != TAKING_TURNS && MIGRATIONS != TAKING_TURNS);
+}
+
+/// How many times this process has waited for PostgreSQL's answer: what a step costs here, counted by the load
+/// bench per application.
+static ROUND_TRIPS: AtomicU64 = AtomicU64::new(0);
+
+thread_local! {
+    static ROUND_TRIPS_HERE: Cell<u64> = const { Cell::new(0) };
+}
+
+pub fn round_trips() -> u64 {
+    ROUND_TRIPS.load(Ordering::Relaxed)
+}
+
+/// The same, of the calling thread only (for tests that run beside others).
+pub fn round_trips_on_this_thread() -> u64 {
+    ROUND_TRIPS_HERE.get()
+}
+
+/// Waits for a request's answer (and for whatever was sent before it on the connection).
+fn wait<F: Future>(request: F) -> F::Output {
+    ROUND_TRIPS.fetch_add(1, Ordering::Relaxed);
+    ROUND_TRIPS_HERE.set(ROUND_TRIPS_HERE.get() + 1);
+    block_on(request)
 }
 
 /// The runtime every connection's I/O task runs on.
@@ -74,13 +100,13 @@ impl PgConn {
             });
             Ok(client)
         });
-        let client = block_on(connecting).expect("the connecting task does not panic")?;
+        let client = wait(connecting).expect("the connecting task does not panic")?;
         Ok(Self { client, statements: HashMap::new() })
     }
 
     /// Runs `sql` (one or more statements, no parameters) outside any transaction.
     pub fn batch(&self, sql: &str) -> Result<(), SqlError> {
-        Ok(block_on(self.client.batch_execute(sql))?)
+        Ok(wait(self.client.batch_execute(sql))?)
     }
 }
 
@@ -106,7 +132,7 @@ impl r2d2::ManageConnection for Manager {
     }
 
     fn is_valid(&self, conn: &mut PgConn) -> Result<(), tokio_postgres::Error> {
-        block_on(conn.client.simple_query("")).map(|_| ())
+        wait(conn.client.simple_query("")).map(|_| ())
     }
 
     fn has_broken(&self, conn: &mut PgConn) -> bool {
@@ -151,10 +177,10 @@ impl PgConn {
         mode: Mode,
         f: impl FnOnce(&dyn Conn) -> Result<R, E>,
     ) -> Result<R, E> {
-        block_on(self.client.execute("SELECT pg_advisory_lock($1)", &[&key])).map_err(SqlError::from)?;
+        wait(self.client.execute("SELECT pg_advisory_lock($1)", &[&key])).map_err(SqlError::from)?;
         let result = self.transaction(mode, f);
         // Were the unlock to fail, the connection is broken, and its session's locks went with it.
-        let _ = block_on(self.client.execute("SELECT pg_advisory_unlock($1)", &[&key]));
+        let _ = wait(self.client.execute("SELECT pg_advisory_unlock($1)", &[&key]));
         result
     }
 
@@ -163,7 +189,8 @@ impl PgConn {
     /// Round trips are what a step costs on PostgreSQL (each statement waits for its answer), so the transaction
     /// takes none of its own: BEGIN goes out with the first statement, and a read's COMMIT goes out without
     /// waiting (the connection's next request queues behind it; a read-only transaction has nothing to lose). A
-    /// write waits for its COMMIT, where a serialization failure may still come.
+    /// write waits for its COMMIT, where a serialization failure may still come, together with the answers of the
+    /// writes it deferred (`Conn::defer`).
     pub fn transaction<R, E: From<SqlError>>(
         &mut self,
         mode: Mode,
@@ -175,32 +202,27 @@ impl PgConn {
             statements: RefCell::new(statements),
             begin: Cell::new(mode.begin()),
             open: Cell::new(false),
+            deferred: RefCell::new(Vec::new()),
         };
         let result = f(&tx)?;
-        if tx.open.replace(false) {
-            if mode == Mode::Read {
-                send_only(client.batch_execute("COMMIT"));
-            } else {
-                block_on(client.batch_execute("COMMIT")).map_err(SqlError::from)?;
-            }
-        }
+        tx.finish(mode)?;
         Ok(result)
     }
 
     /// Applies `migrations` not applied yet (counted in `schema_migrations`) in one transaction that first takes
     /// the advisory lock `lock`, so processes starting together migrate one after the other.
     pub fn migrate(&mut self, lock: i64, migrations: &[&str]) -> Result<(), SqlError> {
-        let tx = block_on(self.client.transaction())?;
-        block_on(tx.execute("SELECT pg_advisory_xact_lock($1)", &[&lock]))?;
-        block_on(tx.batch_execute(
+        let tx = wait(self.client.transaction())?;
+        wait(tx.execute("SELECT pg_advisory_xact_lock($1)", &[&lock]))?;
+        wait(tx.batch_execute(
             "CREATE TABLE IF NOT EXISTS schema_migrations (version BIGINT PRIMARY KEY, applied_at TEXT NOT NULL)",
         ))?;
-        let done: i64 = block_on(tx.query_one("SELECT COUNT(*) FROM schema_migrations", &[]))?.get(0);
+        let done: i64 = wait(tx.query_one("SELECT COUNT(*) FROM schema_migrations", &[]))?.get(0);
         for (version, sql) in migrations.iter().enumerate().skip(done as usize) {
-            block_on(tx.batch_execute(sql))?;
-            block_on(tx.execute("INSERT INTO schema_migrations VALUES ($1, now()::text)", &[&(version as i64 + 1)]))?;
+            wait(tx.batch_execute(sql))?;
+            wait(tx.execute("INSERT INTO schema_migrations VALUES ($1, now()::text)", &[&(version as i64 + 1)]))?;
         }
-        Ok(block_on(tx.commit())?)
+        Ok(wait(tx.commit())?)
     }
 
     /// Whether the server has closed this connection (it was restarted, say): a pool hands out no such one.
@@ -215,6 +237,9 @@ fn send_only<F: Future>(request: F) {
     let _ = request.now_or_never();
 }
 
+/// A request sent and not waited for yet; its answer is read when the transaction next waits.
+type Sent<'a> = Pin<Box<dyn Future<Output = Result<(), tokio_postgres::Error>> + 'a>>;
+
 /// A transaction as the steps see it; rolled back when dropped uncommitted (an error, a panic).
 struct PgTx<'a> {
     client: &'a tokio_postgres::Client,
@@ -223,18 +248,45 @@ struct PgTx<'a> {
     begin: Cell<Option<&'static str>>,
     /// BEGIN was sent and neither COMMIT nor ROLLBACK yet.
     open: Cell<bool>,
+    /// BEGIN and the deferred writes, sent and not answered yet, in the order sent.
+    deferred: RefCell<Vec<Sent<'a>>>,
 }
 
-impl PgTx<'_> {
-    /// Waits for `request`; the transaction's first one goes out right behind BEGIN, in the same round trip.
+impl<'a> PgTx<'a> {
+    /// Sends `request` now and keeps it to be answered with the next wait. tokio-postgres sends a request on its
+    /// future's first poll; the connection then holds its answer until the future is polled again, so every wait
+    /// polls what was sent before it.
+    fn send(&self, request: impl Future<Output = Result<(), tokio_postgres::Error>> + 'a) {
+        let mut request: Sent<'a> = Box::pin(request);
+        match (&mut request).now_or_never() {
+            // Answered already: only an error can come back this early, and it is the transaction's.
+            Some(Err(err)) => self.deferred.borrow_mut().push(Box::pin(std::future::ready(Err(err)))),
+            Some(Ok(())) => {}
+            None => self.deferred.borrow_mut().push(request),
+        }
+    }
+
+    /// Sends BEGIN ahead of the transaction's first statement, in the same round trip.
+    fn begin(&self) {
+        if let Some(begin) = self.begin.take() {
+            self.open.set(true);
+            self.send(self.client.batch_execute(begin));
+        }
+    }
+
+    /// Waits for `request` (BEGIN going out ahead of it when not sent yet), and for what was sent before it.
     fn run<T>(&self, request: impl Future<Output = Result<T, tokio_postgres::Error>>) -> Result<T, SqlError> {
-        let Some(begin) = self.begin.take() else {
-            return Ok(block_on(request)?);
-        };
-        self.open.set(true);
-        // `join` polls the BEGIN first, so it is queued first.
-        let (begun, answer) = block_on(join(self.client.batch_execute(begin), request));
-        begun?;
+        self.begin();
+        self.settle(request)
+    }
+
+    /// Waits for what was sent and for `request`, sent last: their first failure is the transaction's (a deferred
+    /// write that failed aborted it, so what came after it fails only with "transaction aborted").
+    fn settle<T>(&self, request: impl Future<Output = Result<T, tokio_postgres::Error>>) -> Result<T, SqlError> {
+        let sent = std::mem::take(&mut *self.deferred.borrow_mut());
+        // `join` polls the earlier requests first, and `join_all` polls them in order: the new one is queued last.
+        let (answers, answer) = wait(join(join_all(sent), request));
+        answers.into_iter().collect::<Result<Vec<()>, _>>()?;
         Ok(answer?)
     }
 
@@ -249,6 +301,20 @@ impl PgTx<'_> {
         })?;
         self.statements.borrow_mut().insert(sql.to_string(), statement.clone());
         Ok(statement)
+    }
+
+    /// Ends a transaction whose step succeeded. A read's COMMIT is not waited for; a write's is, with the answers
+    /// of its deferred writes, whose failure is the transaction's (PostgreSQL then answers COMMIT with a rollback).
+    fn finish(self, mode: Mode) -> Result<(), SqlError> {
+        if !self.open.replace(false) {
+            // Autocommit, or a step that sent nothing: only deferred statements may have answers to read.
+            return if self.deferred.borrow().is_empty() { Ok(()) } else { self.settle(std::future::ready(Ok(()))) };
+        }
+        if mode == Mode::Read && self.deferred.borrow().is_empty() {
+            send_only(self.client.batch_execute("COMMIT"));
+            return Ok(());
+        }
+        self.settle(self.client.batch_execute("COMMIT"))
     }
 }
 
@@ -271,6 +337,17 @@ impl Conn for PgTx<'_> {
         let statement = self.statement(sql)?;
         let refs: Vec<&(dyn ToSql + Sync)> = params.iter().map(|p| p as &(dyn ToSql + Sync)).collect();
         Ok(self.run(self.client.execute(&statement, &refs))? as usize)
+    }
+
+    fn defer(&self, sql: &str, params: Vec<Value>) -> super::Result<()> {
+        let statement = self.statement(sql)?;
+        self.begin();
+        let client = self.client;
+        self.send(async move {
+            let refs: Vec<&(dyn ToSql + Sync)> = params.iter().map(|p| p as &(dyn ToSql + Sync)).collect();
+            client.execute(&statement, &refs).await.map(drop)
+        });
+        Ok(())
     }
 
     fn rows_each(&self, statements: Vec<(&str, Vec<Value>)>) -> super::Result<Vec<Vec<Row>>> {

@@ -71,13 +71,24 @@ fn next_action(status: ApplicationStatus) -> NextAction {
 }
 
 fn view(conn: &dyn Conn, r: Row_) -> StoreResult<Application> {
-    let status = ApplicationStatus::parse(&r.status).ok_or_else(|| anyhow::anyhow!("unknown status {}", r.status))?;
     let (child, institutions, operator) = super::all3(
         conn,
         people::child_by_id_query(&r.child_id),
         reference::institutions_query(r.municipality.as_deref()),
         reference::operator_query(),
     )?;
+    assemble(conn, r, child, institutions, operator)
+}
+
+/// The application of row `r` with its child, institutions and operator read already.
+fn assemble(
+    conn: &dyn Conn,
+    r: Row_,
+    child: Child,
+    institutions: Vec<Institution>,
+    operator: Operator,
+) -> StoreResult<Application> {
+    let status = ApplicationStatus::parse(&r.status).ok_or_else(|| anyhow::anyhow!("unknown status {}", r.status))?;
     let document = r.document_id.as_deref().map(|d| people::document(conn, &r.child_id, d)).transpose()?;
     let certificate_group = match &r.group {
         Some(id) => reference::certificate_groups(conn)?.into_iter().find(|g| &g.id == id),
@@ -135,7 +146,7 @@ pub fn applications(conn: &dyn Conn, account_id: &str) -> StoreResult<Vec<Applic
 }
 
 pub fn queue_mail(tx: &dyn Conn, mail: &OutgoingMail, now: DateTime<Utc>) -> StoreResult<()> {
-    tx.execute(
+    tx.execute_later(
         "INSERT INTO mail_outbox (to_addr, subject, body, created_at, next_attempt_at) VALUES (?1, ?2, ?3, ?4, ?4)",
         params![mail.to, mail.subject, mail.body, now.to_rfc3339()],
     )?;
@@ -150,7 +161,7 @@ fn email_confirmed_before(account_id: &str, email: &str) -> Query<bool> {
 /// Replaces the application's confirmation secrets and counts one more sending today.
 fn store_secrets(tx: &dyn Conn, id: &str, secrets: &ConfirmationSecrets, now: DateTime<Utc>) -> StoreResult<()> {
     let today = region_today(now).to_string();
-    tx.execute(
+    tx.execute_later(
         "INSERT INTO email_confirmations (application_id, token_hash, code_hash, expires_at, wrong_attempts, voided,
              sends_day, sends_that_day, last_sent_at)
          VALUES (?1, ?2, ?3, ?4, 0, 0, ?5, 1, ?6)
@@ -178,21 +189,19 @@ pub fn create(
     idem: &IdemKey,
     now: DateTime<Utc>,
 ) -> StoreResult<Stored> {
-    super::idempotency::run(tx, idem, now, |tx| {
-        let account = new.account;
-        // Four reads at once, judged in the order the refusals rank: the child's application is looked up by the
-        // id asked for, and counts only once that id proved to be a child of this account.
-        let (applicant, child, existing, confirmed) = super::all4(
-            tx,
-            people::applicant_query(&account.id),
-            people::child_query(&account.id, new.child_id),
-            Query::new("SELECT id FROM applications WHERE child_id = ?1 LIMIT 1", [new.child_id], |rows| {
-                Ok(rows.first().map(|r| r.get(0)).transpose()?)
-            }),
-            email_confirmed_before(&account.id, new.email),
-        )?;
+    let account = new.account;
+    // Four reads sent with the look-up of a stored answer, judged in the order the refusals rank: the child's
+    // application is looked up by the id asked for, and counts only once that id proved to be a child of this
+    // account.
+    let first = people::applicant_query(&account.id)
+        .and(people::child_query(&account.id, new.child_id))
+        .and(Query::new("SELECT id FROM applications WHERE child_id = ?1 LIMIT 1", [new.child_id], |rows| {
+            Ok(rows.first().map(|r| r.get(0)).transpose()?)
+        }))
+        .and(email_confirmed_before(&account.id, new.email));
+    super::idempotency::run_with(tx, idem, now, first, |tx, (((applicant, child), existing), confirmed)| {
         let applicant = applicant.ok_or(StoreError::Conflict { code: "applicant_required", id: None })?;
-        let child = child.ok_or(StoreError::NotFound("child_not_found"))?;
+        let child: Child = child.ok_or(StoreError::NotFound("child_not_found"))?;
         if !child.documents.iter().any(|d| d.has_scan) {
             return Err(StoreError::Conflict { code: "scan_required", id: None });
         }
@@ -204,7 +213,7 @@ pub fn create(
         let id = super::new_id();
         let status =
             if confirmed { ApplicationStatus::EmailConfirmed } else { ApplicationStatus::AwaitingEmailConfirmation };
-        tx.execute(
+        tx.execute_later(
             &format!(
                 "INSERT INTO applications ({COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, NULL, NULL, NULL, ?10, 'online', ?11)"
             ),
@@ -222,7 +231,13 @@ pub fn create(
                 now
             ],
         )?;
-        let created = application(tx, &account.id, &id)?;
+        // The new row read back with what the application shows beside its child, read above, in one round trip.
+        let stored = Query::new(format!("SELECT {COLUMNS} FROM applications WHERE id = ?1"), [&id], |rows| {
+            rows.first().map(row).transpose()?.ok_or(StoreError::NotFound("application_not_found"))
+        });
+        let (r, (institutions, operator)) =
+            stored.and(reference::institutions_query(new.municipality).and(reference::operator_query())).run(tx)?;
+        let created = assemble(tx, r, child, institutions, operator)?;
         if !confirmed {
             store_secrets(tx, &id, secrets, now)?;
             queue_mail(tx, &mail(&created), now)?;

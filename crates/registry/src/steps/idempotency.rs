@@ -1,6 +1,7 @@
 //! Replaying creating requests: the stored response is written in the same transaction as what it created.
 
-use crate::sql::{Conn, OptionalExtension, params};
+use super::Query;
+use crate::sql::{Conn, params};
 use crate::storage::{IdemKey, StoreError, StoreResult, Stored};
 use chrono::{DateTime, Utc};
 
@@ -12,13 +13,43 @@ pub fn run(
     now: DateTime<Utc>,
     create: impl FnOnce(&dyn Conn) -> StoreResult<(u16, Vec<u8>)>,
 ) -> StoreResult<Stored> {
-    let previous: Option<(Vec<u8>, u16, Vec<u8>)> = tx
-        .query_row(
-            "SELECT body_hash, status, body FROM idempotency_keys WHERE scope = ?1 AND method = ?2 AND path = ?3 AND key = ?4",
-            params![idem.scope, idem.method, idem.path, idem.key],
-            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
-        )
-        .optional()?;
+    let previous = previous(idem).run(tx)?;
+    answer(tx, idem, now, previous, create)
+}
+
+/// `run` with the step's first reads sent together with the look-up of the stored answer (one round trip on
+/// PostgreSQL); `create` gets their answer. On a replay they were read for nothing.
+pub fn run_with<F: 'static>(
+    tx: &dyn Conn,
+    idem: &IdemKey,
+    now: DateTime<Utc>,
+    first: Query<F>,
+    create: impl FnOnce(&dyn Conn, F) -> StoreResult<(u16, Vec<u8>)>,
+) -> StoreResult<Stored> {
+    let (previous, first) = previous(idem).and(first).run(tx)?;
+    answer(tx, idem, now, previous, |tx| create(tx, first))
+}
+
+/// The stored answer's body hash, status and body.
+type Previous = (Vec<u8>, u16, Vec<u8>);
+
+fn previous(idem: &IdemKey) -> Query<Option<Previous>> {
+    Query::new(
+        "SELECT body_hash, status, body FROM idempotency_keys WHERE scope = ?1 AND method = ?2 AND path = ?3 AND key = ?4",
+        params![idem.scope, idem.method, idem.path, idem.key],
+        |rows| {
+            Ok(rows.first().map(|r| Ok::<_, crate::sql::SqlError>((r.get(0)?, r.get(1)?, r.get(2)?))).transpose()?)
+        },
+    )
+}
+
+fn answer(
+    tx: &dyn Conn,
+    idem: &IdemKey,
+    now: DateTime<Utc>,
+    previous: Option<Previous>,
+    create: impl FnOnce(&dyn Conn) -> StoreResult<(u16, Vec<u8>)>,
+) -> StoreResult<Stored> {
     if let Some((hash, status, body)) = previous {
         return if hash == idem.body_hash {
             Ok(Stored { status, body, replayed: true })
@@ -27,7 +58,9 @@ pub fn run(
         };
     }
     let (status, body) = create(tx)?;
-    tx.execute(
+    // Nothing waits for this insert's answer: a failure (a racing request that stored the same key) comes with the
+    // COMMIT, and the step runs again and replays.
+    tx.execute_later(
         "INSERT INTO idempotency_keys (scope, method, path, key, body_hash, status, body, created_at)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
         params![idem.scope, idem.method, idem.path, idem.key, idem.body_hash, status, body, now.to_rfc3339()],

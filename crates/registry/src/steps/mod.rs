@@ -16,44 +16,63 @@ use crate::sql::{Conn, Params, Row, Value};
 use crate::storage::StoreResult;
 use rand::RngCore;
 
-/// A read not run yet: its statement, its parameters, and how its rows become the answer. Reads that do not depend
-/// on each other run together (`all3`, `all4`): on PostgreSQL one round trip instead of one each.
+/// Reads not run yet: their statements, their parameters, and how their rows become the answer. Reads that do not
+/// depend on each other are joined (`and`, `all3`, `all4`) and then run together: on PostgreSQL one round trip for
+/// all instead of one each.
 pub struct Query<T> {
-    sql: String,
-    params: Vec<Value>,
-    parse: fn(Vec<Row>) -> StoreResult<T>,
+    statements: Vec<(String, Vec<Value>)>,
+    parse: Box<dyn FnOnce(&mut dyn Iterator<Item = Vec<Row>>) -> StoreResult<T>>,
 }
 
-impl<T> Query<T> {
+impl<T: 'static> Query<T> {
     pub fn new(sql: impl Into<String>, params: impl Params, parse: fn(Vec<Row>) -> StoreResult<T>) -> Self {
-        Self { sql: sql.into(), params: params.values(), parse }
+        Self {
+            statements: vec![(sql.into(), params.values())],
+            parse: Box::new(move |rows| parse(rows.next().expect("one answer per statement"))),
+        }
     }
 
     pub fn run(self, conn: &dyn Conn) -> StoreResult<T> {
-        (self.parse)(conn.rows(&self.sql, self.params)?)
+        let (sqls, params): (Vec<String>, Vec<Vec<Value>>) = self.statements.into_iter().unzip();
+        let answers = conn.rows_each(sqls.iter().map(String::as_str).zip(params).collect())?;
+        (self.parse)(&mut answers.into_iter())
+    }
+
+    /// This read and `other`, run together; the answers are judged in this order.
+    pub fn and<U: 'static>(mut self, other: Query<U>) -> Query<(T, U)> {
+        self.statements.extend(other.statements);
+        let (first, second) = (self.parse, other.parse);
+        Query { statements: self.statements, parse: Box::new(move |rows| Ok((first(rows)?, second(rows)?))) }
+    }
+
+    /// The same read with its answer made into another.
+    pub fn map<U: 'static>(self, f: impl FnOnce(T) -> StoreResult<U> + 'static) -> Query<U> {
+        let parse = self.parse;
+        Query { statements: self.statements, parse: Box::new(move |rows| f(parse(rows)?)) }
     }
 }
 
 /// Runs three reads at once; answers as running them in turn would.
-pub fn all3<A, B, C>(conn: &dyn Conn, a: Query<A>, b: Query<B>, c: Query<C>) -> StoreResult<(A, B, C)> {
-    let mut rows =
-        conn.rows_each(vec![(a.sql.as_str(), a.params), (&b.sql, b.params), (&c.sql, c.params)])?.into_iter();
-    let mut next = || rows.next().expect("one answer per statement");
-    Ok(((a.parse)(next())?, (b.parse)(next())?, (c.parse)(next())?))
+pub fn all3<A: 'static, B: 'static, C: 'static>(
+    conn: &dyn Conn,
+    a: Query<A>,
+    b: Query<B>,
+    c: Query<C>,
+) -> StoreResult<(A, B, C)> {
+    let ((a, b), c) = a.and(b).and(c).run(conn)?;
+    Ok((a, b, c))
 }
 
 /// Runs four reads at once; answers as running them in turn would.
-pub fn all4<A, B, C, D>(
+pub fn all4<A: 'static, B: 'static, C: 'static, D: 'static>(
     conn: &dyn Conn,
     a: Query<A>,
     b: Query<B>,
     c: Query<C>,
     d: Query<D>,
 ) -> StoreResult<(A, B, C, D)> {
-    let statements = vec![(a.sql.as_str(), a.params), (&b.sql, b.params), (&c.sql, c.params), (&d.sql, d.params)];
-    let mut rows = conn.rows_each(statements)?.into_iter();
-    let mut next = || rows.next().expect("one answer per statement");
-    Ok(((a.parse)(next())?, (b.parse)(next())?, (c.parse)(next())?, (d.parse)(next())?))
+    let (((a, b), c), d) = a.and(b).and(c).and(d).run(conn)?;
+    Ok((a, b, c, d))
 }
 
 /// A random 128-bit id in hex.

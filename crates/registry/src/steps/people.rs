@@ -92,8 +92,7 @@ fn children_from(rows: Vec<Row>) -> StoreResult<Vec<Child>> {
 
 /// The one child `filter` selects, if any.
 fn one_child(filter: &str, params: impl Params) -> Query<Option<Child>> {
-    let Query { sql, params, .. } = children_where(filter, params);
-    Query::new(sql, params, |rows| Ok(children_from(rows)?.into_iter().next()))
+    children_where(filter, params).map(|children| Ok(children.into_iter().next()))
 }
 
 pub fn document(conn: &dyn Conn, child_id: &str, document_id: &str) -> StoreResult<Document> {
@@ -126,10 +125,8 @@ pub fn child_by_id(conn: &dyn Conn, child_id: &str) -> StoreResult<Child> {
 }
 
 pub fn child_by_id_query(child_id: &str) -> Query<Child> {
-    let Query { sql, params, .. } = children_where("c.id = ?1", [child_id]);
-    Query::new(sql, params, |rows| {
-        children_from(rows)?.into_iter().next().ok_or(StoreError::NotFound("child_not_found"))
-    })
+    children_where("c.id = ?1", [child_id])
+        .map(|children| children.into_iter().next().ok_or(StoreError::NotFound("child_not_found")))
 }
 
 /// Inserts a child; the same SNILS anywhere in the registry is a conflict naming whose it is.
@@ -139,15 +136,30 @@ pub fn insert_child(
     child: &ValidChild,
     now: DateTime<Utc>,
 ) -> StoreResult<Child> {
-    if let Some((id, holder, _)) = holder_of(tx, &child.snils)? {
-        return Err(if holder.as_deref() == account_id && account_id.is_some() {
-            StoreError::Conflict { code: "child_exists", id: Some(id) }
-        } else {
-            StoreError::Conflict { code: "child_already_registered", id: None }
-        });
+    if let Some(holder) = holder_of(tx, &child.snils)? {
+        return Err(taken(holder, account_id));
     }
+    insert_new_child(tx, account_id, child, now)
+}
+
+/// The refusal for a SNILS that `holder` has: the account's own child, or someone else's.
+fn taken((id, holder, _): Holder, account_id: Option<&str>) -> StoreError {
+    if holder.as_deref() == account_id && account_id.is_some() {
+        StoreError::Conflict { code: "child_exists", id: Some(id) }
+    } else {
+        StoreError::Conflict { code: "child_already_registered", id: None }
+    }
+}
+
+/// Inserts a child whose SNILS was found free, and reads it back in the same round trip.
+fn insert_new_child(
+    tx: &dyn Conn,
+    account_id: Option<&str>,
+    child: &ValidChild,
+    now: DateTime<Utc>,
+) -> StoreResult<Child> {
     let id = super::new_id();
-    tx.execute(
+    tx.execute_later(
         "INSERT INTO children (id, account_id, last_name, first_name, patronymic, birth_date, snils, address, created_at)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
         params![
@@ -172,38 +184,54 @@ pub fn create_child(
     idem: &IdemKey,
     now: DateTime<Utc>,
 ) -> StoreResult<Stored> {
-    super::idempotency::run(tx, idem, now, |tx| {
-        // A child taken offline that nobody claimed before its links expired no longer holds its SNILS.
-        super::claims::release_expired(tx, Some(&child.snils), now)?;
-        let created = match join_waiting_child(tx, account_id, &child.snils)? {
-            Some(joined) => joined,
-            None => insert_child(tx, Some(account_id), child, now)?,
+    super::idempotency::run_with(tx, idem, now, holder_query(&child.snils, now), |tx, found| {
+        let created = match found {
+            None => insert_new_child(tx, Some(account_id), child, now)?,
+            // A child taken offline that nobody claimed before its links expired no longer holds its SNILS.
+            Some((_, true)) => {
+                super::claims::release_expired(tx, Some(&child.snils), now)?;
+                insert_new_child(tx, Some(account_id), child, now)?
+            }
+            // A child an offline submission brought in for this account (it named the account's login) and that
+            // still waits for its claim: the account takes it, with its application, instead of being refused.
+            Some(((id, None, Some(named)), false)) if named == account_id => join_child(tx, account_id, &id)?,
+            Some((holder, false)) => return Err(taken(holder, Some(account_id))),
         };
         Ok((201, serde_json::to_vec(&created)?))
     })
 }
 
-/// A child an offline submission brought in for this account (it named the account's login) and that still waits
-/// for its claim: the account takes it, with its application, instead of being refused for the same SNILS.
-fn join_waiting_child(tx: &dyn Conn, account_id: &str, snils: &str) -> StoreResult<Option<Child>> {
-    let waiting: Option<String> = tx
-        .query_row(
-            "SELECT id FROM children WHERE snils = ?1 AND account_id IS NULL AND named_account_id = ?2",
-            [snils, account_id],
-            |r| r.get(0),
-        )
-        .optional()?;
-    let Some(id) = waiting else { return Ok(None) };
-    tx.execute("UPDATE children SET account_id = ?2 WHERE id = ?1", [&id, account_id])?;
-    tx.execute(
+/// The account takes a child waiting for its claim, with its application.
+fn join_child(tx: &dyn Conn, account_id: &str, id: &str) -> StoreResult<Child> {
+    tx.execute_later("UPDATE children SET account_id = ?2 WHERE id = ?1", [id, account_id])?;
+    tx.execute_later(
         "UPDATE applications SET account_id = ?2 WHERE child_id = ?1 AND account_id IS NULL",
-        [&id, account_id],
+        [id, account_id],
     )?;
-    child(tx, account_id, &id).map(Some)
+    child(tx, account_id, id)
 }
 
 /// (child id, its account, the account an offline submission named for it).
 pub type Holder = (String, Option<String>, Option<String>);
+
+/// `holder_of` as a query, with whether the child is one an offline submission left unclaimed until every claim
+/// link expired by `now` (as `claims::release_expired` finds them).
+fn holder_query(snils: &str, now: DateTime<Utc>) -> Query<Option<(Holder, bool)>> {
+    Query::new(
+        "SELECT ch.id, ch.account_id, ch.named_account_id,
+                ch.account_id IS NULL AND NOT EXISTS (
+                    SELECT 1 FROM claims c JOIN applications a ON a.id = c.application_id
+                    WHERE a.child_id = ch.id AND c.claimed_at IS NULL AND c.expires_at > ?2)
+         FROM children ch WHERE ch.snils = ?1",
+        params![snils, super::kiosks::ts(now)],
+        |rows| {
+            Ok(rows
+                .first()
+                .map(|r| Ok::<_, crate::sql::SqlError>(((r.get(0)?, r.get(1)?, r.get(2)?), r.get(3)?)))
+                .transpose()?)
+        },
+    )
+}
 
 /// Who holds the child with this SNILS: `None` when no child has it, else (child id, its account, the account an
 /// offline submission named for it while it waits for its claim).
@@ -251,8 +279,8 @@ pub fn add_document(
     idem: &IdemKey,
     now: DateTime<Utc>,
 ) -> StoreResult<Stored> {
-    super::idempotency::run(tx, idem, now, |tx| {
-        child(tx, account_id, child_id)?;
+    super::idempotency::run_with(tx, idem, now, child_query(account_id, child_id), |tx, child| {
+        child.ok_or(StoreError::NotFound("child_not_found"))?;
         let created = insert_document(tx, child_id, document, now)?;
         Ok((201, serde_json::to_vec(&created)?))
     })
@@ -303,18 +331,19 @@ pub fn put_scan(
     scan: ScanBytes<'_>,
     media_type: &str,
 ) -> StoreResult<Option<String>> {
-    child(conn, account_id, child_id)?;
-    let replaced: Option<String> = conn
-        .query_row("SELECT scan_file FROM documents WHERE child_id = ?1 AND id = ?2", [child_id, document_id], |r| {
-            r.get(0)
-        })
-        .optional()?
-        .ok_or(StoreError::NotFound("document_not_found"))?;
+    let scan_file = Query::new(
+        "SELECT scan_file FROM documents WHERE child_id = ?1 AND id = ?2",
+        [child_id, document_id],
+        |rows| Ok(rows.first().map(|r| r.get::<_, Option<String>>(0)).transpose()?),
+    );
+    let (child, document) = child_query(account_id, child_id).and(scan_file).run(conn)?;
+    child.ok_or(StoreError::NotFound("child_not_found"))?;
+    let replaced = document.ok_or(StoreError::NotFound("document_not_found"))?;
     let (inline, file) = match scan {
         ScanBytes::Inline(bytes) => (Some(bytes), None),
         ScanBytes::File(name) => (None, Some(name)),
     };
-    conn.execute(
+    conn.execute_later(
         "UPDATE documents SET scan = ?3, scan_file = ?4, scan_type = ?5 WHERE child_id = ?1 AND id = ?2",
         params![child_id, document_id, inline, file, media_type],
     )?;
