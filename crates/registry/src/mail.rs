@@ -188,6 +188,7 @@ async fn drain_once(registry: &Registry, sink: &MailSink, from: &Mailbox, stop: 
             break;
         }
         let id = queued.id;
+        let to = queued.mail.to.clone();
         let outcome = match build(&queued.mail, from) {
             Ok(message) => deliver(sink, message, id).await,
             Err(err) => Err(err),
@@ -197,7 +198,7 @@ async fn drain_once(registry: &Registry, sink: &MailSink, from: &Mailbox, stop: 
             Ok(()) => {
                 sent += 1;
                 tracing::info!(mail = id, "mail sent");
-                registry.store(move |s| s.mail_sent(id, now)).await
+                registry.store(move |s| s.mail_sent(id, &to, now)).await
             }
             Err(err) => {
                 let retry_at = now + backoff(queued.attempts);

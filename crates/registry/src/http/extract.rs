@@ -320,8 +320,8 @@ pub fn client_key(ip: std::net::IpAddr) -> String {
     }
 }
 
-/// Marks a scoped idempotency key as being answered, for every registry process (`Storage::enter_in_flight`); a
-/// second request with it meanwhile gets `409`.
+/// Marks a scoped idempotency key as being answered (`Storage::enter_in_flight`: in memory on SQLite; on PostgreSQL
+/// the step holds it); a second request with it meanwhile gets `409`.
 pub struct InFlight {
     registry: Registry,
     id: String,
@@ -329,15 +329,8 @@ pub struct InFlight {
 
 impl InFlight {
     pub async fn enter(registry: &Registry, key: &IdemKey, lang: Lang) -> Result<Self, ApiError> {
-        // The key's parts joined by a character none of them holds (PostgreSQL text cannot hold NUL).
-        let id = format!("{}\u{1f}{}\u{1f}{}\u{1f}{}", key.scope, key.method, key.path, key.key);
-        let now = registry.clock.now();
-        let marked = id.clone();
-        let entered = registry
-            .store(move |s| s.enter_in_flight(&marked, now))
-            .await
-            .map_err(|e| ApiError::from_store(e, lang))?;
-        if !entered {
+        let id = key.in_flight_id();
+        if !registry.storage.enter_in_flight(&id) {
             return Err(ApiError::code("request_in_flight", lang));
         }
         Ok(Self { registry: registry.clone(), id })
@@ -345,24 +338,10 @@ impl InFlight {
 }
 
 /// The mark goes when the answer is made, before it is sent: a client that sends the same request again right after
-/// the answer gets the replay, not `409`. In memory at once (SQLite); on PostgreSQL a write, made in place on the
-/// service's multi-threaded runtime (a mark left by a failed write lapses by itself).
+/// the answer gets the replay, not `409`.
 impl Drop for InFlight {
     fn drop(&mut self) {
-        let id = std::mem::take(&mut self.id);
-        let storage = self.registry.storage.clone();
-        let leave = move || {
-            if let Err(err) = storage.leave_in_flight(&id) {
-                tracing::warn!(error = %err, "an in-flight mark stays until it lapses");
-            }
-        };
-        let on_postgres = self.registry.storage.engine() == crate::sql::Engine::Postgres;
-        match tokio::runtime::Handle::try_current().map(|h| h.runtime_flavor()) {
-            Ok(tokio::runtime::RuntimeFlavor::MultiThread) if on_postgres => tokio::task::block_in_place(leave),
-            // A single-threaded runtime (a unit test) cannot block in place: the mark goes just after the answer.
-            Ok(_) if on_postgres => drop(tokio::runtime::Handle::current().spawn_blocking(leave)),
-            _ => leave(),
-        }
+        self.registry.storage.leave_in_flight(&self.id);
     }
 }
 

@@ -1,7 +1,7 @@
 //! Replaying creating requests: the stored response is written in the same transaction as what it created.
 
 use super::Query;
-use crate::sql::{Conn, params};
+use crate::sql::{Conn, Engine, params};
 use crate::storage::{IdemKey, StoreError, StoreResult, Stored};
 use chrono::{DateTime, Utc};
 
@@ -13,7 +13,7 @@ pub fn run(
     now: DateTime<Utc>,
     create: impl FnOnce(&dyn Conn) -> StoreResult<(u16, Vec<u8>)>,
 ) -> StoreResult<Stored> {
-    let previous = previous(idem).run(tx)?;
+    let previous = held(tx, &idem.in_flight_id(), previous(idem)).run(tx)?;
     answer(tx, idem, now, previous, create)
 }
 
@@ -26,8 +26,30 @@ pub fn run_with<F: 'static>(
     first: Query<F>,
     create: impl FnOnce(&dyn Conn, F) -> StoreResult<(u16, Vec<u8>)>,
 ) -> StoreResult<Stored> {
-    let (previous, first) = previous(idem).and(first).run(tx)?;
+    let (previous, first) = held(tx, &idem.in_flight_id(), previous(idem).and(first)).run(tx)?;
     answer(tx, idem, now, previous, |tx| create(tx, first))
+}
+
+/// `reads`, and on PostgreSQL, sent before them, the request `in_flight_id` taken for the rest of the transaction:
+/// while another process's (or thread's) step holds it, the step is refused `request_in_flight` (`409`), as the
+/// contract asks. The lock goes with the transaction, at COMMIT or ROLLBACK, or when a dying process's connection
+/// closes, so nothing is left to lapse. The key is a 64-bit hash of the id (a collision between two keys in flight at
+/// once would refuse one of them, which the client sends again). Correctness does not rest on it: a duplicate that
+/// slipped past it (its snapshot taken just before the first committed) meets the stored key's unique index and runs
+/// again, then replays.
+///
+/// SQLite needs nothing here: its one process marks the request in memory for the whole request
+/// (`Storage::enter_in_flight`).
+pub fn held<T: 'static>(tx: &dyn Conn, in_flight_id: &str, reads: Query<T>) -> Query<T> {
+    if !tx.engine_is(Engine::Postgres) {
+        return reads;
+    }
+    let hold = Query::new("SELECT pg_try_advisory_xact_lock(hashtextextended(?1, 0))", [in_flight_id], |rows| {
+        Ok(rows.first().map(|r| r.get::<_, bool>(0)).transpose()?.unwrap_or(false))
+    });
+    hold.and(reads).map(|(held, answer)| {
+        if held { Ok(answer) } else { Err(StoreError::Conflict { code: "request_in_flight", id: None }) }
+    })
 }
 
 /// The stored answer's body hash, status and body.

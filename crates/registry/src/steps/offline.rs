@@ -1,7 +1,7 @@
 //! Applications taken by kiosks while offline: sealing keys, number blocks, sealed submissions checked as if
 //! entered online, and claim links that join them to the applicant's account.
 
-use super::{applications, people, reference};
+use super::{Query, applications, people, reference};
 use crate::sql::{Conn, OptionalExtension, params};
 use crate::storage::{MailFor, OutgoingMail, StoreError, StoreResult, Stored};
 use chrono::{DateTime, Duration, Utc};
@@ -134,14 +134,13 @@ pub fn receive(
     mail: &SubmissionMail<'_>,
     now: DateTime<Utc>,
 ) -> StoreResult<Stored> {
-    let previous: Option<Vec<u8>> = tx
-        .query_row(
-            "SELECT response FROM submissions WHERE kiosk_id = ?1 AND submission_id = ?2",
-            [kiosk_id, submission_id],
-            |r| r.get(0),
-        )
-        .optional()?;
-    if let Some(body) = previous {
+    let previous = Query::new(
+        "SELECT response FROM submissions WHERE kiosk_id = ?1 AND submission_id = ?2",
+        [kiosk_id, submission_id],
+        |rows| Ok(rows.first().map(|r| r.get::<_, Vec<u8>>(0)).transpose()?),
+    );
+    let in_flight = format!("submission\u{1f}{kiosk_id}\u{1f}{submission_id}");
+    if let Some(body) = super::idempotency::held(tx, &in_flight, previous).run(tx)? {
         return Ok(Stored { status: 202, body, replayed: true });
     }
     let secret = secret_key(tx, key_id)?.ok_or(StoreError::Conflict { code: "unsealable", id: None })?;

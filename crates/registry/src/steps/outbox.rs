@@ -28,7 +28,7 @@ pub fn due(conn: &dyn Conn, now: DateTime<Utc>, limit: u32) -> StoreResult<Vec<Q
     })?;
     let due: Vec<QueuedMail> = rows.collect::<Result<_, _>>()?;
     for mail in &due {
-        conn.execute(
+        conn.execute_later(
             "UPDATE mail_outbox SET lease_until = ?2 WHERE id = ?1",
             params![mail.id, (now + LEASE).to_rfc3339()],
         )?;
@@ -36,22 +36,18 @@ pub fn due(conn: &dyn Conn, now: DateTime<Utc>, limit: u32) -> StoreResult<Vec<Q
     Ok(due)
 }
 
-/// Marks a letter sent and forgets what it said: its body carries live link tokens and codes, and secure_delete
-/// zeroes the freed bytes. The address stays only as a hash.
-pub fn sent(conn: &dyn Conn, id: i64, now: DateTime<Utc>) -> StoreResult<()> {
+/// Marks letter `id`, sent to `to`, sent, and forgets what it said: its body carries live link tokens and codes,
+/// and secure_delete zeroes the freed bytes. The address stays only as a hash. One statement.
+pub fn sent(conn: &dyn Conn, id: i64, to: &str, now: DateTime<Utc>) -> StoreResult<()> {
     conn.execute(
         "UPDATE mail_outbox SET sent_at = ?2, last_error = NULL, recipient_hash = ?3, to_addr = '', body = ''
          WHERE id = ?1",
-        params![id, now.to_rfc3339(), recipient_hash(conn, id)?],
+        params![id, now.to_rfc3339(), Sha256::digest(to.to_lowercase().as_bytes()).to_vec()],
     )?;
     Ok(())
 }
 
-fn recipient_hash(conn: &dyn Conn, id: i64) -> StoreResult<Vec<u8>> {
-    let to: String = conn.query_row("SELECT to_addr FROM mail_outbox WHERE id = ?1", [id], |r| r.get(0))?;
-    Ok(Sha256::digest(to.to_lowercase().as_bytes()).to_vec())
-}
-
+/// One statement.
 pub fn failed(conn: &dyn Conn, id: i64, error: &str, retry_at: DateTime<Utc>) -> StoreResult<()> {
     conn.execute(
         "UPDATE mail_outbox SET attempts = attempts + 1, last_error = ?2, next_attempt_at = ?3, lease_until = NULL

@@ -1,15 +1,11 @@
-//! What the registry's processes coordinate through: wrong secrets per kiosk or staff member, and idempotency keys
-//! whose first request is still being answered. Rows in the database, so two or more processes behind a proxy see
-//! the same counts and marks; SQLite, served by one process, keeps the marks in memory (no write per request).
+//! What the registry's processes coordinate through: wrong secrets per kiosk or staff member (rows in the database,
+//! so two or more processes behind a proxy see the same counts), and idempotency keys whose first request is still
+//! being answered (SQLite, served by one process, keeps them in memory; PostgreSQL's steps hold them as transaction
+//! locks, `steps::idempotency::held`).
 
 use super::{EngineDb, Storage, StoreResult};
 use crate::accounts::{self, Failures};
-use crate::sql::params;
-use crate::steps::kiosks::ts;
-use chrono::{DateTime, Duration, Utc};
-
-/// How long a mark outlives a process that died while answering: longer than any request takes.
-const IN_FLIGHT_LAPSES: Duration = Duration::minutes(2);
+use chrono::{DateTime, Utc};
 
 impl Storage {
     /// `Some(retry_after_secs)` while `holder` (`Kiosk:<id>`, `Staff:<id>`) is blocked for wrong secrets.
@@ -22,17 +18,14 @@ impl Storage {
         self.write(|conn| Ok(accounts::record(conn, Failures::Secrets, holder, matched, now)?))
     }
 
-    /// Marks `id` (a scoped idempotency key) as being answered; `false` when it already is.
-    pub fn enter_in_flight(&self, id: &str, now: DateTime<Utc>) -> StoreResult<bool> {
+    /// Marks `id` (`IdemKey::in_flight_id`) as being answered; `false` when it already is. SQLite's one process
+    /// keeps the marks in memory, for the whole request. On PostgreSQL this marks nothing: the step itself takes the
+    /// id for its transaction (`steps::idempotency::held`), which every process sees and which no dead process
+    /// leaves behind.
+    pub fn enter_in_flight(&self, id: &str) -> bool {
         match &self.engine {
-            EngineDb::Sqlite(db) => Ok(db.in_flight().insert(id.to_string())),
-            // One statement, one round trip: a new mark, or one left by a process that died taken over; none when a
-            // live one holds the key.
-            EngineDb::Postgres(db) => db.autocommit(|conn| {
-                let sql = "INSERT INTO requests_in_flight (id, until) VALUES (?1, ?2)
-                           ON CONFLICT (id) DO UPDATE SET until = excluded.until WHERE requests_in_flight.until < ?3";
-                Ok(conn.execute(sql, params![id, ts(now + IN_FLIGHT_LAPSES), ts(now)])? == 1)
-            }),
+            EngineDb::Sqlite(db) => db.in_flight().insert(id.to_string()),
+            EngineDb::Postgres(_) => true,
         }
     }
 
@@ -51,14 +44,9 @@ impl Storage {
     }
 
     /// Clears the mark of `id`.
-    pub fn leave_in_flight(&self, id: &str) -> StoreResult<()> {
-        match &self.engine {
-            EngineDb::Sqlite(db) => {
-                db.in_flight().remove(id);
-                Ok(())
-            }
-            EngineDb::Postgres(db) => db
-                .autocommit(|conn| Ok(conn.execute("DELETE FROM requests_in_flight WHERE id = ?1", [id]).map(drop)?)),
+    pub fn leave_in_flight(&self, id: &str) {
+        if let EngineDb::Sqlite(db) = &self.engine {
+            db.in_flight().remove(id);
         }
     }
 }

@@ -47,7 +47,7 @@ impl Storage {
 
     /// A read on almost every request; a write only when the session's idle timer moves or the session ends.
     pub fn authenticate(&self, token: &str, now: DateTime<Utc>) -> StoreResult<Option<Account>> {
-        match self.read(|conn| accounts::check_session(conn, token, now).map_err(internal))? {
+        match self.read_one(|conn| accounts::check_session(conn, token, now).map_err(internal))? {
             accounts::SessionCheck::Valid(account) => Ok(Some(account)),
             accounts::SessionCheck::Unknown => Ok(None),
             accounts::SessionCheck::Touch(_) | accounts::SessionCheck::Ended => {
@@ -228,12 +228,13 @@ impl Storage {
         self.write(|conn| outbox::due(conn, now, limit))
     }
 
-    pub fn mail_sent(&self, id: i64, now: DateTime<Utc>) -> StoreResult<()> {
-        self.write(|conn| outbox::sent(conn, id, now))
+    /// Letter `id`, to `to`, was sent.
+    pub fn mail_sent(&self, id: i64, to: &str, now: DateTime<Utc>) -> StoreResult<()> {
+        self.write_one(|conn| outbox::sent(conn, id, to, now))
     }
 
     pub fn mail_failed(&self, id: i64, error: &str, retry_at: DateTime<Utc>) -> StoreResult<()> {
-        self.write(|conn| outbox::failed(conn, id, error, retry_at))
+        self.write_one(|conn| outbox::failed(conn, id, error, retry_at))
     }
 
     /// Makes cleared letters unreadable in every database file (SQLite: a truncating WAL checkpoint); `false` when

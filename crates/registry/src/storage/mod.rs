@@ -28,6 +28,14 @@ pub struct IdemKey {
     pub body_hash: Vec<u8>,
 }
 
+impl IdemKey {
+    /// The key's parts joined by a character none of them holds (PostgreSQL text cannot hold NUL): what a request
+    /// in flight holds (`Storage::enter_in_flight`, `steps::idempotency::held`).
+    pub fn in_flight_id(&self) -> String {
+        format!("{}\u{1f}{}\u{1f}{}\u{1f}{}", self.scope, self.method, self.path, self.key)
+    }
+}
+
 /// A stored response: what the first request answered, sent again as it was for a replay.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Stored {
@@ -245,6 +253,24 @@ impl Storage {
         match &self.engine {
             EngineDb::Sqlite(db) => db.read(f),
             EngineDb::Postgres(db) => db.read(f),
+        }
+    }
+
+    /// A write of one statement that reads nothing it does not change (an UPDATE by primary key): on PostgreSQL it
+    /// commits by itself (`Mode::Autocommit`), one round trip instead of two.
+    pub fn write_one<R>(&self, f: impl Fn(&dyn Conn) -> StoreResult<R>) -> StoreResult<R> {
+        match &self.engine {
+            EngineDb::Sqlite(db) => db.write(f),
+            EngineDb::Postgres(db) => db.autocommit(f),
+        }
+    }
+
+    /// A read of one statement, which sees one snapshot by itself: on PostgreSQL it runs without BEGIN and COMMIT
+    /// (`Mode::Autocommit`), two statements fewer for the server. Every authenticated request makes one.
+    pub fn read_one<R>(&self, f: impl Fn(&dyn Conn) -> StoreResult<R>) -> StoreResult<R> {
+        match &self.engine {
+            EngineDb::Sqlite(db) => db.read(f),
+            EngineDb::Postgres(db) => db.autocommit(f),
         }
     }
 }

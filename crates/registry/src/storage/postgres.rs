@@ -16,6 +16,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../migrations/postgres/0004_in_flight_unlogged.sql"),
     include_str!("../../migrations/postgres/0005_scans_uncompressed.sql"),
     include_str!("../../migrations/postgres/0006_one_application_per_child.sql"),
+    include_str!("../../migrations/postgres/0007_in_flight_as_locks.sql"),
 ];
 
 /// How many times a step runs again when concurrent transactions conflicted, before the conflict is an error.
