@@ -6,6 +6,7 @@
 //! The calls mirror rusqlite's (`execute`, `query_row`, `prepare_cached` + `query_map`, `optional`), so the steps
 //! read like ordinary rusqlite code.
 
+mod pg_socket;
 pub mod postgres;
 pub mod sqlite;
 mod value;

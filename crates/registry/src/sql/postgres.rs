@@ -3,14 +3,11 @@
 //! type the server inferred for a parameter or gave a column.
 //!
 //! The storage is blocking (handlers call it on tokio's blocking pool; tests and the command line call it from
-//! anywhere), while tokio-postgres is async. The `postgres` crate would block on a runtime of its own per
-//! connection, which panics when called from a thread that runs async code (an async test, the embedded
-//! registry's start). Here each connection's I/O task runs on one background runtime, and a request waits for its
-//! answer with a plain executor that needs no runtime: tokio-postgres's client talks to its connection task over
-//! channels.
+//! anywhere), while tokio-postgres is async: the thread that waits for an answer drives the connection's socket
+//! itself (`pg_socket`), with no runtime and no I/O thread between it and the server.
 
+use super::pg_socket::Driver;
 use super::{Conn, Engine, Row, SqlError, Value};
-use futures_executor::block_on;
 use futures_util::FutureExt;
 use futures_util::future::{join, join_all};
 use std::cell::{Cell, RefCell};
@@ -61,52 +58,44 @@ pub fn round_trips_on_this_thread() -> u64 {
     ROUND_TRIPS_HERE.get()
 }
 
-/// Waits for a request's answer (and for whatever was sent before it on the connection).
-fn wait<F: Future>(request: F) -> F::Output {
+/// Waits for a request's answer (and for whatever was sent before it on the connection), driving the connection.
+fn wait<F: Future>(driver: &RefCell<Driver>, request: F) -> F::Output {
     ROUND_TRIPS.fetch_add(1, Ordering::Relaxed);
     ROUND_TRIPS_HERE.set(ROUND_TRIPS_HERE.get() + 1);
-    block_on(request)
-}
-
-/// The runtime every connection's I/O task runs on.
-fn io_runtime() -> &'static tokio::runtime::Runtime {
-    static RUNTIME: std::sync::LazyLock<tokio::runtime::Runtime> = std::sync::LazyLock::new(|| {
-        tokio::runtime::Builder::new_multi_thread()
-            .worker_threads(1)
-            .thread_name("postgres-io")
-            .enable_all()
-            .build()
-            .expect("a runtime for PostgreSQL connections")
-    });
-    &RUNTIME
+    driver.borrow_mut().drive(request)
 }
 
 /// One pooled connection and the statements prepared on it.
 pub struct PgConn {
-    client: tokio_postgres::Client,
+    /// Taken only when the connection is dropped (`Drop`), to say goodbye to the server.
+    client: Option<tokio_postgres::Client>,
+    driver: RefCell<Driver>,
     statements: HashMap<String, tokio_postgres::Statement>,
 }
 
 impl PgConn {
-    /// Connects to `config`'s database; its I/O runs on the background runtime until the client is dropped.
-    pub fn connect(config: &tokio_postgres::Config) -> Result<Self, tokio_postgres::Error> {
-        let config = config.clone();
-        let connecting = io_runtime().spawn(async move {
-            let (client, connection) = config.connect(tokio_postgres::NoTls).await?;
-            tokio::spawn(async move {
-                if let Err(err) = connection.await {
-                    tracing::warn!(error = %err, "PostgreSQL connection ended");
-                }
-            });
-            Ok(client)
-        });
-        let client = wait(connecting).expect("the connecting task does not panic")?;
-        Ok(Self { client, statements: HashMap::new() })
+    /// Connects to `config`'s database.
+    pub fn connect(config: &tokio_postgres::Config) -> Result<Self, SqlError> {
+        let (client, driver) = Driver::connect(config)?;
+        Ok(Self { client: Some(client), driver: RefCell::new(driver), statements: HashMap::new() })
+    }
+
+    fn client(&self) -> &tokio_postgres::Client {
+        self.client.as_ref().expect("taken only on drop")
     }
 
     /// Runs `sql` (one or more statements, no parameters) outside any transaction.
     pub fn batch(&self, sql: &str) -> Result<(), SqlError> {
-        Ok(wait(self.client.batch_execute(sql))?)
+        Ok(wait(&self.driver, self.client().batch_execute(sql))?)
+    }
+}
+
+impl Drop for PgConn {
+    /// The client's drop queues a goodbye (Terminate); the connection writes it before the socket closes, so the
+    /// server does not log an unexpected end.
+    fn drop(&mut self) {
+        drop(self.client.take());
+        self.driver.get_mut().flush();
     }
 }
 
@@ -125,18 +114,18 @@ impl Manager {
 
 impl r2d2::ManageConnection for Manager {
     type Connection = PgConn;
-    type Error = tokio_postgres::Error;
+    type Error = SqlError;
 
-    fn connect(&self) -> Result<PgConn, tokio_postgres::Error> {
+    fn connect(&self) -> Result<PgConn, SqlError> {
         PgConn::connect(&self.config)
     }
 
-    fn is_valid(&self, conn: &mut PgConn) -> Result<(), tokio_postgres::Error> {
-        wait(conn.client.simple_query("")).map(|_| ())
+    fn is_valid(&self, conn: &mut PgConn) -> Result<(), SqlError> {
+        conn.batch("")
     }
 
     fn has_broken(&self, conn: &mut PgConn) -> bool {
-        conn.client.is_closed()
+        conn.is_closed()
     }
 }
 
@@ -177,10 +166,10 @@ impl PgConn {
         mode: Mode,
         f: impl FnOnce(&dyn Conn) -> Result<R, E>,
     ) -> Result<R, E> {
-        wait(self.client.execute("SELECT pg_advisory_lock($1)", &[&key])).map_err(SqlError::from)?;
+        wait(&self.driver, self.client().execute("SELECT pg_advisory_lock($1)", &[&key])).map_err(SqlError::from)?;
         let result = self.transaction(mode, f);
         // Were the unlock to fail, the connection is broken, and its session's locks went with it.
-        let _ = wait(self.client.execute("SELECT pg_advisory_unlock($1)", &[&key]));
+        let _ = wait(&self.driver, self.client().execute("SELECT pg_advisory_unlock($1)", &[&key]));
         result
     }
 
@@ -196,9 +185,10 @@ impl PgConn {
         mode: Mode,
         f: impl FnOnce(&dyn Conn) -> Result<R, E>,
     ) -> Result<R, E> {
-        let PgConn { client, statements } = self;
+        let PgConn { client, driver, statements } = self;
         let tx = PgTx {
-            client,
+            client: client.as_ref().expect("taken only on drop"),
+            driver,
             statements: RefCell::new(statements),
             begin: Cell::new(mode.begin()),
             open: Cell::new(false),
@@ -212,29 +202,38 @@ impl PgConn {
     /// Applies `migrations` not applied yet (counted in `schema_migrations`) in one transaction that first takes
     /// the advisory lock `lock`, so processes starting together migrate one after the other.
     pub fn migrate(&mut self, lock: i64, migrations: &[&str]) -> Result<(), SqlError> {
-        let tx = wait(self.client.transaction())?;
-        wait(tx.execute("SELECT pg_advisory_xact_lock($1)", &[&lock]))?;
-        wait(tx.batch_execute(
-            "CREATE TABLE IF NOT EXISTS schema_migrations (version BIGINT PRIMARY KEY, applied_at TEXT NOT NULL)",
-        ))?;
-        let done: i64 = wait(tx.query_one("SELECT COUNT(*) FROM schema_migrations", &[]))?.get(0);
+        let PgConn { client, driver, .. } = self;
+        let driver = &*driver;
+        let client = client.as_mut().expect("taken only on drop");
+        let tx = wait(driver, client.transaction())?;
+        wait(driver, tx.execute("SELECT pg_advisory_xact_lock($1)", &[&lock]))?;
+        wait(
+            driver,
+            tx.batch_execute(
+                "CREATE TABLE IF NOT EXISTS schema_migrations (version BIGINT PRIMARY KEY, applied_at TEXT NOT NULL)",
+            ),
+        )?;
+        let done: i64 = wait(driver, tx.query_one("SELECT COUNT(*) FROM schema_migrations", &[]))?.get(0);
         for (version, sql) in migrations.iter().enumerate().skip(done as usize) {
-            wait(tx.batch_execute(sql))?;
-            wait(tx.execute("INSERT INTO schema_migrations VALUES ($1, now()::text)", &[&(version as i64 + 1)]))?;
+            wait(driver, tx.batch_execute(sql))?;
+            let version = version as i64 + 1;
+            wait(driver, tx.execute("INSERT INTO schema_migrations VALUES ($1, now()::text)", &[&version]))?;
         }
-        Ok(wait(tx.commit())?)
+        Ok(wait(driver, tx.commit())?)
     }
 
-    /// Whether the server has closed this connection (it was restarted, say): a pool hands out no such one.
-    pub fn is_closed(&self) -> bool {
-        self.client.is_closed()
+    /// Whether the server has closed this connection (it was restarted, say): a pool hands out no such one. Reads
+    /// what has arrived, without waiting.
+    pub fn is_closed(&mut self) -> bool {
+        self.driver.get_mut().is_closed()
     }
 }
 
-/// Puts a request on the connection's queue and does not wait for the answer, which the connection reads and
-/// drops: tokio-postgres sends a request on its future's first poll.
-fn send_only<F: Future>(request: F) {
+/// Puts a request on the connection's queue and writes it to the socket, without waiting for the answer, which the
+/// connection reads and drops with the next wait: tokio-postgres queues a request on its future's first poll.
+fn send_only<F: Future>(driver: &RefCell<Driver>, request: F) {
     let _ = request.now_or_never();
+    driver.borrow_mut().flush();
 }
 
 /// A request sent and not waited for yet; its answer is read when the transaction next waits.
@@ -243,6 +242,7 @@ type Sent<'a> = Pin<Box<dyn Future<Output = Result<(), tokio_postgres::Error>> +
 /// A transaction as the steps see it; rolled back when dropped uncommitted (an error, a panic).
 struct PgTx<'a> {
     client: &'a tokio_postgres::Client,
+    driver: &'a RefCell<Driver>,
     statements: RefCell<&'a mut HashMap<String, tokio_postgres::Statement>>,
     /// The BEGIN not sent yet.
     begin: Cell<Option<&'static str>>,
@@ -285,7 +285,7 @@ impl<'a> PgTx<'a> {
     fn settle<T>(&self, request: impl Future<Output = Result<T, tokio_postgres::Error>>) -> Result<T, SqlError> {
         let sent = std::mem::take(&mut *self.deferred.borrow_mut());
         // `join` polls the earlier requests first, and `join_all` polls them in order: the new one is queued last.
-        let (answers, answer) = wait(join(join_all(sent), request));
+        let (answers, answer) = wait(self.driver, join(join_all(sent), request));
         answers.into_iter().collect::<Result<Vec<()>, _>>()?;
         Ok(answer?)
     }
@@ -311,7 +311,7 @@ impl<'a> PgTx<'a> {
             return if self.deferred.borrow().is_empty() { Ok(()) } else { self.settle(std::future::ready(Ok(()))) };
         }
         if mode == Mode::Read && self.deferred.borrow().is_empty() {
-            send_only(self.client.batch_execute("COMMIT"));
+            send_only(self.driver, self.client.batch_execute("COMMIT"));
             return Ok(());
         }
         self.settle(self.client.batch_execute("COMMIT"))
@@ -321,7 +321,7 @@ impl<'a> PgTx<'a> {
 impl Drop for PgTx<'_> {
     fn drop(&mut self) {
         if self.open.get() {
-            send_only(self.client.batch_execute("ROLLBACK"));
+            send_only(self.driver, self.client.batch_execute("ROLLBACK"));
         }
     }
 }

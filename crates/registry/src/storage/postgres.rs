@@ -48,7 +48,7 @@ impl PgDb {
     /// per transaction; instead one the server has closed (a restart) is put back, where the pool drops it as broken.
     fn conn(&self) -> StoreResult<r2d2::PooledConnection<Manager>> {
         loop {
-            let conn =
+            let mut conn =
                 self.pool.get().map_err(|e| StoreError::Internal(anyhow::anyhow!("no database connection: {e}")))?;
             if !conn.is_closed() {
                 return Ok(conn);
