@@ -169,3 +169,38 @@ fn a_deferred_write_is_sent_at_once_and_its_failure_fails_the_step_with_its_own_
     .unwrap();
     assert_eq!(notes(&mut conn), 4);
 }
+
+#[test]
+fn connections_the_server_closed_are_not_handed_out_again() {
+    let url = ScratchPostgres::shared().unwrap().create_database().unwrap();
+    let storage = pdo_registry::storage::Storage::open(std::path::Path::new(&url)).unwrap();
+    let now = chrono::Utc::now();
+    // Several connections in the pool, idle.
+    std::thread::scope(|s| {
+        for _ in 0..4 {
+            s.spawn(|| assert!(storage.authenticate("no-such-token", now).unwrap().is_none()));
+        }
+    });
+    // The server ends every registry connection (a restart, an administrator), while the pool holds them idle.
+    let mut admin = PgConn::connect(&url.parse().unwrap()).unwrap();
+    let registry_backends = "SELECT COUNT(*) FROM pg_stat_activity WHERE application_name = 'pdo-registry'";
+    let ended: i64 = admin
+        .transaction(Mode::Read, |c| {
+            c.query_row(
+                "SELECT COUNT(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE application_name = 'pdo-registry'",
+                (),
+                |r| r.get(0),
+            )
+        })
+        .unwrap();
+    assert!(ended >= 1, "the pool had connections to end");
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    while admin.transaction(Mode::Read, |c| c.query_row(registry_backends, (), |r| r.get::<_, i64>(0))).unwrap() > 0 {
+        assert!(std::time::Instant::now() < deadline, "the backends did not end");
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    // Every request after that is answered, on a fresh connection: none fails on a closed one.
+    for _ in 0..8 {
+        assert!(storage.authenticate("no-such-token", now).unwrap().is_none());
+    }
+}
