@@ -61,7 +61,7 @@ impl Storage {
     }
 
     pub fn applicant(&self, account_id: &str) -> StoreResult<Option<Applicant>> {
-        self.read(|conn| people::applicant(conn, account_id))
+        self.read_one(|conn| people::applicant(conn, account_id))
     }
 
     pub fn put_applicant(&self, account_id: &str, applicant: &Applicant, now: DateTime<Utc>) -> StoreResult<()> {
@@ -69,11 +69,11 @@ impl Storage {
     }
 
     pub fn children(&self, account_id: &str) -> StoreResult<Vec<Child>> {
-        self.read(|conn| people::children(conn, account_id))
+        self.read_one(|conn| people::children(conn, account_id))
     }
 
     pub fn child(&self, account_id: &str, child_id: &str) -> StoreResult<Child> {
-        self.read(|conn| people::child(conn, account_id, child_id))
+        self.read_one(|conn| people::child(conn, account_id, child_id))
     }
 
     pub fn create_child(
