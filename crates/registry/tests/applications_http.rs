@@ -312,3 +312,31 @@ async fn applications_for_one_child_sent_at_once_make_one() {
     }
     assert_eq!(texts(&api.db, "SELECT id FROM applications"), vec![id.to_string()]);
 }
+
+#[tokio::test]
+async fn a_document_corrected_after_adding_keeps_its_scan_and_shows_the_correction() {
+    let sink = SmtpSink::start().await;
+    let mut api = Api::start(sink.port);
+    api.sign_in(ACCOUNTS[0].login, ACCOUNTS[0].password).await;
+    let child = child_ready_to_apply(&api).await;
+    let child_path = format!("/api/v1/children/{}", child["id"].as_str().unwrap());
+    let (_, before) = api.send("GET", &child_path, None, None).await;
+    let document = &before["documents"][0];
+    let document_path = format!("{child_path}/documents/{}", document["id"].as_str().unwrap());
+
+    let mut corrected = certificate();
+    corrected["number"] = json!("654322");
+    corrected["issued_by"] = json!("Отдел ЗАГС Примерного района");
+    let (status, stored) = api.send("PUT", &document_path, Some(corrected), None).await;
+    assert_eq!(status, 200, "{stored}");
+    assert_eq!((stored["number"].as_str(), stored["series"].as_str()), (Some("654322"), Some("IV-ЛО")));
+    assert_eq!(stored["issued_by"], "Отдел ЗАГС Примерного района");
+    assert_eq!(stored["issued_on"], "2016-09-20");
+    assert_eq!(stored["has_scan"], true, "the scan stays with the corrected document");
+    let (_, after) = api.send("GET", &child_path, None, None).await;
+    assert_eq!(after["documents"][0], stored);
+
+    let elsewhere = format!("{child_path}/documents/no-such-document");
+    let (status, body) = api.send("PUT", &elsewhere, Some(certificate()), None).await;
+    assert_eq!((status, body["error"]["code"].as_str()), (404, Some("document_not_found")));
+}

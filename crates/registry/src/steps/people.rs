@@ -243,6 +243,23 @@ pub fn holder_of(conn: &dyn Conn, snils: &str) -> StoreResult<Option<Holder>> {
         .optional()?)
 }
 
+/// A document's values as its insert and its update number them: two ids (?1, ?2), then its fields (?3 to ?8) and
+/// the time (?9).
+fn document_values(first: &str, second: &str, document: &ValidDocument, now: DateTime<Utc>) -> Vec<crate::sql::Value> {
+    params![
+        first,
+        second,
+        document.kind.as_str(),
+        document.series,
+        document.number,
+        document.issued_on,
+        document.issued_by,
+        document.division_code,
+        now.to_rfc3339()
+    ]
+    .values()
+}
+
 pub fn insert_document(
     tx: &dyn Conn,
     child_id: &str,
@@ -252,18 +269,7 @@ pub fn insert_document(
     let id = super::new_id();
     let insert = "INSERT INTO documents (id, child_id, kind, series, number, issued_on, issued_by, division_code, created_at, updated_at)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?9)";
-    let values = params![
-        id,
-        child_id,
-        document.kind.as_str(),
-        document.series,
-        document.number,
-        document.issued_on,
-        document.issued_by,
-        document.division_code,
-        now.to_rfc3339()
-    ]
-    .values();
+    let values = document_values(&id, child_id, document, now);
     // The insert and the read of what it stored, in one round trip.
     let select = format!("SELECT {DOCUMENT_COLUMNS} FROM documents WHERE child_id = ?1 AND id = ?2");
     let answers = tx.rows_each(vec![(insert, values), (&select, [child_id, id.as_str()].values())])?;
@@ -298,17 +304,7 @@ pub fn update_document(
     let changed = conn.execute(
         "UPDATE documents SET kind = ?3, series = ?4, number = ?5, issued_on = ?6, issued_by = ?7, division_code = ?8,
          updated_at = ?9 WHERE child_id = ?1 AND id = ?2",
-        params![
-            child_id,
-            document_id,
-            document.kind.as_str(),
-            document.series,
-            document.number,
-            document.issued_on,
-            document.issued_by,
-            document.division_code,
-            now.to_rfc3339()
-        ],
+        document_values(child_id, document_id, document, now),
     )?;
     if changed == 0 {
         return Err(StoreError::NotFound("document_not_found"));
