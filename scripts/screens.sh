@@ -6,7 +6,10 @@
 # synthetic camera (generated photos of an invented document) stand in for the real ones; every name is invented.
 # usage: scripts/screens.sh OUT_DIR   (SCREEN=1080x1920 for a portrait panel; LOOK=large-contrast for every session in
 #        large text and high contrast; KIOSK=path/to/pdo-kiosk to skip the build; KEEP_DATA=1 to leave the kiosk's
-#        data dir, the demo registry's database and scan files in it, for following the data afterwards)
+#        data dir, the demo registry's database and scan files in it, for following the data afterwards;
+#        REGISTRY_ARGS="--registry URL --kiosk-id ID --kiosk-secret SECRET" with MAIL_DIR=its letters' folder to walk
+#        against a registry of one's own, `pdo-registry serve --demo --mail-dir …` on PostgreSQL, say; PRINTER=ipp://…
+#        to print the forms there at the end, with one more shot)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 out=${1:?usage: $0 OUT_DIR}
@@ -34,10 +37,13 @@ export DISPLAY=$display
 if [ "${LOOK:-}" = large-contrast ]; then
   printf 'large_text = true\nhigh_contrast = true\n' >"$data/kiosk.toml"
 fi
+if [ -n "${PRINTER:-}" ]; then
+  printf 'printer = "%s"\n' "$PRINTER" >>"$data/kiosk.toml"
+fi
 
 start_kiosk() {
   "$KIOSK" --data-dir "$data/kiosk" --config "$data/kiosk.toml" --camera "synthetic:$data/camera" \
-    --idle-timeout-secs 600 2>>"$data/stderr.log" &
+    --idle-timeout-secs 600 ${REGISTRY_ARGS:-} 2>>"$data/stderr.log" &
   kiosk=$!
   for _ in $(seq 100); do xdotool search --onlyvisible --pid $kiosk >/dev/null 2>&1 && break; sleep 0.1; done
   sleep 2
@@ -85,7 +91,7 @@ shot 11-email-typo
 key 1
 key Return
 shot 12-confirm 2
-letter=$(ls -t $(find "$data" -name '*.eml') | head -1)
+letter=$(ls -t $(find "${MAIL_DIR:-$data}" -name '*.eml') | head -1)
 code=$(python3 - "$letter" <<'PY'
 import email, re, sys
 from email import policy
@@ -101,6 +107,11 @@ key Return
 shot 14-result 2
 key Return
 shot 15-print 3
+if [ -n "${PRINTER:-}" ]; then
+  key Return
+  # ippeveprinter takes 5 to 15 s a job, and the kiosk sends the next once the last is done.
+  shot 15b-printed 50
+fi
 kill $kiosk; wait $kiosk 2>/dev/null || true
 
 # The phone sign-in button has no key of its own: it is clicked where OCR finds its label.
