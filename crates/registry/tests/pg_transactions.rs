@@ -121,7 +121,7 @@ fn statements_sent_together_run_in_order_and_a_failure_is_its_own() {
 }
 
 #[test]
-fn a_deferred_write_is_sent_at_once_and_its_failure_fails_the_step_with_its_own_error() {
+fn a_deferred_write_goes_out_with_the_next_wait_and_its_failure_fails_the_step_with_its_own_error() {
     use pdo_registry::sql::params;
     use pdo_registry::sql::postgres::round_trips_on_this_thread as round_trips;
     const INSERT: &str = "INSERT INTO notes VALUES (?1, ?2)";

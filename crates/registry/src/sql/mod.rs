@@ -51,9 +51,9 @@ pub trait Conn {
     fn changed(&self, sql: &str, params: Vec<Value>) -> Result<usize>;
     fn engine(&self) -> Engine;
 
-    /// A write whose answer the step does not need (not even how many rows it changed). PostgreSQL sends it at once
-    /// and reads its answer when the transaction next waits (the next statement, or COMMIT), saving a round trip;
-    /// its failure is then that wait's, and so the step's. SQLite runs it now.
+    /// A write whose answer the step does not need (not even how many rows it changed). PostgreSQL does not wait for
+    /// it: it goes out with the transaction's next wait (the next statement, or COMMIT), in that round trip, and its
+    /// failure is that wait's, and so the step's. SQLite runs it now.
     fn defer(&self, sql: &str, params: Vec<Value>) -> Result<()> {
         self.changed(sql, params).map(drop)
     }

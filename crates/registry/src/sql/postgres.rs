@@ -236,7 +236,7 @@ fn send_only<F: Future>(driver: &RefCell<Driver>, request: F) {
     driver.borrow_mut().flush();
 }
 
-/// A request sent and not waited for yet; its answer is read when the transaction next waits.
+/// A request queued and not waited for yet; it goes out, and its answer is read, when the transaction next waits.
 type Sent<'a> = Pin<Box<dyn Future<Output = Result<(), tokio_postgres::Error>> + 'a>>;
 
 /// A transaction as the steps see it; rolled back when dropped uncommitted (an error, a panic).
@@ -248,14 +248,14 @@ struct PgTx<'a> {
     begin: Cell<Option<&'static str>>,
     /// BEGIN was sent and neither COMMIT nor ROLLBACK yet.
     open: Cell<bool>,
-    /// BEGIN and the deferred writes, sent and not answered yet, in the order sent.
+    /// BEGIN and the deferred writes, queued and not answered yet, in order.
     deferred: RefCell<Vec<Sent<'a>>>,
 }
 
 impl<'a> PgTx<'a> {
-    /// Sends `request` now and keeps it to be answered with the next wait. tokio-postgres sends a request on its
-    /// future's first poll; the connection then holds its answer until the future is polled again, so every wait
-    /// polls what was sent before it.
+    /// Queues `request` on the connection and keeps it to be answered with the next wait, which writes it to the
+    /// socket ahead of what comes after. tokio-postgres queues a request on its future's first poll; the connection
+    /// then holds its answer until the future is polled again, so every wait polls what was queued before it.
     fn send(&self, request: impl Future<Output = Result<(), tokio_postgres::Error>> + 'a) {
         let mut request: Sent<'a> = Box::pin(request);
         match (&mut request).now_or_never() {
