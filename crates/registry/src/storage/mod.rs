@@ -10,7 +10,7 @@ pub mod scans;
 mod sqlite;
 
 use crate::accounts::{self, SignInError};
-use crate::sql::{Conn, Engine, SqlError};
+use crate::sql::{Conn, SqlError};
 use crate::steps::*;
 use chrono::{DateTime, Utc};
 use pdo_core::api::*;
@@ -213,13 +213,6 @@ impl Storage {
             None => EngineDb::Sqlite(sqlite::SqliteDb::open(db)?),
         };
         Ok(Self { engine })
-    }
-
-    pub fn engine(&self) -> Engine {
-        match self.engine {
-            EngineDb::Sqlite(_) => Engine::Sqlite,
-            EngineDb::Postgres(_) => Engine::Postgres,
-        }
     }
 
     /// Runs `f` in one writing transaction, committed only when it succeeds. On PostgreSQL the transaction is
