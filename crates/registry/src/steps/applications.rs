@@ -195,8 +195,8 @@ pub fn create(
     // account.
     let first = people::applicant_query(&account.id)
         .and(people::child_query(&account.id, new.child_id))
-        .and(Query::new("SELECT id FROM applications WHERE child_id = ?1 LIMIT 1", [new.child_id], |rows| {
-            Ok(rows.first().map(|r| r.get(0)).transpose()?)
+        .and(Query::first("SELECT id FROM applications WHERE child_id = ?1 LIMIT 1", [new.child_id], |r| {
+            r.get::<_, String>(0)
         }))
         .and(email_confirmed_before(&account.id, new.email));
     super::idempotency::run_with(tx, idem, now, first, |tx, (((applicant, child), existing), confirmed)| {
@@ -232,9 +232,8 @@ pub fn create(
             ],
         )?;
         // The new row read back with what the application shows beside its child, read above, in one round trip.
-        let stored = Query::new(format!("SELECT {COLUMNS} FROM applications WHERE id = ?1"), [&id], |rows| {
-            rows.first().map(row).transpose()?.ok_or(StoreError::NotFound("application_not_found"))
-        });
+        let stored = Query::first(format!("SELECT {COLUMNS} FROM applications WHERE id = ?1"), [&id], row)
+            .map(|r| r.ok_or(StoreError::NotFound("application_not_found")));
         let (r, (institutions, operator)) =
             stored.and(reference::institutions_query(new.municipality).and(reference::operator_query())).run(tx)?;
         let created = assemble(tx, r, child, institutions, operator)?;

@@ -44,11 +44,9 @@ pub fn held<T: 'static>(tx: &dyn Conn, in_flight_id: &str, reads: Query<T>) -> Q
     if !tx.engine_is(Engine::Postgres) {
         return reads;
     }
-    let hold = Query::new("SELECT pg_try_advisory_xact_lock(hashtextextended(?1, 0))", [in_flight_id], |rows| {
-        Ok(rows.first().map(|r| r.get::<_, bool>(0)).transpose()?.unwrap_or(false))
-    });
+    let hold = Query::first("SELECT pg_try_advisory_xact_lock(hashtextextended(?1, 0))", [in_flight_id], |r| r.get(0));
     hold.and(reads).map(|(held, answer)| {
-        if held { Ok(answer) } else { Err(StoreError::Conflict { code: "request_in_flight", id: None }) }
+        if held == Some(true) { Ok(answer) } else { Err(StoreError::Conflict { code: "request_in_flight", id: None }) }
     })
 }
 
@@ -56,12 +54,10 @@ pub fn held<T: 'static>(tx: &dyn Conn, in_flight_id: &str, reads: Query<T>) -> Q
 type Previous = (Vec<u8>, u16, Vec<u8>);
 
 fn previous(idem: &IdemKey) -> Query<Option<Previous>> {
-    Query::new(
+    Query::first(
         "SELECT body_hash, status, body FROM idempotency_keys WHERE scope = ?1 AND method = ?2 AND path = ?3 AND key = ?4",
         params![idem.scope, idem.method, idem.path, idem.key],
-        |rows| {
-            Ok(rows.first().map(|r| Ok::<_, crate::sql::SqlError>((r.get(0)?, r.get(1)?, r.get(2)?))).transpose()?)
-        },
+        |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
     )
 }
 

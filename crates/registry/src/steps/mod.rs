@@ -52,6 +52,20 @@ impl<T: 'static> Query<T> {
     }
 }
 
+impl<T: 'static> Query<Option<T>> {
+    /// The first row `sql` selects made into a `T` by `row`, or `None` when it selects none (as rusqlite's
+    /// `query_row(…).optional()`).
+    pub fn first(sql: impl Into<String>, params: impl Params, row: fn(&Row) -> crate::sql::Result<T>) -> Self {
+        Query {
+            statements: vec![(sql.into(), params.values())],
+            parse: Box::new(move |rows| {
+                let rows = rows.next().expect("one answer per statement");
+                Ok(rows.first().map(row).transpose()?)
+            }),
+        }
+    }
+}
+
 /// Runs three reads at once; answers as running them in turn would.
 pub fn all3<A: 'static, B: 'static, C: 'static>(
     conn: &dyn Conn,

@@ -134,10 +134,10 @@ pub fn receive(
     mail: &SubmissionMail<'_>,
     now: DateTime<Utc>,
 ) -> StoreResult<Stored> {
-    let previous = Query::new(
+    let previous = Query::first(
         "SELECT response FROM submissions WHERE kiosk_id = ?1 AND submission_id = ?2",
         [kiosk_id, submission_id],
-        |rows| Ok(rows.first().map(|r| r.get::<_, Vec<u8>>(0)).transpose()?),
+        |r| r.get::<_, Vec<u8>>(0),
     );
     let in_flight = format!("submission\u{1f}{kiosk_id}\u{1f}{submission_id}");
     if let Some(body) = super::idempotency::held(tx, &in_flight, previous).run(tx)? {

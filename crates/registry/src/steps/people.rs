@@ -13,10 +13,8 @@ pub fn applicant(conn: &dyn Conn, account_id: &str) -> StoreResult<Option<Applic
 }
 
 pub fn applicant_query(account_id: &str) -> Query<Option<Applicant>> {
-    Query::new("SELECT data FROM applicants WHERE account_id = ?1", [account_id], |rows| {
-        let json: Option<String> = rows.first().map(|r| r.get(0)).transpose()?;
-        Ok(json.map(|j| serde_json::from_str(&j)).transpose()?)
-    })
+    Query::first("SELECT data FROM applicants WHERE account_id = ?1", [account_id], |r| r.get::<_, String>(0))
+        .map(|json| Ok(json.map(|j| serde_json::from_str(&j)).transpose()?))
 }
 
 pub fn put_applicant(conn: &dyn Conn, account_id: &str, applicant: &Applicant, now: DateTime<Utc>) -> StoreResult<()> {
@@ -217,19 +215,14 @@ pub type Holder = (String, Option<String>, Option<String>);
 /// `holder_of` as a query, with whether the child is one an offline submission left unclaimed until every claim
 /// link expired by `now` (as `claims::release_expired` finds them).
 fn holder_query(snils: &str, now: DateTime<Utc>) -> Query<Option<(Holder, bool)>> {
-    Query::new(
+    Query::first(
         "SELECT ch.id, ch.account_id, ch.named_account_id,
                 ch.account_id IS NULL AND NOT EXISTS (
                     SELECT 1 FROM claims c JOIN applications a ON a.id = c.application_id
                     WHERE a.child_id = ch.id AND c.claimed_at IS NULL AND c.expires_at > ?2)
          FROM children ch WHERE ch.snils = ?1",
         params![snils, super::kiosks::ts(now)],
-        |rows| {
-            Ok(rows
-                .first()
-                .map(|r| Ok::<_, crate::sql::SqlError>(((r.get(0)?, r.get(1)?, r.get(2)?), r.get(3)?)))
-                .transpose()?)
-        },
+        |r| Ok(((r.get(0)?, r.get(1)?, r.get(2)?), r.get(3)?)),
     )
 }
 
@@ -327,11 +320,10 @@ pub fn put_scan(
     scan: ScanBytes<'_>,
     media_type: &str,
 ) -> StoreResult<Option<String>> {
-    let scan_file = Query::new(
-        "SELECT scan_file FROM documents WHERE child_id = ?1 AND id = ?2",
-        [child_id, document_id],
-        |rows| Ok(rows.first().map(|r| r.get::<_, Option<String>>(0)).transpose()?),
-    );
+    let scan_file =
+        Query::first("SELECT scan_file FROM documents WHERE child_id = ?1 AND id = ?2", [child_id, document_id], |r| {
+            r.get::<_, Option<String>>(0)
+        });
     let (child, document) = child_query(account_id, child_id).and(scan_file).run(conn)?;
     child.ok_or(StoreError::NotFound("child_not_found"))?;
     let replaced = document.ok_or(StoreError::NotFound("document_not_found"))?;
